@@ -1,0 +1,1 @@
+"""feedbot core: platform-agnostic continuous feedback (never imports an adapter or a chat SDK)."""

@@ -1,0 +1,35 @@
+"""Wiring for entry points: open the database, build Deps. Nothing here runs at import."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.clock import Clock, SystemClock
+from bot.deps import Deps
+from bot.i18n import Catalogs
+from bot.outbox import Messenger
+from bot.sealing import Sealer, load_secret
+from bot.settings import Settings
+from storage.db import Database, is_sqlite
+from storage.migrate import upgrade
+from storage.uow import unit_of_work
+
+
+async def open_database(settings: Settings, *, migrate: bool | None = None) -> Database:
+    """Open the configured database; SQLite is migrated automatically (PostgreSQL: `feedbot db upgrade`)."""
+    db = Database(settings.database.url, echo=settings.database.echo)
+    if migrate if migrate is not None else is_sqlite(db.url):
+        await upgrade(db.engine)
+    return db
+
+
+def build_deps(settings: Settings, db: Database, messenger: Messenger, clock: Clock | None = None,
+               catalogs: Catalogs | None = None) -> Deps:
+    secret = settings.privacy.secret_key.get_secret_value() if settings.privacy.secret_key else None
+    return Deps(settings=settings, clock=clock or SystemClock(), catalogs=catalogs or Catalogs(),
+                uow=lambda: unit_of_work(db), messenger=messenger,
+                sealer=Sealer(load_secret(secret, settings.privacy.key_file)))
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(level=settings.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -1,0 +1,165 @@
+"""The `feedbot` command: console, serve, db, org, export, erase."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from bot.app import build_deps, configure_logging, open_database
+from bot.deps import Deps
+from bot.settings import ConfigError, Settings, load_settings
+
+DEMO_ORG = Path(__file__).parent / "demo_org.csv"
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="feedbot", description="Continuous feedback at work.")
+    top.add_argument("--config", help="TOML settings file (default: $FEEDBOT_CONFIG, else ./feedbot.toml)")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    console = sub.add_parser("console", help="chat with the bot in this terminal")
+    console.add_argument("--as", dest="as_email", default="ana@example.com", help="who is typing (an email)")
+    console.add_argument("--demo", action="store_true", help="load a small sample organisation first")
+
+    serve = sub.add_parser("serve", help="run the HTTP server (Slack, Teams, /healthz)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+
+    db = sub.add_parser("db", help="database schema")
+    db.add_subparsers(dest="db_command", required=True).add_parser("upgrade", help="migrate to the latest schema")
+
+    org = sub.add_parser("org", help="the org directory")
+    org_sub = org.add_subparsers(dest="org_command", required=True)
+    org_import = org_sub.add_parser("import", help="create or update people from a CSV file")
+    org_import.add_argument("file", help="CSV with columns email,name,manager_email,team,timezone,locale")
+    org_sub.add_parser("show", help="print the reporting tree")
+
+    export = sub.add_parser("export", help="write everything about a person as JSON")
+    export.add_argument("--person", required=True, metavar="EMAIL")
+    export.add_argument("--out", help="file to write (default: standard output)")
+
+    erase = sub.add_parser("erase", help="remove a person and their personal data")
+    erase.add_argument("--person", required=True, metavar="EMAIL")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as exc:
+        print(f"feedbot: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings)
+    try:
+        return asyncio.run(run(args, settings))
+    except (CliError, FileNotFoundError) as exc:
+        print(f"feedbot: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+class CliError(Exception):
+    """An operator mistake: printed without a traceback."""
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "db":
+        db = await open_database(settings, migrate=True)
+        await db.dispose()
+        print("database is at the latest schema")
+        return 0
+    if args.command == "console":
+        return await with_deps(settings, lambda deps: console(deps, args), console_out=True)
+    if args.command == "serve":
+        return await with_deps(settings, lambda deps: serve(deps, args))
+    if args.command == "org":
+        return await with_deps(settings, lambda deps: org(deps, args))
+    if args.command == "export":
+        return await with_deps(settings, lambda deps: export(deps, args))
+    return await with_deps(settings, lambda deps: erase(deps, args))
+
+
+async def with_deps(settings: Settings, action: Callable[[Deps], Awaitable[int]], *,
+                    console_out: bool = False) -> int:
+    from adapters.console.chat import ConsoleMessenger
+
+    db = await open_database(settings)
+    try:
+        deps = build_deps(settings, db, ConsoleMessenger(sys.stdout if console_out else sys.stderr))
+        return await action(deps)
+    finally:
+        await db.dispose()
+
+
+async def console(deps: Deps, args: argparse.Namespace) -> int:
+    from adapters.console.chat import ConsoleChat, run_console
+    from bot.orgdir import import_people
+
+    if args.demo:
+        report = await import_people(deps, DEMO_ORG)
+        print(report.summary())
+    await run_console(deps, ConsoleChat(deps, sys.stdout, args.as_email))
+    return 0
+
+
+async def serve(deps: Deps, args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from adapters.server import build_app
+
+    host = args.host or deps.settings.server.host
+    port = args.port or deps.settings.server.port
+    runner = web.AppRunner(build_app(deps))
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    print(f"feedbot listening on http://{host}:{port}")
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+    return 0
+
+
+async def org(deps: Deps, args: argparse.Namespace) -> int:
+    from bot.orgdir import OrgImportError, import_people, org_tree
+
+    if args.org_command == "show":
+        print(await org_tree(deps))
+        return 0
+    try:
+        report = await import_people(deps, Path(args.file))
+    except OrgImportError as exc:
+        raise CliError(f"{args.file}: {exc} — nothing was imported") from None
+    print(report.summary())
+    return 0
+
+
+async def export(deps: Deps, args: argparse.Namespace) -> int:
+    from bot.datarights import export_person
+
+    data = await export_person(deps, args.person)
+    if data is None:
+        raise CliError(f"nobody with the email {args.person}")
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    if args.out:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+        print(f"wrote {args.out}")
+    else:
+        print(text)
+    return 0
+
+
+async def erase(deps: Deps, args: argparse.Namespace) -> int:
+    from bot.datarights import erase_person
+
+    report = await erase_person(deps, args.person)
+    if report is None:
+        raise CliError(f"nobody with the email {args.person}")
+    print(report.summary())
+    return 0

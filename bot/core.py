@@ -1,0 +1,77 @@
+"""The core's one entry point: a neutral Command in, views out, one transaction per command."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+
+from bot.context import Context
+from bot.deps import Deps
+from bot.errors import UserError
+from bot.messages import Actor, Command, Interaction, Message
+from bot.outbox import dispatch_pending
+from bot.people import resolve_actor
+from bot.router import COMMANDS
+from bot.views import View, error_view, text_view
+
+log = logging.getLogger(__name__)
+
+
+async def handle_command(deps: Deps, command: Command) -> list[View]:
+    """Run one command. A person's mistake is answered in their language and nothing is written."""
+    t = deps.catalogs.translator(command.actor.locale or deps.settings.org.default_locale)
+    try:
+        async with deps.uow() as uow:
+            now = deps.clock.now()
+            me = await resolve_actor(uow, command.actor, now)
+            t = deps.catalogs.translator(me.locale or command.actor.locale or deps.settings.org.default_locale)
+            ctx = Context(deps=deps, uow=uow, actor=command.actor, me=me, t=t, now=now,
+                          prefix=command.prefix, mentions=tuple(command.mentions))
+            views = await _route(ctx, command.name.lower().lstrip("/"), command.text)
+    except UserError as exc:
+        return [error_view(t(exc.message, **exc.params))]
+    await dispatch_pending(deps)
+    return views
+
+
+async def introduce(deps: Deps, actor: Actor) -> View:
+    """Make sure the person behind `actor` exists (created on first contact) and greet them."""
+    t = deps.catalogs.translator(actor.locale or deps.settings.org.default_locale)
+    try:
+        async with deps.uow() as uow:
+            me = await resolve_actor(uow, actor, deps.clock.now())
+            t = deps.catalogs.translator(me.locale or deps.settings.org.default_locale)
+            return text_view(t("You are {name} ({email}). Type {help} to see what I can do.",
+                               name=me.name, email=me.email, help="/help"))
+    except UserError as exc:
+        return error_view(t(exc.message, **exc.params))
+
+
+async def handle_interaction(deps: Deps, interaction: Interaction) -> list[View]:
+    """A button stands for a command, so pressing it is typing that command."""
+    name, _, text = interaction.command.partition(" ")
+    return await handle_command(deps, Command(actor=interaction.actor, name=name, text=text,
+                                              prefix=interaction.prefix, conversation=interaction.conversation,
+                                              reply_handle=interaction.reply_handle))
+
+
+async def handle_message(deps: Deps, message: Message) -> list[View]:
+    """Free text: `kudos @ana thanks` is the kudos command (Teams has no slash commands)."""
+    name, _, text = message.text.strip().lstrip("/").partition(" ")
+    return await handle_command(deps, Command(actor=message.actor, name=name or "help", text=text,
+                                              mentions=message.mentions, prefix=message.prefix,
+                                              conversation=message.conversation,
+                                              reply_handle=message.reply_handle))
+
+
+async def _route(ctx: Context, name: str, text: str) -> list[View]:
+    handler = COMMANDS.get(name)
+    if handler is None:
+        close = difflib.get_close_matches(name, COMMANDS, n=1)
+        if close:
+            raise UserError("There is no command {command}. Did you mean {suggestion}? Type {help} for the list.",
+                            command=ctx.cmd(name), suggestion=ctx.cmd(close[0]), help=ctx.cmd("help"))
+        raise UserError("There is no command {command}. Type {help} for the list of commands.",
+                        command=ctx.cmd(name), help=ctx.cmd("help"))
+    result = await handler(ctx, text.strip())
+    return result if isinstance(result, list) else [result]

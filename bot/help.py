@@ -1,0 +1,33 @@
+"""/help: the overview, and the full usage of one command."""
+
+from __future__ import annotations
+
+from bot.context import Context, Feature
+from bot.errors import UserError
+from bot.i18n import N_
+from bot.views import Fields, Text, View
+
+
+async def handle(ctx: Context, text: str) -> View:
+    from bot.router import FEATURES  # the table lists this module too
+
+    name = text.strip().lstrip("/").split(" ")[0].lower()
+    if not name:
+        rows = [(ctx.cmd(n), ctx.t(f.summary)) for n, f in FEATURES.items() if n != "help"]
+        return View(title=ctx.t("feedbot — continuous feedback"), blocks=[
+            Fields(fields=rows),
+            Text(text=ctx.t("Type {example} for details of one command.", example=ctx.cmd("help kudos"))),
+        ])
+    feature = FEATURES.get(name)
+    if feature is None:
+        raise UserError("There is no command {command}. Type {help} for the list of commands.",
+                        command=ctx.cmd(name), help=ctx.cmd("help"))
+    return View(title=ctx.cmd(name), blocks=[Text(text=ctx.t(feature.summary)),
+                                             Text(text=ctx.t(feature.usage, p=ctx.prefix))])
+
+
+FEATURE = Feature(
+    handle=handle,
+    summary=N_("Show the commands, or the details of one: help kudos"),
+    usage=N_("{p}help — all commands\n{p}help kudos — how one command works"),
+)

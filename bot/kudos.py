@@ -1,0 +1,83 @@
+"""Kudos: public recognition tied to the company's values."""
+
+from __future__ import annotations
+
+import re
+
+from bot.context import Context, Feature
+from bot.errors import UserError
+from bot.i18n import N_, Translator
+from bot.people import resolve_mentions, split_mentions, who
+from bot.views import Text, View, text_view
+from storage.models import Kudos, KudosRecipient, KudosValue, Person
+
+TAG = re.compile(r"(?<![\w&])#([A-Za-z][\w-]*)")
+RECENT = 10
+USAGE = "kudos @ana @bo Thanks for the release notes #teamwork"
+
+
+async def handle(ctx: Context, text: str) -> View:
+    tokens, message = split_mentions(text, ctx.mentions)
+    if not tokens and not message:
+        return await recent(ctx)
+    if not tokens:
+        raise UserError("Who is it for? Start with their @name: {example}", example=ctx.cmd(USAGE))
+    message = ctx.require_text(message, USAGE)
+    values = tags_in(ctx, message)
+    recipients = await resolve_mentions(ctx.uow, tokens, ctx.mentions)
+    if ctx.me in recipients:
+        raise UserError("Kudos are for others — you can't give them to yourself. Who helped you this week?")
+    give(ctx, recipients, message, values)
+    names = ", ".join(who(p) for p in recipients)
+    return text_view(ctx.t("Kudos sent to {names} and posted in {channel}.", names=names,
+                           channel=ctx.deps.settings.kudos.channel))
+
+
+def tags_in(ctx: Context, message: str) -> list[str]:
+    allowed = ctx.deps.settings.kudos.values
+    tags = list(dict.fromkeys(tag.lower() for tag in TAG.findall(message)))
+    unknown = [tag for tag in tags if tag not in allowed]
+    if unknown:
+        raise UserError("#{tag} is not one of our values. Use one of: {values}.", tag=unknown[0],
+                        values=" ".join("#" + v for v in allowed))
+    return tags
+
+
+def give(ctx: Context, recipients: list[Person], message: str, values: list[str]) -> Kudos:
+    kudos = Kudos(giver_id=ctx.me.id, message=message, created_at=ctx.now,
+                  recipients=[KudosRecipient(person_id=p.id) for p in recipients],
+                  values=[KudosValue(value=v) for v in values])
+    ctx.uow.kudos.add(kudos)
+    names = ", ".join(who(p) for p in recipients)
+    ctx.post(ctx.deps.settings.kudos.channel, "kudos.post",
+             lambda t: text_view(message, title=t("Kudos from {giver} to {names}", giver=who(ctx.me), names=names)))
+    for person in recipients:
+        ctx.tell(person, "kudos.received",
+                 lambda t: text_view(message, title=t("{giver} gave you kudos", giver=who(ctx.me))))
+    return kudos
+
+
+async def recent(ctx: Context) -> View:
+    rows = await ctx.uow.kudos.recent_for(ctx.me.id, RECENT)
+    if not rows:
+        return text_view(ctx.t("No kudos yet. Thank someone: {example}", example=ctx.cmd(USAGE)))
+    people = await ctx.uow.people.by_ids([k.giver_id for k in rows] +
+                                         [r.person_id for k in rows for r in k.recipients])
+    lines = [describe(ctx.t, k, people, ctx.local_date(k.created_at)) for k in rows]
+    return View(title=ctx.t("Your recent kudos, given and received"), blocks=[Text(text="\n".join(lines))])
+
+
+def describe(t: Translator, kudos: Kudos, people: dict[int, Person], day: str) -> str:
+    names = ", ".join(who(people[r.person_id]) for r in kudos.recipients if r.person_id in people)
+    return t("{date} {giver} → {names}: {message}", date=day, giver=who(people[kudos.giver_id]),
+             names=names, message=kudos.message)
+
+
+FEATURE = Feature(
+    handle=handle,
+    summary=N_("Thank someone in public: kudos @ana Great demo #teamwork"),
+    usage=N_("{p}kudos @ana @bo Thanks for the release notes #teamwork — thank one or more people; "
+             "it is posted in the kudos channel and sent to each of them\n"
+             "{p}kudos — your recent kudos, given and received\n"
+             "Tags after # must be one of the company values."),
+)

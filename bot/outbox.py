@@ -1,0 +1,106 @@
+"""Messages for people other than the sender: written to the outbox inside the command's transaction,
+sent after it commits. A failed command therefore never notifies anyone."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from bot.views import View
+from storage.models import Delivery
+
+if TYPE_CHECKING:
+    from bot.deps import Deps
+    from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Address:
+    platform: str
+    workspace: str
+    user_id: str
+    data: dict[str, Any] | None = None  # a Slack DM channel, a Teams ConversationReference
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A person (with their platform accounts) or a channel."""
+
+    email: str | None = None
+    name: str | None = None
+    accounts: list[Address] = field(default_factory=list)
+    channel: str | None = None
+
+    def describe(self) -> str:
+        return self.channel or self.email or "?"
+
+
+class DeliveryError(Exception):
+    """The platform refused the message; `permanent` means retrying cannot help (blocked, unknown user)."""
+
+    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
+
+
+class Messenger(Protocol):
+    async def send(self, recipient: Recipient, view: View) -> None: ...
+
+
+def enqueue(uow: UnitOfWork, now: datetime, view: View, *, kind: str, recipient_id: int | None = None,
+            recipient_seal: str | None = None, channel: str | None = None, key: str | None = None) -> None:
+    uow.deliveries.add(Delivery(kind=kind, recipient_id=recipient_id, recipient_seal=recipient_seal,
+                                channel=channel, key=key, payload=view.model_dump(mode="json"), created_at=now))
+
+
+async def dispatch_pending(deps: Deps, limit: int = 200) -> int:
+    """Send what is pending; each row is claimed in its own transaction so two workers never both send it."""
+    async with deps.uow() as uow:
+        pending = [row.id for row in await uow.deliveries.pending(limit)]
+    sent = 0
+    for delivery_id in pending:
+        async with deps.uow() as uow:
+            if not await uow.deliveries.claim(delivery_id):
+                continue
+            delivery = await uow.session.get(Delivery, delivery_id)
+            assert delivery is not None
+            recipient = await _recipient(deps, uow, delivery)
+            view = View.model_validate(delivery.payload)
+        error = await _send(deps.messenger.send, recipient, view, delivery_id)
+        async with deps.uow() as uow:
+            await uow.deliveries.finish(delivery_id, sent_at=deps.clock.now(), error=error)
+        sent += error is None
+    return sent
+
+
+async def _recipient(deps: Deps, uow: UnitOfWork, delivery: Delivery) -> Recipient | None:
+    if delivery.channel:
+        return Recipient(channel=delivery.channel)
+    person = None
+    if delivery.recipient_id is not None:
+        person = await uow.people.get(delivery.recipient_id)
+    elif delivery.recipient_seal:
+        uid = deps.sealer.unseal(delivery.recipient_seal)
+        person = await uow.people.by_uid(uid) if uid else None
+    if person is None:
+        return None
+    accounts = [Address(a.platform, a.workspace, a.user_id, a.address) for a in await uow.people.accounts_of(person.id)]
+    return Recipient(email=person.email, name=person.name, accounts=accounts)
+
+
+async def _send(send: Callable[[Recipient, View], Any], recipient: Recipient | None, view: View,
+                delivery_id: int) -> str | None:
+    if recipient is None:
+        return "recipient no longer exists"
+    try:
+        await send(recipient, view)
+    except DeliveryError as exc:
+        # The delivery id, never the recipient: a sealed recipient must not reach the logs.
+        log.warning("delivery %s failed: %s", delivery_id, exc)
+        return str(exc)
+    return None

@@ -1,0 +1,167 @@
+"""Settings: a TOML file, overridden by FEEDBOT_SECTION__KEY environment variables."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, TomlConfigSettingsSource
+
+from bot.i18n import SUPPORTED_LOCALES, normalize_locale
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DatabaseSettings(Section):
+    url: str = "sqlite+aiosqlite:///feedbot.db"
+    echo: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _known_backend(cls, url: str) -> str:
+        if not url.startswith(("sqlite", "postgresql", "postgres")):
+            raise ValueError("must be an SQLite (sqlite:///file.db) or PostgreSQL (postgresql://…) URL")
+        return url
+
+
+class ServerSettings(Section):
+    host: str = "127.0.0.1"
+    port: int = Field(3000, ge=1, le=65535)
+
+
+class OrgSettings(Section):
+    admins: list[str] = []
+    default_locale: str = "en"
+    default_timezone: str = "UTC"
+
+    @field_validator("admins")
+    @classmethod
+    def _lower_emails(cls, emails: list[str]) -> list[str]:
+        return [e.strip().lower() for e in emails]
+
+    @field_validator("default_locale")
+    @classmethod
+    def _supported_locale(cls, value: str) -> str:
+        locale = normalize_locale(value)
+        if locale is None:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return locale
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _iana_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone such as Europe/Stockholm") from None
+        return value
+
+
+class KudosSettings(Section):
+    values: list[str] = ["teamwork", "customer", "quality", "ownership", "learning"]
+    channel: str = "#kudos"
+
+    @field_validator("values")
+    @classmethod
+    def _plain_tags(cls, values: list[str]) -> list[str]:
+        tags = [v.strip().lstrip("#").lower() for v in values]
+        if not tags or any(not t or " " in t for t in tags):
+            raise ValueError("must be a non-empty list of single words, e.g. ['teamwork', 'quality']")
+        return tags
+
+
+class LimitSettings(Section):
+    max_text_length: int = Field(2000, ge=50, le=10000)
+
+
+class PrivacySettings(Section):
+    # Seals the link to anonymous idea authors so the bot can notify them; keep it secret and stable.
+    secret_key: SecretStr | None = None
+    key_file: str = "feedbot.key"
+
+
+class SlackSettings(Section):
+    bot_token: SecretStr | None = None
+    signing_secret: SecretStr | None = None
+    app_token: SecretStr | None = None
+    socket_mode: bool = False
+    api_url: str = "https://slack.com/api/"
+
+
+class TeamsSettings(Section):
+    app_id: str = ""
+    app_password: SecretStr | None = None
+    app_type: str = Field("SingleTenant", pattern="^(SingleTenant|MultiTenant|UserAssignedMSI)$")
+    tenant_id: str = ""
+    allow_unauthenticated: bool = False
+
+
+class LoggingSettings(Section):
+    level: str = Field("INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FEEDBOT_", env_nested_delimiter="__", extra="forbid")
+
+    database: DatabaseSettings = DatabaseSettings()
+    server: ServerSettings = ServerSettings()
+    org: OrgSettings = OrgSettings()
+    kudos: KudosSettings = KudosSettings()
+    limits: LimitSettings = LimitSettings()
+    privacy: PrivacySettings = PrivacySettings()
+    slack: SlackSettings = SlackSettings()
+    teams: TeamsSettings = TeamsSettings()
+    logging: LoggingSettings = LoggingSettings()
+
+
+class ConfigError(Exception):
+    """A setting is wrong; the message names the key and what is allowed."""
+
+
+def find_config_file(explicit: str | None) -> Path | None:
+    """--config PATH, else $FEEDBOT_CONFIG, else ./feedbot.toml if present."""
+    chosen = explicit or os.environ.get("FEEDBOT_CONFIG")
+    if chosen:
+        path = Path(chosen)
+        if not path.is_file():
+            raise ConfigError(f"config file {path} does not exist")
+        return path
+    default = Path("feedbot.toml")
+    return default if default.is_file() else None
+
+
+def load_settings(config_path: str | None = None, **overrides: object) -> Settings:
+    path = find_config_file(config_path)
+
+    class FileAndEnvSettings(Settings):
+        @classmethod
+        def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,  # noqa: ANN001
+                                       file_secret_settings):  # noqa: ANN001, ANN206
+            sources = [init_settings, env_settings]
+            if path is not None:
+                sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+            return tuple(sources)
+
+    try:
+        loaded = FileAndEnvSettings(**overrides)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc, path)) from None
+    return loaded
+
+
+def describe_validation_error(exc: ValidationError, path: Path | None) -> str:
+    where = f" in {path}" if path else ""
+    lines = [f"invalid configuration{where}:"]
+    for error in exc.errors():
+        key = ".".join(str(part) for part in error["loc"])
+        env = "FEEDBOT_" + "__".join(str(p).upper() for p in error["loc"][:2])
+        message = "unknown setting" if error["type"] == "extra_forbidden" else error["msg"]
+        lines.append(f"  {key} (env {env}): {message}")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Tables, queries, migrations and the unit of work the core talks to."""

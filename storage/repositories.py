@@ -1,0 +1,234 @@
+"""Queries the core needs, grouped by aggregate. Every method runs inside the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.models import (
+    Account,
+    Delivery,
+    Feedback,
+    FeedbackRequest,
+    FeedbackRequestTarget,
+    Goal,
+    GoalUpdate,
+    Idea,
+    IdeaComment,
+    IdeaStatusChange,
+    IdeaVote,
+    Kudos,
+    KudosRecipient,
+    Person,
+    Team,
+)
+
+
+class Repository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, *rows: object) -> None:
+        self.session.add_all(rows)
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+
+class People(Repository):
+    async def get(self, person_id: int) -> Person | None:
+        return await self.session.get(Person, person_id)
+
+    async def by_ids(self, ids: Sequence[int]) -> dict[int, Person]:
+        if not ids:
+            return {}
+        return {p.id: p for p in await self.session.scalars(select(Person).where(Person.id.in_(set(ids))))}
+
+    async def by_email(self, email: str) -> Person | None:
+        return await self.session.scalar(select(Person).where(Person.email == email.strip().lower()))
+
+    async def by_uid(self, uid: str) -> Person | None:
+        return await self.session.scalar(select(Person).where(Person.uid == uid))
+
+    async def by_account(self, platform: str, workspace: str, user_id: str) -> Person | None:
+        return await self.session.scalar(
+            select(Person).join(Account).where(
+                Account.platform == platform, Account.workspace == workspace, Account.user_id == user_id))
+
+    async def account(self, platform: str, workspace: str, user_id: str) -> Account | None:
+        return await self.session.scalar(select(Account).where(
+            Account.platform == platform, Account.workspace == workspace, Account.user_id == user_id))
+
+    async def accounts_of(self, person_id: int) -> Sequence[Account]:
+        return (await self.session.scalars(
+            select(Account).where(Account.person_id == person_id).order_by(Account.id))).all()
+
+    async def matching_handle(self, handle: str) -> Sequence[Person]:
+        """People whose email starts with `handle@`, or whose name or first name is `handle`."""
+        handle = handle.lower()
+        first_name = func.lower(func.substr(Person.name, 1, len(handle) + 1))
+        return (await self.session.scalars(select(Person).where(or_(
+            func.lower(Person.email).like(_escape_like(handle) + "@%", escape="\\"),
+            func.lower(Person.name) == handle,
+            first_name == handle + " ",
+        )).order_by(Person.id))).all()
+
+    async def all(self) -> Sequence[Person]:
+        return (await self.session.scalars(select(Person).order_by(Person.name))).all()
+
+    async def count(self) -> int:
+        return await self.session.scalar(select(func.count(Person.id))) or 0
+
+    async def reports_of(self, manager_id: int) -> Sequence[Person]:
+        return (await self.session.scalars(
+            select(Person).where(Person.manager_id == manager_id).order_by(Person.name))).all()
+
+    async def teams(self) -> Sequence[Team]:
+        return (await self.session.scalars(select(Team).order_by(Team.name))).all()
+
+    async def team_named(self, name: str) -> Team | None:
+        return await self.session.scalar(select(Team).where(Team.name == name))
+
+    async def delete(self, person: Person) -> None:
+        await self.session.delete(person)
+
+
+class KudosRepo(Repository):
+    async def recent_for(self, person_id: int, limit: int) -> Sequence[Kudos]:
+        received = select(KudosRecipient.kudos_id).where(KudosRecipient.person_id == person_id)
+        return (await self.session.scalars(
+            select(Kudos).where(or_(Kudos.giver_id == person_id, Kudos.id.in_(received)))
+            .order_by(Kudos.created_at.desc(), Kudos.id.desc()).limit(limit))).all()
+
+    async def given_by(self, person_id: int) -> Sequence[Kudos]:
+        return (await self.session.scalars(select(Kudos).where(Kudos.giver_id == person_id))).all()
+
+    async def received_by(self, person_id: int) -> Sequence[Kudos]:
+        received = select(KudosRecipient.kudos_id).where(KudosRecipient.person_id == person_id)
+        return (await self.session.scalars(select(Kudos).where(Kudos.id.in_(received)))).all()
+
+
+class Ideas(Repository):
+    async def get(self, idea_id: int) -> Idea | None:
+        return await self.session.get(Idea, idea_id)
+
+    async def listing(self, *, statuses: Sequence[str] | None = None, author_id: int | None = None,
+                      ids: Sequence[int] | None = None, by_votes: bool = False,
+                      limit: int = 20) -> Sequence[tuple[Idea, int]]:
+        """Ideas with their vote counts, newest first or most voted first."""
+        votes = func.count(IdeaVote.person_id).label("votes")
+        query = select(Idea, votes).outerjoin(IdeaVote).group_by(Idea.id)
+        if statuses is not None:
+            query = query.where(Idea.status.in_(statuses))
+        if author_id is not None or ids is not None:
+            query = query.where(or_(Idea.author_id == author_id, Idea.id.in_(ids or [])))
+        order = [votes.desc(), Idea.id.desc()] if by_votes else [Idea.id.desc()]
+        return [(row[0], row[1]) for row in (await self.session.execute(query.order_by(*order).limit(limit)))]
+
+    async def sealed(self) -> Sequence[tuple[int, str]]:
+        return [(row[0], row[1]) for row in await self.session.execute(
+            select(Idea.id, Idea.author_seal).where(Idea.author_seal.is_not(None)))]
+
+    async def authored_by(self, person_id: int) -> Sequence[Idea]:
+        return (await self.session.scalars(select(Idea).where(Idea.author_id == person_id))).all()
+
+    async def vote_count(self, idea_id: int) -> int:
+        return await self.session.scalar(select(func.count()).where(IdeaVote.idea_id == idea_id)) or 0
+
+    async def vote(self, idea_id: int, person_id: int) -> IdeaVote | None:
+        return await self.session.get(IdeaVote, (idea_id, person_id))
+
+    async def voter_ids(self, idea_id: int) -> list[int]:
+        return list((await self.session.scalars(
+            select(IdeaVote.person_id).where(IdeaVote.idea_id == idea_id).order_by(IdeaVote.created_at))).all())
+
+    async def comments(self, idea_id: int) -> Sequence[tuple[IdeaComment, Person]]:
+        rows = await self.session.execute(select(IdeaComment, Person).join(Person, IdeaComment.author_id == Person.id)
+                                          .where(IdeaComment.idea_id == idea_id).order_by(IdeaComment.id))
+        return [(row[0], row[1]) for row in rows]
+
+    async def history(self, idea_id: int) -> Sequence[IdeaStatusChange]:
+        return (await self.session.scalars(select(IdeaStatusChange).where(IdeaStatusChange.idea_id == idea_id)
+                                           .order_by(IdeaStatusChange.id))).all()
+
+    async def votes_by(self, person_id: int) -> Sequence[IdeaVote]:
+        return (await self.session.scalars(select(IdeaVote).where(IdeaVote.person_id == person_id))).all()
+
+    async def comments_by(self, person_id: int) -> Sequence[IdeaComment]:
+        return (await self.session.scalars(select(IdeaComment).where(IdeaComment.author_id == person_id))).all()
+
+
+class FeedbackRepo(Repository):
+    async def received_by(self, person_id: int, limit: int | None = None) -> Sequence[Feedback]:
+        query = select(Feedback).where(Feedback.receiver_id == person_id).order_by(Feedback.id.desc())
+        return (await self.session.scalars(query.limit(limit) if limit else query)).all()
+
+    async def given_by(self, person_id: int) -> Sequence[Feedback]:
+        return (await self.session.scalars(
+            select(Feedback).where(Feedback.giver_id == person_id).order_by(Feedback.id))).all()
+
+    async def open_request_from(self, requester_id: int, target_id: int) -> FeedbackRequestTarget | None:
+        """The oldest unanswered request `requester` sent to `target`, if any."""
+        return await self.session.scalar(
+            select(FeedbackRequestTarget).join(FeedbackRequest)
+            .where(FeedbackRequest.requester_id == requester_id, FeedbackRequestTarget.person_id == target_id,
+                   FeedbackRequestTarget.answered_at.is_(None))
+            .order_by(FeedbackRequest.id).limit(1))
+
+    async def open_requests_to(self, person_id: int) -> Sequence[FeedbackRequest]:
+        return (await self.session.scalars(
+            select(FeedbackRequest).join(FeedbackRequestTarget)
+            .where(FeedbackRequestTarget.person_id == person_id, FeedbackRequestTarget.answered_at.is_(None))
+            .order_by(FeedbackRequest.id))).all()
+
+    async def requests_by(self, person_id: int) -> Sequence[FeedbackRequest]:
+        return (await self.session.scalars(select(FeedbackRequest).where(FeedbackRequest.requester_id == person_id)
+                                           .options(selectinload(FeedbackRequest.targets))
+                                           .order_by(FeedbackRequest.id))).all()
+
+
+class Goals(Repository):
+    async def get(self, goal_id: int) -> Goal | None:
+        return await self.session.get(Goal, goal_id)
+
+    async def of(self, person_id: int, *, include_done: bool = True) -> Sequence[Goal]:
+        query = select(Goal).where(Goal.person_id == person_id)
+        if not include_done:
+            query = query.where(Goal.status == "open")
+        return (await self.session.scalars(query.order_by(Goal.status.desc(), Goal.id))).all()
+
+    async def updates(self, goal_id: int) -> Sequence[GoalUpdate]:
+        return (await self.session.scalars(
+            select(GoalUpdate).where(GoalUpdate.goal_id == goal_id).order_by(GoalUpdate.id))).all()
+
+
+class Deliveries(Repository):
+    async def pending(self, limit: int) -> Sequence[Delivery]:
+        return (await self.session.scalars(select(Delivery).where(Delivery.status == "pending")
+                                           .order_by(Delivery.id).limit(limit))).all()
+
+    async def claim(self, delivery_id: int) -> bool:
+        """Mark one pending row as being sent; False when another worker already has it."""
+        result = await self.session.execute(
+            update(Delivery).where(Delivery.id == delivery_id, Delivery.status == "pending")
+            .values(status="sending", attempts=Delivery.attempts + 1))
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def finish(self, delivery_id: int, *, sent_at: datetime | None, error: str | None) -> None:
+        values: dict[str, object] = {"status": "sent", "sent_at": sent_at, "recipient_seal": None} if error is None \
+            else {"status": "failed", "last_error": error[:500]}
+        await self.session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
+
+    async def for_person(self, person_id: int) -> Sequence[Delivery]:
+        return (await self.session.scalars(select(Delivery).where(Delivery.recipient_id == person_id))).all()
+
+    async def delete_for(self, person_id: int) -> None:
+        await self.session.execute(delete(Delivery).where(Delivery.recipient_id == person_id))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,29 @@
+"""The unit of work: repositories sharing one session and one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.db import Database
+from storage.repositories import Deliveries, FeedbackRepo, Goals, Ideas, KudosRepo, People
+
+
+class UnitOfWork:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.people = People(session)
+        self.kudos = KudosRepo(session)
+        self.ideas = Ideas(session)
+        self.feedback = FeedbackRepo(session)
+        self.goals = Goals(session)
+        self.deliveries = Deliveries(session)
+
+
+@asynccontextmanager
+async def unit_of_work(db: Database) -> AsyncIterator[UnitOfWork]:
+    """One transaction: committed when the block ends, rolled back entirely if it raises."""
+    async with db.transaction() as session:
+        yield UnitOfWork(session)

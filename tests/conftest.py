@@ -1,0 +1,129 @@
+"""Fixtures: real storage on SQLite and PostgreSQL, a fixed clock, and the console adapter as the driver.
+
+PostgreSQL runs when FEEDBOT_TEST_DATABASE_URL is set (CI sets it); each test gets its own schema.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from adapters.console.chat import ConsoleChat, ConsoleMessenger
+from bot.app import build_deps
+from bot.clock import FixedClock
+from bot.deps import Deps
+from bot.i18n import Catalogs
+from bot.settings import Settings
+from storage.db import Database, create_engine
+from storage.migrate import upgrade
+
+PG_URL = os.environ.get("FEEDBOT_TEST_DATABASE_URL", "")
+START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday
+
+backends = [pytest.param("sqlite", id="sqlite"),
+            pytest.param("postgresql", id="postgresql",
+                         marks=pytest.mark.skipif(not PG_URL, reason="FEEDBOT_TEST_DATABASE_URL is not set"))]
+
+
+@pytest.fixture(scope="session")
+def catalogs() -> Catalogs:
+    return Catalogs()
+
+
+@pytest.fixture(params=backends)
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated, empty database of each backend."""
+    if request.param == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / 'test.db'}")
+        await upgrade(db.engine)
+        yield db
+        await db.dispose()
+        return
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(PG_URL)
+    async with admin.begin() as conn:
+        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    db = Database(PG_URL, connect_args={"server_settings": {"search_path": schema}})
+    try:
+        await upgrade(db.engine)
+        yield db
+    finally:
+        await db.dispose()
+        async with admin.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings.model_validate({
+        "org": {"admins": ["admin@example.com"]},
+        "privacy": {"secret_key": "test-secret"},
+    })
+
+
+class Console:
+    """Drives the real console adapter: type lines as someone, read what came back."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self.out = io.StringIO()
+        self.messenger = ConsoleMessenger(self.out)
+        self.chat = ConsoleChat(deps, self.out, "admin@example.com")
+
+    async def type(self, line: str, *, as_: str | None = None) -> str:
+        """Type one line (as `as_` if given); returns everything printed, replies and `→` deliveries."""
+        if as_ is not None and as_ != self.chat.actor.email:
+            await self.chat.handle_line(f"/as {as_}")
+        start = self.out.tell()
+        await self.chat.handle_line(line)
+        return self.out.getvalue()[start:]
+
+    async def people(self, *emails: str) -> None:
+        """Make people exist, as the console does on `/as`."""
+        for email in emails:
+            await self.chat.handle_line(f"/as {email}")
+
+
+@pytest.fixture
+def deps_factory(database: Database, clock: FixedClock, catalogs: Catalogs) -> Iterator[object]:
+    def make(settings: Settings) -> tuple[Deps, Console]:
+        holder: list[Console] = []
+
+        class LateMessenger:
+            async def send(self, recipient: object, view: object) -> None:
+                await holder[0].messenger.send(recipient, view)  # type: ignore[arg-type]
+
+        deps = build_deps(settings, database, LateMessenger(), clock=clock, catalogs=catalogs)
+        console = Console(deps)
+        holder.append(console)
+        return deps, console
+
+    yield make
+
+
+@pytest.fixture
+def deps_and_console(deps_factory: object, settings: Settings) -> tuple[Deps, Console]:
+    return deps_factory(settings)  # type: ignore[operator]
+
+
+@pytest.fixture
+def deps(deps_and_console: tuple[Deps, Console]) -> Deps:
+    return deps_and_console[0]
+
+
+@pytest.fixture
+def console(deps_and_console: tuple[Deps, Console]) -> Console:
+    return deps_and_console[1]
