@@ -35,7 +35,7 @@ def normalize_locale(value: str | None) -> str | None:
     return base if base in SUPPORTED_LOCALES else None
 
 
-def N_(message: str) -> str:  # noqa: N802 - gettext convention for "translate later"
+def N_(message: str) -> str:
     """Marks a message for extraction where it is defined; it is translated where it is shown."""
     return message
 

@@ -19,8 +19,8 @@ async def handle(ctx: Context, text: str) -> View:
         raise UserError("I don't speak {language}. Available: {choices}.", language=text.split()[0],
                         choices=choices)
     ctx.me.locale = locale
-    return text_view(ctx.translator_for(ctx.me)("From now on I will speak {language} with you.",
-                                                language=LOCALE_NAMES[locale]))
+    t = ctx.translator_for(ctx.me)  # answer in the new language
+    return text_view(t("From now on I will speak {language} with you.", language=LOCALE_NAMES[locale]))
 
 
 FEATURE = Feature(

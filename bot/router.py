@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from bot import help, kudos, language
+from bot import feedback, goals, help, ideas, kudos, language
 from bot.context import Feature
 
 FEATURES: dict[str, Feature] = {
     "kudos": kudos.FEATURE,
+    "idea": ideas.FEATURE,
+    "feedback": feedback.FEATURE,
+    "goal": goals.FEATURE,
     "language": language.FEATURE,
     "help": help.FEATURE,
 }

@@ -141,7 +141,7 @@ def load_settings(config_path: str | None = None, **overrides: object) -> Settin
     class FileAndEnvSettings(Settings):
         @classmethod
         def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,  # noqa: ANN001
-                                       file_secret_settings):  # noqa: ANN001, ANN206
+                                       file_secret_settings):  # noqa: ANN001
             sources = [init_settings, env_settings]
             if path is not None:
                 sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))

@@ -38,7 +38,7 @@ def create_engine(url: str, *, echo: bool = False, connect_args: dict[str, Any] 
     return engine
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:  # noqa: ANN401
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # Take transaction control from pysqlite so BEGIN really starts one (see PLATFORM.md §3.3).
     dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
@@ -47,7 +47,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:  # noqa: ANN401
     cursor.close()
 
 
-def _sqlite_begin_immediate(conn: Any) -> None:  # noqa: ANN401
+def _sqlite_begin_immediate(conn: Any) -> None:
     # Writers take the lock up front, so two writers never deadlock on a lock upgrade.
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 

@@ -1,0 +1,15 @@
+"""Placeholder: being written now; replaced whole by its owner."""
+
+from __future__ import annotations
+
+from bot.context import Context, Feature
+from bot.errors import UserError
+from bot.i18n import N_
+from bot.views import View
+
+
+async def handle(ctx: Context, text: str) -> View:
+    raise UserError("This command is not available yet.")
+
+
+FEATURE = Feature(handle=handle, summary=N_("(coming)"), usage=N_("(coming)"))
