@@ -25,6 +25,8 @@ from storage.db import Database, create_engine
 from storage.migrate import upgrade
 
 PG_URL = os.environ.get("FEEDBOT_TEST_DATABASE_URL", "")
+if os.environ.get("FEEDBOT_REQUIRE_POSTGRES") and not PG_URL:
+    raise RuntimeError("FEEDBOT_REQUIRE_POSTGRES is set but FEEDBOT_TEST_DATABASE_URL is not")
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday
 
 backends = [pytest.param("sqlite", id="sqlite"),

@@ -1,0 +1,102 @@
+"""Configuration: file, environment overrides, defaults and the errors that name the key."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from bot.settings import ConfigError, Settings, load_settings
+
+EXAMPLE = Path(__file__).parent.parent / "config.example.toml"
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch, tmp_path):
+    for name in list(__import__("os").environ):
+        if name.startswith("FEEDBOT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+def write(path: Path, text: str) -> str:
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_defaults_need_no_file():
+    settings = load_settings()
+    assert settings.database.url == "sqlite+aiosqlite:///feedbot.db"
+    assert settings.server.port == 3000
+    assert settings.kudos.channel == "#kudos"
+    assert settings.slack.bot_token is None
+
+
+def test_file_then_environment(tmp_path, monkeypatch):
+    path = write(tmp_path / "c.toml", '[database]\nurl = "sqlite:///a.db"\n[kudos]\nvalues = ["Teamwork", "#speed"]\n'
+                                      '[slack]\nbot_token = "xoxb-file"\n')
+    settings = load_settings(path)
+    assert settings.database.url == "sqlite:///a.db"
+    assert settings.kudos.values == ["teamwork", "speed"]
+    monkeypatch.setenv("FEEDBOT_DATABASE__URL", "postgresql://postgres@127.0.0.1/test")
+    monkeypatch.setenv("FEEDBOT_SLACK__BOT_TOKEN", "xoxb-env")
+    settings = load_settings(path)
+    assert settings.database.url == "postgresql://postgres@127.0.0.1/test"
+    assert settings.slack.bot_token.get_secret_value() == "xoxb-env"
+
+
+def test_config_file_is_found_by_env_then_working_directory(tmp_path, monkeypatch):
+    write(tmp_path / "feedbot.toml", "[server]\nport = 4000\n")
+    assert load_settings().server.port == 4000
+    monkeypatch.setenv("FEEDBOT_CONFIG", write(tmp_path / "other.toml", "[server]\nport = 5000\n"))
+    assert load_settings().server.port == 5000
+    assert load_settings(write(tmp_path / "x.toml", "[server]\nport = 6000\n")).server.port == 6000
+
+
+def test_secrets_never_show_in_text(monkeypatch):
+    monkeypatch.setenv("FEEDBOT_SLACK__SIGNING_SECRET", "s3cr3t-value")
+    monkeypatch.setenv("FEEDBOT_TEAMS__APP_PASSWORD", "pa55word")
+    settings = load_settings()
+    for text in (repr(settings), str(settings), settings.model_dump_json()):
+        assert "s3cr3t-value" not in text and "pa55word" not in text
+
+
+@pytest.mark.parametrize(("toml", "env", "expected"), [
+    ("[server]\nport = 70000\n", {}, r"server\.port \(env FEEDBOT_SERVER__PORT\): Input should be less than"),
+    ("", {"FEEDBOT_SERVER__PORT": "abc"}, r"server\.port .*valid integer"),
+    ("[databse]\nurl = 'x'\n", {}, r"databse \(env FEEDBOT_DATABSE\): unknown setting"),
+    ("[kudos]\nchanel = '#k'\n", {}, r"kudos\.chanel .*unknown setting"),
+    ("[database]\nurl = 'mysql://x'\n", {}, r"database\.url .*SQLite .* or PostgreSQL"),
+    ("[org]\ndefault_timezone = 'Mars/Olympus'\n", {}, r"org\.default_timezone .*IANA time zone"),
+    ("[org]\ndefault_locale = 'fr'\n", {}, r"org\.default_locale .*one of en, sv, zh_Hans, zh_Hant"),
+    ("[kudos]\nvalues = []\n", {}, r"kudos\.values .*non-empty list"),
+    ("[logging]\nlevel = 'LOUD'\n", {}, r"logging\.level"),
+    ("[teams]\napp_type = 'Any'\n", {}, r"teams\.app_type"),
+])
+def test_wrong_values_name_the_key(tmp_path, monkeypatch, toml, env, expected):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=expected):
+        load_settings(write(tmp_path / "bad.toml", toml))
+
+
+def test_broken_toml_and_missing_file(tmp_path):
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(write(tmp_path / "broken.toml", "[server\nport=1"))
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_settings(str(tmp_path / "missing.toml"))
+
+
+def test_example_documents_every_setting_and_loads_as_the_defaults():
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for section, field in Settings.model_fields.items():
+        assert f"[{section}]" in text
+        model = field.annotation
+        assert isinstance(model, type) and issubclass(model, BaseModel)
+        for key in model.model_fields:
+            assert re.search(rf"^#? ?{key} = ", text, re.MULTILINE), f"{section}.{key} is not in config.example.toml"
+    assert load_settings(str(EXAMPLE)).model_dump() == Settings().model_dump()
+    assert tomllib.loads(text)
