@@ -190,6 +190,9 @@ class FeedbackRepo(Repository):
                                            .options(selectinload(FeedbackRequest.targets))
                                            .order_by(FeedbackRequest.id))).all()
 
+    async def get_request(self, request_id: int) -> FeedbackRequest | None:
+        return await self.session.get(FeedbackRequest, request_id)
+
 
 class Goals(Repository):
     async def get(self, goal_id: int) -> Goal | None:
