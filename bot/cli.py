@@ -163,3 +163,7 @@ async def erase(deps: Deps, args: argparse.Namespace) -> int:
         raise CliError(f"nobody with the email {args.person}")
     print(report.summary())
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
