@@ -298,7 +298,10 @@ def label(t: Translator, status: str) -> str:
 
 def author_name(t: Translator, idea: Idea, people: dict[int, Person]) -> str:
     author = people.get(idea.author_id) if idea.author_id is not None else None
-    return who(author) if author else t("anonymous")
+    if author:
+        return who(author)
+    # No author and not anonymous: the author's data was erased (feedbot erase).
+    return t("anonymous") if idea.anonymous else t("a former colleague")
 
 
 def short(text: str) -> str:

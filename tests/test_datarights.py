@@ -271,3 +271,14 @@ async def test_erase_of_someone_unknown_is_none(deps, console):
     await console.people(BO)
     assert await erase_person(deps, "nobody@example.com") is None
     assert await count(deps, Person) == 1
+
+
+async def test_after_erasure_signed_ideas_stay_and_say_so_while_anonymous_ones_stay_anonymous(deps, console):
+    await console.people(ANA, BO)
+    await console.type("/idea Cache the wheels in CI", as_=ANA)
+    await console.type("/idea --anon Shorter meetings", as_=ANA)
+    await erase_person(deps, ANA)
+    out = await console.type("/idea show 1", as_=BO)
+    assert "Cache the wheels in CI" in out and "a former colleague" in out and "@ana" not in out
+    out = await console.type("/idea show 2", as_=BO)
+    assert "anonymous" in out and "former colleague" not in out
