@@ -33,3 +33,4 @@ def build_deps(settings: Settings, db: Database, messenger: Messenger, clock: Cl
 
 def configure_logging(settings: Settings) -> None:
     logging.basicConfig(level=settings.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(settings.logging.level)))

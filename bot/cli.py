@@ -14,6 +14,7 @@ from bot.deps import Deps
 from bot.settings import ConfigError, Settings, load_settings
 
 DEMO_ORG = Path(__file__).parent / "demo_org.csv"
+DEMO_ADMIN = "hr@example.com"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -75,6 +76,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         print("database is at the latest schema")
         return 0
     if args.command == "console":
+        if args.demo and not settings.org.admins:  # so the demo can show what admins do
+            settings = settings.model_copy(update={"org": settings.org.model_copy(update={"admins": [DEMO_ADMIN]})})
         return await with_deps(settings, lambda deps: console(deps, args), console_out=True)
     if args.command == "serve":
         return await with_deps(settings, lambda deps: serve(deps, args))

@@ -18,7 +18,10 @@ log = logging.getLogger(__name__)
 
 
 async def handle_command(deps: Deps, command: Command) -> list[View]:
-    """Run one command. A person's mistake is answered in their language and nothing is written."""
+    """Run one command. A person's mistake is answered in their language and nothing is written.
+
+    Messages to others are left in the outbox: the adapter replies first, then calls `deliver`.
+    """
     t = deps.catalogs.translator(command.actor.locale or deps.settings.org.default_locale)
     try:
         async with deps.uow() as uow:
@@ -30,8 +33,12 @@ async def handle_command(deps: Deps, command: Command) -> list[View]:
             views = await _route(ctx, command.name.lower().lstrip("/"), command.text)
     except UserError as exc:
         return [error_view(t(exc.message, **exc.params))]
-    await dispatch_pending(deps)
     return views
+
+
+async def deliver(deps: Deps) -> int:
+    """Send what the last commands left in the outbox (after the reply, off the platform's ack path)."""
+    return await dispatch_pending(deps)
 
 
 async def introduce(deps: Deps, actor: Actor) -> View:

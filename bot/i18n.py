@@ -71,6 +71,9 @@ def _load(directory: Path, locale: str) -> gettext.NullTranslations:
         return gettext.NullTranslations()
     with po_path.open("rb") as po_file:
         catalog = read_po(po_file, locale=locale)
+    for message in list(catalog)[1:]:
+        if isinstance(message.string, tuple) and not all(message.string):
+            del catalog[message.id]  # an untranslated plural would otherwise come out as ""
     buffer = BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)

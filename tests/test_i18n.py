@@ -57,7 +57,7 @@ async def test_replies_and_deliveries_use_each_persons_language(console):
     await console.type("/language sv", as_="ana@example.com")
     await console.type("/language zh-CN", as_="bo@example.com")
     out = await console.type("/kudos @bo Tack för hjälpen #teamwork", as_="ana@example.com")
-    assert "Kudos skickad till @bo" in out  # Ana reads Swedish
-    assert "→ bo@example.com: @ana 给了你一个点赞" in out  # Bo is told in Simplified Chinese
+    assert "Kudos har skickats till @bo" in out  # Ana reads Swedish
+    assert "→ bo@example.com: @ana 为你点赞" in out  # Bo is told in Simplified Chinese
     out = await console.type("/nope", as_="bo@example.com")
-    assert "没有命令 /nope" in out
+    assert "没有 /nope 这个命令" in out

@@ -7,7 +7,7 @@ import sys
 from typing import TextIO
 
 from adapters.console.render import render_text
-from bot.core import handle_command, handle_message, introduce
+from bot.core import deliver, handle_command, handle_message, introduce
 from bot.deps import Deps
 from bot.messages import Actor, Command, Message
 from bot.outbox import Recipient
@@ -62,6 +62,7 @@ class ConsoleChat:
         else:
             views = await handle_message(self.deps, Message(actor=self.actor, text=line))
         await self._show(views)
+        await deliver(self.deps)
         return True
 
     async def _show(self, views: list[View]) -> None:
