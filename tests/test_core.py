@@ -44,7 +44,8 @@ async def test_a_line_without_slash_is_read_as_a_command_like_on_teams(console):
 
 async def test_language_shows_and_switches(deps, console):
     out = await console.type("/language", as_=ANA)
-    assert "I speak English with you. Available: en (English), sv (Svenska), zh-Hans (简体中文), zh-Hant (繁體中文)" in out
+    assert ("I speak English with you. Available: en (English), sv (Svenska), zh-Hans (简体中文), "
+            "zh-Hant (繁體中文)") in out
     await console.type("/language zh-TW", as_=ANA)
     async with deps.uow() as uow:
         assert (await uow.people.by_email(ANA)).locale == "zh_Hant"
