@@ -35,8 +35,11 @@ class Context:
         return self.me.email in self.deps.settings.org.admins
 
     def cmd(self, text: str) -> str:
-        """A command as the person types it on their platform: `/idea vote 3` or `idea vote 3`."""
-        return f"{self.prefix}{text}"
+        """A command as the person types it on their platform: `/idea vote 3` or `idea vote 3`.
+
+        Example commands marked with N_ come out in the person's language (the free text, not the grammar).
+        """
+        return f"{self.prefix}{self.t(text)}"
 
     def local_date(self, instant: datetime) -> str:
         """A stored UTC instant as a date in my time zone."""

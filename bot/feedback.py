@@ -10,8 +10,8 @@ from bot.views import Text, View, text_view
 from storage.models import Feedback, FeedbackRequest, FeedbackRequestTarget, Person
 
 RECENT = 10
-USAGE = "feedback @bo Your demo was clear; the Q&A ran long"
-ASK_USAGE = "feedback ask @ana @cy About my design review"
+USAGE = N_("feedback @bo Your demo was clear; the Q&A ran long")
+ASK_USAGE = N_("feedback ask @ana @cy About my design review")
 
 
 async def handle(ctx: Context, text: str) -> View:

@@ -17,8 +17,8 @@ DUE = re.compile(r"(?:^|\s+)by\s+(\d{4}-\d{1,2}-\d{1,2})\s*$", re.IGNORECASE)
 MAX_ID = 2**31 - 1  # larger numbers cannot be a goal, and PostgreSQL would refuse to look them up
 PERCENT = re.compile(r"^(\d{1,3})%?$")
 SUBCOMMANDS = ("add", "list", "progress", "done")
-ADD_USAGE = "goal add Reduce p95 latency to 200 ms by 2027-03-31"
-PROGRESS_USAGE = "goal progress 3 40% Caching is live on two services"
+ADD_USAGE = N_("goal add Reduce p95 latency to 200 ms by 2027-03-31")
+PROGRESS_USAGE = N_("goal progress 3 40% Caching is live on two services")
 DONE_USAGE = "goal done 3"
 
 

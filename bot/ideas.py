@@ -16,8 +16,8 @@ from bot.people import resolve_mention, split_mentions, who
 from bot.views import Button, Buttons, Fields, Text, View, text_view
 from storage.models import Idea, IdeaComment, IdeaStatusChange, IdeaVote, Person
 
-USAGE = "idea Cut the build time by caching wheels"
-ANON_USAGE = "idea --anon Cut the build time by caching wheels"
+USAGE = N_("idea Cut the build time by caching wheels")
+ANON_USAGE = N_("idea --anon Cut the build time by caching wheels")
 NUMBER = re.compile(r"#?(\d{1,18})")
 MAX_ID = 2**31 - 1  # larger ids cannot exist, and PostgreSQL refuses to compare an integer column with them
 SHORT = 80  # characters of an idea shown in a list

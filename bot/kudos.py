@@ -13,7 +13,7 @@ from storage.models import Kudos, KudosRecipient, KudosValue, Person
 
 TAG = re.compile(r"(?<![\w&])#([A-Za-z][\w-]*)")
 RECENT = 10
-USAGE = "kudos @ana @bo Thanks for the release notes #teamwork"
+USAGE = N_("kudos @ana @bo Thanks for the release notes #teamwork")
 
 
 async def handle(ctx: Context, text: str) -> View:
