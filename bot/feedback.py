@@ -138,7 +138,7 @@ def answers(t: Translator, request: FeedbackRequest, people: dict[int, Person]) 
 
 FEATURE = Feature(
     handle=handle,
-    summary=N_("Private feedback, person to person: feedback @bo Your demo was clear"),
+    summary=N_("Private feedback, person to person: {p}feedback @bo Your demo was clear"),
     usage=N_("{p}feedback @bo Your demo was clear; the Q&A ran long — private feedback to one person; "
              "only the two of you can see it\n"
              "{p}feedback ask @ana @cy About my design review — ask people for feedback; "

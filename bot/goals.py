@@ -165,7 +165,7 @@ async def my_open_goal(ctx: Context, number: str, usage: str) -> Goal:
 
 FEATURE = Feature(
     handle=handle,
-    summary=N_("Your measurable goals and their progress: goal add Reduce p95 latency by 2027-03-31"),
+    summary=N_("Your measurable goals and their progress: {p}goal add Reduce p95 latency by 2027-03-31"),
     usage=N_("{p}goal add Reduce p95 latency to 200 ms by 2027-03-31 — a new goal; the due date after "
              "\"by\" is optional\n"
              "{p}goal list — your goals, open ones first (also {p}goal)\n"

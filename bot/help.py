@@ -13,7 +13,7 @@ async def handle(ctx: Context, text: str) -> View:
 
     name = text.strip().lstrip("/").split(" ")[0].lower()
     if not name:
-        rows = [(ctx.cmd(n), ctx.t(f.summary)) for n, f in FEATURES.items() if n != "help"]
+        rows = [(ctx.cmd(n), ctx.t(f.summary, p=ctx.prefix)) for n, f in FEATURES.items() if n != "help"]
         return View(title=ctx.t("feedbot — continuous feedback"), blocks=[
             Fields(fields=rows),
             Text(text=ctx.t("Type {example} for details of one command.", example=ctx.cmd("help kudos"))),
@@ -22,12 +22,12 @@ async def handle(ctx: Context, text: str) -> View:
     if feature is None:
         raise UserError("There is no command {command}. Type {help} for the list of commands.",
                         command=ctx.cmd(name), help=ctx.cmd("help"))
-    return View(title=ctx.cmd(name), blocks=[Text(text=ctx.t(feature.summary)),
+    return View(title=ctx.cmd(name), blocks=[Text(text=ctx.t(feature.summary, p=ctx.prefix)),
                                              Text(text=ctx.t(feature.usage, p=ctx.prefix))])
 
 
 FEATURE = Feature(
     handle=handle,
-    summary=N_("Show the commands, or the details of one: help kudos"),
+    summary=N_("Show the commands, or the details of one: {p}help kudos"),
     usage=N_("{p}help — all commands\n{p}help kudos — how one command works"),
 )

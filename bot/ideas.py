@@ -327,7 +327,7 @@ ACTIONS: dict[str, Callable[[Context, str], Awaitable[View]]] = {
 
 FEATURE = Feature(
     handle=handle,
-    summary=N_("Suggest an improvement and follow what becomes of it: idea Cut the build time by caching wheels"),
+    summary=N_("Suggest an improvement and follow what becomes of it: {p}idea Cut the build time by caching wheels"),
     usage=N_("{p}idea Cut the build time by caching wheels — post an idea\n"
              "{p}idea --anon … — post it anonymously: it is stored without your name, and you still hear "
              "what becomes of it\n"

@@ -75,7 +75,7 @@ def describe(t: Translator, kudos: Kudos, people: dict[int, Person], day: str) -
 
 FEATURE = Feature(
     handle=handle,
-    summary=N_("Thank someone in public: kudos @ana Great demo #teamwork"),
+    summary=N_("Thank someone in public: {p}kudos @ana Great demo #teamwork"),
     usage=N_("{p}kudos @ana @bo Thanks for the release notes #teamwork — thank one or more people; "
              "it is posted in the kudos channel and sent to each of them\n"
              "{p}kudos — your recent kudos, given and received\n"

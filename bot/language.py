@@ -25,7 +25,7 @@ async def handle(ctx: Context, text: str) -> View:
 
 FEATURE = Feature(
     handle=handle,
-    summary=N_("Choose the language I speak with you: language sv"),
+    summary=N_("Choose the language I speak with you: {p}language sv"),
     usage=N_("{p}language — show your language and the ones available\n"
              "{p}language en | sv | zh-Hans | zh-Hant — switch (zh-CN and zh-TW work too)"),
 )
