@@ -8,10 +8,11 @@ import logging
 from bot.context import Context
 from bot.deps import Deps
 from bot.errors import UserError
+from bot.help import feature_help
 from bot.messages import Actor, Command, Interaction, Message
 from bot.outbox import dispatch_pending
 from bot.people import resolve_actor
-from bot.router import COMMANDS
+from bot.router import FEATURES
 from bot.views import View, error_view, text_view
 
 log = logging.getLogger(__name__)
@@ -72,13 +73,15 @@ async def handle_message(deps: Deps, message: Message) -> list[View]:
 
 
 async def _route(ctx: Context, name: str, text: str) -> list[View]:
-    handler = COMMANDS.get(name)
-    if handler is None:
-        close = difflib.get_close_matches(name, COMMANDS, n=1)
+    feature = FEATURES.get(name)
+    if feature is None:
+        close = difflib.get_close_matches(name, FEATURES, n=1)
         if close:
             raise UserError("There is no command {command}. Did you mean {suggestion}? Type {help} for the list.",
                             command=ctx.cmd(name), suggestion=ctx.cmd(close[0]), help=ctx.cmd("help"))
         raise UserError("There is no command {command}. Type {help} for the list of commands.",
                         command=ctx.cmd(name), help=ctx.cmd("help"))
-    result = await handler(ctx, text.strip())
+    if text.strip().lower() == "help":  # `/idea help` is `/help idea`, for every command
+        return [feature_help(ctx, name, feature)]
+    result = await feature.handle(ctx, text.strip())
     return result if isinstance(result, list) else [result]

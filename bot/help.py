@@ -22,6 +22,11 @@ async def handle(ctx: Context, text: str) -> View:
     if feature is None:
         raise UserError("There is no command {command}. Type {help} for the list of commands.",
                         command=ctx.cmd(name), help=ctx.cmd("help"))
+    return feature_help(ctx, name, feature)
+
+
+def feature_help(ctx: Context, name: str, feature: Feature) -> View:
+    """`/help idea` and `/idea help` alike."""
     return View(title=ctx.cmd(name), blocks=[Text(text=ctx.t(feature.summary, p=ctx.prefix)),
                                              Text(text=ctx.t(feature.usage, p=ctx.prefix))])
 

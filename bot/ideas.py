@@ -316,14 +316,8 @@ def show_button(t: Translator, idea_id: int) -> Buttons:
     return Buttons(buttons=[Button(label=t("Show"), command=f"idea show {idea_id}")])
 
 
-async def usage(ctx: Context, text: str) -> View:
-    return View(title=ctx.cmd("idea"), blocks=[Text(text=ctx.t(FEATURE.summary)),
-                                               Text(text=ctx.t(FEATURE.usage, p=ctx.prefix))])
-
-
 ACTIONS: dict[str, Callable[[Context, str], Awaitable[View]]] = {
-    "list": list_ideas, "show": show, "vote": vote, "comment": comment, "owner": assign_owner, "status": move,
-    "help": usage}
+    "list": list_ideas, "show": show, "vote": vote, "comment": comment, "owner": assign_owner, "status": move}
 
 FEATURE = Feature(
     handle=handle,

@@ -13,5 +13,3 @@ FEATURES: dict[str, Feature] = {
     "language": language.FEATURE,
     "help": help.FEATURE,
 }
-
-COMMANDS = {name: feature.handle for name, feature in FEATURES.items()}

@@ -85,3 +85,7 @@ async def test_platform_accounts_link_to_one_person_by_email(deps, console):
         assert await uow.people.count() == 1
     assert sorted((a.platform, a.user_id) for a in accounts) == [("console", ANA), ("slack", "U1")]
     assert (person.locale, person.timezone) == ("sv", "Europe/Stockholm")
+
+
+async def test_help_after_any_command_is_its_help(console):
+    assert await console.type("/kudos help", as_=ANA) == await console.type("/help kudos", as_=ANA)
