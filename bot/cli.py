@@ -7,6 +7,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.app import build_deps, configure_logging, open_database
@@ -29,6 +30,9 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the HTTP server (Slack, Teams, /healthz)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+
+    run_due = sub.add_parser("run-due", help="one scheduler tick: send what is due (now, or --at an instant)")
+    run_due.add_argument("--at", help="an ISO instant such as 2026-11-27T15:00 (UTC unless it has an offset)")
 
     db = sub.add_parser("db", help="database schema")
     db.add_subparsers(dest="db_command", required=True).add_parser("upgrade", help="migrate to the latest schema")
@@ -81,6 +85,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         return await with_deps(settings, lambda deps: console(deps, args), console_out=True)
     if args.command == "serve":
         return await with_deps(settings, lambda deps: serve(deps, args))
+    if args.command == "run-due":
+        return await with_deps(settings, lambda deps: run_due(deps, args), console_out=True)
     if args.command == "org":
         return await with_deps(settings, lambda deps: org(deps, args))
     if args.command == "export":
@@ -118,15 +124,36 @@ async def serve(deps: Deps, args: argparse.Namespace) -> int:
 
     host = args.host or deps.settings.server.host
     port = args.port or deps.settings.server.port
+    from bot.scheduler import start_scheduler
+
     runner = web.AppRunner(build_app(deps))
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
+    scheduler = start_scheduler(deps)
     print(f"feedbot listening on http://{host}:{port}")
     try:
         await asyncio.Event().wait()
     finally:
+        scheduler.shutdown(wait=False)
         await runner.cleanup()
     return 0
+
+
+async def run_due(deps: Deps, args: argparse.Namespace) -> int:
+    from bot.scheduler import tick
+
+    at = parse_instant(args.at) if args.at else None
+    recorded = await tick(deps, at)
+    print(", ".join(f"{count} {kind}" for kind, count in sorted(recorded.items())) or "nothing due")
+    return 0
+
+
+def parse_instant(text: str) -> datetime:
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"--at {text}: not an ISO date and time such as 2026-11-27T15:00") from None
+    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
 async def org(deps: Deps, args: argparse.Namespace) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -29,6 +29,7 @@ class Context:
     now: datetime
     prefix: str = "/"
     mentions: tuple[MentionRef, ...] = ()
+    values: dict[str, str] = field(default_factory=dict)  # a submitted form's answers
 
     @property
     def is_admin(self) -> bool:

@@ -7,7 +7,7 @@ import logging
 
 from bot.context import Context
 from bot.deps import Deps
-from bot.errors import UserError
+from bot.errors import InvalidForm, UserError
 from bot.help import feature_help
 from bot.messages import Actor, Command, Interaction, Message
 from bot.outbox import dispatch_pending
@@ -30,8 +30,11 @@ async def handle_command(deps: Deps, command: Command) -> list[View]:
             me = await resolve_actor(uow, command.actor, now)
             t = deps.catalogs.translator(me.locale or command.actor.locale or deps.settings.org.default_locale)
             ctx = Context(deps=deps, uow=uow, actor=command.actor, me=me, t=t, now=now,
-                          prefix=command.prefix, mentions=tuple(command.mentions))
+                          prefix=command.prefix, mentions=tuple(command.mentions), values=dict(command.values))
             views = await _route(ctx, command.name.lower().lstrip("/"), command.text)
+    except InvalidForm as exc:
+        return [error_view(t(exc.message)).model_copy(update={"field_errors": {
+            error.field: t(error.message, **error.params) for error in exc.errors}})]
     except UserError as exc:
         return [error_view(t(exc.message, **exc.params))]
     return views
@@ -55,12 +58,20 @@ async def introduce(deps: Deps, actor: Actor) -> View:
         return error_view(t(exc.message, **exc.params))
 
 
+async def cancelled(deps: Deps, actor: Actor) -> View:
+    """The answer to abandoning a form: nothing was saved."""
+    async with deps.uow() as uow:
+        person = await uow.people.by_account(actor.platform, actor.workspace, actor.user_id)
+        t = deps.catalogs.translator(person.locale if person else deps.settings.org.default_locale)
+    return text_view(t("Cancelled — nothing was saved."))
+
+
 async def handle_interaction(deps: Deps, interaction: Interaction) -> list[View]:
-    """A button stands for a command, so pressing it is typing that command."""
+    """A button or a submitted form stands for a command, so pressing it is typing that command."""
     name, _, text = interaction.command.partition(" ")
-    return await handle_command(deps, Command(actor=interaction.actor, name=name, text=text,
-                                              prefix=interaction.prefix, conversation=interaction.conversation,
-                                              reply_handle=interaction.reply_handle))
+    return await handle_command(deps, Command(
+        actor=interaction.actor, name=name, text=text, values=interaction.values, prefix=interaction.prefix,
+        conversation=interaction.conversation, reply_handle=interaction.reply_handle))
 
 
 async def handle_message(deps: Deps, message: Message) -> list[View]:

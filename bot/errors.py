@@ -10,3 +10,24 @@ class UserError(Exception):
         super().__init__(message)
         self.message = message
         self.params = params
+
+
+class FieldError(UserError):
+    """One form answer that needs correcting; adapters show it next to its input."""
+
+    def __init__(self, field: str, message: str, /, **params: object) -> None:
+        super().__init__(message, **params)
+        self.field = field
+
+
+class InvalidForm(UserError):
+    """Every wrong answer of a submitted form at once (Slack and Teams show them inline)."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("Some answers need another look.")
+        self.errors = errors
+
+
+def check_form(errors: list[FieldError]) -> None:
+    if errors:
+        raise InvalidForm(errors)

@@ -14,8 +14,9 @@ from bot.i18n import CATALOG_DIR, DOMAIN, SUPPORTED_LOCALES
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("bot", "adapters")
-# The names our code translates through: ctx.t(...)/t(...), UserError(...), N_(...), t.plural(singular, plural, n).
-KEYWORDS = {"t": None, "UserError": None, "N_": None, "plural": (1, 2)}
+# The names our code translates through: ctx.t(...)/t(...), UserError(...), FieldError(field, ...), N_(...),
+# t.plural(singular, plural, n).
+KEYWORDS = {"t": None, "UserError": None, "FieldError": (2,), "N_": None, "plural": (1, 2)}
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
 

@@ -37,6 +37,7 @@ class Command(BaseModel):
     name: str
     text: str = ""
     mentions: list[MentionRef] = []
+    values: dict[str, str] = {}  # a submitted form's answers, by input name
     prefix: str = "/"  # how commands are typed on this platform ("" on Teams), for help and hints
     conversation: str = ""  # where to reply; opaque to the core
     reply_handle: str = ""  # adapter-specific (response_url, activity id); opaque to the core

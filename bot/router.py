@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import feedback, goals, help, ideas, kudos, language
+from bot import away, checkins, feedback, goals, help, ideas, kudos, language, oneonones, pulse
 from bot.context import Feature
 
 FEATURES: dict[str, Feature] = {
@@ -10,6 +10,13 @@ FEATURES: dict[str, Feature] = {
     "idea": ideas.FEATURE,
     "feedback": feedback.FEATURE,
     "goal": goals.FEATURE,
+    "checkin": checkins.FEATURE,
+    "away": away.FEATURE,
+    "pulse": pulse.FEATURE,
+    "1on1": oneonones.FEATURE,
     "language": language.FEATURE,
     "help": help.FEATURE,
 }
+
+# The rhythm's table: each feature says what it owes whom at a tick (bot/rhythm.py).
+DUE_FINDERS = [checkins.due, oneonones.due, pulse.due]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -38,6 +39,8 @@ class OrgSettings(Section):
     admins: list[str] = []
     default_locale: str = "en"
     default_timezone: str = "UTC"
+    # Internal customers: team → the teams it depends on, e.g. {"Apps" = ["Platform"]}.
+    dependencies: dict[str, list[str]] = {}
 
     @field_validator("admins")
     @classmethod
@@ -73,6 +76,111 @@ class KudosSettings(Section):
         if not tags or any(not t or " " in t for t in tags):
             raise ValueError("must be a non-empty list of single words, e.g. ['teamwork', 'quality']")
         return tags
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def weekday_number(value: str | int) -> int:
+    """"friday" or 4 → 4 (Monday is 0)."""
+    if isinstance(value, int) and 0 <= value <= 6:
+        return value
+    name = str(value).strip().lower()
+    for number, day in enumerate(WEEKDAYS):
+        if name in (day, day[:3]):
+            return number
+    raise ValueError(f"must be a weekday name ({', '.join(WEEKDAYS)})")
+
+
+class WeeklySlot(Section):
+    """A weekday and a local hour, in each person's own time zone."""
+
+    weekday: str = "friday"
+    hour: int = Field(15, ge=0, le=23)
+
+    @field_validator("weekday")
+    @classmethod
+    def _weekday(cls, value: str) -> str:
+        return WEEKDAYS[weekday_number(value)]
+
+    @property
+    def weekday_number(self) -> int:
+        return weekday_number(self.weekday)
+
+
+class ScheduleSettings(Section):
+    tick_seconds: int = Field(60, ge=5, le=3600)
+    # Prompts missed while the bot was down are still sent if they are at most this late.
+    grace_hours: int = Field(12, ge=0, le=168)
+    # Days without prompts for everyone (YYYY-MM-DD), besides weekends.
+    holidays: list[date] = []
+
+
+class CheckinQuestion(Section):
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    text: str
+    kind: str = Field("text", pattern="^(text|mood)$")
+    optional: bool = False
+
+
+class CheckinSettings(WeeklySlot):
+    # One reminder this many hours after the prompt, to those who have not answered.
+    reminder_after_hours: int = Field(24, ge=1, le=144)
+    # Your own questions replace the defaults (what went well, what's next, blockers, mood); goal progress
+    # for open goals is always asked. kind: text or mood (1–5). Key "blockers" is highlighted in digests.
+    questions: list[CheckinQuestion] = []
+    # Per team: {"Apps" = {weekday = "thursday", hour = 16}}.
+    teams: dict[str, WeeklySlot] = {}
+
+
+class DigestSettings(WeeklySlot):
+    weekday: str = "monday"
+    hour: int = Field(9, ge=0, le=23)
+
+
+class OneOnOneSettings(Section):
+    cadence: str = Field("biweekly", pattern="^(weekly|biweekly|monthly)$")
+    # Local hour, the day before the meeting, when both get the agenda.
+    agenda_hour: int = Field(9, ge=0, le=23)
+
+
+class SurveyQuestionSettings(Section):
+    kind: str = Field(pattern="^(scale|enps|choice|text)$")
+    text: str
+    options: list[str] = []
+
+
+class SurveySettings(Section):
+    key: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    title: str
+    # everyone, team:NAME, or customers:NAME (the teams that depend on NAME, see org.dependencies).
+    audience: str = "everyone"
+    every_weeks: int = Field(2, ge=1, le=52)
+    weekday: str = "monday"
+    hour: int = Field(10, ge=0, le=23)
+    open_days: int = Field(5, ge=1, le=28)
+    questions: list[SurveyQuestionSettings] = Field(min_length=1)
+
+    @field_validator("weekday")
+    @classmethod
+    def _weekday(cls, value: str) -> str:
+        return WEEKDAYS[weekday_number(value)]
+
+    @field_validator("audience")
+    @classmethod
+    def _audience(cls, value: str) -> str:
+        kind, _, team = value.partition(":")
+        if value != "everyone" and (kind not in ("team", "customers") or not team.strip()):
+            raise ValueError("must be everyone, team:NAME or customers:NAME")
+        return value
+
+
+class PulseSettings(Section):
+    # Results are shown only for groups with at least this many respondents (never below 3).
+    anonymity_threshold: int = Field(5, ge=3, le=100)
+    # Free-text comments need at least this many respondents.
+    comment_threshold: int = Field(10, ge=3, le=100)
+    surveys: list[SurveySettings] = []
 
 
 class LimitSettings(Section):
@@ -113,6 +221,11 @@ class Settings(BaseSettings):
     org: OrgSettings = OrgSettings()
     kudos: KudosSettings = KudosSettings()
     limits: LimitSettings = LimitSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
+    checkin: CheckinSettings = CheckinSettings()
+    digest: DigestSettings = DigestSettings()
+    oneonone: OneOnOneSettings = OneOnOneSettings()
+    pulse: PulseSettings = PulseSettings()
     privacy: PrivacySettings = PrivacySettings()
     slack: SlackSettings = SlackSettings()
     teams: TeamsSettings = TeamsSettings()

@@ -48,7 +48,42 @@ class Divider(BaseModel):
     kind: Literal["divider"] = "divider"
 
 
-Block = Annotated[Text | Fields | Buttons | Divider, Field(discriminator="kind")]
+class Input(BaseModel):
+    """One question of a form. `choice` offers `options` as (value, label) pairs."""
+
+    name: str
+    label: str
+    kind: Literal["text", "multiline", "choice"] = "text"
+    options: list[tuple[str, str]] = []
+    optional: bool = False
+    hint: str = ""
+
+
+class Form(BaseModel):
+    """Questions answered together: a Slack modal, an Adaptive Card, prompts in the console.
+
+    Submitting it is the command `command` with the answers as values.
+    """
+
+    kind: Literal["form"] = "form"
+    title: str
+    command: str
+    submit_label: str
+    inputs: list[Input]
+
+
+class Chart(BaseModel):
+    """A small trend: labelled points per series (None where a value is hidden or missing)."""
+
+    kind: Literal["chart"] = "chart"
+    title: str
+    labels: list[str]
+    series: list[tuple[str, list[float | None]]]
+    low: float = 0
+    high: float = 5
+
+
+Block = Annotated[Text | Fields | Buttons | Divider | Form | Chart, Field(discriminator="kind")]
 
 
 class View(BaseModel):
@@ -58,6 +93,10 @@ class View(BaseModel):
     blocks: list[Block] = []
     ephemeral: bool = True
     is_error: bool = False
+    field_errors: dict[str, str] = {}  # a form's inputs that need another answer, by input name
+
+    def form(self) -> Form | None:
+        return next((block for block in self.blocks if isinstance(block, Form)), None)
 
     def fallback_text(self) -> str:
         """The whole view as plain text, for notifications and platforms' text fallbacks."""
@@ -67,6 +106,9 @@ class View(BaseModel):
                 parts.append(block.text)
             elif isinstance(block, Fields):
                 parts.extend(f"{label}: {value}" for label, value in block.fields)
+            elif isinstance(block, Chart):
+                parts.append(block.title)
+        parts.extend(self.field_errors.values())
         return plain_mentions("\n".join(parts))
 
 

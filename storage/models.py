@@ -15,6 +15,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Text,
     TypeDecorator,
@@ -76,6 +77,12 @@ class Person(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     locale: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The rhythm: no prompts while away; personal check-in and digest slots override team/org defaults.
+    away_until: Mapped[date | None] = mapped_column(Date)
+    checkin_weekday: Mapped[int | None] = mapped_column(SmallInteger)
+    checkin_hour: Mapped[int | None] = mapped_column(SmallInteger)
+    digest_weekday: Mapped[int | None] = mapped_column(SmallInteger)
+    digest_hour: Mapped[int | None] = mapped_column(SmallInteger)
 
     manager: Mapped[Person | None] = relationship(remote_side=[id], lazy="raise")
     team: Mapped[Team | None] = relationship(lazy="raise")
@@ -240,3 +247,109 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Checkin(Base):
+    """One person's answers for one week (`period` is the ISO week of their local prompt date)."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (UniqueConstraint("person_id", "period"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(10), index=True)  # "2026-W48"
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    mood: Mapped[int | None] = mapped_column(SmallInteger)
+    blockers: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Survey(Base):
+    __tablename__ = "surveys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    audience: Mapped[str] = mapped_column(String(220), default="everyone")  # everyone | team:X | customers:X
+    every_weeks: Mapped[int] = mapped_column(SmallInteger, default=2)
+    weekday: Mapped[int] = mapped_column(SmallInteger, default=0)
+    hour: Mapped[int] = mapped_column(SmallInteger, default=10)
+    open_days: Mapped[int] = mapped_column(SmallInteger, default=5)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    from_config: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    questions: Mapped[list[SurveyQuestion]] = relationship(cascade="all, delete-orphan", lazy="selectin",
+                                                           order_by="SurveyQuestion.position")
+
+
+class SurveyQuestion(Base):
+    __tablename__ = "survey_questions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(SmallInteger)
+    kind: Mapped[str] = mapped_column(String(10))  # scale | enps | choice | text
+    text: Mapped[str] = mapped_column(Text)
+    options: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class SurveyRound(Base):
+    __tablename__ = "survey_rounds"
+    __table_args__ = (UniqueConstraint("survey_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    invited: Mapped[int] = mapped_column(Integer, default=0)  # audience size when it opened: the response rate
+
+
+class SurveyParticipation(Base):
+    """Who was asked and who answered — used only against double answers and for reminders."""
+
+    __tablename__ = "survey_participation"
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True,
+                                           index=True)
+    answered: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SurveyAnswer(Base):
+    """An anonymous answer: no person, no time, a random id (so the row order tells nothing either).
+
+    `group_name` is the respondent's team when that team is large enough to be shown at all.
+    """
+
+    __tablename__ = "survey_answers"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_uid)
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("survey_questions.id", ondelete="CASCADE"), index=True)
+    group_name: Mapped[str | None] = mapped_column(String(200))
+    score: Mapped[int | None] = mapped_column(SmallInteger)
+    choice: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text)
+
+
+class OneOnOne(Base):
+    """A manager–report pair and its cadence."""
+
+    __tablename__ = "one_on_ones"
+    __table_args__ = (UniqueConstraint("manager_id", "report_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    cadence_days: Mapped[int] = mapped_column(SmallInteger, default=14)
+    last_held_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OneOnOneEntry(Base):
+    """A topic for the next meeting, a note from a meeting, or an action item (open until done)."""
+
+    __tablename__ = "one_on_one_entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pair_id: Mapped[int] = mapped_column(ForeignKey("one_on_ones.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # topic | note | action
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    held_on: Mapped[date | None] = mapped_column(Date)  # the meeting it was discussed in
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from storage.models import (
     Account,
+    Checkin,
     Delivery,
     Feedback,
     FeedbackRequest,
@@ -86,6 +87,16 @@ class People(Repository):
     async def reports_of(self, manager_id: int) -> Sequence[Person]:
         return (await self.session.scalars(
             select(Person).where(Person.manager_id == manager_id).order_by(Person.name))).all()
+
+    async def with_team_names(self) -> Sequence[tuple[Person, str | None]]:
+        rows = await self.session.execute(select(Person, Team.name).outerjoin(Team, Person.team_id == Team.id)
+                                          .order_by(Person.id))
+        return [(row[0], row[1]) for row in rows]
+
+    async def team_name(self, person: Person) -> str | None:
+        if person.team_id is None:
+            return None
+        return await self.session.scalar(select(Team.name).where(Team.id == person.team_id))
 
     async def teams(self) -> Sequence[Team]:
         return (await self.session.scalars(select(Team).order_by(Team.name))).all()
@@ -226,6 +237,11 @@ class Deliveries(Repository):
             else {"status": "failed", "last_error": error[:500]}
         await self.session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
 
+    async def existing_keys(self, keys: Sequence[str]) -> set[str]:
+        if not keys:
+            return set()
+        return set((await self.session.scalars(select(Delivery.key).where(Delivery.key.in_(keys)))).all())
+
     async def for_person(self, person_id: int) -> Sequence[Delivery]:
         return (await self.session.scalars(select(Delivery).where(Delivery.recipient_id == person_id))).all()
 
@@ -235,3 +251,21 @@ class Deliveries(Repository):
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class Checkins(Repository):
+    async def of(self, person_id: int, period: str) -> Checkin | None:
+        return await self.session.scalar(select(Checkin).where(Checkin.person_id == person_id,
+                                                               Checkin.period == period))
+
+    async def recent(self, person_id: int, limit: int) -> Sequence[Checkin]:
+        return (await self.session.scalars(select(Checkin).where(Checkin.person_id == person_id)
+                                           .order_by(Checkin.period.desc()).limit(limit))).all()
+
+    async def answered(self, periods: Sequence[str]) -> set[tuple[int, str]]:
+        """(person id, period) of every check-in in these periods."""
+        if not periods:
+            return set()
+        rows = await self.session.execute(select(Checkin.person_id, Checkin.period)
+                                          .where(Checkin.period.in_(set(periods))))
+        return {(row[0], row[1]) for row in rows}

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
-from storage.repositories import Deliveries, FeedbackRepo, Goals, Ideas, KudosRepo, People
+from storage.repositories import Checkins, Deliveries, FeedbackRepo, Goals, Ideas, KudosRepo, People
 
 
 class UnitOfWork:
@@ -20,6 +20,7 @@ class UnitOfWork:
         self.feedback = FeedbackRepo(session)
         self.goals = Goals(session)
         self.deliveries = Deliveries(session)
+        self.checkins = Checkins(session)
 
 
 @asynccontextmanager

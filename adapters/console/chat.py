@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from dataclasses import dataclass, field
 from typing import TextIO
 
-from adapters.console.render import render_text
-from bot.core import deliver, handle_command, handle_message, introduce
+from adapters.console.render import render_prompt, render_text
+from bot.core import cancelled, deliver, handle_command, handle_interaction, handle_message, introduce
 from bot.deps import Deps
-from bot.messages import Actor, Command, Message
+from bot.messages import Actor, Command, Interaction, Message
 from bot.outbox import Recipient
-from bot.views import View
+from bot.views import Form, Input, View
 
 PLATFORM = "console"
 
@@ -32,11 +33,21 @@ class ConsoleMessenger:
         self.out.write(f"→ {recipient.describe()}: {text}\n")
 
 
+@dataclass
+class OpenForm:
+    """A form being answered line by line: each typed line answers the next question."""
+
+    form: Form
+    questions: list[Input]
+    answers: dict[str, str] = field(default_factory=dict)
+
+
 class ConsoleChat:
     def __init__(self, deps: Deps, out: TextIO, as_email: str) -> None:
         self.deps = deps
         self.out = out
         self.actor = console_actor(as_email)
+        self.open_form: OpenForm | None = None
 
     @property
     def prompt(self) -> str:
@@ -48,6 +59,14 @@ class ConsoleChat:
     async def handle_line(self, line: str) -> bool:
         """Handle one typed line; False when the person wants to leave."""
         line = line.strip()
+        if self.open_form is not None:
+            if not line.startswith("/"):
+                await self._answer(line)
+                return True
+            self.open_form = None  # a command instead of an answer leaves the form
+            await self._show([await cancelled(self.deps, self.actor)])
+            if line == "/cancel":
+                return True
         if not line or line.startswith("#"):  # blank lines and comments in piped scripts
             return True
         name, _, text = line.lstrip("/").partition(" ")
@@ -68,7 +87,33 @@ class ConsoleChat:
     async def _show(self, views: list[View]) -> None:
         for view in views:
             self.out.write(render_text(view) + "\n")
+            form = view.form()
+            if form is not None:
+                self._ask(OpenForm(form, list(form.inputs)))
+            elif view.field_errors and self.open_form is not None:  # ask again what was wrong
+                retry = [i for i in self.open_form.form.inputs if i.name in view.field_errors]
+                self._ask(OpenForm(self.open_form.form, retry, self.open_form.answers))
         self.out.flush()
+
+    def _ask(self, open_form: OpenForm) -> None:
+        self.open_form = open_form
+        self.out.write(render_prompt(open_form.questions[0]) + "\n")
+
+    async def _answer(self, line: str) -> None:
+        current = self.open_form
+        assert current is not None
+        question = current.questions.pop(0)
+        current.answers[question.name] = line
+        if current.questions:
+            self.out.write(render_prompt(current.questions[0]) + "\n")
+            return
+        interaction = Interaction(actor=self.actor, command=current.form.command, values=current.answers)
+        views = await handle_interaction(self.deps, interaction)
+        self.open_form = current if any(v.field_errors for v in views) else None
+        await self._show(views)
+        if self.open_form is current:  # nothing was asked again: the form is done
+            self.open_form = None
+        await deliver(self.deps)
 
 
 async def run_console(deps: Deps, chat: ConsoleChat, stdin: TextIO = sys.stdin) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.views import Buttons, Divider, Fields, Text, View, plain_mentions
+from bot.views import Buttons, Chart, Divider, Fields, Form, Input, Text, View, plain_mentions
+
+SPARKS = "▁▂▃▄▅▆▇█"
 
 
 def render_text(view: View) -> str:
@@ -20,4 +22,38 @@ def render_text(view: View) -> str:
             lines.append("  ".join(f"[{b.label}: /{b.command}]" for b in block.buttons))
         elif isinstance(block, Divider):
             lines.append("—" * 20)
+        elif isinstance(block, Chart):
+            lines.extend(render_chart(block))
+        elif isinstance(block, Form):
+            lines.append(f"{block.title} — /cancel to stop")
+    lines.extend(f"  ⚠ {message}" for message in view.field_errors.values())
     return plain_mentions("\n".join(lines))
+
+
+def render_chart(chart: Chart) -> list[str]:
+    """A text sparkline per series: the console's version of the image Slack and Teams get."""
+    width = max((len(name) for name, _ in chart.series), default=0)
+    lines = [chart.title]
+    for name, points in chart.series:
+        known = [p for p in points if p is not None]
+        last = f"{known[-1]:.1f}" if known else "–"
+        lines.append(f"  {name.ljust(width)}  {''.join(spark(p, chart.low, chart.high) for p in points)}  {last}")
+    return lines
+
+
+def spark(value: float | None, low: float, high: float) -> str:
+    if value is None:
+        return "·"
+    share = 0.0 if high <= low else min(max((value - low) / (high - low), 0.0), 1.0)
+    return SPARKS[round(share * (len(SPARKS) - 1))]
+
+
+def render_prompt(field: Input) -> str:
+    """One form question: `? Mood (1 Awful, 2, …)`; optional ones say so."""
+    parts = [field.label]
+    if field.options:
+        parts.append("(" + ", ".join(f"{value} {label}".strip() if label != value else value
+                                     for value, label in field.options) + ")")
+    if field.hint:
+        parts.append(f"— {field.hint}")
+    return "? " + " ".join(parts)

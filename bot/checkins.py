@@ -1,0 +1,258 @@
+"""Weekly check-ins: asked on each person's day and local hour, answered any time with /checkin.
+
+Answers go to the person and their manager; blockers are flagged. One reminder to those who have not
+answered. No prompt on weekends, holidays, or while someone is away (see bot/away.py).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from bot.context import Context, Feature
+from bot.errors import FieldError, UserError, check_form
+from bot.i18n import N_, Translator
+from bot.people import resolve_mention, split_mentions, who
+from bot.rhythm import Due, Tick, iso_week
+from bot.settings import WEEKDAYS, CheckinQuestion, weekday_number
+from bot.views import Button, Buttons, Fields, Form, Input, Text, View, text_view
+from storage.models import Checkin, Goal, GoalUpdate, Person
+
+PERIOD = re.compile(r"^\d{4}-W\d{2}$")
+DEFAULT_QUESTIONS = [
+    CheckinQuestion(key="well", text=N_("What went well this week?")),
+    CheckinQuestion(key="next", text=N_("What's next?")),
+    CheckinQuestion(key="blockers", text=N_("Anything blocking you? (leave empty if not)"), optional=True),
+    CheckinQuestion(key="mood", text=N_("How was your week, from 1 (rough) to 5 (great)?"), kind="mood"),
+]
+MOODS = [(str(n), str(n)) for n in range(1, 6)]
+HISTORY = 4
+
+
+def questions(configured: list[CheckinQuestion]) -> list[CheckinQuestion]:
+    return configured or DEFAULT_QUESTIONS
+
+
+def labelled(t: Translator, configured: list[CheckinQuestion], answers: dict[str, str]) -> list[tuple[str, str]]:
+    """Answers with their questions as labels, in the questions' order; blockers are flagged separately."""
+    asked = {q.key: t(q.text) for q in questions(configured)}
+    return [(asked.get(key, key), value or "—") for key, value in answers.items() if key != "blockers"]
+
+
+def slot(deps_settings: object, person: Person, team: str | None) -> tuple[int, int]:
+    """The person's own weekday and hour, else their team's, else the organisation's."""
+    checkin = deps_settings.checkin  # type: ignore[attr-defined]
+    team_slot = checkin.teams.get(team or "")
+    default = team_slot or checkin
+    weekday = person.checkin_weekday if person.checkin_weekday is not None else default.weekday_number
+    hour = person.checkin_hour if person.checkin_hour is not None else default.hour
+    return weekday, hour
+
+
+async def handle(ctx: Context, text: str) -> View:
+    word, _, rest = text.partition(" ")
+    word = word.lower()
+    if word == "submit":
+        return await submit(ctx, rest.strip())
+    if word in ("history", "show"):
+        return await history(ctx, rest.strip())
+    if word == "schedule":
+        return await schedule(ctx, rest.strip())
+    if PERIOD.match(word.upper()):
+        return await form(ctx, word.upper())
+    if text:
+        raise UserError("I don't know {command}. Try {form}, {history} or {schedule}.",
+                        command=ctx.cmd(f"checkin {text}"), form=ctx.cmd("checkin"), history=ctx.cmd("checkin history"),
+                        schedule=ctx.cmd("checkin schedule friday 15"))
+    return await form(ctx, await current_period(ctx))
+
+
+async def current_period(ctx: Context) -> str:
+    """Last prompt's week while it is unanswered, else this week."""
+    weekday, hour = slot(ctx.deps.settings, ctx.me, await ctx.uow.people.team_name(ctx.me))
+    _, day = Tick(deps=ctx.deps, uow=ctx.uow, now=ctx.now).latest_slot(ctx.me, weekday, hour)
+    prompted = iso_week(day)
+    if await ctx.uow.checkins.of(ctx.me.id, prompted) is None:
+        return prompted
+    return iso_week(Tick(deps=ctx.deps, uow=ctx.uow, now=ctx.now).local_today(ctx.me))
+
+
+async def form(ctx: Context, period: str) -> View:
+    goals = await ctx.uow.goals.of(ctx.me.id, include_done=False)
+    inputs = [Input(name=q.key, label=ctx.t(q.text), optional=q.optional,
+                    kind="choice" if q.kind == "mood" else "multiline", options=MOODS if q.kind == "mood" else [])
+              for q in questions(ctx.deps.settings.checkin.questions)]
+    inputs += [Input(name=f"goal_{g.id}", label=ctx.t("Goal #{id} {title}: progress now?", id=g.id, title=g.title),
+                     optional=True, hint=ctx.t("0–100%, now {progress}%; empty keeps it", progress=g.progress))
+               for g in goals]
+    again = await ctx.uow.checkins.of(ctx.me.id, period) is not None
+    title = ctx.t("Check-in for week {week}", week=period.split("-W")[1])
+    note = ctx.t("You already checked in this week; answering again replaces it.") if again else ctx.t(
+        "Your answers go to you and your manager.")
+    return View(title=title, blocks=[Text(text=note), Form(title=title, command=f"checkin submit {period}",
+                                                           submit_label=ctx.t("Send check-in"), inputs=inputs)])
+
+
+async def submit(ctx: Context, period: str) -> View:
+    period = period.upper()
+    if not PERIOD.match(period):
+        raise UserError("Start a check-in with {command}.", command=ctx.cmd("checkin"))
+    answers, errors = read_answers(ctx)
+    goals = {g.id: g for g in await ctx.uow.goals.of(ctx.me.id, include_done=False)}
+    progress = read_goal_progress(ctx, goals, errors)
+    check_form(errors)
+    checkin = await ctx.uow.checkins.of(ctx.me.id, period)
+    if checkin is None:
+        checkin = Checkin(person_id=ctx.me.id, period=period, answers={}, submitted_at=ctx.now)
+        ctx.uow.checkins.add(checkin)
+    checkin.answers = answers
+    checkin.mood = int(answers["mood"]) if answers.get("mood") else None
+    checkin.blockers = answers.get("blockers") or None
+    checkin.submitted_at = ctx.now
+    for goal_id, value in progress.items():
+        goal = goals[goal_id]
+        goal.progress, goal.updated_at = value, ctx.now
+        ctx.uow.goals.add(GoalUpdate(goal_id=goal_id, progress=value, note=ctx.t("check-in"), created_at=ctx.now))
+    manager = await ctx.uow.people.get(ctx.me.manager_id) if ctx.me.manager_id else None
+    if manager is not None:
+        configured = ctx.deps.settings.checkin.questions
+        ctx.tell(manager, "checkin.shared", lambda t: summary(t, ctx.me, period, checkin, goals, progress, configured))
+    week = period.split("-W")[1]
+    if manager is None:
+        return text_view(ctx.t("Thanks — your check-in for week {week} is saved.", week=week))
+    return text_view(ctx.t("Thanks — your check-in for week {week} is saved and shared with {manager}.",
+                           week=week, manager=who(manager)))
+
+
+def read_answers(ctx: Context) -> tuple[dict[str, str], list[FieldError]]:
+    answers: dict[str, str] = {}
+    errors: list[FieldError] = []
+    limit = ctx.deps.settings.limits.max_text_length
+    for question in questions(ctx.deps.settings.checkin.questions):
+        value = ctx.values.get(question.key, "").strip()
+        if not value and not question.optional:
+            errors.append(FieldError(question.key, "Please answer this one."))
+        elif question.kind == "mood" and value and value not in {m for m, _ in MOODS}:
+            errors.append(FieldError(question.key, "Answer with a number from 1 to 5."))
+        elif len(value) > limit:
+            errors.append(FieldError(question.key, "Please keep it under {limit} characters.", limit=limit))
+        answers[question.key] = value
+    return answers, errors
+
+
+def read_goal_progress(ctx: Context, goals: dict[int, Goal], errors: list[FieldError]) -> dict[int, int]:
+    progress: dict[int, int] = {}
+    for goal_id in goals:
+        raw = ctx.values.get(f"goal_{goal_id}", "").strip().rstrip("%").strip()
+        if not raw:
+            continue
+        if not raw.isdigit() or int(raw) > 100:
+            errors.append(FieldError(f"goal_{goal_id}", "Give a number from 0 to 100, like 40%."))
+        else:
+            progress[goal_id] = int(raw)
+    return progress
+
+
+def summary(t: Translator, person: Person, period: str, checkin: Checkin, goals: dict[int, Goal],
+            progress: dict[int, int], configured: list[CheckinQuestion]) -> View:
+    """A check-in as the manager sees it; blockers first and flagged."""
+    fields = labelled(t, configured, checkin.answers)
+    fields += [(t("Goal #{id} {title}", id=goal_id, title=goals[goal_id].title), f"{value}%")
+               for goal_id, value in progress.items()]
+    blocks: list[Text | Fields] = []
+    if checkin.blockers:
+        blocks.append(Text(text=t("⚠ Blocked: {blockers}", blockers=checkin.blockers)))
+    blocks.append(Fields(fields=fields))
+    return View(title=t("Check-in from {name}, week {week}", name=who(person), week=period.split("-W")[1]),
+                blocks=blocks)
+
+
+async def history(ctx: Context, text: str) -> View:
+    person = ctx.me
+    tokens, _ = split_mentions(text, ctx.mentions)
+    if tokens:
+        person = await resolve_mention(ctx.uow, tokens[0], ctx.mentions)
+        if person.id != ctx.me.id and person.manager_id != ctx.me.id and not ctx.is_admin:
+            raise UserError("Check-ins are seen by the person and their manager only.")
+    rows = await ctx.uow.checkins.recent(person.id, HISTORY)
+    if not rows:
+        return text_view(ctx.t("No check-ins yet. Start one with {command}.", command=ctx.cmd("checkin")))
+    blocks: list[Text | Fields] = []
+    for checkin in rows:
+        blocks.append(Text(text=ctx.t("Week {week}", week=checkin.period.split("-W")[1])))
+        if checkin.blockers:
+            blocks.append(Text(text=ctx.t("⚠ Blocked: {blockers}", blockers=checkin.blockers)))
+        blocks.append(Fields(fields=labelled(ctx.t, ctx.deps.settings.checkin.questions, checkin.answers)))
+    return View(title=ctx.t("Recent check-ins of {name}", name=who(person)), blocks=blocks)
+
+
+async def schedule(ctx: Context, text: str) -> View:
+    team = await ctx.uow.people.team_name(ctx.me)
+    if text:
+        parts = text.split()
+        try:
+            weekday, hour = weekday_number(parts[0]), int(parts[1]) if len(parts) > 1 else 15
+        except ValueError:
+            raise UserError("Give a weekday and an hour: {example}", example=ctx.cmd("checkin schedule friday 15")) \
+                from None
+        if not 0 <= hour <= 23 or weekday >= 5:
+            raise UserError("Pick a weekday from Monday to Friday and an hour from 0 to 23: {example}",
+                            example=ctx.cmd("checkin schedule thursday 16"))
+        ctx.me.checkin_weekday, ctx.me.checkin_hour = weekday, hour
+    weekday, hour = slot(ctx.deps.settings, ctx.me, team)
+    return text_view(ctx.t("I ask for your check-in every {weekday} at {hour}:00 ({zone}).",
+                           weekday=ctx.t(WEEKDAY_NAMES[weekday]), hour=f"{hour:02d}",
+                           zone=ctx.me.timezone or ctx.deps.settings.org.default_timezone))
+
+
+WEEKDAY_NAMES = [N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
+                 N_("Sunday")]
+assert len(WEEKDAY_NAMES) == len(WEEKDAYS)
+
+
+async def due(tick: Tick) -> list[Due]:
+    """Prompts at each person's slot; one reminder `reminder_after_hours` later (moved past days off)."""
+    settings = tick.deps.settings
+    delay = timedelta(hours=settings.checkin.reminder_after_hours)
+    items: list[Due] = []
+    reminders: list[tuple[Person, str, str]] = []
+    for person, team in await tick.uow.people.with_team_names():
+        weekday, hour = slot(settings, person, team)
+        instant, day = tick.latest_slot(person, weekday, hour)
+        if tick.is_day_off(person, day):
+            continue
+        period = iso_week(day)
+        if tick.in_grace(instant):
+            items.append(tick.due(f"checkin:{person.uid}:{period}", "checkin.prompt", person,
+                                  lambda t, period=period: prompt(t, period)))
+        reminder_at = instant + delay
+        while tick.is_day_off(person, reminder_at.astimezone(tick.zone(person)).date()):
+            reminder_at += timedelta(days=1)
+        if tick.in_grace(reminder_at):
+            reminders.append((person, period, f"checkin:{person.uid}:{period}"))
+    if reminders:
+        prompted = await tick.uow.deliveries.existing_keys([key for _, _, key in reminders])
+        answered = await tick.uow.checkins.answered([period for _, period, _ in reminders])
+        items += [tick.due(f"checkin-reminder:{person.uid}:{period}", "checkin.reminder", person,
+                           lambda t, period=period: prompt(t, period, reminder=True))
+                  for person, period, key in reminders if key in prompted and (person.id, period) not in answered]
+    return items
+
+
+def prompt(t: Translator, period: str, *, reminder: bool = False) -> View:
+    week = period.split("-W")[1]
+    title = t("A reminder: your check-in for week {week} is still open", week=week) if reminder else t(
+        "Time for your weekly check-in (week {week})", week=week)
+    return View(title=title, blocks=[
+        Text(text=t("Three short questions and your mood; it takes two minutes. Your manager sees your answers.")),
+        Buttons(buttons=[Button(label=t("Check in"), command=f"checkin {period}", style="primary")])])
+
+
+FEATURE = Feature(
+    handle=handle,
+    summary=N_("Your weekly check-in, any time: {p}checkin"),
+    usage=N_("{p}checkin — answer this week's check-in (what went well, what's next, blockers, mood, goal progress)\n"
+             "{p}checkin history — your recent check-ins; {p}checkin history @lea — a report's\n"
+             "{p}checkin schedule friday 15 — when I ask you (your local time)\n"
+             "I ask every week on your day; no prompts on weekends, holidays, or while you are away ({p}away)."),
+)

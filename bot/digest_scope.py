@@ -1,0 +1,35 @@
+"""What a digest section gets: who reads it, whom it covers, and the week it covers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.deps import Deps
+from bot.i18n import Translator
+from bot.views import Block
+from storage.models import Person
+from storage.uow import UnitOfWork
+
+
+@dataclass
+class DigestScope:
+    deps: Deps
+    uow: UnitOfWork
+    t: Translator
+    reader: Person  # the manager, or the admin for the organisation-wide digest
+    people: list[Person]  # whom it covers: the reader's direct reports, or everyone
+    team_names: list[str]  # the teams those people belong to (for pulse results)
+    start: datetime  # the week covered, UTC, [start, end)
+    end: datetime
+    org_wide: bool = False
+
+    @property
+    def ids(self) -> list[int]:
+        return [person.id for person in self.people]
+
+    def cmd(self, text: str) -> str:
+        return f"/{text}"
+
+
+SectionBlocks = list[Block]
