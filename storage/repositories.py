@@ -84,6 +84,18 @@ class People(Repository):
     async def count(self) -> int:
         return await self.session.scalar(select(func.count(Person.id))) or 0
 
+    async def manager_ids(self) -> Sequence[int]:
+        return (await self.session.scalars(select(Person.manager_id).where(Person.manager_id.is_not(None))
+                                           .distinct())).all()
+
+    async def reports_by_manager(self, manager_ids: Sequence[int]) -> dict[int, list[Person]]:
+        result: dict[int, list[Person]] = {manager_id: [] for manager_id in manager_ids}
+        for start in range(0, len(manager_ids), 5000):
+            for person in await self.session.scalars(select(Person).where(
+                    Person.manager_id.in_(manager_ids[start:start + 5000])).order_by(Person.name)):
+                result[person.manager_id].append(person)  # type: ignore[index]
+        return result
+
     async def reports_of(self, manager_id: int) -> Sequence[Person]:
         return (await self.session.scalars(
             select(Person).where(Person.manager_id == manager_id).order_by(Person.name))).all()

@@ -1,0 +1,136 @@
+"""Digest sections of the everyday features: check-ins and mood, kudos, goals, ideas.
+
+Each section takes every digest being built at once and asks the database once for all of them
+(a tick builds a thousand digests; one query per manager would be a thousand queries per section).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from bot.digest_scope import DigestScope, SectionBlocks
+from bot.ideas import label
+from bot.people import who
+from bot.rhythm import iso_week
+from bot.views import Chart, Fields, Text
+from storage.digest_queries import DigestQueries
+
+TREND_WEEKS = 8
+MAX_LINES = 10
+
+
+def weeks(scope: DigestScope, count: int) -> list[str]:
+    """The ISO weeks ending with the one the digest covers, oldest first."""
+    zone = ZoneInfo(scope.reader.timezone or scope.deps.settings.org.default_timezone)
+    covered = (scope.start.astimezone(zone) + timedelta(days=3)).date()
+    return [iso_week(covered - timedelta(weeks=n)) for n in reversed(range(count))]
+
+
+def capped(lines: list[str], scope: DigestScope) -> str:
+    if len(lines) <= MAX_LINES:
+        return "\n".join(lines)
+    return "\n".join([*lines[:MAX_LINES], scope.t("… and {n} more", n=len(lines) - MAX_LINES)])
+
+
+def everyone(scopes: list[DigestScope]) -> list[int]:
+    return sorted({person_id for scope in scopes for person_id in scope.ids})
+
+
+def window(scopes: list[DigestScope]) -> tuple:  # type: ignore[type-arg]
+    return min(s.start for s in scopes), max(s.end for s in scopes)
+
+
+async def checkins(scopes: list[DigestScope]) -> list[SectionBlocks]:
+    """Completion and who is missing, blockers, and the mood trend."""
+    periods = sorted({p for scope in scopes for p in weeks(scope, TREND_WEEKS)})
+    rows = await DigestQueries(scopes[0].uow.session).checkins(everyone(scopes), periods)
+    by_person: dict[int, list[tuple[str, int | None, str | None]]] = defaultdict(list)
+    for person_id, period, mood, blockers in rows:
+        by_person[person_id].append((period, mood, blockers))
+    return [checkins_of(scope, by_person) for scope in scopes]
+
+
+def checkins_of(scope: DigestScope, by_person: dict[int, list[tuple[str, int | None, str | None]]]) -> SectionBlocks:
+    if not scope.people:
+        return []
+    t, periods = scope.t, weeks(scope, TREND_WEEKS)
+    week = periods[-1]
+    mine = [(p, period, mood, blockers) for p in scope.people for period, mood, blockers in by_person.get(p.id, [])]
+    done = {p.id for p, period, _, _ in mine if period == week}
+    missing = [who(p) for p in scope.people if p.id not in done]
+    blockers = [t("{name}: {blockers}", name=who(p), blockers=text) for p, period, _, text in mine
+                if period == week and text]
+    moods = [[mood for _, period, mood, _ in mine if period == w and mood is not None] for w in periods]
+    trend = [round(sum(m) / len(m), 1) if m else None for m in moods]
+    blocks: SectionBlocks = [Text(text=t("Check-ins: {done} of {total} answered for week {week}.", done=len(done),
+                                         total=len(scope.people), week=week.split("-W")[1]))]
+    if missing:
+        blocks.append(Text(text=t("Not yet: {names}", names=", ".join(missing[:MAX_LINES]))))
+    if blockers:
+        blocks.append(Text(text=t("⚠ Blockers") + "\n" + capped(blockers, scope)))
+    if any(value is not None for value in trend):
+        blocks.append(Chart(title=t("Mood, 1–5, last {n} weeks", n=TREND_WEEKS), labels=[p[-3:] for p in periods],
+                            series=[(t("mood"), trend)], low=1, high=5))
+    return blocks
+
+
+async def kudos(scopes: list[DigestScope]) -> list[SectionBlocks]:
+    """Kudos given and received by each team, with the latest ones they received."""
+    start, end = window(scopes)
+    rows = await DigestQueries(scopes[0].uow.session).kudos_involving(everyone(scopes), start, end)
+    people = await scopes[0].uow.people.by_ids(sorted({r.giver_id for r in rows} | {r.recipient_id for r in rows}))
+    return [kudos_of(scope, rows, people) for scope in scopes]
+
+
+def kudos_of(scope: DigestScope, rows: list, people: dict) -> SectionBlocks:  # type: ignore[type-arg]
+    if not scope.people:
+        return []
+    ids = set(scope.ids)
+    in_week = [r for r in rows if scope.start <= r.created_at < scope.end]
+    given = len({r.kudos_id for r in in_week if r.giver_id in ids})
+    received = [r for r in in_week if r.recipient_id in ids]
+    if not given and not received:
+        return [Text(text=scope.t("Kudos: none given or received this week."))]
+    latest = sorted(received, key=lambda r: (r.created_at, r.kudos_id), reverse=True)[:3]
+    lines = [scope.t("{giver} → {name}: {message}", giver=who(people[r.giver_id]), name=who(people[r.recipient_id]),
+                     message=r.message) for r in latest]
+    blocks: SectionBlocks = [Text(text=scope.t("Kudos: {given} given, {received} received this week.",
+                                               given=given, received=len({r.kudos_id for r in received})))]
+    return [*blocks, Text(text="\n".join(lines))] if lines else blocks
+
+
+async def goals(scopes: list[DigestScope]) -> list[SectionBlocks]:
+    rows = await DigestQueries(scopes[0].uow.session).open_goals(everyone(scopes))
+    by_person = defaultdict(list)
+    for goal in rows:
+        by_person[goal.person_id].append(goal)
+    result: list[SectionBlocks] = []
+    for scope in scopes:
+        mine = [(p, g) for p in scope.people for g in by_person.get(p.id, [])]
+        if not mine:
+            result.append([])
+            continue
+        average = round(sum(g.progress for _, g in mine) / len(mine))
+        fields = [(who(p), scope.t("{title} — {progress}%", title=g.title, progress=g.progress))
+                  for p, g in mine[:MAX_LINES]]
+        result.append([Text(text=scope.t("Goals: {n} open, {average}% done on average.", n=len(mine),
+                                         average=average)), Fields(fields=fields)])
+    return result
+
+
+async def ideas(scopes: list[DigestScope]) -> list[SectionBlocks]:
+    start, end = window(scopes)
+    queries = DigestQueries(scopes[0].uow.session)
+    new = await queries.new_ideas(everyone(scopes), start, end)
+    changes = await queries.status_changes(everyone(scopes), start, end)
+    result: list[SectionBlocks] = []
+    for scope in scopes:
+        ids, t = set(scope.ids), scope.t
+        lines = [t("New: #{id} {text}", id=i.id, text=i.text[:80]) for i in new
+                 if i.author_id in ids and scope.start <= i.created_at < scope.end]
+        lines += [t("#{id} {text} → {status}", id=i.id, text=i.text[:60], status=label(t, c.to_status))
+                  for c, i in changes if i.author_id in ids and scope.start <= c.created_at < scope.end]
+        result.append([Text(text=t("Ideas from the team") + "\n" + capped(lines, scope))] if lines else [])
+    return result
