@@ -58,24 +58,31 @@ def enqueue(uow: UnitOfWork, now: datetime, view: View, *, kind: str, recipient_
                                 channel=channel, key=key, payload=view.model_dump(mode="json"), created_at=now))
 
 
-async def dispatch_pending(deps: Deps, limit: int = 200) -> int:
-    """Send what is pending; each row is claimed in its own transaction so two workers never both send it."""
-    async with deps.uow() as uow:
-        pending = [row.id for row in await uow.deliveries.pending(limit)]
+async def dispatch_pending(deps: Deps, batch: int = 200) -> int:
+    """Send everything pending, a batch at a time: claim (one transaction), send, record (one transaction).
+
+    Claimed rows belong to this worker alone, so two workers never send the same message.
+    """
     sent = 0
-    for delivery_id in pending:
+    while True:
         async with deps.uow() as uow:
-            if not await uow.deliveries.claim(delivery_id):
-                continue
-            delivery = await uow.session.get(Delivery, delivery_id)
-            assert delivery is not None
-            recipient = await _recipient(deps, uow, delivery)
-            view = View.model_validate(delivery.payload)
-        error = await _send(deps.messenger.send, recipient, view, delivery_id)
+            claimed = await uow.deliveries.claim_batch(batch)
+            work = [(d.id, await _recipient(deps, uow, d), View.model_validate(d.payload)) for d in claimed]
+        if not work:
+            return sent
+        done: list[int] = []
+        failed: list[tuple[int, str]] = []
+        for delivery_id, recipient, view in work:
+            error = await _send(deps.messenger.send, recipient, view, delivery_id)
+            if error is None:
+                done.append(delivery_id)
+            else:
+                failed.append((delivery_id, error))
         async with deps.uow() as uow:
-            await uow.deliveries.finish(delivery_id, sent_at=deps.clock.now(), error=error)
-        sent += error is None
-    return sent
+            await uow.deliveries.mark_sent(done, deps.clock.now())
+            for delivery_id, error in failed:
+                await uow.deliveries.mark_failed(delivery_id, error)
+        sent += len(done)
 
 
 async def _recipient(deps: Deps, uow: UnitOfWork, delivery: Delivery) -> Recipient | None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from storage.models import (
     Account,
@@ -24,6 +26,8 @@ from storage.models import (
     IdeaVote,
     Kudos,
     KudosRecipient,
+    OneOnOne,
+    OneOnOneEntry,
     Person,
     Team,
 )
@@ -233,21 +237,27 @@ class Goals(Repository):
 
 
 class Deliveries(Repository):
-    async def pending(self, limit: int) -> Sequence[Delivery]:
-        return (await self.session.scalars(select(Delivery).where(Delivery.status == "pending")
-                                           .order_by(Delivery.id).limit(limit))).all()
+    async def claim_batch(self, limit: int) -> Sequence[Delivery]:
+        """Take up to `limit` pending rows for sending. Rows another worker holds are skipped
+        (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: writers are serialised by BEGIN IMMEDIATE)."""
+        batch = (select(Delivery.id).where(Delivery.status == "pending").order_by(Delivery.id).limit(limit)
+                 .with_for_update(skip_locked=True).scalar_subquery())
+        claimed = (await self.session.scalars(
+            update(Delivery).where(Delivery.id.in_(batch), Delivery.status == "pending")
+            .values(status="sending", attempts=Delivery.attempts + 1).returning(Delivery.id))).all()
+        if not claimed:
+            return []
+        return (await self.session.scalars(select(Delivery).where(Delivery.id.in_(claimed))
+                                           .order_by(Delivery.id))).all()
 
-    async def claim(self, delivery_id: int) -> bool:
-        """Mark one pending row as being sent; False when another worker already has it."""
-        result = await self.session.execute(
-            update(Delivery).where(Delivery.id == delivery_id, Delivery.status == "pending")
-            .values(status="sending", attempts=Delivery.attempts + 1))
-        return result.rowcount == 1  # type: ignore[attr-defined]
+    async def mark_sent(self, ids: Sequence[int], sent_at: datetime) -> None:
+        if ids:
+            await self.session.execute(update(Delivery).where(Delivery.id.in_(ids))
+                                       .values(status="sent", sent_at=sent_at, recipient_seal=None))
 
-    async def finish(self, delivery_id: int, *, sent_at: datetime | None, error: str | None) -> None:
-        values: dict[str, object] = {"status": "sent", "sent_at": sent_at, "recipient_seal": None} if error is None \
-            else {"status": "failed", "last_error": error[:500]}
-        await self.session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
+    async def mark_failed(self, delivery_id: int, error: str) -> None:
+        await self.session.execute(update(Delivery).where(Delivery.id == delivery_id)
+                                   .values(status="failed", last_error=error[:500]))
 
     async def existing_keys(self, keys: Sequence[str]) -> set[str]:
         if not keys:
@@ -281,3 +291,71 @@ class Checkins(Repository):
         rows = await self.session.execute(select(Checkin.person_id, Checkin.period)
                                           .where(Checkin.period.in_(set(periods))))
         return {(row[0], row[1]) for row in rows}
+
+
+class OneOnOnes(Repository):
+    """Manager–report pairs and their entries. A pair is current while the report's manager is its manager."""
+
+    async def create_missing(self, cadence_days: int, now: datetime, *, involving: int | None = None,
+                             report_ids: Sequence[int] | None = None) -> None:
+        """Create the pairs of current reporting lines that have none yet (idempotent under concurrency)."""
+        paired = select(OneOnOne.id).where(OneOnOne.manager_id == Person.manager_id, OneOnOne.report_id == Person.id)
+        query = select(Person.manager_id, Person.id).where(Person.manager_id.is_not(None),
+                                                           Person.manager_id != Person.id, ~paired.exists())
+        if involving is not None:
+            query = query.where(or_(Person.id == involving, Person.manager_id == involving))
+        if report_ids is not None:
+            query = query.where(Person.id.in_(set(report_ids)))
+        rows = [{"manager_id": row[0], "report_id": row[1], "cadence_days": cadence_days, "created_at": now}
+                for row in await self.session.execute(query)]
+        if rows:
+            insert = pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
+            await self.session.execute(insert(OneOnOne).values(rows)
+                                       .on_conflict_do_nothing(index_elements=["manager_id", "report_id"]))
+
+    async def current(self, *, involving: int | None = None,
+                      report_ids: Sequence[int] | None = None) -> Sequence[tuple[OneOnOne, Person, Person]]:
+        """(pair, manager, report) for current reporting lines, by report name."""
+        manager, report = aliased(Person), aliased(Person)
+        query = (select(OneOnOne, manager, report).join(manager, OneOnOne.manager_id == manager.id)
+                 .join(report, and_(OneOnOne.report_id == report.id, report.manager_id == OneOnOne.manager_id)))
+        if involving is not None:
+            query = query.where(or_(OneOnOne.manager_id == involving, OneOnOne.report_id == involving))
+        if report_ids is not None:
+            query = query.where(OneOnOne.report_id.in_(set(report_ids)))
+        rows = await self.session.execute(query.order_by(report.name, OneOnOne.id))
+        return [(row[0], row[1], row[2]) for row in rows]
+
+    async def pair(self, manager_id: int, report_id: int) -> OneOnOne | None:
+        return await self.session.scalar(select(OneOnOne).where(OneOnOne.manager_id == manager_id,
+                                                                OneOnOne.report_id == report_id))
+
+    async def entry(self, entry_id: int) -> OneOnOneEntry | None:
+        return await self.session.get(OneOnOneEntry, entry_id)
+
+    async def agenda_entries(self, pair_id: int, last_held_on: date | None) -> Sequence[OneOnOneEntry]:
+        """Open topics, open action items, and notes not yet tied to a meeting or from the last one."""
+        notes = OneOnOneEntry.held_on.is_(None) if last_held_on is None else or_(
+            OneOnOneEntry.held_on.is_(None), OneOnOneEntry.held_on == last_held_on)
+        return (await self.session.scalars(select(OneOnOneEntry).where(OneOnOneEntry.pair_id == pair_id, or_(
+            and_(OneOnOneEntry.kind == "topic", OneOnOneEntry.held_on.is_(None)),
+            and_(OneOnOneEntry.kind == "action", OneOnOneEntry.done_at.is_(None)),
+            and_(OneOnOneEntry.kind == "note", notes))).order_by(OneOnOneEntry.id))).all()
+
+    async def mark_held(self, pair_id: int, day: date) -> int:
+        """Tie what is not yet tied to a meeting to the one held on `day`; returns how many topics were open."""
+        topics = await self.session.scalar(select(func.count()).where(
+            OneOnOneEntry.pair_id == pair_id, OneOnOneEntry.kind == "topic", OneOnOneEntry.held_on.is_(None))) or 0
+        await self.session.execute(update(OneOnOneEntry).where(OneOnOneEntry.pair_id == pair_id,
+                                                               OneOnOneEntry.held_on.is_(None)).values(held_on=day))
+        return topics
+
+    async def checkins_since(self, person_id: int, since: datetime) -> Sequence[Checkin]:
+        return (await self.session.scalars(select(Checkin).where(Checkin.person_id == person_id,
+                                                                 Checkin.submitted_at >= since)
+                                           .order_by(Checkin.period))).all()
+
+    async def kudos_received_since(self, person_id: int, since: datetime) -> Sequence[Kudos]:
+        received = select(KudosRecipient.kudos_id).where(KudosRecipient.person_id == person_id)
+        return (await self.session.scalars(select(Kudos).where(Kudos.id.in_(received), Kudos.created_at >= since)
+                                           .order_by(Kudos.created_at, Kudos.id))).all()

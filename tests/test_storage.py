@@ -75,7 +75,7 @@ async def test_two_dispatchers_send_every_delivery_exactly_once(deps, clock):
     recording = Recording()
     from dataclasses import replace
     worker = replace(deps, messenger=recording)
-    counts = await asyncio.gather(dispatch_pending(worker), dispatch_pending(worker))
+    counts = await asyncio.gather(dispatch_pending(worker, batch=3), dispatch_pending(worker, batch=3))
     assert sum(counts) == 40
     assert sorted(recording.sent) == sorted(f"m{n}" for n in range(40))
     async with deps.uow() as uow:
