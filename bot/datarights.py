@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Text, cast, delete, exists, select, update
+from sqlalchemy import Text, cast, delete, exists, or_, select, update
 
 from bot.deps import Deps
 from storage.models import (
     Account,
+    Checkin,
     Delivery,
     Feedback,
     FeedbackRequest,
@@ -32,7 +33,12 @@ from storage.models import (
     Kudos,
     KudosRecipient,
     KudosValue,
+    OneOnOne,
+    OneOnOneEntry,
     Person,
+    Survey,
+    SurveyParticipation,
+    SurveyRound,
     Team,
 )
 from storage.uow import UnitOfWork
@@ -109,10 +115,36 @@ async def export_person(deps: Deps, email: str) -> Json | None:
                        "updates": [{"progress": u.progress, "note": u.note, "created_at": iso(u.created_at)}
                                    for u in await uow.goals.updates(g.id)]}
                       for g in sorted(await uow.goals.of(person.id), key=lambda g: g.id)],
+            "away_until": iso(person.away_until),
+            "checkins": [{"week": c.period, "answers": c.answers, "mood": c.mood, "blockers": c.blockers,
+                          "submitted_at": iso(c.submitted_at)}
+                         for c in await uow.session.scalars(select(Checkin).where(Checkin.person_id == person.id)
+                                                            .order_by(Checkin.period))],
+            "one_on_ones": await one_on_ones_json(uow, person.id, email_of),
+            # That they were asked and whether they answered — never what: answers are not linked to anyone.
+            "survey_invitations": [{"survey": key, "round": number, "answered": answered}
+                                   for key, number, answered in await uow.session.execute(
+                                       select(Survey.key, SurveyRound.number, SurveyParticipation.answered)
+                                       .join(SurveyRound, SurveyRound.survey_id == Survey.id)
+                                       .join(SurveyParticipation, SurveyParticipation.round_id == SurveyRound.id)
+                                       .where(SurveyParticipation.person_id == person.id)
+                                       .order_by(Survey.key, SurveyRound.number))],
             "messages_to_them": [{"id": d.id, "kind": d.kind, "status": d.status, "created_at": iso(d.created_at),
                                   "sent_at": iso(d.sent_at), "content": d.payload}
                                  for d in sorted(await uow.deliveries.for_person(person.id), key=lambda d: d.id)],
         }
+
+
+async def one_on_ones_json(uow: UnitOfWork, person_id: int, email_of: EmailOf) -> list[Json]:
+    pairs = (await uow.session.scalars(select(OneOnOne).where(
+        or_(OneOnOne.manager_id == person_id, OneOnOne.report_id == person_id)).order_by(OneOnOne.id))).all()
+    return [{"manager": email_of(p.manager_id), "report": email_of(p.report_id), "cadence_days": p.cadence_days,
+             "last_held_on": iso(p.last_held_on),
+             "entries": [{"kind": e.kind, "text": e.text, "by": email_of(e.author_id), "created_at": iso(e.created_at),
+                          "held_on": iso(e.held_on), "done_at": iso(e.done_at)}
+                         for e in await uow.session.scalars(select(OneOnOneEntry).where(OneOnOneEntry.pair_id == p.id)
+                                                            .order_by(OneOnOneEntry.id))]}
+            for p in pairs]
 
 
 def kudos_json(kudos: Kudos, email_of: EmailOf) -> Json:
@@ -189,6 +221,13 @@ async def erase_person(deps: Deps, email: str) -> ErasureReport | None:
         goals = select(Goal.id).where(Goal.person_id == pid).scalar_subquery()
         await run("goal updates", delete(GoalUpdate).where(GoalUpdate.goal_id.in_(goals)))
         await run("goals", delete(Goal).where(Goal.person_id == pid))
+        await run("check-ins", delete(Checkin).where(Checkin.person_id == pid))
+        pairs = select(OneOnOne.id).where(or_(OneOnOne.manager_id == pid, OneOnOne.report_id == pid)) \
+            .scalar_subquery()
+        await run("1:1 topics, notes and action items", delete(OneOnOneEntry).where(OneOnOneEntry.pair_id.in_(pairs)))
+        await run("1:1 pairs", delete(OneOnOne).where(or_(OneOnOne.manager_id == pid, OneOnOne.report_id == pid)))
+        # Their anonymous answers are not linked to them and stay; only the record that they were asked goes.
+        await run("survey invitations", delete(SurveyParticipation).where(SurveyParticipation.person_id == pid))
         await run("messages to them", delete(Delivery).where(Delivery.recipient_id == pid))
         # Outbox rows for others that mention them (`<@uid|Name>`), e.g. the channel post of a kudos they gave.
         await run("messages mentioning them", delete(Delivery).where(cast(Delivery.payload, Text).contains(uid)))

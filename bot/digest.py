@@ -33,7 +33,7 @@ def one_by_one(section: Callable[[DigestScope], Awaitable[SectionBlocks]]) -> Se
 
 
 SECTIONS: list[Section] = [
-    digest_sections.checkins, digest_sections.kudos, one_by_one(oneonones.digest_section), digest_sections.goals,
+    digest_sections.checkins, digest_sections.kudos, oneonones.digest_batch, digest_sections.goals,
     one_by_one(pulse.digest_section), digest_sections.ideas,
 ]
 

@@ -72,10 +72,37 @@ class Tick:
     def in_grace(self, instant: datetime) -> bool:
         return instant <= self.now <= instant + self.grace
 
+    def is_closed(self, day: date) -> bool:
+        """Weekends and configured holidays."""
+        return day.weekday() >= 5 or day in self.deps.settings.schedule.holidays
+
+    def is_away(self, person: Person, day: date) -> bool:
+        return person.away_until is not None and day <= person.away_until
+
     def is_day_off(self, person: Person, day: date) -> bool:
         """Weekends, configured holidays, and days the person said they are away."""
-        return (day.weekday() >= 5 or day in self.deps.settings.schedule.holidays
-                or (person.away_until is not None and day <= person.away_until))
+        return self.is_closed(day) or self.is_away(person, day)
+
+    def working_day_before(self, day: date) -> date:
+        day -= timedelta(days=1)
+        while self.is_closed(day):
+            day -= timedelta(days=1)
+        return day
+
+    def first_day_on(self, person: Person, instant: datetime) -> datetime:
+        """`instant`, or the same local wall time on the first later day that is not off.
+
+        Moved by local days, not by 24 hours, so a DST change over the weekend keeps the local hour; an
+        away period is jumped over at once, however long it is.
+        """
+        zone = self.zone(person)
+        local = instant.astimezone(zone)
+        day = local.date()
+        if not self.is_day_off(person, day):
+            return instant
+        while self.is_day_off(person, day):
+            day = max(day, person.away_until or day) + timedelta(days=1)
+        return datetime.combine(day, local.time(), tzinfo=zone).astimezone(UTC)
 
     def due(self, key: str, kind: str, person: Person, build: Callable[[Translator], View]) -> Due:
         return Due(key=key, kind=kind, recipient_id=person.id, locale=person.locale, build=build)

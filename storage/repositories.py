@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, String, and_, delete, exists, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +29,10 @@ from storage.models import (
     OneOnOne,
     OneOnOneEntry,
     Person,
+    Survey,
+    SurveyAnswer,
+    SurveyParticipation,
+    SurveyRound,
     Team,
 )
 
@@ -326,9 +330,8 @@ class OneOnOnes(Repository):
         rows = await self.session.execute(query.order_by(report.name, OneOnOne.id))
         return [(row[0], row[1], row[2]) for row in rows]
 
-    async def pair(self, manager_id: int, report_id: int) -> OneOnOne | None:
-        return await self.session.scalar(select(OneOnOne).where(OneOnOne.manager_id == manager_id,
-                                                                OneOnOne.report_id == report_id))
+    async def get(self, pair_id: int) -> OneOnOne | None:
+        return await self.session.get(OneOnOne, pair_id)
 
     async def entry(self, entry_id: int) -> OneOnOneEntry | None:
         return await self.session.get(OneOnOneEntry, entry_id)
@@ -359,3 +362,121 @@ class OneOnOnes(Repository):
         received = select(KudosRecipient.kudos_id).where(KudosRecipient.person_id == person_id)
         return (await self.session.scalars(select(Kudos).where(Kudos.id.in_(received), Kudos.created_at >= since)
                                            .order_by(Kudos.created_at, Kudos.id))).all()
+
+
+class Surveys(Repository):
+    """Pulse surveys, rounds and participation. Answers are only ever read back as counts or as bare comment texts,
+    never per person: the answer rows carry no person, and nothing here joins them to participation."""
+
+    def _insert(self):  # the dialect's INSERT … ON CONFLICT construct
+        return pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
+
+    async def get(self, survey_id: int) -> Survey | None:
+        return await self.session.get(Survey, survey_id)
+
+    async def by_key(self, key: str) -> Survey | None:
+        return await self.session.scalar(select(Survey).where(Survey.key == key))
+
+    async def listing(self, *, active_only: bool = False) -> Sequence[Survey]:
+        query = select(Survey).order_by(Survey.key)
+        return (await self.session.scalars(query.where(Survey.active.is_(True)) if active_only else query)).all()
+
+    async def add_from_config(self, key: str, title: str, now: datetime) -> None:
+        """Create the row of a configured survey unless it exists (idempotent under concurrency)."""
+        await self.session.execute(self._insert()(Survey).values(
+            key=key, title=title, audience="everyone", every_weeks=2, weekday=0, hour=10, open_days=5, active=True,
+            from_config=True, created_at=now).on_conflict_do_nothing(index_elements=["key"]))
+
+    async def locked(self, key: str) -> Survey | None:
+        """The survey and its questions as committed now, locked for update (PostgreSQL) until the commit."""
+        return await self.session.scalar(select(Survey).where(Survey.key == key).with_for_update()
+                                         .execution_options(populate_existing=True))
+
+    async def has_answers(self, survey_id: int) -> bool:
+        answered = select(SurveyAnswer.id).join(SurveyRound, SurveyAnswer.round_id == SurveyRound.id).where(
+            SurveyRound.survey_id == survey_id)
+        return bool(await self.session.scalar(select(answered.exists())))
+
+    async def round(self, round_id: int) -> SurveyRound | None:
+        return await self.session.get(SurveyRound, round_id)
+
+    async def round_number(self, survey_id: int, number: int) -> SurveyRound | None:
+        return await self.session.scalar(select(SurveyRound).where(SurveyRound.survey_id == survey_id,
+                                                                   SurveyRound.number == number))
+
+    async def rounds(self, survey_id: int) -> Sequence[SurveyRound]:
+        return (await self.session.scalars(select(SurveyRound).where(SurveyRound.survey_id == survey_id)
+                                           .order_by(SurveyRound.number))).all()
+
+    async def open_round(self, survey_id: int, number: int, opens_at: datetime,
+                         closes_at: datetime) -> SurveyRound | None:
+        """Insert round `number`; None when it already existed (another process opened it first)."""
+        new_id = await self.session.scalar(self._insert()(SurveyRound).values(
+            survey_id=survey_id, number=number, opens_at=opens_at, closes_at=closes_at, invited=0)
+            .on_conflict_do_nothing(index_elements=["survey_id", "number"]).returning(SurveyRound.id))
+        return None if new_id is None else await self.session.get(SurveyRound, new_id)
+
+    async def add_participants(self, round_id: int, person_ids: Sequence[int]) -> None:
+        rows = [{"round_id": round_id, "person_id": person_id, "answered": False} for person_id in person_ids]
+        for start in range(0, len(rows), 5000):
+            await self.session.execute(self._insert()(SurveyParticipation).values(rows[start:start + 5000])
+                                       .on_conflict_do_nothing(index_elements=["round_id", "person_id"]))
+
+    async def participation(self, round_id: int, person_id: int) -> SurveyParticipation | None:
+        return await self.session.get(SurveyParticipation, (round_id, person_id))
+
+    async def waiting(self, round_id: int, *, unsent: str,
+                      sent_before: tuple[str, datetime] | None = None) -> Sequence[Person]:
+        """People asked in the round who have not answered and have no outbox message `{unsent}:{round}:{uid}` yet;
+        with `sent_before=(prefix, instant)`, only those whose `{prefix}:{round}:{uid}` was recorded before it."""
+        def sent(prefix: str) -> ColumnElement[bool]:
+            return exists().where(Delivery.key == literal(f"{prefix}:{round_id}:", String) + Person.uid)
+
+        query = (select(Person).join(SurveyParticipation, SurveyParticipation.person_id == Person.id)
+                 .where(SurveyParticipation.round_id == round_id, SurveyParticipation.answered.is_(False),
+                        ~sent(unsent)))
+        if sent_before is not None:
+            query = query.where(sent(sent_before[0]).where(Delivery.created_at < sent_before[1]))
+        return (await self.session.scalars(query.order_by(Person.id))).all()
+
+    async def mark_answered(self, round_id: int, person_id: int) -> bool:
+        """Record that the person answered; False when they already had (also from a concurrent submit)."""
+        result = await self.session.execute(
+            update(SurveyParticipation).where(SurveyParticipation.round_id == round_id,
+                                              SurveyParticipation.person_id == person_id,
+                                              SurveyParticipation.answered.is_(False)).values(answered=True))
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def waiting_for(self, person_id: int, now: datetime) -> Sequence[tuple[SurveyRound, Survey]]:
+        """Open rounds the person was asked in and has not answered, soonest closing first."""
+        rows = await self.session.execute(
+            select(SurveyRound, Survey).join(Survey, SurveyRound.survey_id == Survey.id)
+            .join(SurveyParticipation, SurveyParticipation.round_id == SurveyRound.id)
+            .where(SurveyParticipation.person_id == person_id, SurveyParticipation.answered.is_(False),
+                   SurveyRound.opens_at <= now, SurveyRound.closes_at > now)
+            .order_by(SurveyRound.closes_at, SurveyRound.id))
+        return [(row[0], row[1]) for row in rows]
+
+    async def asked_in_team(self, round_id: int, team_id: int) -> int:
+        """How many people of a team were asked in a round (whether they answered is not looked at)."""
+        return await self.session.scalar(
+            select(func.count()).select_from(SurveyParticipation)
+            .join(Person, SurveyParticipation.person_id == Person.id)
+            .where(SurveyParticipation.round_id == round_id, Person.team_id == team_id)) or 0
+
+    async def tallies(self, round_ids: Sequence[int]) -> Sequence[tuple[int, int, str | None, int | None,
+                                                                        str | None, int]]:
+        """(round, question, group, score, choice, count) — how often each answer was given, never by whom."""
+        if not round_ids:
+            return []
+        columns = (SurveyAnswer.round_id, SurveyAnswer.question_id, SurveyAnswer.group_name, SurveyAnswer.score,
+                   SurveyAnswer.choice)
+        rows = await self.session.execute(select(*columns, func.count()).where(SurveyAnswer.round_id.in_(round_ids))
+                                          .group_by(*columns))
+        return [(row[0], row[1], row[2], row[3], row[4], row[5]) for row in rows]
+
+    async def comments(self, round_id: int, question_id: int) -> list[str]:
+        """The free-text answers to one question, sorted by text so their order tells nothing."""
+        return sorted((await self.session.scalars(select(SurveyAnswer.text).where(
+            SurveyAnswer.round_id == round_id, SurveyAnswer.question_id == question_id,
+            SurveyAnswer.text.is_not(None)))).all())

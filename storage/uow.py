@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
-from storage.repositories import Checkins, Deliveries, FeedbackRepo, Goals, Ideas, KudosRepo, People
+from storage.repositories import Checkins, Deliveries, FeedbackRepo, Goals, Ideas, KudosRepo, OneOnOnes, People, Surveys
 
 
 class UnitOfWork:
@@ -21,6 +21,8 @@ class UnitOfWork:
         self.goals = Goals(session)
         self.deliveries = Deliveries(session)
         self.checkins = Checkins(session)
+        self.oneonones = OneOnOnes(session)
+        self.surveys = Surveys(session)
 
 
 @asynccontextmanager

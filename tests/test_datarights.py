@@ -171,6 +171,9 @@ async def test_export_of_someone_unknown_is_none(deps):
 async def test_erase_removes_the_person_and_their_data_and_counts_it(deps, console, clock):
     w = await build(deps, console, clock)
     report = await erase_person(deps, "ANA@example.com")
+    assert {label: report.counts.pop(label) for label in (
+        "check-ins", "1:1 pairs", "1:1 topics, notes and action items", "survey invitations")} == {
+        "check-ins": 0, "1:1 pairs": 0, "1:1 topics, notes and action items": 0, "survey invitations": 0}
     assert report.counts == {
         "platform accounts": 1,
         "kudos given": 1,
@@ -282,3 +285,28 @@ async def test_after_erasure_signed_ideas_stay_and_say_so_while_anonymous_ones_s
     assert "Cache the wheels in CI" in out and "a former colleague" in out and "@ana" not in out
     out = await console.type("/idea show 2", as_=BO)
     assert "anonymous" in out and "former colleague" not in out
+
+
+async def test_erase_and_export_cover_the_rhythm(deps, console, clock):
+    from storage.models import Checkin, OneOnOne, OneOnOneEntry
+
+    await console.people(ANA, BO)
+    async with deps.uow() as uow:
+        ana, bo = await uow.people.by_email(ANA), await uow.people.by_email(BO)
+        bo.manager_id = ana.id
+        uow.session.add(Checkin(person_id=bo.id, period="2026-W48", answers={"well": "Shipped"}, mood=4,
+                                blockers="Access", submitted_at=clock.now()))
+        pair = OneOnOne(manager_id=ana.id, report_id=bo.id, cadence_days=14, created_at=clock.now())
+        uow.session.add(pair)
+        await uow.session.flush()
+        uow.session.add(OneOnOneEntry(pair_id=pair.id, kind="topic", text="Career plans", author_id=bo.id,
+                                      created_at=clock.now()))
+    exported = await export_person(deps, BO)
+    assert exported["checkins"] == [{"week": "2026-W48", "answers": {"well": "Shipped"}, "mood": 4,
+                                     "blockers": "Access", "submitted_at": clock.now().isoformat()}]
+    assert exported["one_on_ones"][0]["manager"] == ANA
+    assert exported["one_on_ones"][0]["entries"][0]["text"] == "Career plans"
+    report = await erase_person(deps, BO)
+    assert (report.counts["check-ins"], report.counts["1:1 pairs"], report.counts["1:1 topics, notes and action items"]
+            ) == (1, 1, 1)
+    assert await count(deps, Checkin) == 0 and await count(deps, OneOnOne) == 0
