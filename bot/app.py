@@ -33,4 +33,7 @@ def build_deps(settings: Settings, db: Database, messenger: Messenger, clock: Cl
 
 def configure_logging(settings: Settings) -> None:
     logging.basicConfig(level=settings.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(settings.logging.level)))
+    level = logging.getLevelName(settings.logging.level)
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, level))
+    # aiosqlite logs every statement with its values at DEBUG: anonymous answers must never reach a log.
+    logging.getLogger("aiosqlite").setLevel(max(logging.INFO, level))

@@ -25,16 +25,9 @@ from storage.uow import UnitOfWork
 Section = Callable[[list[DigestScope]], Awaitable[list[SectionBlocks]]]
 
 
-def one_by_one(section: Callable[[DigestScope], Awaitable[SectionBlocks]]) -> Section:
-    """A section written for one digest at a time, in a batch."""
-    async def batch(scopes: list[DigestScope]) -> list[SectionBlocks]:
-        return [await section(scope) for scope in scopes]
-    return batch
-
-
 SECTIONS: list[Section] = [
     digest_sections.checkins, digest_sections.kudos, oneonones.digest_batch, digest_sections.goals,
-    one_by_one(pulse.digest_section), digest_sections.ideas,
+    pulse.digest_batch, digest_sections.ideas,
 ]
 
 

@@ -31,7 +31,9 @@ def create_engine(url: str, *, echo: bool = False, connect_args: dict[str, Any] 
     args = dict(connect_args or {})
     if is_sqlite(url):
         args.setdefault("timeout", 15)
-    engine = create_async_engine(url, echo=echo, connect_args=args, pool_pre_ping=not is_sqlite(url))
+    # hide_parameters: statements may be logged (database.echo) or raised, their values never (anonymous answers).
+    engine = create_async_engine(url, echo=echo, connect_args=args, pool_pre_ping=not is_sqlite(url),
+                                 hide_parameters=True)
     if is_sqlite(url):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)

@@ -319,6 +319,8 @@ class SurveyAnswer(Base):
     """
 
     __tablename__ = "survey_answers"
+    # SQLite keeps such a table in primary-key order, i.e. in the random ids' order, not in insertion order.
+    __table_args__ = ({"sqlite_with_rowid": False},)
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_uid)
     round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id", ondelete="CASCADE"), index=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("survey_questions.id", ondelete="CASCADE"), index=True)

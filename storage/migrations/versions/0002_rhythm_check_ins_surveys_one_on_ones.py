@@ -103,7 +103,8 @@ def upgrade() -> None:
     sa.Column('text', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['question_id'], ['survey_questions.id'], name=op.f('fk_survey_answers_question_id_survey_questions'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['round_id'], ['survey_rounds.id'], name=op.f('fk_survey_answers_round_id_survey_rounds'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_answers'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_answers')),
+    sqlite_with_rowid=False,
     )
     with op.batch_alter_table('survey_answers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_survey_answers_question_id'), ['question_id'], unique=False)
