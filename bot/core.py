@@ -33,11 +33,11 @@ async def handle_command(deps: Deps, command: Command) -> list[View]:
                           prefix=command.prefix, mentions=tuple(command.mentions), values=dict(command.values))
             views = await _route(ctx, command.name.lower().lstrip("/"), command.text)
     except InvalidForm as exc:
-        return [error_view(t(exc.message)).model_copy(update={"field_errors": {
+        views = [error_view(t(exc.message)).model_copy(update={"field_errors": {
             error.field: t(error.message, **error.params) for error in exc.errors}})]
     except UserError as exc:
-        return [error_view(t(exc.message, **exc.params))]
-    return views
+        views = [error_view(t(exc.message, **exc.params))]
+    return [view.model_copy(update={"locale": t.locale}) for view in views]
 
 
 async def deliver(deps: Deps) -> int:

@@ -115,7 +115,7 @@ async def goals(scopes: list[DigestScope]) -> list[SectionBlocks]:
         average = round(sum(g.progress for _, g in mine) / len(mine))
         fields = [(who(p), scope.t("{title} — {progress}%", title=g.title, progress=g.progress))
                   for p, g in mine[:MAX_LINES]]
-        result.append([Text(text=scope.t("Goals: {n} open, {average}% done on average.", n=len(mine),
+        result.append([Text(text=scope.t("Goals: {n} open, average progress {average}%.", n=len(mine),
                                          average=average)), Fields(fields=fields)])
     return result
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.i18n import N_
+
 
 class UserError(Exception):
     """Answered to the person in their language; the whole transaction is rolled back."""
@@ -20,11 +22,14 @@ class FieldError(UserError):
         self.field = field
 
 
+FORM_NEEDS_ANOTHER_LOOK = N_("Some answers need another look.")
+
+
 class InvalidForm(UserError):
     """Every wrong answer of a submitted form at once (Slack and Teams show them inline)."""
 
     def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__("Some answers need another look.")
+        super().__init__(FORM_NEEDS_ANOTHER_LOOK)
         self.errors = errors
 
 

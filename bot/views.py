@@ -94,6 +94,7 @@ class View(BaseModel):
     ephemeral: bool = True
     is_error: bool = False
     field_errors: dict[str, str] = {}  # a form's inputs that need another answer, by input name
+    locale: str = ""  # the reader's language, for what an adapter adds itself (buttons of a modal, hints)
 
     def form(self) -> Form | None:
         return next((block for block in self.blocks if isinstance(block, Form)), None)

@@ -45,7 +45,7 @@ async def test_a_managers_digest_covers_their_reports_only(deps, console, clock,
     assert out.startswith("Weekly digest for @Ana Lima's team\n")
     for line in ("Check-ins: 1 of 2 answered for week 47.", "Not yet: @Cy Walker", "⚠ Blockers",
                  "@Bo Nilsson: Waiting for review access", "Kudos: 1 given, 1 received this week.",
-                 "@Cy Walker → @Bo Nilsson: Great release #teamwork", "Goals: 1 open, 40% done on average.",
+                 "@Cy Walker → @Bo Nilsson: Great release #teamwork", "Goals: 1 open, average progress 40%.",
                  "@Bo Nilsson  Learn Rust — 40%", "Ideas from the team\nNew: #1 Cache wheels in CI"):
         assert line in out, line
     assert "Platform secret blocker" not in out and "Yu Lin" not in out  # another manager's team

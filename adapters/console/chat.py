@@ -86,7 +86,8 @@ class ConsoleChat:
 
     async def _show(self, views: list[View]) -> None:
         for view in views:
-            self.out.write(render_text(view) + "\n")
+            t = self.deps.catalogs.translator(view.locale or None)
+            self.out.write(render_text(view, t("{cancel} to stop", cancel="/cancel")) + "\n")
             form = view.form()
             if form is not None:
                 self._ask(OpenForm(form, list(form.inputs)))

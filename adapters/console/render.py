@@ -7,7 +7,7 @@ from bot.views import Buttons, Chart, Divider, Fields, Form, Input, Text, View, 
 SPARKS = "▁▂▃▄▅▆▇█"
 
 
-def render_text(view: View) -> str:
+def render_text(view: View, cancel_hint: str = "/cancel") -> str:
     lines: list[str] = []
     if view.title:
         lines.append(("⚠ " if view.is_error else "") + view.title)
@@ -25,7 +25,7 @@ def render_text(view: View) -> str:
         elif isinstance(block, Chart):
             lines.extend(render_chart(block))
         elif isinstance(block, Form):
-            lines.append(f"{block.title} — /cancel to stop")
+            lines.append(f"{block.title} — {cancel_hint}")
     lines.extend(f"  ⚠ {message}" for message in view.field_errors.values())
     return plain_mentions("\n".join(lines))
 
