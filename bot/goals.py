@@ -8,13 +8,13 @@ from datetime import date, datetime
 from bot.context import Context, Feature
 from bot.errors import UserError
 from bot.i18n import N_
+from bot.parsing import MAX_ID, id_number
 from bot.people import resolve_mention, split_mentions, who
 from bot.views import Text, View, text_view
 from storage.models import Goal, GoalUpdate, Person
 
 # Only a date-shaped word after a final "by" is a due date: "Be trusted by customers" keeps its title.
 DUE = re.compile(r"(?:^|\s+)by\s+(\d{4}-\d{1,2}-\d{1,2})\s*$", re.IGNORECASE)
-MAX_ID = 2**31 - 1  # larger numbers cannot be a goal, and PostgreSQL would refuse to look them up
 PERCENT = re.compile(r"^(\d{1,3})%?$")
 SUBCOMMANDS = ("add", "list", "progress", "done")
 ADD_USAGE = N_("goal add Reduce p95 latency to 200 ms by 2027-03-31")
@@ -150,7 +150,7 @@ async def my_open_goal(ctx: Context, number: str, usage: str) -> Goal:
     if not number:
         raise UserError("Which goal? Give its number: {example}. See {list}", example=ctx.cmd(usage),
                         list=ctx.cmd("goal list"))
-    goal_id = int(number.lstrip("#")) if number.lstrip("#").isdigit() else None
+    goal_id = id_number(number)
     if goal_id is None:
         raise UserError("{value} is not a goal number. Give the number from {list}: {example}", value=number,
                         list=ctx.cmd("goal list"), example=ctx.cmd(usage))

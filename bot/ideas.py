@@ -6,20 +6,18 @@ tell them what became of their idea (and to list it under `mine` for them alone)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 
 from bot.context import BuildView, Context, Feature
 from bot.errors import UserError
 from bot.i18n import N_, Translator
+from bot.parsing import MAX_ID, id_number
 from bot.people import resolve_mention, split_mentions, who
 from bot.views import Button, Buttons, Fields, Text, View, text_view
 from storage.models import Idea, IdeaComment, IdeaStatusChange, IdeaVote, Person
 
 USAGE = N_("idea Cut the build time by caching wheels")
 ANON_USAGE = N_("idea --anon Cut the build time by caching wheels")
-NUMBER = re.compile(r"#?(\d{1,18})")
-MAX_ID = 2**31 - 1  # larger ids cannot exist, and PostgreSQL refuses to compare an integer column with them
 SHORT = 80  # characters of an idea shown in a list
 LIMIT = 20
 
@@ -41,7 +39,7 @@ async def handle(ctx: Context, text: str) -> View:
         return await action(ctx, rest)
     if not text:
         return await list_ideas(ctx, "")
-    if NUMBER.fullmatch(text):  # `/idea 12` means that idea, not an idea called "12"
+    if id_number(text) is not None:  # `/idea 12` means that idea, not an idea called "12"
         return await show(ctx, text)
     if word.lower() == "--anon":
         return await submit(ctx, rest, anonymous=True)
@@ -169,7 +167,7 @@ async def assign_owner(ctx: Context, text: str) -> View:
     number, rest = split(text)
     if not ctx.is_admin:
         raise UserError("Only an admin can choose who owns an idea. See who owns it with {show}.",
-                        show=ctx.cmd(f"idea show {number}" if NUMBER.fullmatch(number) else "idea show 12"))
+                        show=ctx.cmd(f"idea show {number}" if id_number(number) is not None else "idea show 12"))
     idea = await find(ctx, number, "idea owner 12 @ana")
     if not MOVES[idea.status]:
         raise UserError("Idea #{id} is {status}, which is final: it needs no owner any more.", id=idea.id,
@@ -274,11 +272,10 @@ async def tell_author(ctx: Context, idea: Idea, kind: str, build: BuildView) -> 
 async def find(ctx: Context, text: str, usage: str) -> Idea:
     if not text:
         raise UserError("Which idea? Add its number: {usage}", usage=ctx.cmd(usage))
-    match = NUMBER.fullmatch(text)
-    if match is None:
+    number = id_number(text)
+    if number is None:
         raise UserError("“{value}” is not an idea number. Type {usage}; {list} shows the numbers.", value=text,
                         usage=ctx.cmd(usage), list=ctx.cmd("idea list"))
-    number = int(match.group(1))
     idea = await ctx.uow.ideas.get(number) if number <= MAX_ID else None
     if idea is None:
         raise UserError("There is no idea #{id}. See {list}", id=number, list=ctx.cmd("idea list"))

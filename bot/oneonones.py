@@ -1,84 +1,39 @@
 """One-on-ones: a cadence per manager–report pair, a shared agenda the day before, notes and action items.
 
 A pair's topics, notes and action items are private to its two people — admins included see only totals,
-in the organisation-wide digest. Pairs come from the reporting lines (Person.manager_id) and are created
-when first needed: by a command, a tick or a digest. A pair's dates are the manager's local dates.
+in the organisation-wide digest. Pairs and their dates are in bot/oneonone_pairs.py; agendas, the due-finder and
+the digest section in bot/oneonone_agenda.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from bot.checkins import WEEKDAY_NAMES
 from bot.context import Context, Feature
-from bot.digest_scope import DigestScope, SectionBlocks
 from bot.errors import UserError
-from bot.i18n import N_, Translator
+from bot.i18n import N_
+from bot.oneonone_agenda import agenda_view, digest_batch, digest_section, due, load_agenda
+from bot.oneonone_pairs import (
+    ACTION,
+    ADD,
+    AGENDA,
+    CADENCE,
+    CADENCES,
+    DONE,
+    NOTE,
+    Pair,
+    cadence_name,
+    example,
+    pairs,
+    zone_of,
+)
+from bot.parsing import MAX_ID, id_number
 from bot.people import resolve_mention, split_mentions, who
-from bot.rhythm import Due, Tick, at_local, iso_week
-from bot.settings import Settings
-from bot.views import Button, Buttons, Fields, Text, View, text_view
-from storage.models import Checkin, Goal, Kudos, OneOnOne, OneOnOneEntry, Person
-from storage.uow import UnitOfWork
+from bot.views import Fields, Text, View, text_view
+from storage.models import OneOnOneEntry
 
-CADENCES = {"weekly": 7, "biweekly": 14, "monthly": 28}
-CADENCE_NAMES = {7: N_("weekly"), 14: N_("every two weeks"), 28: N_("every four weeks")}
-MAX_ID = 2**31 - 1  # larger numbers cannot be an entry, and PostgreSQL would refuse to look them up
-OVERDUE_WEEKDAY, OVERDUE_HOUR = 0, 9  # overdue pairs are flagged at the manager's local Monday 09:00
-# Example commands: {name} is the other person of the pair; the free text comes out in the reader's language.
-ADD = N_("1on1 add {name} Career plans")
-NOTE = N_("1on1 note {name} Wants to lead the next release")
-ACTION = N_("1on1 action {name} Book the course")
-CADENCE, DONE, AGENDA = "1on1 cadence {name} weekly", "1on1 done {name}", "1on1 agenda {name}"
+__all__ = ["FEATURE", "Pair", "digest_batch", "digest_section", "due"]  # what the router, digest and tests use
 SUBCOMMANDS = ("add", "agenda", "note", "action", "done", "cadence")
-
-
-@dataclass(frozen=True)
-class Pair:
-    row: OneOnOne
-    manager: Person
-    report: Person
-    zone: ZoneInfo  # the manager's
-
-    @property
-    def since(self) -> date:
-        """The last meeting, or the day the pair started."""
-        return self.row.last_held_on or self.row.created_at.astimezone(self.zone).date()
-
-    @property
-    def next_day(self) -> date:
-        """Last meeting + cadence, moved off a weekend."""
-        day = self.since + timedelta(days=self.row.cadence_days)
-        return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
-
-    def overdue(self, today: date) -> bool:
-        return (today - self.since).days >= 2 * self.row.cadence_days
-
-    def other(self, person: Person) -> Person:
-        return self.report if person.id == self.manager.id else self.manager
-
-
-def zone_of(settings: Settings, person: Person) -> ZoneInfo:
-    return ZoneInfo(person.timezone or settings.org.default_timezone)
-
-
-def example(t: Translator, prefix: str, usage: str, person: Person | None = None) -> str:
-    return prefix + t(usage, name="@" + (person.handle if person else "lea"))
-
-
-def cadence_name(t: Translator, days: int) -> str:
-    return t(CADENCE_NAMES[days]) if days in CADENCE_NAMES else t.plural("every {n} day", "every {n} days", days)
-
-
-async def pairs(uow: UnitOfWork, settings: Settings, now: datetime, *, involving: int | None = None,
-                report_ids: list[int] | None = None) -> list[Pair]:
-    """Current pairs, created first where a reporting line has none yet."""
-    cadence = CADENCES[settings.oneonone.cadence]
-    await uow.oneonones.create_missing(cadence, now, involving=involving, report_ids=report_ids)
-    rows = await uow.oneonones.current(involving=involving, report_ids=report_ids)
-    return [Pair(row, manager, report, zone_of(settings, manager)) for row, manager, report in rows]
 
 
 async def handle(ctx: Context, text: str) -> View:
@@ -194,11 +149,12 @@ def today(ctx: Context, pair: Pair) -> date:
 
 
 async def close_action(ctx: Context, text: str) -> View:
-    if not text.isdigit() or int(text) > MAX_ID:
+    number = id_number(text)
+    if number is None or number > MAX_ID:
         raise UserError("Give the number of the action item: {example}", example=ctx.cmd("1on1 action done 12"))
-    entry = await ctx.uow.oneonones.entry(int(text))
+    entry = await ctx.uow.oneonones.entry(number)
     if entry is None or entry.kind != "action":
-        raise UserError("There is no action item #{id}. The agenda lists the open ones: {example}", id=int(text),
+        raise UserError("There is no action item #{id}. The agenda lists the open ones: {example}", id=number,
                         example=example(ctx.t, ctx.prefix, AGENDA))
     row = await ctx.uow.oneonones.get(entry.pair_id)
     if row is None or ctx.me.id not in (row.manager_id, row.report_id):
@@ -231,156 +187,6 @@ async def agenda(ctx: Context, text: str) -> View:
                         example=example(ctx.t, ctx.prefix, AGENDA, pair.other(ctx.me)))
     loaded = await load_agenda(ctx.uow, pair)
     return agenda_view(ctx.t, loaded, ctx.me, zone_of(ctx.deps.settings, ctx.me), ctx.prefix)
-
-
-@dataclass(frozen=True)
-class Agenda:
-    pair: Pair
-    entries: list[OneOnOneEntry]
-    checkins: list[Checkin]
-    kudos: list[Kudos]
-    goals: list[Goal]
-    people: dict[int, Person]  # authors and kudos givers
-
-
-async def load_agenda(uow: UnitOfWork, pair: Pair) -> Agenda:
-    """Everything since the last meeting (or since the pair started)."""
-    since = at_local(pair.since, 0, pair.zone)
-    entries = list(await uow.oneonones.agenda_entries(pair.row.id, pair.row.last_held_on))
-    kudos = list(await uow.oneonones.kudos_received_since(pair.report.id, since))
-    people = await uow.people.by_ids([e.author_id for e in entries if e.author_id] + [k.giver_id for k in kudos])
-    return Agenda(pair=pair, entries=entries, checkins=list(await uow.oneonones.checkins_since(pair.report.id, since)),
-                  kudos=kudos, goals=list(await uow.goals.of(pair.report.id, include_done=False)), people=people)
-
-
-def agenda_view(t: Translator, agenda: Agenda, viewer: Person, zone: ZoneInfo, prefix: str = "/") -> View:
-    """The shared agenda, as `viewer` reads it (their language, their time zone, examples naming the other)."""
-    pair, people = agenda.pair, agenda.people
-    report, since = who(pair.report), pair.since.isoformat()
-
-    def author(entry: OneOnOneEntry) -> str:
-        return who(people[entry.author_id]) if entry.author_id in people else t("a former colleague")
-
-    topics = [t("• {topic} — from {name}", topic=e.text, name=author(e)) for e in agenda.entries if e.kind == "topic"]
-    actions = [t("• #{id} {text}", id=e.id, text=e.text) for e in agenda.entries if e.kind == "action"]
-    notes = [t("• {note} — {name}", note=e.text, name=author(e)) for e in agenda.entries if e.kind == "note"]
-    checkins = [checkin_line(t, c) for c in agenda.checkins]
-    kudos = [t("• {date} from {giver}: {message}", date=k.created_at.astimezone(zone).date().isoformat(),
-               giver=who(people[k.giver_id]) if k.giver_id in people else t("a former colleague"), message=k.message)
-             for k in agenda.kudos]
-    goals = [t("• #{id} {title}: {progress}% (due {due})", id=g.id, title=g.title, progress=g.progress,
-               due=g.due_date.isoformat()) if g.due_date else
-             t("• #{id} {title}: {progress}%", id=g.id, title=g.title, progress=g.progress) for g in agenda.goals]
-    sections = [
-        (t("Topics"), topics or [t("No topics yet. Add one: {example}",
-                                   example=example(t, prefix, ADD, pair.other(viewer)))]),
-        (t("Open action items"), actions or [t("No open action items.")]),
-        *([(t("Notes from last time"), notes)] if notes else []),
-        (t("Check-ins of {name} since {date}", name=report, date=since), checkins or [t("No check-ins yet.")]),
-        (t("Kudos {name} received since {date}", name=report, date=since), kudos or [t("No kudos yet.")]),
-        (t("Open goals of {name}", name=report), goals or [t("No open goals.")]),
-    ]
-    day = pair.next_day
-    return View(title=t("1:1 agenda: {manager} and {report}, {weekday} {date}", manager=who(pair.manager),
-                        report=report, weekday=t(WEEKDAY_NAMES[day.weekday()]), date=day.isoformat()),
-                blocks=[Text(text="\n".join([heading, *lines])) for heading, lines in sections])
-
-
-def checkin_line(t: Translator, checkin: Checkin) -> str:
-    week, mood = checkin.period.split("-W")[1], f"{checkin.mood}/5" if checkin.mood else "—"
-    if checkin.blockers:
-        return t("• Week {week}: mood {mood} — ⚠ blocked: {blockers}", week=week, mood=mood,
-                 blockers=checkin.blockers)
-    return t("• Week {week}: mood {mood}", week=week, mood=mood)
-
-
-async def due(tick: Tick) -> list[Due]:
-    """Each participant's agenda the working day before, at their own local hour; overdue pairs on the manager's
-    Monday."""
-    hour = tick.deps.settings.oneonone.agenda_hour
-    items: list[Due] = []
-    agendas: list[tuple[str, Pair, Person]] = []
-    for pair in await pairs(tick.uow, tick.deps.settings, tick.now):
-        eve = tick.working_day_before(pair.next_day)  # a Monday meeting's agenda comes on Friday
-        for person in (pair.manager, pair.report):
-            if tick.in_grace(at_local(eve, hour, tick.zone(person))) and not tick.is_away(person, eve):
-                agendas.append((f"1on1-agenda:{pair.row.id}:{pair.next_day.isoformat()}:{person.uid}", pair, person))
-        # Once per ISO week; a Monday off (holiday, away) skips that week's flag rather than moving it.
-        instant, monday = tick.latest_slot(pair.manager, OVERDUE_WEEKDAY, OVERDUE_HOUR)
-        if tick.in_grace(instant) and not tick.is_day_off(pair.manager, monday) and pair.overdue(monday):
-            items.append(tick.due(f"1on1-overdue:{pair.row.id}:{iso_week(monday)}", "1on1.overdue", pair.manager,
-                                  lambda t, pair=pair: overdue_view(t, pair)))
-    # Load an agenda only when someone is still owed it: ticks in the grace window mostly find it sent.
-    sent = await tick.uow.deliveries.existing_keys([key for key, _, _ in agendas])
-    loaded: dict[int, Agenda] = {}
-    for key, pair, person in agendas:
-        if key in sent:
-            continue
-        if pair.row.id not in loaded:
-            loaded[pair.row.id] = await load_agenda(tick.uow, pair)
-        zone = tick.zone(person)
-        items.append(tick.due(key, "1on1.agenda", person, lambda t, a=loaded[pair.row.id], p=person, z=zone:
-                              agenda_view(t, a, p, z)))
-    return items
-
-
-def overdue_view(t: Translator, pair: Pair) -> View:
-    params = {"name": who(pair.report), "date": pair.since.isoformat(),
-              "cadence": cadence_name(t, pair.row.cadence_days), "command": f"/1on1 done @{pair.report.handle}"}
-    text = t("Your last 1:1 with {name} was on {date}, and you meet {cadence}. Hold one soon and record it with "
-             "{command}.", **params) if pair.row.last_held_on else t(
-        "You have not held a 1:1 with {name} since {date}, and you meet {cadence}. Hold one soon and record it "
-        "with {command}.", **params)
-    return View(title=t("Your 1:1s with {name} are overdue", name=who(pair.report)), blocks=[
-        Text(text=text),
-        Buttons(buttons=[Button(label=t("Show the agenda"), command=f"1on1 agenda @{pair.report.email}")])])
-
-
-async def digest_section(scope: DigestScope) -> SectionBlocks:
-    return (await digest_batch([scope]))[0]
-
-
-async def digest_batch(scopes: list[DigestScope]) -> list[SectionBlocks]:
-    """Many digests' 1:1 sections from one query (the tick builds every manager's digest at once)."""
-    if not scopes:
-        return []
-    ids = {person_id for scope in scopes if not scope.org_wide for person_id in scope.ids}
-    everyone = any(scope.org_wide for scope in scopes) or len(ids) > 5000  # beyond that, one scan beats IN (...)
-    found = await pairs(scopes[0].uow, scopes[0].deps.settings, scopes[0].deps.clock.now(),
-                        report_ids=None if everyone else sorted(ids))
-    sections = []
-    for scope in scopes:
-        covered = set(scope.ids)
-        sections.append(digest_blocks(scope, found if scope.org_wide else [p for p in found if p.report.id in covered]))
-    return sections
-
-
-def digest_blocks(scope: DigestScope, found: list[Pair]) -> SectionBlocks:
-    """Held in the covered week, coming up in the 7 days after it, overdue: names for a manager, counts org-wide."""
-    if not found:
-        return []
-    held: list[Pair] = []  # by last_held_on: only the latest meeting of a pair is stored
-    upcoming: list[Pair] = []
-    overdue: list[Pair] = []
-    for pair in found:
-        start, end = scope.start.astimezone(pair.zone).date(), scope.end.astimezone(pair.zone).date()
-        if pair.row.last_held_on and start <= pair.row.last_held_on < end:
-            held.append(pair)
-        if end <= pair.next_day < end + timedelta(days=7):
-            upcoming.append(pair)
-        if pair.overdue(end):
-            overdue.append(pair)
-    t = scope.t
-    if scope.org_wide:
-        return [Text(text=t.plural("1:1s: {n} manager–report pair", "1:1s: {n} manager–report pairs", len(found))),
-                Fields(fields=[(t("Held this week"), str(len(held))),
-                               (t("Coming up in the next 7 days"), str(len(upcoming))),
-                               (t("Overdue"), str(len(overdue)))])]
-    coming = ", ".join(t("{name} on {date}", name=who(p.report), date=p.next_day.isoformat()) for p in upcoming)
-    return [Text(text=t("1:1s")), Fields(fields=[
-        (t("Held this week"), ", ".join(who(p.report) for p in held) or "—"),
-        (t("Coming up in the next 7 days"), coming or "—"),
-        (t("Overdue"), ", ".join(who(p.report) for p in overdue) or "—")])]
 
 
 FEATURE = Feature(

@@ -189,3 +189,10 @@ async def test_help_explains_goals(console):
     out = await console.type("/help goal", as_=LEA)
     assert "/goal progress 3 40% Caching is live — report progress from 0 to 100%" in out
     assert "Your measurable goals" in await console.type("/help", as_=LEA)
+
+
+async def test_odd_digits_and_huge_numbers_get_the_not_a_number_reply(console):
+    await console.people("ana@example.com")
+    for line in ("/goal done ²", "/goal progress ² 40%", "/goal done 99999999999999999999"):
+        out = await console.type(line, as_="ana@example.com")
+        assert out.startswith("⚠ ") and "Traceback" not in out, line

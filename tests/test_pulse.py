@@ -495,3 +495,10 @@ async def test_weekday_and_dates_in_the_form_use_the_organisation_zone(deps_fact
     # 2026-11-23 09:00 UTC is 17:00 in Shanghai: Monday 08:00 has passed, so round 1 is next Monday.
     assert "Round 1 opens on 2026-11-30 at 08:00 (Asia/Shanghai)." in out
     assert date(2026, 11, 30).weekday() == 0
+
+
+async def test_odd_digits_and_huge_round_numbers_are_refused_politely(console):
+    await console.people("ana@example.com")
+    for line in ("/pulse answer ²", "/pulse answer 99999999999", "/pulse answer #12"):
+        out = await console.type(line, as_="ana@example.com")
+        assert out.startswith("⚠ "), line

@@ -1,0 +1,238 @@
+"""Pulse results shown: the `/pulse results` views and the digest section, above the thresholds only.
+
+Who may see what: admins everything, managers their own teams (bot/pulse_results.py has the tallies and the
+suppression). Results wait until a round closes. Nothing here is logged.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.context import Context
+from bot.digest_scope import DigestScope
+from bot.errors import UserError
+from bot.i18n import Translator
+from bot.pulse_results import (
+    OTHER,
+    TREND,
+    Group,
+    RoundTally,
+    about,
+    asked_teams,
+    average,
+    closed_tallies,
+    enps,
+    percent,
+    tally,
+)
+from bot.views import Block, Chart, Divider, Fields, Text, View
+from storage.models import Survey, SurveyQuestion, SurveyRound
+
+
+def summary(t: Translator, question: SurveyQuestion, counts: Counter[int | str | None]) -> str:
+    """One question's result in one line: average and distribution, eNPS, or choice counts."""
+    if question.kind == "scale":
+        value = average(counts)
+        distribution = " · ".join(f"{score}: {counts.get(score, 0)}" for score in range(1, 6))
+        return t("average {average} · {distribution}", average=f"{value or 0:.1f}", distribution=distribution)
+    if question.kind == "enps":
+        total = sum(n for value, n in counts.items() if isinstance(value, int))
+        promoters = sum(n for value, n in counts.items() if isinstance(value, int) and value >= 9)
+        detractors = sum(n for value, n in counts.items() if isinstance(value, int) and value <= 6)
+        return t("eNPS {score} · promoters {promoters}% · passives {passives}% · detractors {detractors}%",
+                 score=f"{enps(counts) or 0:+d}", promoters=percent(promoters, total),
+                 passives=percent(total - promoters - detractors, total), detractors=percent(detractors, total))
+    return " · ".join(f"{option}: {counts.get(option, 0)}" for option in question.options)
+
+
+def question_fields(t: Translator, questions: Sequence[SurveyQuestion], group: Group) -> Fields:
+    return Fields(fields=[(question.text, summary(t, question, group.answers.get(question.id, Counter())))
+                          for question in questions if question.kind != "text"])
+
+
+def trend(t: Translator, questions: Sequence[SurveyQuestion], tallies: Sequence[RoundTally], k: int,
+          pick: Callable[[RoundTally], Group | None]) -> list[Block]:
+    """Averages (scale) and eNPS per round, None where the group was too small; only from two rounds on."""
+    if len(tallies) < 2:
+        return []
+    groups = [pick(tally_) for tally_ in tallies]
+    shown = [group if group is not None and group.respondents >= k else None for group in groups]
+    labels = [f"#{tally_.round.number}" for tally_ in tallies]
+    charts: list[Block] = []
+    for kind, title, low, high, measure in (
+            ("scale", t("Trend: average per round (1–5)"), 1, 5, average),
+            ("enps", t("Trend: eNPS per round"), -100, 100, enps)):
+        series = [(short(question.text), [None if group is None else measure(group.answers.get(question.id, Counter()))
+                                          for group in shown]) for question in questions if question.kind == kind]
+        if series:
+            charts.append(Chart(title=title, labels=labels, series=series, low=low, high=high))
+    return charts
+
+
+def short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Whose results someone may see: everything (admins), or their own teams (managers)."""
+
+    org_wide: bool
+    teams: frozenset[str] = frozenset()
+
+
+async def reader_of(ctx: Context) -> Reader:
+    if ctx.is_admin:
+        return Reader(org_wide=True)
+    reports = await ctx.uow.people.reports_of(ctx.me.id)
+    if not reports:
+        raise UserError("Survey results are shown to admins, and to managers for their own team.")
+    names = {team.id: team.name for team in await ctx.uow.people.teams()}
+    return Reader(org_wide=False, teams=frozenset(names[p.team_id] for p in reports if p.team_id in names))
+
+
+async def results(ctx: Context, key: str) -> View | list[View]:
+    reader = await reader_of(ctx)
+    if key:
+        survey = await ctx.uow.surveys.by_key(key.lower())
+        if survey is None:
+            raise UserError("There is no survey {key}. {command} lists them.", key=key, command=ctx.cmd("pulse list"))
+        return await survey_results(ctx, survey, reader)
+    surveys = [s for s in await ctx.uow.surveys.listing()
+               if reader.org_wide or about(s, reader.teams) or asked_teams(ctx.deps.settings, s, reader.teams)]
+    if not surveys:
+        return View(title=ctx.t("Pulse results"), blocks=[Text(text=ctx.t("There are no survey results for you yet."))])
+    return [await survey_results(ctx, survey, reader) for survey in surveys]
+
+
+async def survey_results(ctx: Context, survey: Survey, reader: Reader) -> View:
+    t, pulse = ctx.t, ctx.deps.settings.pulse
+    k = pulse.anonymity_threshold
+    rounds = await ctx.uow.surveys.rounds(survey.id)
+    current = next((rnd for rnd in rounds if rnd.opens_at <= ctx.now < rnd.closes_at), None)
+    tallies = await closed_tallies(ctx.uow, survey, ctx.now)
+    blocks: list[Block] = []
+    if not tallies:
+        blocks.append(Text(text=t("Results appear when the round closes on {date}.", date=ctx.local_date(
+            current.closes_at)) if current else t("No round of this survey has closed yet.")))
+        return View(title=t("Pulse results: {title}", title=survey.title), blocks=blocks)
+    latest = tallies[-1]
+    blocks.append(Text(text=t("Round #{number}, closed on {date}.", number=latest.round.number,
+                              date=ctx.local_date(latest.round.closes_at))))
+    if reader.org_wide or about(survey, reader.teams):
+        blocks += await whole_blocks(ctx, survey, tallies)
+        if reader.org_wide:
+            blocks += slice_blocks(t, survey, latest, k)
+    else:
+        teams = asked_teams(ctx.deps.settings, survey, reader.teams)
+        if not teams:
+            blocks.append(Text(text=t("This survey does not ask your team, so there is nothing to show you.")))
+        for team in teams:
+            blocks += team_blocks(t, survey, tallies, k, team)
+    if current is not None:
+        blocks.append(Text(text=t("Round #{number} is open; its results appear when it closes on {date}.",
+                                  number=current.number, date=ctx.local_date(current.closes_at))))
+    return View(title=t("Pulse results: {title}", title=survey.title), blocks=blocks)
+
+
+def not_enough(t: Translator, k: int) -> Text:
+    return Text(text=t("Not enough answers to show (fewer than {n}).", n=k))
+
+
+async def whole_blocks(ctx: Context, survey: Survey, tallies: list[RoundTally]) -> list[Block]:
+    t, pulse = ctx.t, ctx.deps.settings.pulse
+    k, latest = pulse.anonymity_threshold, tallies[-1]
+    whole = latest.whole()
+    if whole.respondents < k:
+        return [not_enough(t, k)]
+    invited = latest.round.invited
+    blocks: list[Block] = [
+        Text(text=t("{respondents} of {invited} answered ({rate}%).", respondents=whole.respondents, invited=invited,
+                    rate=percent(whole.respondents, invited))),
+        question_fields(t, survey.questions, whole)]
+    for question in (q for q in survey.questions if q.kind == "text"):
+        if whole.respondents < pulse.comment_threshold:
+            blocks.append(Text(text=t("Comments on “{question}” are shown when at least {n} people answer.",
+                                      question=question.text, n=pulse.comment_threshold)))
+            continue
+        comments = await ctx.uow.surveys.comments(latest.round.id, question.id)
+        if not comments:
+            blocks.append(Text(text=t("No comments on “{question}”.", question=question.text)))
+            continue
+        blocks.append(Text(text=t("{question} — comments:", question=question.text)))
+        blocks += [Text(text=f"“{comment}”") for comment in comments]
+    return blocks + trend(t, survey.questions, tallies, k, RoundTally.whole)
+
+
+def slice_blocks(t: Translator, survey: Survey, latest: RoundTally, k: int) -> list[Block]:
+    """Every team slice an admin may see in the latest round; hidden ones only as part of "other teams"."""
+    slices = latest.slices(k)
+    if latest.whole().respondents < k or not any(label != OTHER for label in slices):
+        return []
+    blocks: list[Block] = [Divider(), Text(text=t("By team. Smaller groups are merged into “other teams” so that no "
+                                                  "group of fewer than {n} can be shown or worked out.", n=k))]
+    for label, group in slices.items():
+        name = t("Other teams") if label == OTHER else label
+        blocks.append(Text(text=t.plural("{team}: {n} answer", "{team}: {n} answers", group.respondents, team=name)))
+        blocks.append(question_fields(t, survey.questions, group))
+    return blocks
+
+
+def team_blocks(t: Translator, survey: Survey, tallies: list[RoundTally], k: int, team: str) -> list[Block]:
+    """A manager's view: their team's slice, when the suppression lets it be shown at all."""
+    group = tallies[-1].slices(k).get(team)
+    if group is None:
+        return [Text(text=t("{team}: not enough answers to show (fewer than {n}).", team=team, n=k))]
+    return [Text(text=t.plural("{team}: {n} answer", "{team}: {n} answers", group.respondents, team=team)),
+            question_fields(t, survey.questions, group),
+            *trend(t, survey.questions, tallies, k, lambda tally_: tally_.slices(k).get(team))]
+
+
+async def digest_batch(scopes: list[DigestScope]) -> list[list[Block]]:
+    """The pulse section of many digests at once: each set of rounds is tallied once for all readers."""
+    if not scopes:
+        return []
+    uow = scopes[0].uow
+    surveys = await uow.surveys.listing()
+    rounds = {survey.id: await uow.surveys.rounds(survey.id) for survey in surveys}
+    cache: dict[tuple[int, ...], list[RoundTally]] = {}
+    return [await digest_blocks(scope, surveys, rounds, cache) for scope in scopes]
+
+
+async def digest_section(scope: DigestScope) -> list[Block]:
+    return (await digest_batch([scope]))[0]
+
+
+async def digest_blocks(scope: DigestScope, surveys: Sequence[Survey], rounds: dict[int, Sequence[SurveyRound]],
+                        cache: dict[tuple[int, ...], list[RoundTally]]) -> list[Block]:
+    """The latest closed round of each survey the reader may see, above the thresholds; [] when nothing."""
+    t, k = scope.t, scope.deps.settings.pulse.anonymity_threshold
+    teams = frozenset(scope.team_names)
+    blocks: list[Block] = []
+    for survey in surveys:
+        closed = [rnd for rnd in rounds[survey.id] if rnd.closes_at <= scope.end][-TREND:]
+        picks = [("", RoundTally.whole)] if scope.org_wide or about(survey, teams) else [
+            (team, lambda tally_, team=team: tally_.slices(k).get(team))
+            for team in asked_teams(scope.deps.settings, survey, teams)]
+        if not closed or not picks:
+            continue
+        ids = tuple(rnd.id for rnd in closed)
+        if ids not in cache:
+            cache[ids] = tally(await scope.uow.surveys.tallies(ids), closed, survey.questions)
+        tallies = cache[ids]
+        number = tallies[-1].round.number
+        for team, pick in picks:
+            group = pick(tallies[-1])
+            if group is None or group.respondents < k:
+                continue
+            blocks.append(Text(text=t.plural(
+                "Pulse {title}, round #{number}: {n} answer", "Pulse {title}, round #{number}: {n} answers",
+                group.respondents, title=survey.title, number=number) if not team else t.plural(
+                "Pulse {title}, round #{number}, team {team}: {n} answer",
+                "Pulse {title}, round #{number}, team {team}: {n} answers",
+                group.respondents, title=survey.title, number=number, team=team)))
+            blocks.append(question_fields(t, survey.questions, group))
+            blocks += trend(t, survey.questions, tallies, k, pick)
+    return blocks
