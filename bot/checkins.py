@@ -7,7 +7,7 @@ answered. No prompt on weekends, holidays, or while someone is away (see bot/awa
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from bot.context import Context, Feature
 from bot.errors import FieldError, UserError, check_form
@@ -59,7 +59,7 @@ async def handle(ctx: Context, text: str) -> View:
     if word == "schedule":
         return await schedule(ctx, rest.strip())
     if PERIOD.match(word.upper()):
-        return await form(ctx, word.upper())
+        return await form(ctx, started_week(ctx, word.upper()))
     if text:
         raise UserError("I don't know {command}. Try {form}, {history} or {schedule}.",
                         command=ctx.cmd(f"checkin {text}"), form=ctx.cmd("checkin"), history=ctx.cmd("checkin history"),
@@ -67,14 +67,28 @@ async def handle(ctx: Context, text: str) -> View:
     return await form(ctx, await current_period(ctx))
 
 
+def started_week(ctx: Context, period: str) -> str:
+    """`period` if it is an ISO week that exists and has begun: no check-in for 2026-W99 or for next week."""
+    try:
+        if PERIOD.match(period) and date.fromisocalendar(int(period[:4]), int(period[6:]), 1) <= \
+                Tick(deps=ctx.deps, uow=ctx.uow, now=ctx.now).local_today(ctx.me):
+            return period
+    except ValueError:
+        pass
+    raise UserError("Start a check-in with {command}.", command=ctx.cmd("checkin"))
+
+
 async def current_period(ctx: Context) -> str:
-    """Last prompt's week while it is unanswered, else this week."""
+    """Last prompt's week while it is unanswered, else this week (never a week nobody asked about:
+    before someone joined, or while they were away)."""
+    tick = Tick(deps=ctx.deps, uow=ctx.uow, now=ctx.now)
     weekday, hour = slot(ctx.deps.settings, ctx.me, await ctx.uow.people.team_name(ctx.me))
-    _, day = Tick(deps=ctx.deps, uow=ctx.uow, now=ctx.now).latest_slot(ctx.me, weekday, hour)
+    _, day = tick.latest_slot(ctx.me, weekday, hour)
     prompted = iso_week(day)
-    if await ctx.uow.checkins.of(ctx.me.id, prompted) is None:
+    if (await ctx.uow.deliveries.existing_keys([f"checkin:{ctx.me.uid}:{prompted}"])
+            and await ctx.uow.checkins.of(ctx.me.id, prompted) is None):
         return prompted
-    return iso_week(Tick(deps=ctx.deps, uow=ctx.uow, now=ctx.now).local_today(ctx.me))
+    return iso_week(tick.local_today(ctx.me))
 
 
 async def form(ctx: Context, period: str) -> View:
@@ -94,9 +108,7 @@ async def form(ctx: Context, period: str) -> View:
 
 
 async def submit(ctx: Context, period: str) -> View:
-    period = period.upper()
-    if not PERIOD.match(period):
-        raise UserError("Start a check-in with {command}.", command=ctx.cmd("checkin"))
+    period = started_week(ctx, period.upper())
     answers, errors = read_answers(ctx)
     goals = {g.id: g for g in await ctx.uow.goals.of(ctx.me.id, include_done=False)}
     progress = read_goal_progress(ctx, goals, errors)
@@ -146,7 +158,7 @@ def read_goal_progress(ctx: Context, goals: dict[int, Goal], errors: list[FieldE
         raw = ctx.values.get(f"goal_{goal_id}", "").strip().rstrip("%").strip()
         if not raw:
             continue
-        if not raw.isdigit() or int(raw) > 100:
+        if not raw.isdecimal() or int(raw) > 100:  # isdigit() would let "²" through to int()
             errors.append(FieldError(f"goal_{goal_id}", "Give a number from 0 to 100, like 40%."))
         else:
             progress[goal_id] = int(raw)
@@ -169,10 +181,12 @@ def summary(t: Translator, person: Person, period: str, checkin: Checkin, goals:
 
 async def history(ctx: Context, text: str) -> View:
     person = ctx.me
-    tokens, _ = split_mentions(text, ctx.mentions)
+    tokens, rest = split_mentions(text, ctx.mentions)
+    if rest or len(tokens) > 1:  # "history lea" must not quietly show my own
+        raise UserError("Whose check-ins? Give one @name: {example}", example=ctx.cmd("checkin history @lea"))
     if tokens:
         person = await resolve_mention(ctx.uow, tokens[0], ctx.mentions)
-        if person.id != ctx.me.id and person.manager_id != ctx.me.id and not ctx.is_admin:
+        if person.id != ctx.me.id and person.manager_id != ctx.me.id:  # admins too: not surveillance
             raise UserError("Check-ins are seen by the person and their manager only.")
     rows = await ctx.uow.checkins.recent(person.id, HISTORY)
     if not rows:
@@ -191,6 +205,8 @@ async def schedule(ctx: Context, text: str) -> View:
     if text:
         parts = text.split()
         try:
+            if len(parts) > 2:
+                raise ValueError(text)
             weekday, hour = weekday_number(parts[0]), int(parts[1]) if len(parts) > 1 else 15
         except ValueError:
             raise UserError("Give a weekday and an hour: {example}", example=ctx.cmd("checkin schedule friday 15")) \
@@ -211,11 +227,12 @@ assert len(WEEKDAY_NAMES) == len(WEEKDAYS)
 
 
 async def due(tick: Tick) -> list[Due]:
-    """Prompts at each person's slot; one reminder `reminder_after_hours` later (moved past days off)."""
+    """Prompts at each person's slot, unless they already answered that week; one reminder
+    `reminder_after_hours` later (moved past days off) to those prompted who have not answered."""
     settings = tick.deps.settings
     delay = timedelta(hours=settings.checkin.reminder_after_hours)
-    items: list[Due] = []
-    reminders: list[tuple[Person, str, str]] = []
+    prompts: list[tuple[Person, str]] = []
+    reminders: list[tuple[Person, str]] = []
     for person, team in await tick.uow.people.with_team_names():
         weekday, hour = slot(settings, person, team)
         instant, day = tick.latest_slot(person, weekday, hour)
@@ -223,19 +240,20 @@ async def due(tick: Tick) -> list[Due]:
             continue
         period = iso_week(day)
         if tick.in_grace(instant):
-            items.append(tick.due(f"checkin:{person.uid}:{period}", "checkin.prompt", person,
-                                  lambda t, period=period: prompt(t, period)))
-        reminder_at = instant + delay
-        while tick.is_day_off(person, reminder_at.astimezone(tick.zone(person)).date()):
-            reminder_at += timedelta(days=1)
-        if tick.in_grace(reminder_at):
-            reminders.append((person, period, f"checkin:{person.uid}:{period}"))
-    if reminders:
-        prompted = await tick.uow.deliveries.existing_keys([key for _, _, key in reminders])
-        answered = await tick.uow.checkins.answered([period for _, period, _ in reminders])
-        items += [tick.due(f"checkin-reminder:{person.uid}:{period}", "checkin.reminder", person,
-                           lambda t, period=period: prompt(t, period, reminder=True))
-                  for person, period, key in reminders if key in prompted and (person.id, period) not in answered]
+            prompts.append((person, period))
+        if tick.in_grace(tick.first_day_on(person, instant + delay)):
+            reminders.append((person, period))
+    if not prompts and not reminders:
+        return []
+    answered = await tick.uow.checkins.answered([period for _, period in prompts + reminders])
+    prompted = await tick.uow.deliveries.existing_keys([f"checkin:{p.uid}:{period}" for p, period in reminders])
+    items = [tick.due(f"checkin:{person.uid}:{period}", "checkin.prompt", person,
+                      lambda t, period=period: prompt(t, period))
+             for person, period in prompts if (person.id, period) not in answered]
+    items += [tick.due(f"checkin-reminder:{person.uid}:{period}", "checkin.reminder", person,
+                       lambda t, period=period: prompt(t, period, reminder=True))
+              for person, period in reminders
+              if f"checkin:{person.uid}:{period}" in prompted and (person.id, period) not in answered]
     return items
 
 

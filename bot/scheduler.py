@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -35,7 +35,8 @@ def start_scheduler(deps: Deps) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone="UTC", job_defaults={
         "coalesce": True, "max_instances": 1, "misfire_grace_time": None})
     scheduler.add_job(_tick_safely, "interval", seconds=deps.settings.schedule.tick_seconds, args=[deps],
-                      id="feedbot-tick", replace_existing=True, next_run_time=deps.clock.now())
+                      # APScheduler runs on the real clock, whatever deps.clock says: the first tick is now.
+                      id="feedbot-tick", replace_existing=True, next_run_time=datetime.now(UTC))
     scheduler.start()
     return scheduler
 
