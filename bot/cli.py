@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.app import build_deps, configure_logging, open_database
+from bot.clock import Clock, FixedClock
 from bot.deps import Deps
 from bot.settings import ConfigError, Settings, load_settings
 
@@ -26,6 +27,8 @@ def parser() -> argparse.ArgumentParser:
     console = sub.add_parser("console", help="chat with the bot in this terminal")
     console.add_argument("--as", dest="as_email", default="ana@example.com", help="who is typing (an email)")
     console.add_argument("--demo", action="store_true", help="load a small sample organisation first")
+    console.add_argument("--now", help="pretend it is this instant (ISO, UTC unless it has an offset): replay a "
+                                       "scripted session with the same dates every time")
 
     serve = sub.add_parser("serve", help="run the HTTP server (Slack, Teams, /healthz)")
     serve.add_argument("--host")
@@ -82,7 +85,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "console":
         if args.demo and not settings.org.admins:  # so the demo can show what admins do
             settings = settings.model_copy(update={"org": settings.org.model_copy(update={"admins": [DEMO_ADMIN]})})
-        return await with_deps(settings, lambda deps: console(deps, args), console_out=True)
+        clock = FixedClock(parse_instant(args.now)) if args.now else None
+        return await with_deps(settings, lambda deps: console(deps, args), console_out=True, clock=clock)
     if args.command == "serve":
         return await with_deps(settings, lambda deps: serve(deps, args))
     if args.command == "run-due":
@@ -95,12 +99,12 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def with_deps(settings: Settings, action: Callable[[Deps], Awaitable[int]], *,
-                    console_out: bool = False) -> int:
+                    console_out: bool = False, clock: Clock | None = None) -> int:
     from adapters.console.chat import ConsoleMessenger
 
     db = await open_database(settings)
     try:
-        deps = build_deps(settings, db, ConsoleMessenger(sys.stdout if console_out else sys.stderr))
+        deps = build_deps(settings, db, ConsoleMessenger(sys.stdout if console_out else sys.stderr), clock=clock)
         return await action(deps)
     finally:
         await db.dispose()

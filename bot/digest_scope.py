@@ -20,13 +20,16 @@ class DigestScope:
     reader: Person  # the manager, or the admin for the organisation-wide digest
     people: list[Person]  # whom it covers: the reader's direct reports, or everyone
     team_names: list[str]  # the teams those people belong to (for pulse results)
-    start: datetime  # the week covered, UTC, [start, end)
+    start: datetime  # the week covered, UTC: (start, end] — a preview includes what happened this instant
     end: datetime
     org_wide: bool = False
 
     @property
     def ids(self) -> list[int]:
         return [person.id for person in self.people]
+
+    def covers(self, instant: datetime) -> bool:
+        return self.start < instant <= self.end
 
     def cmd(self, text: str) -> str:
         return f"/{text}"

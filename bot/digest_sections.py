@@ -88,7 +88,7 @@ def kudos_of(scope: DigestScope, rows: list, people: dict) -> SectionBlocks:  # 
     if not scope.people:
         return []
     ids = set(scope.ids)
-    in_week = [r for r in rows if scope.start <= r.created_at < scope.end]
+    in_week = [r for r in rows if scope.covers(r.created_at)]
     given = len({r.kudos_id for r in in_week if r.giver_id in ids})
     received = [r for r in in_week if r.recipient_id in ids]
     if not given and not received:
@@ -129,8 +129,8 @@ async def ideas(scopes: list[DigestScope]) -> list[SectionBlocks]:
     for scope in scopes:
         ids, t = set(scope.ids), scope.t
         lines = [t("New: #{id} {text}", id=i.id, text=i.text[:80]) for i in new
-                 if i.author_id in ids and scope.start <= i.created_at < scope.end]
+                 if i.author_id in ids and scope.covers(i.created_at)]
         lines += [t("#{id} {text} → {status}", id=i.id, text=i.text[:60], status=label(t, c.to_status))
-                  for c, i in changes if i.author_id in ids and scope.start <= c.created_at < scope.end]
+                  for c, i in changes if i.author_id in ids and scope.covers(c.created_at)]
         result.append([Text(text=t("Ideas from the team") + "\n" + capped(lines, scope))] if lines else [])
     return result

@@ -154,7 +154,7 @@ def digest_blocks(scope: DigestScope, found: list[Pair]) -> SectionBlocks:
     overdue: list[Pair] = []
     for pair in found:
         start, end = scope.start.astimezone(pair.zone).date(), scope.end.astimezone(pair.zone).date()
-        if pair.row.last_held_on and start <= pair.row.last_held_on < end:
+        if pair.row.last_held_on and start < pair.row.last_held_on <= end:
             held.append(pair)
         if end <= pair.next_day < end + timedelta(days=7):
             upcoming.append(pair)

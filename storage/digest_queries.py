@@ -35,13 +35,13 @@ class DigestQueries:
         return [(row[0], row[1], row[2], row[3]) for row in rows]
 
     async def kudos_involving(self, ids: Sequence[int], start: datetime, end: datetime) -> list[KudosRow]:
-        """Every (kudos, recipient) pair in [start, end) where these people gave or received."""
+        """Every (kudos, recipient) pair in (start, end] where these people gave or received."""
         if not ids:
             return []
         rows = await self.session.execute(
             select(Kudos.id, Kudos.giver_id, KudosRecipient.person_id, Kudos.message, Kudos.created_at)
             .join(KudosRecipient).where(or_(Kudos.giver_id.in_(ids), KudosRecipient.person_id.in_(ids)),
-                                        Kudos.created_at >= start, Kudos.created_at < end))
+                                        Kudos.created_at > start, Kudos.created_at <= end))
         return [KudosRow(*row) for row in rows]
 
     async def open_goals(self, ids: Sequence[int]) -> Sequence[Goal]:
@@ -51,19 +51,20 @@ class DigestQueries:
                                            .order_by(Goal.person_id, Goal.id))).all()
 
     async def new_ideas(self, ids: Sequence[int], start: datetime, end: datetime) -> Sequence[Idea]:
-        """Signed ideas these people posted in [start, end) (anonymous ones are never attributed to a team)."""
+        """Signed ideas these people posted in (start, end] (anonymous ones are never attributed to a team)."""
         if not ids:
             return []
         return (await self.session.scalars(select(Idea).where(
-            Idea.author_id.in_(ids), Idea.created_at >= start, Idea.created_at < end).order_by(Idea.id))).all()
+            Idea.author_id.in_(ids), Idea.created_at > start, Idea.created_at <= end).order_by(Idea.id))).all()
 
     async def status_changes(self, ids: Sequence[int], start: datetime,
                              end: datetime) -> list[tuple[IdeaStatusChange, Idea]]:
-        """Status changes in [start, end) of ideas these people signed."""
+        """Status changes in (start, end] of ideas these people signed."""
         if not ids:
             return []
         rows = await self.session.execute(
             select(IdeaStatusChange, Idea).join(Idea, IdeaStatusChange.idea_id == Idea.id)
-            .where(Idea.author_id.in_(ids), IdeaStatusChange.created_at >= start, IdeaStatusChange.created_at < end)
+            .where(Idea.author_id.in_(ids), IdeaStatusChange.created_at > start,
+                   IdeaStatusChange.created_at <= end)
             .order_by(IdeaStatusChange.id))
         return [(row[0], row[1]) for row in rows]

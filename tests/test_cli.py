@@ -119,3 +119,11 @@ def test_console_demo_on_a_pipe(workdir):
     assert done.stdout.startswith("0 created, 0 updated, 8 unchanged\n")
     assert "You are Cy Walker (cy@example.com)." in done.stdout
     assert "@Ana Lima → @Cy Walker: Thanks for the review #teamwork" in done.stdout
+
+
+def test_a_bad_instant_is_named(workdir):
+    for args in (("console", "--now", "next friday"), ("run-due", "--at", "2026-13-01T10:00")):
+        result = feedbot(workdir, *args)
+        assert result.returncode == 1
+        assert "not an ISO date and time such as 2026-11-27T15:00" in result.stderr
+        assert "Traceback" not in result.stderr
