@@ -4,7 +4,7 @@ sent after it commits. A failed command therefore never notifies anyone."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -67,7 +67,8 @@ async def dispatch_pending(deps: Deps, batch: int = 200) -> int:
     while True:
         async with deps.uow() as uow:
             claimed = await uow.deliveries.claim_batch(batch)
-            work = [(d.id, await _recipient(deps, uow, d), View.model_validate(d.payload)) for d in claimed]
+            recipients = await _recipients(deps, uow, claimed)
+            work = [(d.id, recipients.get(d.id), View.model_validate(d.payload)) for d in claimed]
         if not work:
             return sent
         done: list[int] = []
@@ -85,19 +86,24 @@ async def dispatch_pending(deps: Deps, batch: int = 200) -> int:
         sent += len(done)
 
 
-async def _recipient(deps: Deps, uow: UnitOfWork, delivery: Delivery) -> Recipient | None:
-    if delivery.channel:
-        return Recipient(channel=delivery.channel)
-    person = None
-    if delivery.recipient_id is not None:
-        person = await uow.people.get(delivery.recipient_id)
-    elif delivery.recipient_seal:
-        uid = deps.sealer.unseal(delivery.recipient_seal)
-        person = await uow.people.by_uid(uid) if uid else None
-    if person is None:
-        return None
-    accounts = [Address(a.platform, a.workspace, a.user_id, a.address) for a in await uow.people.accounts_of(person.id)]
-    return Recipient(email=person.email, name=person.name, accounts=accounts)
+async def _recipients(deps: Deps, uow: UnitOfWork, claimed: Sequence[Delivery]) -> dict[int, Recipient]:
+    """Whom each claimed delivery goes to, looked up for the whole batch at once."""
+    uids = {d.id: deps.sealer.unseal(d.recipient_seal) for d in claimed if d.recipient_id is None and d.recipient_seal}
+    people = await uow.people.by_ids([d.recipient_id for d in claimed if d.recipient_id is not None])
+    people |= {p.id: p for p in await uow.people.by_uids([uid for uid in uids.values() if uid])}
+    by_uid = {p.uid: p for p in people.values()}
+    accounts = await uow.people.accounts_of_many(list(people))
+    found: dict[int, Recipient] = {}
+    for delivery in claimed:
+        if delivery.channel:
+            found[delivery.id] = Recipient(channel=delivery.channel)
+            continue
+        person = people.get(delivery.recipient_id) if delivery.recipient_id is not None \
+            else by_uid.get(uids.get(delivery.id) or "")
+        if person is not None:
+            found[delivery.id] = Recipient(email=person.email, name=person.name, accounts=[
+                Address(a.platform, a.workspace, a.user_id, a.address) for a in accounts.get(person.id, [])])
+    return found
 
 
 async def _send(send: Callable[[Recipient, View], Any], recipient: Recipient | None, view: View,

@@ -41,14 +41,22 @@ class Group:
 class RoundTally:
     round: SurveyRound
     groups: dict[str | None, Group]  # by answer group_name; None: a team too small to name, or no team
+    # Computed once per round: a digest batch asks the same round for a thousand readers. Read-only results.
+    _slices: dict[int, dict[str, Group]] = field(default_factory=dict, repr=False, compare=False)
+    _whole: list[Group] = field(default_factory=list, repr=False, compare=False)
 
     def whole(self) -> Group:
-        return merged(self.groups.values())
+        if not self._whole:
+            self._whole.append(merged(self.groups.values()))
+        return self._whole[0]
 
     def slices(self, k: int) -> dict[str, Group]:
         """The team slices that may be shown, and OTHER for everything else merged (see `suppress`)."""
-        sizes = {name: group.respondents for name, group in self.groups.items()}
-        return {label: merged(self.groups[name] for name in names) for label, names in suppress(sizes, k).items()}
+        if k not in self._slices:
+            sizes = {name: group.respondents for name, group in self.groups.items()}
+            self._slices[k] = {label: merged(self.groups[name] for name in names)
+                               for label, names in suppress(sizes, k).items()}
+        return self._slices[k]
 
 
 def merged(groups: Iterable[Group]) -> Group:

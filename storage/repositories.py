@@ -57,6 +57,19 @@ class People(Repository):
             return {}
         return {p.id: p for p in await self.session.scalars(select(Person).where(Person.id.in_(set(ids))))}
 
+    async def by_uids(self, uids: Sequence[str]) -> Sequence[Person]:
+        if not uids:
+            return []
+        return (await self.session.scalars(select(Person).where(Person.uid.in_(set(uids))))).all()
+
+    async def accounts_of_many(self, person_ids: Sequence[int]) -> dict[int, list[Account]]:
+        found: dict[int, list[Account]] = {}
+        if person_ids:
+            for account in await self.session.scalars(select(Account).where(Account.person_id.in_(person_ids))
+                                                      .order_by(Account.id)):
+                found.setdefault(account.person_id, []).append(account)
+        return found
+
     async def by_email(self, email: str) -> Person | None:
         return await self.session.scalar(select(Person).where(Person.email == email.strip().lower()))
 
