@@ -15,7 +15,7 @@ from bot.ideas import label
 from bot.people import who
 from bot.rhythm import iso_week
 from bot.views import Chart, Fields, Text
-from storage.digest_queries import DigestQueries
+from storage.digest_queries import DigestQueries, KudosRow
 
 TREND_WEEKS = 8
 MAX_LINES = 10
@@ -81,10 +81,16 @@ async def kudos(scopes: list[DigestScope]) -> list[SectionBlocks]:
     start, end = window(scopes)
     rows = await DigestQueries(scopes[0].uow.session).kudos_involving(everyone(scopes), start, end)
     people = await scopes[0].uow.people.by_ids(sorted({r.giver_id for r in rows} | {r.recipient_id for r in rows}))
-    return [kudos_of(scope, rows, people) for scope in scopes]
+    involving: dict[int, list[KudosRow]] = defaultdict(list)  # each person's rows, so a team reads only its own
+    for row in rows:
+        involving[row.giver_id].append(row)
+        if row.recipient_id != row.giver_id:
+            involving[row.recipient_id].append(row)
+    return [kudos_of(scope, list(dict.fromkeys(r for pid in scope.ids for r in involving.get(pid, []))), people)
+            for scope in scopes]
 
 
-def kudos_of(scope: DigestScope, rows: list, people: dict) -> SectionBlocks:  # type: ignore[type-arg]
+def kudos_of(scope: DigestScope, rows: list[KudosRow], people: dict) -> SectionBlocks:  # type: ignore[type-arg]
     if not scope.people:
         return []
     ids = set(scope.ids)

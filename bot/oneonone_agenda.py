@@ -138,11 +138,12 @@ async def digest_batch(scopes: list[DigestScope]) -> list[SectionBlocks]:
     everyone = any(scope.org_wide for scope in scopes) or len(ids) > 5000  # beyond that, one scan beats IN (...)
     found = await pairs(scopes[0].uow, scopes[0].deps.settings, scopes[0].deps.clock.now(),
                         report_ids=None if everyone else sorted(ids))
-    sections = []
-    for scope in scopes:
-        covered = set(scope.ids)
-        sections.append(digest_blocks(scope, found if scope.org_wide else [p for p in found if p.report.id in covered]))
-    return sections
+    by_report: dict[int, list[Pair]] = {}
+    for pair in found:
+        by_report.setdefault(pair.report.id, []).append(pair)
+    return [digest_blocks(scope, found if scope.org_wide else
+                          [pair for person_id in scope.ids for pair in by_report.get(person_id, [])])
+            for scope in scopes]
 
 
 def digest_blocks(scope: DigestScope, found: list[Pair]) -> SectionBlocks:

@@ -87,3 +87,11 @@ async def test_digests_arrive_at_each_managers_morning_once(deps, console, clock
     assert "→ ana@example.com: Weekly digest for @Ana Lima's team" in console.out.getvalue()
     assert (await tick(deps, datetime(2026, 11, 23, 8, 1, tzinfo=UTC)))["digest"] == 0
     assert console.out.getvalue().count("Weekly digest for") == 2
+
+
+async def test_kudos_within_the_team_are_listed_once(deps, console, clock, tmp_path):
+    await org(deps, tmp_path)
+    await console.type("/kudos @bo Pairing was great", as_=CY)
+    out = await console.type("/digest", as_=ANA)
+    assert "Kudos: 1 given, 1 received this week." in out
+    assert out.count("@Cy Walker → @Bo Nilsson: Pairing was great") == 1
