@@ -1,0 +1,141 @@
+"""The floor: the weekly digest's aggregates for every manager at once, as hand-written SQL.
+
+GROUP BY manager (or by team for pulse results), rows fetched into Python and nothing else: no ORM
+objects, no views, no translation. What the digest costs beyond this is the price of building it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import UTCDateTime
+
+TIMES = ("start", "end", "since")
+REPORTS = "FROM people p WHERE p.manager_id IS NOT NULL"
+
+CORE = {
+    "reports": f"SELECT p.manager_id, p.id, p.name, p.email, p.team_id, p.locale {REPORTS}",
+    "checkin completion": """
+        SELECT p.manager_id, count(*) AS total, count(c.id) AS answered FROM people p
+        LEFT JOIN checkins c ON c.person_id = p.id AND c.period = :week
+        WHERE p.manager_id IS NOT NULL GROUP BY p.manager_id""",
+    "checkin missing": """
+        SELECT p.manager_id, p.name FROM people p WHERE p.manager_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM checkins c WHERE c.person_id = p.id AND c.period = :week)
+        ORDER BY p.manager_id, p.name""",
+    "blockers": """
+        SELECT p.manager_id, p.name, c.blockers FROM checkins c JOIN people p ON p.id = c.person_id
+        WHERE c.period = :week AND c.blockers IS NOT NULL AND p.manager_id IS NOT NULL""",
+    "mood trend": """
+        SELECT p.manager_id, c.period, avg(c.mood), count(c.mood) FROM checkins c JOIN people p ON p.id = c.person_id
+        WHERE c.period IN :periods AND p.manager_id IS NOT NULL GROUP BY p.manager_id, c.period""",
+    "kudos given": """
+        SELECT p.manager_id, count(DISTINCT k.id) FROM kudos k JOIN people p ON p.id = k.giver_id
+        WHERE k.created_at > :start AND k.created_at <= :end AND p.manager_id IS NOT NULL GROUP BY p.manager_id""",
+    "kudos received": """
+        SELECT p.manager_id, count(DISTINCT r.kudos_id) FROM kudos_recipients r JOIN kudos k ON k.id = r.kudos_id
+        JOIN people p ON p.id = r.person_id
+        WHERE k.created_at > :start AND k.created_at <= :end AND p.manager_id IS NOT NULL GROUP BY p.manager_id""",
+    "latest kudos": """
+        SELECT * FROM (SELECT p.manager_id, k.id, g.name AS giver, p.name, k.message,
+                              row_number() OVER (PARTITION BY p.manager_id ORDER BY k.created_at DESC, k.id DESC) AS n
+                       FROM kudos_recipients r JOIN kudos k ON k.id = r.kudos_id JOIN people p ON p.id = r.person_id
+                       JOIN people g ON g.id = k.giver_id
+                       WHERE k.created_at > :start AND k.created_at <= :end AND p.manager_id IS NOT NULL) AS ranked
+        WHERE n <= 3""",
+    "goals": """
+        SELECT p.manager_id, count(*), avg(g.progress) FROM goals g JOIN people p ON p.id = g.person_id
+        WHERE g.status = 'open' AND p.manager_id IS NOT NULL GROUP BY p.manager_id""",
+    "goal lines": """
+        SELECT * FROM (SELECT p.manager_id, p.name, g.title, g.progress,
+                              row_number() OVER (PARTITION BY p.manager_id ORDER BY p.id, g.id) AS n
+                       FROM goals g JOIN people p ON p.id = g.person_id
+                       WHERE g.status = 'open' AND p.manager_id IS NOT NULL) AS ranked WHERE n <= 10""",
+    "new ideas": """
+        SELECT p.manager_id, i.id, i.text FROM ideas i JOIN people p ON p.id = i.author_id
+        WHERE i.created_at > :start AND i.created_at <= :end AND p.manager_id IS NOT NULL""",
+    "idea steps": """
+        SELECT p.manager_id, i.id, i.text, s.to_status FROM idea_status_changes s JOIN ideas i ON i.id = s.idea_id
+        JOIN people p ON p.id = i.author_id
+        WHERE s.created_at > :start AND s.created_at <= :end AND p.manager_id IS NOT NULL""",
+}
+
+# The rhythm's own sections: 1:1 status per manager, pulse results per team (the last 16 weeks for the trend).
+RHYTHM = {
+    "1:1 status": """
+        SELECT o.manager_id, count(*),
+               sum(CASE WHEN o.last_held_on >= {start_day} AND o.last_held_on < {today} THEN 1 ELSE 0 END),
+               sum(CASE WHEN o.last_held_on IS NULL OR {days_since} > 2 * o.cadence_days THEN 1 ELSE 0 END),
+               sum(CASE WHEN {days_since} + 7 >= o.cadence_days AND {days_since} <= o.cadence_days
+                        THEN 1 ELSE 0 END)
+        FROM one_on_ones o JOIN people r ON r.id = o.report_id AND r.manager_id = o.manager_id
+        GROUP BY o.manager_id""",
+    "pulse by team": """
+        SELECT r.survey_id, r.number, a.group_name, a.question_id, count(a.score), avg(a.score),
+               sum(CASE WHEN q.kind = 'enps' AND a.score >= 9 THEN 1 ELSE 0 END),
+               sum(CASE WHEN q.kind = 'enps' AND a.score <= 6 THEN 1 ELSE 0 END)
+        FROM survey_answers a JOIN survey_rounds r ON r.id = a.round_id JOIN survey_questions q ON q.id = a.question_id
+        WHERE r.closes_at <= :end AND r.closes_at > :since AND q.kind IN ('scale', 'enps')
+              AND a.group_name IS NOT NULL
+        GROUP BY r.survey_id, r.number, a.group_name, a.question_id HAVING count(a.score) >= 5""",
+    "pulse distribution": """
+        SELECT a.round_id, a.group_name, a.question_id, a.score, count(*)
+        FROM survey_answers a
+        WHERE a.round_id IN (SELECT max(r.id) FROM survey_rounds r WHERE r.closes_at <= :end GROUP BY r.survey_id)
+              AND a.score IS NOT NULL AND a.group_name IS NOT NULL
+        GROUP BY a.round_id, a.group_name, a.question_id, a.score""",
+    "pulse response rate": """
+        SELECT s.round_id, p.team_id, count(*), sum(CASE WHEN s.answered THEN 1 ELSE 0 END)
+        FROM survey_participation s JOIN survey_rounds r ON r.id = s.round_id JOIN people p ON p.id = s.person_id
+        WHERE r.closes_at <= :end AND r.closes_at > :since GROUP BY s.round_id, p.team_id""",
+}
+
+
+def dates_sql(dialect: str) -> dict[str, str]:
+    if dialect == "postgresql":
+        return {"start_day": "CAST(:start_day AS date)", "today": "CAST(:today AS date)",
+                "days_since": "(CAST(:today AS date) - o.last_held_on)"}
+    return {"start_day": ":start_day", "today": ":today",
+            "days_since": "(julianday(:today) - julianday(o.last_held_on))"}
+
+
+def uses(sql: str, key: str) -> bool:
+    return re.search(rf":{key}\b", sql) is not None
+
+
+@dataclass
+class FloorResult:
+    seconds: dict[str, float]
+    rows: dict[str, int]
+
+    def total(self, names: dict[str, str]) -> float:
+        return sum(self.seconds[name] for name in names)
+
+
+async def run(session: AsyncSession, end: datetime, week: str, periods: list[str]) -> FloorResult:
+    """Every aggregate, for every manager, for the week (end - 7 days, end] (as DigestScope.covers)."""
+    dialect = session.bind.dialect.name
+    start = end - timedelta(days=7)
+    values = {"week": week, "periods": periods, "start": start, "end": end, "since": end - timedelta(weeks=16),
+              "start_day": start.date() if dialect == "postgresql" else start.date().isoformat(),
+              "today": end.date() if dialect == "postgresql" else end.date().isoformat()}
+    result = FloorResult({}, {})
+    for name, sql in [*CORE.items(), *RHYTHM.items()]:
+        sql = sql.format(**dates_sql(dialect)) if "{" in sql else sql
+        statement = text(sql)
+        binds = [bindparam(key, type_=UTCDateTime) for key in TIMES if uses(sql, key)]
+        if ":periods" in sql:
+            binds.append(bindparam("periods", expanding=True))
+        statement = statement.bindparams(*binds)
+        params = {key: value for key, value in values.items() if uses(sql, key)}
+        began = time.perf_counter()
+        rows = (await session.execute(statement, params)).all()
+        result.seconds[name] = time.perf_counter() - began
+        result.rows[name] = len(rows)
+    return result
