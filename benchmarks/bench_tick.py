@@ -139,8 +139,9 @@ def report(r: dict[str, Any]) -> None:
     print(f"whole tick: {r['tick_cpu_ms_each']:.3f} ms CPU per due delivery")
     print(f"second tick at the same instant: {r['second_tick_recorded']} recorded, {r['second_tick_sent']} sent "
           f"({r['second_tick_cpu_s']:.2f} s CPU, {r['second_tick_wall_s']:.2f} s wall)")
-    print(f"memory: tracemalloc peak {r['tracemalloc_peak_mb']:.1f} MiB during a tick; ru_maxrss "
-          f"{r['maxrss_before_mb']:.0f} MiB before, {r['maxrss_mb']:.0f} MiB after the tick")
+    print(f"memory: tracemalloc peak {r['tracemalloc_peak_mb']:.1f} MiB during a tick; process ru_maxrss "
+          f"{r['maxrss_before_mb']:.0f} MiB before the measured tick (after the catch-up tick), "
+          f"{r['maxrss_mb']:.0f} MiB after it")
     print(f"target: under {LIMIT_MS:.0f} ms CPU per due delivery: {'yes' if r['within_limit'] else 'NO'} "
           f"({r['tick_cpu_ms_each']:.3f} ms)", flush=True)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import time
 from typing import Any
 
@@ -29,8 +30,6 @@ JSON_COLUMNS = {"answers", "address", "payload", "options"}
 
 
 def build(size: int, seed: int) -> Tables:
-    import random
-
     rng = random.Random(seed)
     tables = Tables()
     org = people(rng, tables, size)

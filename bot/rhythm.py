@@ -154,5 +154,6 @@ async def _record(deps: Deps, uow: UnitOfWork, items: list[Due], at: datetime) -
                      "attempts": 0, "payload": item.build(t).model_dump(mode="json"), "created_at": at})
     if not rows:
         return Counter()
-    statement = insert(Delivery).values(rows).on_conflict_do_nothing(index_elements=["key"]).returning(Delivery.kind)
-    return Counter((await uow.session.scalars(statement)).all())
+    # One statement executed for many rows: compiled once, not once per chunk of values.
+    statement = insert(Delivery).on_conflict_do_nothing(index_elements=["key"]).returning(Delivery.kind)
+    return Counter((await uow.session.scalars(statement, rows)).all())

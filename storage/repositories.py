@@ -257,10 +257,12 @@ class Deliveries(Repository):
     async def claim_batch(self, limit: int) -> Sequence[Delivery]:
         """Take up to `limit` pending rows for sending. Rows another worker holds are skipped
         (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: writers are serialised by BEGIN IMMEDIATE)."""
+        # A materialised CTE runs the LIMIT once: as a plain subquery PostgreSQL may re-run it per row and
+        # claim the whole backlog at once.
         batch = (select(Delivery.id).where(Delivery.status == "pending").order_by(Delivery.id).limit(limit)
-                 .with_for_update(skip_locked=True).scalar_subquery())
+                 .with_for_update(skip_locked=True).cte("batch").prefix_with("MATERIALIZED", dialect="postgresql"))
         claimed = (await self.session.scalars(
-            update(Delivery).where(Delivery.id.in_(batch), Delivery.status == "pending")
+            update(Delivery).where(Delivery.id.in_(select(batch.c.id)), Delivery.status == "pending")
             .values(status="sending", attempts=Delivery.attempts + 1).returning(Delivery.id))).all()
         if not claimed:
             return []

@@ -103,3 +103,15 @@ async def test_a_refused_delivery_is_marked_failed_not_resent(deps, clock):
 ])
 def test_plain_urls_get_async_drivers(given, expected):
     assert async_url(given) == expected
+
+
+async def test_a_claim_takes_at_most_its_batch(deps, clock):
+    async with deps.uow() as uow:
+        for n in range(500):
+            enqueue(uow, clock.now(), View(title=f"m{n}"), kind="test", channel="#general")
+    async with deps.uow() as uow:
+        claimed = await uow.deliveries.claim_batch(200)
+    assert [d.payload["title"] for d in claimed] == [f"m{n}" for n in range(200)]
+    async with deps.uow() as uow:
+        statuses = (await uow.session.scalars(select(Delivery.status))).all()
+    assert statuses.count("sending") == 200 and statuses.count("pending") == 300
