@@ -14,7 +14,7 @@ from bot.errors import FieldError, UserError, check_form
 from bot.i18n import N_, Translator
 from bot.people import resolve_mention, split_mentions, who
 from bot.rhythm import Due, Tick, iso_week
-from bot.settings import WEEKDAYS, CheckinQuestion, weekday_number
+from bot.settings import WEEKDAYS, CheckinQuestion, Settings, weekday_number
 from bot.views import Button, Buttons, Fields, Form, Input, Text, View, text_view
 from storage.models import Checkin, Goal, GoalUpdate, Person
 
@@ -39,9 +39,9 @@ def labelled(t: Translator, configured: list[CheckinQuestion], answers: dict[str
     return [(asked.get(key, key), value or "—") for key, value in answers.items() if key != "blockers"]
 
 
-def slot(deps_settings: object, person: Person, team: str | None) -> tuple[int, int]:
+def slot(settings: Settings, person: Person, team: str | None) -> tuple[int, int]:
     """The person's own weekday and hour, else their team's, else the organisation's."""
-    checkin = deps_settings.checkin  # type: ignore[attr-defined]
+    checkin = settings.checkin
     team_slot = checkin.teams.get(team or "")
     default = team_slot or checkin
     weekday = person.checkin_weekday if person.checkin_weekday is not None else default.weekday_number

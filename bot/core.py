@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import logging
 
 from bot.context import Context
 from bot.deps import Deps
@@ -14,8 +13,6 @@ from bot.outbox import dispatch_pending
 from bot.people import resolve_actor
 from bot.router import FEATURES
 from bot.views import View, error_view, text_view
-
-log = logging.getLogger(__name__)
 
 
 async def handle_command(deps: Deps, command: Command) -> list[View]:

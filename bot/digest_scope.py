@@ -31,8 +31,5 @@ class DigestScope:
     def covers(self, instant: datetime) -> bool:
         return self.start < instant <= self.end
 
-    def cmd(self, text: str) -> str:
-        return f"/{text}"
-
 
 SectionBlocks = list[Block]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gettext
-from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -79,5 +78,3 @@ def _load(directory: Path, locale: str) -> gettext.NullTranslations:
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
 
-
-TranslateFn = Callable[..., str]

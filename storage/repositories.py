@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, String, and_, delete, exists, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, String, and_, exists, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -133,9 +133,6 @@ class People(Repository):
 
     async def teams(self) -> Sequence[Team]:
         return (await self.session.scalars(select(Team).order_by(Team.name))).all()
-
-    async def team_named(self, name: str) -> Team | None:
-        return await self.session.scalar(select(Team).where(Team.name == name))
 
     async def delete(self, person: Person) -> None:
         await self.session.delete(person)
@@ -286,8 +283,6 @@ class Deliveries(Repository):
     async def for_person(self, person_id: int) -> Sequence[Delivery]:
         return (await self.session.scalars(select(Delivery).where(Delivery.recipient_id == person_id))).all()
 
-    async def delete_for(self, person_id: int) -> None:
-        await self.session.execute(delete(Delivery).where(Delivery.recipient_id == person_id))
 
 
 def _escape_like(text: str) -> str:
