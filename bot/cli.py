@@ -6,14 +6,19 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.app import build_deps, configure_logging, open_database
 from bot.clock import Clock, FixedClock
 from bot.deps import Deps
 from bot.settings import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from adapters.platform import Platform
+    from bot.outbox import Messenger
 
 DEMO_ORG = Path(__file__).parent / "demo_org.csv"
 DEMO_ADMIN = "hr@example.com"
@@ -52,6 +57,12 @@ def parser() -> argparse.ArgumentParser:
 
     erase = sub.add_parser("erase", help="remove a person and their personal data")
     erase.add_argument("--person", required=True, metavar="EMAIL")
+
+    slack = sub.add_parser("slack", help="Slack app set-up")
+    manifest = slack.add_subparsers(dest="slack_command", required=True).add_parser(
+        "manifest", help="print the Slack app manifest (JSON) to paste when creating the app")
+    manifest.add_argument("--url", help="public HTTPS base URL of `feedbot serve`, e.g. https://feedbot.example.com")
+    manifest.add_argument("--socket-mode", action="store_true", help="connect over Socket Mode (no public URL)")
     return top
 
 
@@ -77,6 +88,8 @@ class CliError(Exception):
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "slack":
+        return slack_manifest(args)
     if args.command == "db":
         db = await open_database(settings, migrate=True)
         await db.dispose()
@@ -87,10 +100,15 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             settings = settings.model_copy(update={"org": settings.org.model_copy(update={"admins": [DEMO_ADMIN]})})
         clock = FixedClock(parse_instant(args.now)) if args.now else None
         return await with_deps(settings, lambda deps: console(deps, args), console_out=True, clock=clock)
-    if args.command == "serve":
-        return await with_deps(settings, lambda deps: serve(deps, args))
-    if args.command == "run-due":
-        return await with_deps(settings, lambda deps: run_due(deps, args), console_out=True)
+    if args.command in ("serve", "run-due"):
+        from adapters.platform import PlatformMessenger, enabled_platforms
+
+        # Without a platform configured, messages are printed (to the log for serve), as in the console.
+        platforms = enabled_platforms(settings)
+        messenger = PlatformMessenger(platforms) if platforms else None
+        action = serve if args.command == "serve" else run_due
+        return await with_deps(settings, lambda deps: action(deps, args, platforms), messenger=messenger,
+                               console_out=args.command == "run-due")
     if args.command == "org":
         return await with_deps(settings, lambda deps: org(deps, args))
     if args.command == "export":
@@ -99,12 +117,13 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def with_deps(settings: Settings, action: Callable[[Deps], Awaitable[int]], *,
-                    console_out: bool = False, clock: Clock | None = None) -> int:
+                    console_out: bool = False, clock: Clock | None = None, messenger: Messenger | None = None) -> int:
     from adapters.console.chat import ConsoleMessenger
 
     db = await open_database(settings)
     try:
-        deps = build_deps(settings, db, ConsoleMessenger(sys.stdout if console_out else sys.stderr), clock=clock)
+        messenger = messenger or ConsoleMessenger(sys.stdout if console_out else sys.stderr)
+        deps = build_deps(settings, db, messenger, clock=clock)
         return await action(deps)
     finally:
         await db.dispose()
@@ -121,33 +140,42 @@ async def console(deps: Deps, args: argparse.Namespace) -> int:
     return 0
 
 
-async def serve(deps: Deps, args: argparse.Namespace) -> int:
-    from aiohttp import web
-
-    from adapters.server import build_app
-
-    host = args.host or deps.settings.server.host
-    port = args.port or deps.settings.server.port
+async def serve(deps: Deps, args: argparse.Namespace, platforms: Sequence[Platform]) -> int:
+    from adapters.server import start_server
     from bot.scheduler import start_scheduler
 
-    runner = web.AppRunner(build_app(deps))
-    await runner.setup()
-    await web.TCPSite(runner, host, port).start()
+    server = await start_server(deps, platforms, args.host or deps.settings.server.host,
+                                args.port or deps.settings.server.port)
     scheduler = start_scheduler(deps)
-    print(f"feedbot listening on http://{host}:{port}")
+    print(f"feedbot listening on {server.url}")
     try:
         await asyncio.Event().wait()
     finally:
         scheduler.shutdown(wait=False)
-        await runner.cleanup()
+        await server.close()
     return 0
 
 
-async def run_due(deps: Deps, args: argparse.Namespace) -> int:
+def slack_manifest(args: argparse.Namespace) -> int:
+    from adapters.slack.manifest import manifest_json
+
+    if not args.url and not args.socket_mode:
+        raise CliError("slack manifest: give --url https://… (where feedbot serve is reachable) or --socket-mode")
+    print(manifest_json(args.url, socket_mode=args.socket_mode))
+    return 0
+
+
+async def run_due(deps: Deps, args: argparse.Namespace, platforms: Sequence[Platform]) -> int:
     from bot.scheduler import tick
 
     at = parse_instant(args.at) if args.at else None
-    recorded = await tick(deps, at)
+    for platform in platforms:
+        await platform.start(deps)
+    try:
+        recorded = await tick(deps, at)
+    finally:
+        for platform in platforms:
+            await platform.stop()
     print(", ".join(f"{count} {kind}" for kind, count in sorted(recorded.items())) or "nothing due")
     return 0
 

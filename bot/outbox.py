@@ -4,9 +4,10 @@ sent after it commits. A failed command therefore never notifies anyone."""
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.views import View
@@ -25,6 +26,7 @@ class Address:
     workspace: str
     user_id: str
     data: dict[str, Any] | None = None  # a Slack DM channel, a Teams ConversationReference
+    unreachable: bool = False  # the person blocked or removed the bot on this platform
 
 
 @dataclass(frozen=True)
@@ -41,11 +43,13 @@ class Recipient:
 
 
 class DeliveryError(Exception):
-    """The platform refused the message; `permanent` means retrying cannot help (blocked, unknown user)."""
+    """The platform refused the message. `permanent`: retrying cannot help (blocked, unknown user);
+    `retry_after`: the platform asked for this many seconds before the next try."""
 
-    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+    def __init__(self, reason: str, *, permanent: bool = False, retry_after: float | None = None) -> None:
         super().__init__(reason)
         self.permanent = permanent
+        self.retry_after = retry_after
 
 
 class Messenger(Protocol):
@@ -59,31 +63,47 @@ def enqueue(uow: UnitOfWork, now: datetime, view: View, *, kind: str, recipient_
 
 
 async def dispatch_pending(deps: Deps, batch: int = 200) -> int:
-    """Send everything pending, a batch at a time: claim (one transaction), send, record (one transaction).
+    """Send everything that is due, a batch at a time: claim (one transaction), send, record (one transaction).
 
-    Claimed rows belong to this worker alone, so two workers never send the same message.
+    Claimed rows belong to this worker alone, so two workers never send the same message. A refused send
+    is tried again later with backoff; a claim whose worker died is taken over after the claim timeout.
     """
+    limits = deps.settings.limits
     sent = 0
     while True:
+        now = deps.clock.now()
+        stale_before = now - timedelta(seconds=limits.claim_timeout_seconds)
         async with deps.uow() as uow:
-            claimed = await uow.deliveries.claim_batch(batch)
+            claimed = await uow.deliveries.claim_batch(batch, now, stale_before)
             recipients = await _recipients(deps, uow, claimed)
-            work = [(d.id, recipients.get(d.id), View.model_validate(d.payload)) for d in claimed]
+            work = [(d.id, d.attempts, recipients.get(d.id), View.model_validate(d.payload)) for d in claimed]
         if not work:
             return sent
         done: list[int] = []
-        failed: list[tuple[int, str]] = []
-        for delivery_id, recipient, view in work:
+        refused: list[tuple[int, int, DeliveryError]] = []
+        for delivery_id, attempts, recipient, view in work:
             error = await _send(deps.messenger.send, recipient, view, delivery_id)
             if error is None:
                 done.append(delivery_id)
             else:
-                failed.append((delivery_id, error))
+                refused.append((delivery_id, attempts, error))
         async with deps.uow() as uow:
-            await uow.deliveries.mark_sent(done, deps.clock.now())
-            for delivery_id, error in failed:
-                await uow.deliveries.mark_failed(delivery_id, error)
+            now = deps.clock.now()
+            await uow.deliveries.mark_sent(done, now)
+            for delivery_id, attempts, error in refused:
+                if error.permanent or attempts >= limits.delivery_attempts:
+                    await uow.deliveries.mark_failed(delivery_id, str(error))
+                else:
+                    await uow.deliveries.retry_later(delivery_id, str(error),
+                                                     now + retry_delay(attempts, limits.retry_base_seconds, error))
         sent += len(done)
+
+
+def retry_delay(attempts: int, base_seconds: float, error: DeliveryError) -> timedelta:
+    """Exponential backoff with jitter (so refused sends do not all return at once), never sooner than
+    the platform asked."""
+    backoff = base_seconds * 2 ** (attempts - 1) * random.uniform(0.8, 1.2)
+    return timedelta(seconds=max(min(backoff, 6 * 3600), error.retry_after or 0))
 
 
 async def _recipients(deps: Deps, uow: UnitOfWork, claimed: Sequence[Delivery]) -> dict[int, Recipient]:
@@ -102,18 +122,21 @@ async def _recipients(deps: Deps, uow: UnitOfWork, claimed: Sequence[Delivery]) 
             else by_uid.get(uids.get(delivery.id) or "")
         if person is not None:
             found[delivery.id] = Recipient(email=person.email, name=person.name, accounts=[
-                Address(a.platform, a.workspace, a.user_id, a.address) for a in accounts.get(person.id, [])])
+                Address(a.platform, a.workspace, a.user_id, a.address, unreachable=a.unreachable_at is not None)
+                for a in accounts.get(person.id, [])])
     return found
 
 
 async def _send(send: Callable[[Recipient, View], Any], recipient: Recipient | None, view: View,
-                delivery_id: int) -> str | None:
+                delivery_id: int) -> DeliveryError | None:
     if recipient is None:
-        return "recipient no longer exists"
+        return DeliveryError("recipient no longer exists", permanent=True)
+    if not recipient.channel and recipient.accounts and all(a.unreachable for a in recipient.accounts):
+        return DeliveryError("every account of the recipient is unreachable", permanent=True)
     try:
         await send(recipient, view)
     except DeliveryError as exc:
         # The delivery id, never the recipient: a sealed recipient must not reach the logs.
-        log.warning("delivery %s failed: %s", delivery_id, exc)
-        return str(exc)
+        log.warning("delivery %s failed%s: %s", delivery_id, "" if exc.permanent else " (will retry)", exc)
+        return exc
     return None

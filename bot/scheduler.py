@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -20,13 +20,18 @@ from bot.rhythm import run_due
 
 log = logging.getLogger(__name__)
 
+INBOUND_MEMORY = timedelta(days=2)  # platforms retry an event for minutes (Slack) to hours, never days
+
 
 async def tick(deps: Deps, at: datetime | None = None) -> Counter[str]:
     """One tick: record what is due at `at` (default: now), then send the outbox."""
-    recorded = await run_due(deps, at or deps.clock.now())
+    now = at or deps.clock.now()
+    recorded = await run_due(deps, now)
     if recorded:
         log.info("tick recorded %s", dict(recorded))  # kinds and counts only: never who
     await deliver(deps)
+    async with deps.uow() as uow:
+        await uow.inbound.forget_before(now - INBOUND_MEMORY)
     return recorded
 
 

@@ -185,6 +185,9 @@ class PulseSettings(Section):
 
 class LimitSettings(Section):
     max_text_length: int = Field(2000, ge=50, le=10000)
+    delivery_attempts: int = Field(8, ge=1, le=50)
+    retry_base_seconds: float = Field(30, gt=0, le=3600)
+    claim_timeout_seconds: int = Field(600, ge=30)
 
 
 class PrivacySettings(Section):
@@ -199,6 +202,14 @@ class SlackSettings(Section):
     app_token: SecretStr | None = None
     socket_mode: bool = False
     api_url: str = "https://slack.com/api/"
+    # Pace of proactive messages: Slack allows about one per second per conversation, plus a workspace budget.
+    messages_per_second_per_conversation: float = Field(1.0, gt=0, le=10)
+    messages_per_second: float = Field(10.0, gt=0, le=100)
+    # A call refused with 429 is retried in place this many times (after Retry-After) before the outbox
+    # takes over with its own backoff.
+    rate_limit_retries: int = Field(3, ge=0, le=10)
+    # How long a Slack profile (email, name, time zone, locale) is reused before users.info is asked again.
+    profile_cache_seconds: int = Field(3600, ge=0, le=86400)
 
 
 class TeamsSettings(Section):
@@ -207,6 +218,13 @@ class TeamsSettings(Section):
     app_type: str = Field("SingleTenant", pattern="^(SingleTenant|MultiTenant|UserAssignedMSI)$")
     tenant_id: str = ""
     allow_unauthenticated: bool = False
+    # Sovereign clouds use other endpoints; tests point them at loopback.
+    openid_metadata_url: str = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    token_issuer: str = "https://api.botframework.com"
+    token_url: str = "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token"
+    # Proactive sends: Teams allows 7 per second per conversation and about 30 per second per tenant.
+    sends_per_second_per_conversation: float = Field(1.0, gt=0, le=7)
+    sends_per_second: float = Field(25.0, gt=0, le=50)
 
 
 class LoggingSettings(Section):

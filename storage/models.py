@@ -104,6 +104,8 @@ class Account(Base):
     user_id: Mapped[str] = mapped_column(String(320))
     address: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # profile (email, zone, locale) last read
+    unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # blocked or removed the bot
 
 
 class Kudos(Base):
@@ -234,7 +236,7 @@ class Delivery(Base):
     """
 
     __tablename__ = "deliveries"
-    __table_args__ = (Index("ix_deliveries_pending", "status", "id"),)
+    __table_args__ = (Index("ix_deliveries_pending", "status", "next_attempt_at", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str | None] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(40))
@@ -242,8 +244,10 @@ class Delivery(Base):
     recipient_seal: Mapped[str | None] = mapped_column(Text)
     channel: Mapped[str | None] = mapped_column(String(200))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | sent | failed
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | sending | sent | failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a retry waits until then
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a claim older than the timeout is stale
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -355,3 +359,12 @@ class OneOnOneEntry(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     held_on: Mapped[date | None] = mapped_column(Date)  # the meeting it was discussed in
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class InboundEvent(Base):
+    """An inbound platform event already handled: platforms retry, so each id is processed once."""
+
+    __tablename__ = "inbound_events"
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, exists, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, String, and_, delete, exists, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +25,7 @@ from storage.models import (
     IdeaComment,
     IdeaStatusChange,
     IdeaVote,
+    InboundEvent,
     Kudos,
     KudosRecipient,
     OneOnOne,
@@ -84,6 +86,23 @@ class People(Repository):
     async def account(self, platform: str, workspace: str, user_id: str) -> Account | None:
         return await self.session.scalar(select(Account).where(
             Account.platform == platform, Account.workspace == workspace, Account.user_id == user_id))
+
+    async def set_address(self, platform: str, workspace: str, user_id: str, address: dict[str, Any],
+                          now: datetime) -> None:
+        """Where proactive messages reach this account (a Slack DM channel, a Teams conversation reference);
+        storing it also means the account is reachable again."""
+        await self._update_account(platform, workspace, user_id, address=address, unreachable_at=None,
+                                   refreshed_at=now)
+
+    async def mark_unreachable(self, platform: str, workspace: str, user_id: str, now: datetime) -> None:
+        await self._update_account(platform, workspace, user_id, unreachable_at=now)
+
+    async def mark_refreshed(self, platform: str, workspace: str, user_id: str, now: datetime) -> None:
+        await self._update_account(platform, workspace, user_id, refreshed_at=now)
+
+    async def _update_account(self, platform: str, workspace: str, user_id: str, **values: object) -> None:
+        await self.session.execute(update(Account).where(
+            Account.platform == platform, Account.workspace == workspace, Account.user_id == user_id).values(**values))
 
     async def accounts_of(self, person_id: int) -> Sequence[Account]:
         return (await self.session.scalars(
@@ -251,16 +270,20 @@ class Goals(Repository):
 
 
 class Deliveries(Repository):
-    async def claim_batch(self, limit: int) -> Sequence[Delivery]:
-        """Take up to `limit` pending rows for sending. Rows another worker holds are skipped
-        (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: writers are serialised by BEGIN IMMEDIATE)."""
+    async def claim_batch(self, limit: int, now: datetime, stale_before: datetime) -> Sequence[Delivery]:
+        """Take up to `limit` rows for sending: pending ones whose retry time has come, and claims older than
+        `stale_before` (their worker died). Rows another worker holds are skipped (PostgreSQL: FOR UPDATE
+        SKIP LOCKED; SQLite: writers are serialised by BEGIN IMMEDIATE)."""
+        ready = or_(and_(Delivery.status == "pending",
+                         or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now)),
+                    and_(Delivery.status == "sending", Delivery.claimed_at < stale_before))
         # A materialised CTE runs the LIMIT once: as a plain subquery PostgreSQL may re-run it per row and
         # claim the whole backlog at once.
-        batch = (select(Delivery.id).where(Delivery.status == "pending").order_by(Delivery.id).limit(limit)
+        batch = (select(Delivery.id).where(ready).order_by(Delivery.id).limit(limit)
                  .with_for_update(skip_locked=True).cte("batch").prefix_with("MATERIALIZED", dialect="postgresql"))
         claimed = (await self.session.scalars(
-            update(Delivery).where(Delivery.id.in_(select(batch.c.id)), Delivery.status == "pending")
-            .values(status="sending", attempts=Delivery.attempts + 1).returning(Delivery.id))).all()
+            update(Delivery).where(Delivery.id.in_(select(batch.c.id)), ready)
+            .values(status="sending", claimed_at=now, attempts=Delivery.attempts + 1).returning(Delivery.id))).all()
         if not claimed:
             return []
         return (await self.session.scalars(select(Delivery).where(Delivery.id.in_(claimed))
@@ -275,6 +298,10 @@ class Deliveries(Repository):
         await self.session.execute(update(Delivery).where(Delivery.id == delivery_id)
                                    .values(status="failed", last_error=error[:500]))
 
+    async def retry_later(self, delivery_id: int, error: str, at: datetime) -> None:
+        await self.session.execute(update(Delivery).where(Delivery.id == delivery_id)
+                                   .values(status="pending", next_attempt_at=at, last_error=error[:500]))
+
     async def existing_keys(self, keys: Sequence[str]) -> set[str]:
         if not keys:
             return set()
@@ -283,6 +310,25 @@ class Deliveries(Repository):
     async def for_person(self, person_id: int) -> Sequence[Delivery]:
         return (await self.session.scalars(select(Delivery).where(Delivery.recipient_id == person_id))).all()
 
+
+class InboundEvents(Repository):
+    """Platforms retry what they think was lost; each event id is handled once, across restarts and processes."""
+
+    async def first_time(self, platform: str, event_id: str, now: datetime) -> bool:
+        """Record the event; False when it was recorded before (a retry)."""
+        insert = insert_construct(self.session)
+        recorded = await self.session.scalar(
+            insert(InboundEvent).values(platform=platform, event_id=event_id[:200], received_at=now)
+            .on_conflict_do_nothing(index_elements=["platform", "event_id"]).returning(InboundEvent.event_id))
+        return recorded is not None
+
+    async def forget_before(self, before: datetime) -> None:
+        """Platforms stop retrying within hours; older ids need not be kept."""
+        await self.session.execute(delete(InboundEvent).where(InboundEvent.received_at < before))
+
+
+def insert_construct(session: AsyncSession):  # noqa: ANN201 — the dialect's INSERT … ON CONFLICT construct
+    return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
 
 
 def _escape_like(text: str) -> str:

@@ -8,7 +8,18 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
-from storage.repositories import Checkins, Deliveries, FeedbackRepo, Goals, Ideas, KudosRepo, OneOnOnes, People, Surveys
+from storage.repositories import (
+    Checkins,
+    Deliveries,
+    FeedbackRepo,
+    Goals,
+    Ideas,
+    InboundEvents,
+    KudosRepo,
+    OneOnOnes,
+    People,
+    Surveys,
+)
 
 
 class UnitOfWork:
@@ -23,6 +34,7 @@ class UnitOfWork:
         self.checkins = Checkins(session)
         self.oneonones = OneOnOnes(session)
         self.surveys = Surveys(session)
+        self.inbound = InboundEvents(session)
 
 
 @asynccontextmanager

@@ -110,7 +110,7 @@ async def test_a_claim_takes_at_most_its_batch(deps, clock):
         for n in range(500):
             enqueue(uow, clock.now(), View(title=f"m{n}"), kind="test", channel="#general")
     async with deps.uow() as uow:
-        claimed = await uow.deliveries.claim_batch(200)
+        claimed = await uow.deliveries.claim_batch(200, clock.now(), clock.now() - timedelta(minutes=10))
     assert [d.payload["title"] for d in claimed] == [f"m{n}" for n in range(200)]
     async with deps.uow() as uow:
         statuses = (await uow.session.scalars(select(Delivery.status))).all()

@@ -1,0 +1,48 @@
+"""The pacer hands out send slots under a per-conversation and an overall rate."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.pacing import Pacer
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_one_conversation_gets_one_message_per_interval():
+    time = FakeTime()
+    pacer = Pacer(per_conversation=1, overall=100, clock=time)
+    assert [pacer.reserve("D1") for _ in range(3)] == [0, 1, 2]
+
+
+def test_the_overall_budget_spaces_different_conversations():
+    time = FakeTime()
+    pacer = Pacer(per_conversation=1, overall=4, clock=time)
+    assert [pacer.reserve(f"D{n}") for n in range(5)] == [0, 0.25, 0.5, 0.75, 1.0]
+
+
+def test_slots_free_up_as_time_passes():
+    time = FakeTime()
+    pacer = Pacer(per_conversation=1, overall=10, clock=time)
+    pacer.reserve("D1")
+    time.now += 5
+    assert pacer.reserve("D1") == 0
+
+
+def test_a_fan_out_of_many_people_takes_the_overall_budget_not_more():
+    time = FakeTime()
+    pacer = Pacer(per_conversation=1, overall=50, clock=time)
+    waits = [pacer.reserve(f"D{n}") for n in range(10_000)]
+    assert waits[-1] == pytest.approx(9_999 / 50)
+    assert waits == sorted(waits)
+
+
+def test_rates_must_be_positive():
+    with pytest.raises(ValueError, match="positive"):
+        Pacer(per_conversation=0, overall=1)
