@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 
+class PlatformError(Exception):
+    """A platform cannot run as configured (a missing secret, credentials the platform refuses): the
+    operator's to fix, so `feedbot serve` prints it without a traceback."""
+
+
 class Platform(Protocol):
     name: str  # matches Actor.platform and Address.platform: "slack", "teams"
     messenger: Messenger

@@ -1,6 +1,6 @@
 """All 1,000 manager digests at one instant, against the floor (the same aggregates as hand-written SQL).
 
-    .venv/bin/python -m benchmarks.bench_digest [--target sqlite|postgresql] [--repeat 2] [--profile]
+    .venv/bin/python -m benchmarks.bench_digest [--target sqlite|postgresql] [--repeat 3] [--profile]
 
 Targets (issue 3): digests within 3× the floor, and under 30 s in total on SQLite.
 """
@@ -206,7 +206,7 @@ def report(r: dict[str, Any]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--target", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--repeat", type=int, default=2, help="best of N for the floor and the batch (default 2)")
+    parser.add_argument("--repeat", type=int, default=3, help="best of N for the floor and the batch (default 3)")
     parser.add_argument("--sample", type=int, default=50, help="digests built one by one (default 50)")
     parser.add_argument("--budget", type=float, default=300,
                         help="seconds a full batch may take before it is extrapolated instead (default 300)")

@@ -63,6 +63,16 @@ def parser() -> argparse.ArgumentParser:
         "manifest", help="print the Slack app manifest (JSON) to paste when creating the app")
     manifest.add_argument("--url", help="public HTTPS base URL of `feedbot serve`, e.g. https://feedbot.example.com")
     manifest.add_argument("--socket-mode", action="store_true", help="connect over Socket Mode (no public URL)")
+
+    teams = sub.add_parser("teams", help="Microsoft Teams app set-up")
+    teams_package = teams.add_subparsers(dest="teams_command", required=True).add_parser(
+        "package", help="write the Teams app package (zip) to upload in Teams")
+    teams_package.add_argument("--app-id", required=True, help="Microsoft App ID of the Azure bot (a GUID)")
+    teams_package.add_argument("--url", required=True, help="public HTTPS base URL of `feedbot serve`")
+    teams_package.add_argument("--out", default="feedbot-teams.zip", help="zip to write (default: %(default)s)")
+    teams_package.add_argument("--name", default="feedbot", help="app name shown in Teams (default: %(default)s)")
+    teams_package.add_argument("--privacy-url", default="", help="your privacy statement (default: --url)")
+    teams_package.add_argument("--terms-url", default="", help="your terms of use (default: --url)")
     return top
 
 
@@ -74,9 +84,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"feedbot: {exc}", file=sys.stderr)
         return 2
     configure_logging(settings)
+    from adapters.platform import PlatformError
+
     try:
         return asyncio.run(run(args, settings))
-    except (CliError, FileNotFoundError) as exc:
+    except (CliError, FileNotFoundError, PlatformError) as exc:
         print(f"feedbot: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -90,6 +102,8 @@ class CliError(Exception):
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "slack":
         return slack_manifest(args)
+    if args.command == "teams":
+        return teams_package(args)
     if args.command == "db":
         db = await open_database(settings, migrate=True)
         await db.dispose()
@@ -162,6 +176,18 @@ def slack_manifest(args: argparse.Namespace) -> int:
     if not args.url and not args.socket_mode:
         raise CliError("slack manifest: give --url https://… (where feedbot serve is reachable) or --socket-mode")
     print(manifest_json(args.url, socket_mode=args.socket_mode))
+    return 0
+
+
+def teams_package(args: argparse.Namespace) -> int:
+    from adapters.teams.package import PackageError, package
+
+    try:
+        data = package(args.app_id, args.url, args.name, args.privacy_url, args.terms_url)
+    except PackageError as exc:
+        raise CliError(f"teams package: {exc}") from None
+    Path(args.out).write_bytes(data)
+    print(f"wrote {args.out}: upload it in Teams (Apps → Manage your apps → Upload an app)")
     return 0
 
 

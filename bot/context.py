@@ -28,6 +28,7 @@ class Context:
     t: Translator
     now: datetime
     prefix: str = "/"
+    prefixes: dict[str, str] = field(default_factory=dict)  # per-command exceptions to `prefix`
     mentions: tuple[MentionRef, ...] = ()
     values: dict[str, str] = field(default_factory=dict)  # a submitted form's answers
 
@@ -40,7 +41,11 @@ class Context:
 
         Example commands marked with N_ come out in the person's language (the free text, not the grammar).
         """
-        return f"{self.prefix}{self.t(text)}"
+        return f"{self.prefix_for(text.split(' ', 1)[0])}{self.t(text)}"
+
+    def prefix_for(self, command: str) -> str:
+        """How `command` is typed here: Slack reaches help, language and away through `/feedbot `."""
+        return self.prefixes.get(command, self.prefix)
 
     def local_date(self, instant: datetime) -> str:
         """A stored UTC instant as a date in my time zone."""

@@ -27,7 +27,8 @@ async def handle_command(deps: Deps, command: Command) -> list[View]:
             me = await resolve_actor(uow, command.actor, now)
             t = deps.catalogs.translator(me.locale or command.actor.locale or deps.settings.org.default_locale)
             ctx = Context(deps=deps, uow=uow, actor=command.actor, me=me, t=t, now=now,
-                          prefix=command.prefix, mentions=tuple(command.mentions), values=dict(command.values))
+                          prefix=command.prefix, prefixes=command.prefixes, mentions=tuple(command.mentions),
+                          values=dict(command.values))
             views = await _route(ctx, command.name.lower().lstrip("/"), command.text)
     except InvalidForm as exc:
         views = [error_view(t(exc.message)).model_copy(update={"field_errors": {
@@ -42,15 +43,16 @@ async def deliver(deps: Deps) -> int:
     return await dispatch_pending(deps)
 
 
-async def introduce(deps: Deps, actor: Actor) -> View:
-    """Make sure the person behind `actor` exists (created on first contact) and greet them."""
+async def introduce(deps: Deps, actor: Actor, prefix: str = "/") -> View:
+    """Make sure the person behind `actor` exists (created on first contact) and greet them; `prefix` is how
+    commands are typed on their platform."""
     t = deps.catalogs.translator(actor.locale or deps.settings.org.default_locale)
     try:
         async with deps.uow() as uow:
             me = await resolve_actor(uow, actor, deps.clock.now())
             t = deps.catalogs.translator(me.locale or deps.settings.org.default_locale)
             return text_view(t("You are {name} ({email}). Type {help} to see what I can do.",
-                               name=me.name, email=me.email, help="/help"))
+                               name=me.name, email=me.email, help=f"{prefix}help"))
     except UserError as exc:
         return error_view(t(exc.message, **exc.params))
 
@@ -68,6 +70,7 @@ async def handle_interaction(deps: Deps, interaction: Interaction) -> list[View]
     name, _, text = interaction.command.partition(" ")
     return await handle_command(deps, Command(
         actor=interaction.actor, name=name, text=text, values=interaction.values, prefix=interaction.prefix,
+        prefixes=interaction.prefixes,
         conversation=interaction.conversation, reply_handle=interaction.reply_handle))
 
 
@@ -76,6 +79,7 @@ async def handle_message(deps: Deps, message: Message) -> list[View]:
     name, _, text = message.text.strip().lstrip("/").partition(" ")
     return await handle_command(deps, Command(actor=message.actor, name=name or "help", text=text,
                                               mentions=message.mentions, prefix=message.prefix,
+                                              prefixes=message.prefixes,
                                               conversation=message.conversation,
                                               reply_handle=message.reply_handle))
 

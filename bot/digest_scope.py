@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from bot.deps import Deps
 from bot.i18n import Translator
-from bot.views import Block
+from bot.views import Block, mention
+from storage.digest_queries import Member
 from storage.models import Person
 from storage.uow import UnitOfWork
 
@@ -18,18 +21,23 @@ class DigestScope:
     uow: UnitOfWork
     t: Translator
     reader: Person  # the manager, or the admin for the organisation-wide digest
-    people: list[Person]  # whom it covers: the reader's direct reports, or everyone
+    people: Sequence[Member]  # whom it covers: the reader's direct reports, or everyone
     team_names: list[str]  # the teams those people belong to (for pulse results)
     start: datetime  # the week covered, UTC: (start, end] — a preview includes what happened this instant
     end: datetime
     org_wide: bool = False
 
-    @property
+    @cached_property
     def ids(self) -> list[int]:
         return [person.id for person in self.people]
 
     def covers(self, instant: datetime) -> bool:
         return self.start < instant <= self.end
+
+
+def who(person: Member | Person) -> str:
+    """An inline mention, as bot.people.who, also of the digest's column-only people."""
+    return mention(person.uid, person.name)
 
 
 SectionBlocks = list[Block]

@@ -7,12 +7,12 @@ Each section takes every digest being built at once and asks the database once f
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from bot.digest_scope import DigestScope, SectionBlocks
+from bot.digest_scope import DigestScope, SectionBlocks, who
 from bot.ideas import label
-from bot.people import who
 from bot.rhythm import iso_week
 from bot.views import Chart, Fields, Text
 from storage.digest_queries import DigestQueries, KudosRow
@@ -23,9 +23,13 @@ MAX_LINES = 10
 
 def weeks(scope: DigestScope, count: int) -> list[str]:
     """The ISO weeks ending with the one the digest covers, oldest first."""
-    zone = ZoneInfo(scope.reader.timezone or scope.deps.settings.org.default_timezone)
-    covered = (scope.start.astimezone(zone) + timedelta(days=3)).date()
-    return [iso_week(covered - timedelta(weeks=n)) for n in reversed(range(count))]
+    return list(weeks_in(scope.reader.timezone or scope.deps.settings.org.default_timezone, scope.start, count))
+
+
+@lru_cache(maxsize=256)  # a batch of a thousand digests has a few dozen (zone, week) pairs
+def weeks_in(zone: str, start: datetime, count: int) -> tuple[str, ...]:
+    covered = (start.astimezone(ZoneInfo(zone)) + timedelta(days=3)).date()
+    return tuple(iso_week(covered - timedelta(weeks=n)) for n in reversed(range(count)))
 
 
 def capped(lines: list[str], scope: DigestScope) -> str:
@@ -43,27 +47,33 @@ def window(scopes: list[DigestScope]) -> tuple:  # type: ignore[type-arg]
 
 
 async def checkins(scopes: list[DigestScope]) -> list[SectionBlocks]:
-    """Completion and who is missing, blockers, and the mood trend."""
-    periods = sorted({p for scope in scopes for p in weeks(scope, TREND_WEEKS)})
-    rows = await DigestQueries(scopes[0].uow.session).checkins(everyone(scopes), periods)
-    by_person: dict[int, list[tuple[str, int | None, str | None]]] = defaultdict(list)
-    for person_id, period, mood, blockers in rows:
-        by_person[person_id].append((period, mood, blockers))
-    return [checkins_of(scope, by_person) for scope in scopes]
+    """Completion and who is missing, blockers, and the mood trend (summed per manager and week in SQL)."""
+    periods = {id(scope): weeks(scope, TREND_WEEKS) for scope in scopes}
+    queries = DigestQueries(scopes[0].uow.session)
+    rows = await queries.checkins(everyone(scopes), sorted({weeks_[-1] for weeks_ in periods.values()}))
+    answered = {(row.person_id, row.period): row.blockers for row in rows}
+    trend_weeks = sorted({week for weeks_ in periods.values() for week in weeks_})
+    org_wide = any(scope.org_wide for scope in scopes)
+    moods: dict[int | None, dict[str, tuple[int, int]]] = defaultdict(dict)  # manager → week → (sum, count)
+    everyone_: dict[str, tuple[int, int]] = {}  # the organisation's: every manager's reports and the top
+    for row in await queries.moods(None if org_wide else [s.reader.id for s in scopes if s.people], trend_weeks):
+        moods[row.manager_id][row.period] = (row.total, row.count)
+        total, count = everyone_.get(row.period, (0, 0))
+        everyone_[row.period] = (total + row.total, count + row.count)
+    return [checkins_of(scope, periods[id(scope)], answered, everyone_ if scope.org_wide else moods[scope.reader.id])
+            for scope in scopes]
 
 
-def checkins_of(scope: DigestScope, by_person: dict[int, list[tuple[str, int | None, str | None]]]) -> SectionBlocks:
+def checkins_of(scope: DigestScope, periods: list[str], answered: dict[tuple[int, str], str | None],
+                moods: dict[str, tuple[int, int]]) -> SectionBlocks:
     if not scope.people:
         return []
-    t, periods = scope.t, weeks(scope, TREND_WEEKS)
-    week = periods[-1]
-    mine = [(p, period, mood, blockers) for p in scope.people for period, mood, blockers in by_person.get(p.id, [])]
-    done = {p.id for p, period, _, _ in mine if period == week}
-    missing = [who(p) for p in scope.people if p.id not in done]
-    blockers = [t("{name}: {blockers}", name=who(p), blockers=text) for p, period, _, text in mine
-                if period == week and text]
-    moods = [[mood for _, period, mood, _ in mine if period == w and mood is not None] for w in periods]
-    trend = [round(sum(m) / len(m), 1) if m else None for m in moods]
+    t, week = scope.t, periods[-1]
+    done = [p for p in scope.people if (p.id, week) in answered]
+    missing = [who(p) for p in scope.people if (p.id, week) not in answered]
+    blockers = [t("{name}: {blockers}", name=who(p), blockers=answered[p.id, week]) for p in done
+                if answered[p.id, week]]
+    trend = [round(total / count, 1) if count else None for total, count in (moods.get(w, (0, 0)) for w in periods)]
     blocks: SectionBlocks = [Text(text=t("Check-ins: {done} of {total} answered for week {week}.", done=len(done),
                                          total=len(scope.people), week=week.split("-W")[1]))]
     if missing:
@@ -80,7 +90,9 @@ async def kudos(scopes: list[DigestScope]) -> list[SectionBlocks]:
     """Kudos given and received by each team, with the latest ones they received."""
     start, end = window(scopes)
     rows = await DigestQueries(scopes[0].uow.session).kudos_involving(everyone(scopes), start, end)
-    people = await scopes[0].uow.people.by_ids(sorted({r.giver_id for r in rows} | {r.recipient_id for r in rows}))
+    people = {person.id: person for scope in scopes for person in scope.people}
+    people |= await DigestQueries(scopes[0].uow.session).members(
+        {person_id for r in rows for person_id in (r.giver_id, r.recipient_id) if person_id not in people})
     involving: dict[int, list[KudosRow]] = defaultdict(list)  # each person's rows, so a team reads only its own
     for row in rows:
         involving[row.giver_id].append(row)
@@ -129,14 +141,16 @@ async def goals(scopes: list[DigestScope]) -> list[SectionBlocks]:
 async def ideas(scopes: list[DigestScope]) -> list[SectionBlocks]:
     start, end = window(scopes)
     queries = DigestQueries(scopes[0].uow.session)
-    new = await queries.new_ideas(everyone(scopes), start, end)
-    changes = await queries.status_changes(everyone(scopes), start, end)
+    rows = [*await queries.new_ideas(everyone(scopes), start, end),
+            *await queries.status_changes(everyone(scopes), start, end)]
+    by_author: dict[int, list[int]] = defaultdict(list)  # positions in `rows`, so each team reads only its own
+    for n, row in enumerate(rows):
+        by_author[row.author_id].append(n)
     result: list[SectionBlocks] = []
     for scope in scopes:
-        ids, t = set(scope.ids), scope.t
-        lines = [t("New: #{id} {text}", id=i.id, text=i.text[:80]) for i in new
-                 if i.author_id in ids and scope.covers(i.created_at)]
-        lines += [t("#{id} {text} → {status}", id=i.id, text=i.text[:60], status=label(t, c.to_status))
-                  for c, i in changes if i.author_id in ids and scope.covers(c.created_at)]
+        t = scope.t
+        mine = [rows[n] for n in sorted(n for person_id in scope.ids for n in by_author.get(person_id, []))]
+        lines = [t("#{id} {text} → {status}", id=i.id, text=i.text[:60], status=label(t, i.status)) if i.status else
+                 t("New: #{id} {text}", id=i.id, text=i.text[:80]) for i in mine if scope.covers(i.created_at)]
         result.append([Text(text=t("Ideas from the team") + "\n" + capped(lines, scope))] if lines else [])
     return result

@@ -13,7 +13,7 @@ async def handle(ctx: Context, text: str) -> View:
 
     name = text.strip().lstrip("/").split(" ")[0].lower()
     if not name:
-        rows = [(ctx.cmd(n), ctx.t(f.summary, p=ctx.prefix)) for n, f in FEATURES.items() if n != "help"]
+        rows = [(ctx.cmd(n), ctx.t(f.summary, p=ctx.prefix_for(n))) for n, f in FEATURES.items() if n != "help"]
         return View(title=ctx.t("feedbot — continuous feedback"), blocks=[
             Fields(fields=rows),
             Text(text=ctx.t("Type {example} for details of one command.", example=ctx.cmd("help kudos"))),
@@ -27,8 +27,8 @@ async def handle(ctx: Context, text: str) -> View:
 
 def feature_help(ctx: Context, name: str, feature: Feature) -> View:
     """`/help idea` and `/idea help` alike."""
-    return View(title=ctx.cmd(name), blocks=[Text(text=ctx.t(feature.summary, p=ctx.prefix)),
-                                             Text(text=ctx.t(feature.usage, p=ctx.prefix))])
+    return View(title=ctx.cmd(name), blocks=[Text(text=ctx.t(feature.summary, p=ctx.prefix_for(name))),
+                                             Text(text=ctx.t(feature.usage, p=ctx.prefix_for(name)))])
 
 
 FEATURE = Feature(

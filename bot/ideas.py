@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.context import BuildView, Context, Feature
-from bot.errors import UserError
+from bot.errors import FieldError, UserError, check_form
 from bot.i18n import N_, Translator
 from bot.parsing import MAX_ID, id_number
 from bot.people import resolve_mention, split_mentions, who
-from bot.views import Button, Buttons, Fields, Text, View, text_view
+from bot.views import Button, Buttons, Fields, Form, Input, Text, View, text_view
 from storage.models import Idea, IdeaComment, IdeaStatusChange, IdeaVote, Person
 
 USAGE = N_("idea Cut the build time by caching wheels")
@@ -206,12 +206,12 @@ async def move(ctx: Context, text: str) -> View:
     current, nexts = label(ctx.t, idea.status), MOVES[idea.status]
     if not nexts:
         raise UserError("Idea #{id} is {status}, which is final: it cannot move any more.", id=idea.id, status=current)
+    if ctx.values:  # the form below, submitted
+        return await move_from_form(ctx, idea)
     word, note = split(rest)
     target, choices = word.lower(), ", ".join(nexts)
     if not target:
-        raise UserError("Where should idea #{id} go? It is {status} and can move to: {choices}. "
-                        "Type {command} followed by a note.", id=idea.id, status=current, choices=choices,
-                        command=ctx.cmd(f"idea status {idea.id} {nexts[0]}"))
+        return status_form(ctx, idea)
     if target in STATUS_NAMES and target not in nexts:
         raise UserError("Idea #{id} is {status}; it cannot move to {target}, only to: {choices}.", id=idea.id,
                         status=current, target=label(ctx.t, target), choices=choices)
@@ -222,6 +222,39 @@ async def move(ctx: Context, text: str) -> View:
         raise UserError("Please say why idea #{id} is declined: type {command} followed by the reason.", id=idea.id,
                         command=ctx.cmd(f"idea status {idea.id} declined"))
     note = ctx.require_text(note, f"idea status {idea.id} {target}") if note else ""
+    return await apply_move(ctx, idea, target, note)
+
+
+def status_form(ctx: Context, idea: Idea) -> View:
+    """`/idea status 12` alone: where it may go next, and a note (a modal on Slack, a card on Teams)."""
+    title = ctx.t("Move idea #{id}", id=idea.id)
+    current = label(ctx.t, idea.status)
+    return View(title=title, blocks=[
+        Text(text=short(idea.text)),
+        Form(title=title, command=f"idea status {idea.id}", submit_label=ctx.t("Move it"), inputs=[
+            Input(name="status", label=ctx.t("It is {status}. Move it to:", status=current), kind="choice",
+                  options=[(name, label(ctx.t, name)) for name in MOVES[idea.status]]),
+            Input(name="note", label=ctx.t("Note for its author and voters"), kind="multiline", optional=True,
+                  hint=ctx.t("needed when it is declined")),
+        ])])
+
+
+async def move_from_form(ctx: Context, idea: Idea) -> View:
+    target, note = ctx.values.get("status", "").strip().lower(), ctx.values.get("note", "").strip()
+    errors = []
+    if target not in MOVES[idea.status]:
+        errors.append(FieldError("status", "Choose one of: {choices}.", choices=", ".join(MOVES[idea.status])))
+    elif target == "declined" and not note:
+        errors.append(FieldError("note", "Please say why it is declined."))
+    if len(note) > ctx.deps.settings.limits.max_text_length:
+        errors.append(FieldError("note", "Please keep it under {limit} characters.",
+                                 limit=ctx.deps.settings.limits.max_text_length))
+    check_form(errors)
+    return await apply_move(ctx, idea, target, note)
+
+
+async def apply_move(ctx: Context, idea: Idea, target: str, note: str) -> View:
+    current = label(ctx.t, idea.status)
     ctx.uow.ideas.add(IdeaStatusChange(idea_id=idea.id, from_status=idea.status, to_status=target, note=note,
                                        changed_by_id=ctx.me.id, created_at=ctx.now))
     idea.status, idea.updated_at = target, ctx.now

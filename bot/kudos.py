@@ -29,8 +29,10 @@ async def handle(ctx: Context, text: str) -> View:
         raise UserError("Kudos are for others — you can't give them to yourself. Who helped you this week?")
     give(ctx, recipients, message, values)
     names = ", ".join(who(p) for p in recipients)
-    return text_view(ctx.t("Kudos sent to {names} and posted in {channel}.", names=names,
-                           channel=ctx.deps.settings.kudos.channel))
+    channel = ctx.deps.settings.kudos.channel
+    if not channel:
+        return text_view(ctx.t("Kudos sent to {names}.", names=names))
+    return text_view(ctx.t("Kudos sent to {names} and posted in {channel}.", names=names, channel=channel))
 
 
 def tags_in(ctx: Context, message: str) -> list[str]:
@@ -49,8 +51,9 @@ def give(ctx: Context, recipients: list[Person], message: str, values: list[str]
                   values=[KudosValue(value=v) for v in values])
     ctx.uow.kudos.add(kudos)
     names = ", ".join(who(p) for p in recipients)
-    ctx.post(ctx.deps.settings.kudos.channel, "kudos.post",
-             lambda t: text_view(message, title=t("Kudos from {giver} to {names}", giver=who(ctx.me), names=names)))
+    if ctx.deps.settings.kudos.channel:
+        ctx.post(ctx.deps.settings.kudos.channel, "kudos.post", lambda t: text_view(
+            message, title=t("Kudos from {giver} to {names}", giver=who(ctx.me), names=names)))
     for person in recipients:
         ctx.tell(person, "kudos.received",
                  lambda t: text_view(message, title=t("{giver} gave you kudos", giver=who(ctx.me))))

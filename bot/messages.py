@@ -39,6 +39,7 @@ class Command(BaseModel):
     mentions: list[MentionRef] = []
     values: dict[str, str] = {}  # a submitted form's answers, by input name
     prefix: str = "/"  # how commands are typed on this platform ("" on Teams), for help and hints
+    prefixes: dict[str, str] = {}  # exceptions by command, e.g. Slack's {"away": "/feedbot "}
     conversation: str = ""  # where to reply; opaque to the core
     reply_handle: str = ""  # adapter-specific (response_url, activity id); opaque to the core
 
@@ -50,6 +51,7 @@ class Interaction(BaseModel):
     command: str  # e.g. "idea vote 12"
     values: dict[str, str] = {}
     prefix: str = "/"
+    prefixes: dict[str, str] = {}
     conversation: str = ""
     reply_handle: str = ""
 
@@ -61,5 +63,6 @@ class Message(BaseModel):
     text: str
     mentions: list[MentionRef] = []
     prefix: str = "/"
+    prefixes: dict[str, str] = {}
     conversation: str = ""
     reply_handle: str = ""

@@ -7,16 +7,18 @@ organisation-wide digest.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.checkins import WEEKDAY_NAMES
 from bot.digest_scope import DigestScope, SectionBlocks
+from bot.digest_scope import who as named  # also of the digest's column-only people
 from bot.i18n import Translator
-from bot.oneonone_pairs import ADD, Pair, cadence_name, example, pairs
+from bot.oneonone_pairs import ADD, Pair, cadence_name, example, read_pairs
 from bot.people import who
 from bot.rhythm import Due, Tick, at_local, iso_week
 from bot.views import Button, Buttons, Fields, Text, View
+from storage.digest_queries import DigestQueries, Member, PairRow
 from storage.models import Checkin, Goal, Kudos, OneOnOneEntry, Person
 from storage.uow import UnitOfWork
 
@@ -90,7 +92,8 @@ async def due(tick: Tick) -> list[Due]:
     hour = tick.deps.settings.oneonone.agenda_hour
     items: list[Due] = []
     agendas: list[tuple[str, Pair, Person]] = []
-    for pair in await pairs(tick.uow, tick.deps.settings, tick.now):
+    everyone = {person.id: person for person in await tick.uow.people.all()}
+    for pair in await read_pairs(tick.uow, tick.deps.settings, tick.now, everyone, tick.uow.people.by_ids):
         eve = tick.working_day_before(pair.next_day)  # a Monday meeting's agenda comes on Friday
         for person in (pair.manager, pair.report):
             if tick.in_grace(at_local(eve, hour, tick.zone(person))) and not tick.is_away(person, eve):
@@ -135,9 +138,10 @@ async def digest_batch(scopes: list[DigestScope]) -> list[SectionBlocks]:
     if not scopes:
         return []
     ids = {person_id for scope in scopes if not scope.org_wide for person_id in scope.ids}
-    everyone = any(scope.org_wide for scope in scopes) or len(ids) > 5000  # beyond that, one scan beats IN (...)
-    found = await pairs(scopes[0].uow, scopes[0].deps.settings, scopes[0].deps.clock.now(),
-                        report_ids=None if everyone else sorted(ids))
+    known = {person.id: person for scope in scopes for person in scope.people}
+    found = await read_pairs(scopes[0].uow, scopes[0].deps.settings, scopes[0].deps.clock.now(), known,
+                             DigestQueries(scopes[0].uow.session).members,
+                             report_ids=None if any(scope.org_wide for scope in scopes) else sorted(ids))
     by_report: dict[int, list[Pair]] = {}
     for pair in found:
         by_report.setdefault(pair.report.id, []).append(pair)
@@ -146,15 +150,18 @@ async def digest_batch(scopes: list[DigestScope]) -> list[SectionBlocks]:
             for scope in scopes]
 
 
-def digest_blocks(scope: DigestScope, found: list[Pair]) -> SectionBlocks:
+def digest_blocks(scope: DigestScope, found: list[Pair[PairRow, Member]]) -> SectionBlocks:
     """Held in the covered week, coming up in the 7 days after it, overdue: names for a manager, counts org-wide."""
     if not found:
         return []
-    held: list[Pair] = []  # by last_held_on: only the latest meeting of a pair is stored
-    upcoming: list[Pair] = []
-    overdue: list[Pair] = []
+    held: list[Pair[PairRow, Member]] = []  # by last_held_on: only the latest meeting of a pair is stored
+    upcoming: list[Pair[PairRow, Member]] = []
+    overdue: list[Pair[PairRow, Member]] = []
+    days: dict[ZoneInfo, tuple[date, date]] = {}  # the covered week in each manager's zone
     for pair in found:
-        start, end = scope.start.astimezone(pair.zone).date(), scope.end.astimezone(pair.zone).date()
+        if pair.zone not in days:
+            days[pair.zone] = scope.start.astimezone(pair.zone).date(), scope.end.astimezone(pair.zone).date()
+        start, end = days[pair.zone]
         if pair.row.last_held_on and start < pair.row.last_held_on <= end:
             held.append(pair)
         if end <= pair.next_day < end + timedelta(days=7):
@@ -167,9 +174,9 @@ def digest_blocks(scope: DigestScope, found: list[Pair]) -> SectionBlocks:
                 Fields(fields=[(t("Held this week"), str(len(held))),
                                (t("Coming up in the next 7 days"), str(len(upcoming))),
                                (t("Overdue"), str(len(overdue)))])]
-    coming = ", ".join(t("{name} on {date}", name=who(p.report), date=p.next_day.isoformat()) for p in upcoming)
+    coming = ", ".join(t("{name} on {date}", name=named(p.report), date=p.next_day.isoformat()) for p in upcoming)
     return [Text(text=t("1:1s")), Fields(fields=[
-        (t("Held this week"), ", ".join(who(p.report) for p in held) or "—"),
+        (t("Held this week"), ", ".join(named(p.report) for p in held) or "—"),
         (t("Coming up in the next 7 days"), coming or "—"),
-        (t("Overdue"), ", ".join(who(p.report) for p in overdue) or "—")])]
+        (t("Overdue"), ", ".join(named(p.report) for p in overdue) or "—")])]
 

@@ -6,12 +6,15 @@ a digest. A pair's dates are the manager's local dates.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.i18n import N_, Translator
 from bot.settings import Settings
+from storage.digest_queries import DigestQueries, Member, PairRow
 from storage.models import OneOnOne, Person
 from storage.uow import UnitOfWork
 
@@ -24,11 +27,16 @@ ACTION = N_("1on1 action {name} Book the course")
 CADENCE, DONE, AGENDA = "1on1 cadence {name} weekly", "1on1 done {name}", "1on1 agenda {name}"
 
 
-@dataclass(frozen=True)
-class Pair:
-    row: OneOnOne
-    manager: Person
-    report: Person
+# The ORM row and people, to change them; or their columns, to read thousands of pairs at once (the digest).
+Row = TypeVar("Row", OneOnOne, PairRow)
+Who = TypeVar("Who", Person, Member)
+
+
+@dataclass(frozen=True, slots=True)
+class Pair(Generic[Row, Who]):
+    row: Row
+    manager: Who
+    report: Who
     zone: ZoneInfo  # the manager's
 
     @property
@@ -45,11 +53,11 @@ class Pair:
     def overdue(self, today: date) -> bool:
         return (today - self.since).days >= 2 * self.row.cadence_days
 
-    def other(self, person: Person) -> Person:
+    def other(self, person: Who) -> Who:
         return self.report if person.id == self.manager.id else self.manager
 
 
-def zone_of(settings: Settings, person: Person) -> ZoneInfo:
+def zone_of(settings: Settings, person: Person | Member) -> ZoneInfo:
     return ZoneInfo(person.timezone or settings.org.default_timezone)
 
 
@@ -62,10 +70,22 @@ def cadence_name(t: Translator, days: int) -> str:
 
 
 async def pairs(uow: UnitOfWork, settings: Settings, now: datetime, *, involving: int | None = None,
-                report_ids: list[int] | None = None) -> list[Pair]:
+                report_ids: list[int] | None = None) -> list[Pair[OneOnOne, Person]]:
     """Current pairs, created first where a reporting line has none yet."""
-    cadence = CADENCES[settings.oneonone.cadence]
-    await uow.oneonones.create_missing(cadence, now, involving=involving, report_ids=report_ids)
+    await uow.oneonones.create_missing(CADENCES[settings.oneonone.cadence], now, involving=involving,
+                                       report_ids=report_ids)
     rows = await uow.oneonones.current(involving=involving, report_ids=report_ids)
     return [Pair(row, manager, report, zone_of(settings, manager)) for row, manager, report in rows]
 
+
+async def read_pairs(uow: UnitOfWork, settings: Settings, now: datetime, known: Mapping[int, Who],
+                     more: Callable[[list[int]], Awaitable[Mapping[int, Who]]], *,
+                     report_ids: list[int] | None = None) -> list[Pair[PairRow, Who]]:
+    """`pairs` to read only (a tick or a digest reads thousands): the pairs' columns, the people from `known`, and
+    those it lacks from `more`."""
+    await uow.oneonones.create_missing(CADENCES[settings.oneonone.cadence], now, report_ids=report_ids)
+    rows = await DigestQueries(uow.session).pairs(report_ids)
+    people = {**known, **await more(sorted({person_id for row in rows for person_id in (row.manager_id, row.report_id)
+                                            if person_id not in known}))}
+    return [Pair(row, people[row.manager_id], people[row.report_id], zone_of(settings, people[row.manager_id]))
+            for row in rows]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.context import Context, Feature
-from bot.errors import UserError
+from bot.errors import FieldError, UserError, check_form
 from bot.i18n import N_
 from bot.oneonone_agenda import agenda_view, digest_batch, digest_section, due, load_agenda
 from bot.oneonone_pairs import (
@@ -29,7 +29,7 @@ from bot.oneonone_pairs import (
 )
 from bot.parsing import MAX_ID, id_number
 from bot.people import resolve_mention, split_mentions, who
-from bot.views import Fields, Text, View, text_view
+from bot.views import Fields, Form, Input, Text, View, text_view
 from storage.models import OneOnOneEntry
 
 __all__ = ["FEATURE", "Pair", "digest_batch", "digest_section", "due"]  # what the router, digest and tests use
@@ -125,6 +125,8 @@ async def cadence(ctx: Context, text: str) -> View:
 async def record(ctx: Context, kind: str, text: str) -> View:
     usage = {"topic": ADD, "note": NOTE, "action": ACTION}[kind]
     pair, body = await pair_with(ctx, text, usage)
+    if kind == "note" and not body:
+        return await notes_from_form(ctx, pair) if ctx.values else notes_form(ctx, pair)
     if not body:
         raise UserError("Please add some text: {usage}", usage=example(ctx.t, ctx.prefix, usage, pair.other(ctx.me)))
     body = ctx.require_text(body, usage)
@@ -142,6 +144,44 @@ async def record(ctx: Context, kind: str, text: str) -> View:
         return text_view(ctx.t("Note saved for your 1:1s with {name}; only the two of you can see it.", name=name))
     return text_view(ctx.t("Action item #{id} saved for your 1:1s with {name}: {text}. Close it with {command}.",
                            id=entry.id, name=name, text=body, command=ctx.cmd(f"1on1 action done {entry.id}")))
+
+
+def notes_form(ctx: Context, pair: Pair) -> View:
+    """`/1on1 note @lea` alone: the meeting's notes and action items in one go (a modal, a card)."""
+    other = pair.other(ctx.me)
+    title = ctx.t("1:1 notes with {name}", name=who(other))
+    return View(title=title, blocks=[
+        Text(text=ctx.t("Only the two of you can see these.")),
+        Form(title=title, command=f"1on1 note @{other.email}", submit_label=ctx.t("Save notes"), inputs=[
+            Input(name="note", label=ctx.t("Notes"), kind="multiline", optional=True),
+            Input(name="actions", label=ctx.t("Action items"), kind="multiline", optional=True,
+                  hint=ctx.t("one per line")),
+        ])])
+
+
+async def notes_from_form(ctx: Context, pair: Pair) -> View:
+    note = ctx.values.get("note", "").strip()
+    actions = [line.strip() for line in ctx.values.get("actions", "").splitlines() if line.strip()]
+    limit = ctx.deps.settings.limits.max_text_length
+    errors = [FieldError(name, "Please keep it under {limit} characters.", limit=limit)
+              for name, texts in (("note", [note]), ("actions", actions)) if any(len(t) > limit for t in texts)]
+    if not note and not actions:
+        errors.append(FieldError("note", "Write a note or an action item."))
+    check_form(errors)
+    held = pair.row.last_held_on if pair.row.last_held_on == today(ctx, pair) else None
+    texts = [("note", note)] * bool(note) + [("action", action) for action in actions]
+    rows = [OneOnOneEntry(pair_id=pair.row.id, kind=kind, text=body, author_id=ctx.me.id, created_at=ctx.now,
+                          held_on=held) for kind, body in texts]
+    ctx.uow.oneonones.add(*rows)
+    await ctx.uow.oneonones.flush()  # the reply needs the action items' numbers
+    name = who(pair.other(ctx.me))
+    said = [ctx.t("Note saved for your 1:1s with {name}; only the two of you can see it.", name=name)] if note else []
+    ids = [row.id for row in rows if row.kind == "action"]
+    if ids:
+        said.append(ctx.t.plural("Action item {ids} saved; close it with {command}.",
+                                 "Action items {ids} saved; close each with {command}.", len(ids),
+                                 ids=", ".join(f"#{i}" for i in ids), command=ctx.cmd(f"1on1 action done {ids[0]}")))
+    return text_view("\n".join(said))
 
 
 def today(ctx: Context, pair: Pair) -> date:

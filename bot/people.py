@@ -45,7 +45,9 @@ async def resolve_actor(uow: UnitOfWork, actor: Actor, now: datetime) -> Person:
                                user_id=actor.user_id, created_at=now))
     if person.locale is None and normalize_locale(actor.locale):
         person.locale = normalize_locale(actor.locale)
-    if person.timezone is None and valid_timezone(actor.timezone):
+    # The chat client's zone is where the person is now (Slack and Teams keep it current as people travel),
+    # so prompts follow it; the language stays as the org file or `/language` set it.
+    if valid_timezone(actor.timezone) and person.timezone != actor.timezone:
         person.timezone = actor.timezone
     return person
 

@@ -6,49 +6,53 @@ suppression). Results wait until a round closes. Nothing here is logged.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.context import Context
 from bot.digest_scope import DigestScope
 from bot.errors import UserError
 from bot.i18n import Translator
 from bot.pulse_results import (
+    NO_ANSWERS,
+    NO_SCORES,
     OTHER,
     TREND,
+    Counts,
     Group,
     RoundTally,
+    Scores,
     about,
+    asked_of,
     asked_teams,
+    audience_teams,
     average,
     closed_tallies,
-    enps,
     percent,
-    tally,
+    tallied,
 )
 from bot.views import Block, Chart, Divider, Fields, Text, View
 from storage.models import Survey, SurveyQuestion, SurveyRound
 
 
-def summary(t: Translator, question: SurveyQuestion, counts: Counter[int | str | None]) -> str:
+def summary(t: Translator, question: SurveyQuestion, counts: Counts) -> str:
     """One question's result in one line: average and distribution, eNPS, or choice counts."""
     if question.kind == "scale":
         value = average(counts)
         distribution = " · ".join(f"{score}: {counts.get(score, 0)}" for score in range(1, 6))
         return t("average {average} · {distribution}", average=f"{value or 0:.1f}", distribution=distribution)
     if question.kind == "enps":
-        total = sum(n for value, n in counts.items() if isinstance(value, int))
-        promoters = sum(n for value, n in counts.items() if isinstance(value, int) and value >= 9)
-        detractors = sum(n for value, n in counts.items() if isinstance(value, int) and value <= 6)
+        scores = Scores.of(counts)
+        total, promoters, detractors = scores.scored, scores.promoters, scores.detractors
         return t("eNPS {score} · promoters {promoters}% · passives {passives}% · detractors {detractors}%",
-                 score=f"{enps(counts) or 0:+d}", promoters=percent(promoters, total),
+                 score=f"{scores.enps() or 0:+d}", promoters=percent(promoters, total),
                  passives=percent(total - promoters - detractors, total), detractors=percent(detractors, total))
     return " · ".join(f"{option}: {counts.get(option, 0)}" for option in question.options)
 
 
 def question_fields(t: Translator, questions: Sequence[SurveyQuestion], group: Group) -> Fields:
-    return Fields(fields=[(question.text, summary(t, question, group.answers.get(question.id, Counter())))
+    return Fields(fields=[(question.text, summary(t, question, group.answers.get(question.id, NO_ANSWERS)))
                           for question in questions if question.kind != "text"])
 
 
@@ -62,9 +66,9 @@ def trend(t: Translator, questions: Sequence[SurveyQuestion], tallies: Sequence[
     labels = [f"#{tally_.round.number}" for tally_ in tallies]
     charts: list[Block] = []
     for kind, title, low, high, measure in (
-            ("scale", t("Trend: average per round (1–5)"), 1, 5, average),
-            ("enps", t("Trend: eNPS per round"), -100, 100, enps)):
-        series = [(short(question.text), [None if group is None else measure(group.answers.get(question.id, Counter()))
+            ("scale", t("Trend: average per round (1–5)"), 1, 5, Scores.average),
+            ("enps", t("Trend: eNPS per round"), -100, 100, Scores.enps)):
+        series = [(short(question.text), [None if group is None else measure(group.scores.get(question.id, NO_SCORES))
                                           for group in shown]) for question in questions if question.kind == kind]
         if series:
             charts.append(Chart(title=title, labels=labels, series=series, low=low, high=high))
@@ -191,48 +195,66 @@ def team_blocks(t: Translator, survey: Survey, tallies: list[RoundTally], k: int
 
 
 async def digest_batch(scopes: list[DigestScope]) -> list[list[Block]]:
-    """The pulse section of many digests at once: each set of rounds is tallied once for all readers."""
+    """The pulse section of many digests at once: each set of rounds is tallied once for all readers, and each
+    group's results are put into words once per language."""
     if not scopes:
         return []
     uow = scopes[0].uow
     surveys = await uow.surveys.listing()
-    rounds = {survey.id: await uow.surveys.rounds(survey.id) for survey in surveys}
-    cache: dict[tuple[int, ...], list[RoundTally]] = {}
-    return [await digest_blocks(scope, surveys, rounds, cache) for scope in scopes]
+    batch = DigestBatch(surveys, {survey.id: await uow.surveys.rounds(survey.id) for survey in surveys},
+                        {survey.id: audience_teams(scopes[0].deps.settings, survey) for survey in surveys})
+    return [await batch.blocks(scope) for scope in scopes]
 
 
 async def digest_section(scope: DigestScope) -> list[Block]:
     return (await digest_batch([scope]))[0]
 
 
-async def digest_blocks(scope: DigestScope, surveys: Sequence[Survey], rounds: dict[int, Sequence[SurveyRound]],
-                        cache: dict[tuple[int, ...], list[RoundTally]]) -> list[Block]:
-    """The latest closed round of each survey the reader may see, above the thresholds; [] when nothing."""
-    t, k = scope.t, scope.deps.settings.pulse.anonymity_threshold
-    teams = frozenset(scope.team_names)
-    blocks: list[Block] = []
-    for survey in surveys:
-        closed = [rnd for rnd in rounds[survey.id] if rnd.closes_at <= scope.end][-TREND:]
-        picks = [("", RoundTally.whole)] if scope.org_wide or about(survey, teams) else [
-            (team, lambda tally_, team=team: tally_.slices(k).get(team))
-            for team in asked_teams(scope.deps.settings, survey, teams)]
-        if not closed or not picks:
-            continue
-        ids = tuple(rnd.id for rnd in closed)
-        if ids not in cache:
-            cache[ids] = tally(await scope.uow.surveys.tallies(ids), closed, survey.questions)
-        tallies = cache[ids]
-        number = tallies[-1].round.number
-        for team, pick in picks:
-            group = pick(tallies[-1])
-            if group is None or group.respondents < k:
+@dataclass
+class DigestBatch:
+    surveys: Sequence[Survey]
+    rounds: dict[int, Sequence[SurveyRound]]
+    audiences: dict[int, frozenset[str] | None]  # the teams each survey asks (None: everyone)
+    closed: dict[tuple[int, datetime], tuple[int, ...]] = field(default_factory=dict)  # (survey, end) → rounds
+    tallies: dict[tuple[int, ...], list[RoundTally]] = field(default_factory=dict)
+    shown: dict[tuple[tuple[int, ...], str, str], list[Block]] = field(default_factory=dict)  # (rounds, team, locale)
+
+    async def blocks(self, scope: DigestScope) -> list[Block]:
+        """The latest closed round of each survey the reader may see, above the thresholds; [] when nothing."""
+        teams = frozenset(scope.team_names)
+        blocks: list[Block] = []
+        for survey in self.surveys:
+            picks = [""] if scope.org_wide or about(survey, teams) else asked_of(self.audiences[survey.id], teams)
+            if (survey.id, scope.end) not in self.closed:
+                self.closed[survey.id, scope.end] = tuple(
+                    rnd.id for rnd in self.rounds[survey.id] if rnd.closes_at <= scope.end)[-TREND:]
+            ids = self.closed[survey.id, scope.end]
+            if not ids or not picks:
                 continue
-            blocks.append(Text(text=t.plural(
-                "Pulse {title}, round #{number}: {n} answer", "Pulse {title}, round #{number}: {n} answers",
-                group.respondents, title=survey.title, number=number) if not team else t.plural(
-                "Pulse {title}, round #{number}, team {team}: {n} answer",
-                "Pulse {title}, round #{number}, team {team}: {n} answers",
-                group.respondents, title=survey.title, number=number, team=team)))
-            blocks.append(question_fields(t, survey.questions, group))
-            blocks += trend(t, survey.questions, tallies, k, pick)
-    return blocks
+            if ids not in self.tallies:
+                closed = [rnd for rnd in self.rounds[survey.id] if rnd.id in ids]
+                self.tallies[ids] = await tallied(scope.uow, closed, survey.questions)
+            for team in picks:
+                key = (ids, team, scope.t.locale)
+                if key not in self.shown:
+                    self.shown[key] = group_blocks(scope.t, survey, self.tallies[ids], scope.deps.settings.pulse.
+                                                   anonymity_threshold, team)
+                blocks += self.shown[key]
+        return blocks
+
+
+def group_blocks(t: Translator, survey: Survey, tallies: list[RoundTally], k: int, team: str) -> list[Block]:
+    """One group's results in the latest round and their trend: the whole survey (no team), or one team's slice."""
+    def pick(tally_: RoundTally) -> Group | None:
+        return tally_.slices(k).get(team) if team else tally_.whole()
+
+    group, number = pick(tallies[-1]), tallies[-1].round.number
+    if group is None or group.respondents < k:
+        return []
+    return [Text(text=t.plural(
+        "Pulse {title}, round #{number}: {n} answer", "Pulse {title}, round #{number}: {n} answers",
+        group.respondents, title=survey.title, number=number) if not team else t.plural(
+        "Pulse {title}, round #{number}, team {team}: {n} answer",
+        "Pulse {title}, round #{number}, team {team}: {n} answers",
+        group.respondents, title=survey.title, number=number, team=team)),
+        question_fields(t, survey.questions, group), *trend(t, survey.questions, tallies, k, pick)]

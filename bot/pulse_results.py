@@ -11,7 +11,6 @@ section that show results are in bot/pulse_report.py.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,19 +21,61 @@ from storage.uow import UnitOfWork
 
 OTHER = "\x00other"  # the merged group's label; never a team name
 TREND = 8  # closed rounds in a trend
+Counts = dict[int | str | None, int]  # how often each answer (score, choice; None: skipped) was given
+NO_ANSWERS: Counts = {}  # a question nobody in a group answered; never changed
 
 
-@dataclass
+@dataclass(slots=True)  # tens of thousands per digest batch: slots keep them small and quick to collect
+class Scores:
+    """A question's scores in a group, summed: enough for the average and the eNPS, and groups merge by adding."""
+
+    scored: int = 0  # answers with a score
+    total: int = 0  # the sum of those scores
+    promoters: int = 0  # scores of 9–10
+    detractors: int = 0  # scores of 0–6
+
+    @classmethod
+    def of(cls, counts: Mapping[int | str | None, int]) -> Scores:
+        result = cls()
+        for value, n in counts.items():
+            if isinstance(value, int):
+                result.add(cls(n, value * n, n if value >= 9 else 0, n if value <= 6 else 0))
+        return result
+
+    def add(self, other: Scores) -> None:
+        self.scored += other.scored
+        self.total += other.total
+        self.promoters += other.promoters
+        self.detractors += other.detractors
+
+    def average(self) -> float | None:
+        return self.total / self.scored if self.scored else None
+
+    def enps(self) -> int | None:
+        """% promoters minus % detractors."""
+        return round(100 * (self.promoters - self.detractors) / self.scored) if self.scored else None
+
+
+NO_SCORES = Scores()  # never changed
+
+
+@dataclass(slots=True)
 class Group:
-    """One group's answers: how many answered, and per question how often each answer was given."""
+    """One group's answers: how many answered, per question their scores summed (every round, for the trend) and
+    how often each answer was given (tallied for the latest round only: older ones are shown as a trend)."""
 
     respondents: int = 0
-    answers: dict[int, Counter[int | str | None]] = field(default_factory=dict)
+    answers: dict[int, Counts] = field(default_factory=dict)
+    scores: dict[int, Scores] = field(default_factory=dict)
 
     def add(self, other: Group) -> None:
         self.respondents += other.respondents
         for question_id, counts in other.answers.items():
-            self.answers.setdefault(question_id, Counter()).update(counts)
+            mine = self.answers.setdefault(question_id, {})
+            for value, n in counts.items():
+                mine[value] = mine.get(value, 0) + n
+        for question_id, scores in other.scores.items():
+            self.scores.setdefault(question_id, Scores()).add(scores)
 
 
 @dataclass
@@ -60,6 +101,10 @@ class RoundTally:
 
 
 def merged(groups: Iterable[Group]) -> Group:
+    """The groups as one; a single group is itself (tallies are read-only once counted)."""
+    groups = list(groups)
+    if len(groups) == 1:
+        return groups[0]
     total = Group()
     for group in groups:
         total.add(group)
@@ -85,34 +130,45 @@ def suppress(sizes: Mapping[str | None, int], k: int) -> dict[str, list[str | No
     return slices
 
 
-def tally(rows: Sequence[tuple[int, int, str | None, int | None, str | None, int]], rounds: Sequence[SurveyRound],
+ScoreRow = tuple[int, int, str | None, int, int, int, int, int]  # see Surveys.scores
+CountRow = tuple[int, int, str | None, int | None, str | None, int]  # see Surveys.tallies
+
+
+def tally(scores: Sequence[ScoreRow], counts: Sequence[CountRow], rounds: Sequence[SurveyRound],
           questions: Sequence[SurveyQuestion]) -> list[RoundTally]:
-    """Rows of `Surveys.tallies` per round and group. Each respondent has one row per question (empty for a
-    skipped comment), so the first question's rows count the respondents."""
+    """Rows of `Surveys.scores` and `Surveys.tallies` per round and group. Each respondent has one row per question
+    (empty for a skipped comment), so the first question's rows count the respondents."""
     first = questions[0].id if questions else None
     by_round = {rnd.id: RoundTally(rnd, {}) for rnd in rounds}
-    for round_id, question_id, group_name, score, choice, count in rows:
-        group = by_round[round_id].groups.setdefault(group_name, Group())
-        group.answers.setdefault(question_id, Counter())[score if score is not None else choice] += count
+    for round_id, question_id, group_name, answered, scored, total, promoters, detractors in scores:
+        groups = by_round[round_id].groups
+        group = groups.get(group_name) or groups.setdefault(group_name, Group())
+        group.scores[question_id] = Scores(scored, total, promoters, detractors)
         if question_id == first:
-            group.respondents += count
+            group.respondents += answered
+    for round_id, question_id, group_name, score, choice, count in counts:
+        groups = by_round[round_id].groups
+        group = groups.get(group_name) or groups.setdefault(group_name, Group())
+        answers = group.answers.setdefault(question_id, {})
+        value = score if score is not None else choice
+        answers[value] = answers.get(value, 0) + count
     return [by_round[rnd.id] for rnd in rounds]
 
 
-def average(counts: Counter[int | str | None]) -> float | None:
-    scores = {value: n for value, n in counts.items() if isinstance(value, int)}
-    total = sum(scores.values())
-    return sum(value * n for value, n in scores.items()) / total if total else None
+async def tallied(uow: UnitOfWork, rounds: Sequence[SurveyRound], questions: Sequence[SurveyQuestion]) -> list[
+        RoundTally]:
+    """The rounds' tallies: the scores of every round, and how often each answer was given in the latest."""
+    ids = [rnd.id for rnd in rounds]
+    return tally(await uow.surveys.scores(ids), await uow.surveys.tallies(ids[-1:]), rounds, questions)
 
 
-def enps(counts: Counter[int | str | None]) -> int | None:
+def average(counts: Mapping[int | str | None, int]) -> float | None:
+    return Scores.of(counts).average()
+
+
+def enps(counts: Mapping[int | str | None, int]) -> int | None:
     """% promoters (9–10) minus % detractors (0–6)."""
-    total = sum(n for value, n in counts.items() if isinstance(value, int))
-    if not total:
-        return None
-    promoters = sum(n for value, n in counts.items() if isinstance(value, int) and value >= 9)
-    detractors = sum(n for value, n in counts.items() if isinstance(value, int) and value <= 6)
-    return round(100 * (promoters - detractors) / total)
+    return Scores.of(counts).enps()
 
 
 def percent(part: int, whole: int) -> int:
@@ -132,15 +188,23 @@ def about(survey: Survey, teams: frozenset[str]) -> bool:
 
 def asked_teams(settings: Settings, survey: Survey, teams: frozenset[str]) -> list[str]:
     """Which of `teams` the survey asks."""
+    return asked_of(audience_teams(settings, survey), teams)
+
+
+def audience_teams(settings: Settings, survey: Survey) -> frozenset[str] | None:
+    """The teams a survey asks; None: everyone."""
     kind, _, name = survey.audience.partition(":")
     if kind == "team":
-        return [name] if name in teams else []
-    if kind == "customers":
-        return sorted(teams & dependents(settings, name))
-    return sorted(teams)
+        return frozenset({name})
+    return frozenset(dependents(settings, name)) if kind == "customers" else None
+
+
+def asked_of(audience: frozenset[str] | None, teams: frozenset[str]) -> list[str]:
+    """Which of `teams` an audience (`audience_teams`) includes."""
+    return sorted(teams if audience is None else teams & audience)
 
 
 async def closed_tallies(uow: UnitOfWork, survey: Survey, before: datetime) -> list[RoundTally]:
     rounds = [rnd for rnd in await uow.surveys.rounds(survey.id) if rnd.closes_at <= before][-TREND:]
-    return tally(await uow.surveys.tallies([rnd.id for rnd in rounds]), rounds, survey.questions)
+    return await tallied(uow, rounds, survey.questions)
 

@@ -55,10 +55,12 @@ def number_at(survey: Survey, now: datetime, zone: ZoneInfo) -> int:
 async def audience_of(uow: UnitOfWork, settings: Settings, audience: str) -> list[Person]:
     """everyone; team:NAME; customers:NAME — the people of the teams that depend on NAME."""
     kind, _, name = audience.partition(":")
+    teams = {name} if kind == "team" else dependents(settings, name)
+    if kind != "everyone" and not teams:  # nobody depends on NAME: asked every tick, answered without a query
+        return []
     people = await uow.people.with_team_names()
     if kind == "everyone":
         return [person for person, _ in people]
-    teams = {name} if kind == "team" else dependents(settings, name)
     return [person for person, team in people if team in teams]
 
 

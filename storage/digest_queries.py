@@ -1,15 +1,55 @@
-"""The aggregates behind the weekly digest, a few set-based queries per digest (see benchmarks/)."""
+"""The aggregates behind the weekly digest, a few set-based queries per digest (see benchmarks/).
+
+A digest batch covers thousands of people, so these read bare columns (no ORM entities) and pass id lists as one
+bound parameter (`among`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
-from typing import NamedTuple
+import json
+from collections.abc import Collection, Sequence
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, Integer, Row, Select, Text, and_, bindparam, cast, func, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Checkin, Goal, Idea, IdeaStatusChange, Kudos, KudosRecipient
+from storage.models import Checkin, Goal, Idea, IdeaStatusChange, Kudos, KudosRecipient, OneOnOne, Person
+
+FEW = 20  # up to this many ids are inlined as `IN (…)`, which the planners know best
+
+
+def among(session: AsyncSession, column: ColumnElement[int], ids: Collection[int]) -> ColumnElement[bool]:
+    """`column IN ids` as one bound parameter however many ids: asyncpg allows 32,767 parameters a statement, and
+    rendering thousands of them costs more than the query. PostgreSQL: `= ANY(array)`; SQLite: `json_each`."""
+    if len(ids) <= FEW:
+        return column.in_(ids)
+    values = sorted(set(ids))
+    if session.bind.dialect.name == "postgresql":  # an array literal: the driver would check each int on its way
+        listed = cast(bindparam(None, "{" + ",".join(map(str, values)) + "}", type_=Text), ARRAY(Integer))
+        return column.in_(select(func.unnest(listed)))
+    return column.in_(select(func.json_each(json.dumps(values)).table_valued("value").c.value))
+
+
+class Member(NamedTuple):
+    """A person as a digest reads them: the few columns it shows or groups by."""
+
+    id: int
+    uid: str
+    name: str
+    manager_id: int | None
+    team_id: int | None
+    timezone: str | None
+
+
+MEMBER = (Person.id, Person.uid, Person.name, Person.manager_id, Person.team_id, Person.timezone)
+
+
+async def core_rows(session: AsyncSession, query: Select[Any]) -> Sequence[Row[Any]]:
+    """Rows of bare columns, run as Core: without the ORM's per-row bookkeeping (after its autoflush)."""
+    await session.flush()
+    return (await (await session.connection()).execute(query)).all()
 
 
 class KudosRow(NamedTuple):
@@ -20,51 +60,133 @@ class KudosRow(NamedTuple):
     created_at: datetime
 
 
+class CheckinRow(NamedTuple):
+    person_id: int
+    period: str
+    blockers: str | None
+
+
+class MoodRow(NamedTuple):
+    manager_id: int | None  # None: people without a manager (summed into the organisation-wide trend)
+    period: str
+    total: int  # the sum of the moods
+    count: int
+
+
+class GoalRow(NamedTuple):
+    person_id: int
+    title: str
+    progress: int
+
+
+class IdeaRow(NamedTuple):
+    id: int
+    author_id: int
+    text: str
+    created_at: datetime  # of the idea, or of the status change
+    status: str | None = None  # the new status of a status change
+
+
+class PairRow(NamedTuple):
+    """A 1:1 pair's columns, read-only."""
+
+    id: int
+    manager_id: int
+    report_id: int
+    cadence_days: int
+    last_held_on: date | None
+    created_at: datetime
+
+
 class DigestQueries:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def checkins(self, ids: Sequence[int],
-                       periods: Sequence[str]) -> list[tuple[int, str, int | None, str | None]]:
-        """(person id, period, mood, blockers) of these people in these weeks."""
+    def among(self, column: ColumnElement[int], ids: Collection[int]) -> ColumnElement[bool]:
+        return among(self.session, column, ids)
+
+    async def rows(self, query: Select[Any]) -> Sequence[Row[Any]]:
+        return await core_rows(self.session, query)
+
+    async def members(self, ids: Collection[int]) -> dict[int, Member]:
         if not ids:
+            return {}
+        return {row[0]: Member._make(row) for row in await self.rows(select(*MEMBER).where(
+            self.among(Person.id, ids)))}
+
+    async def reports(self, manager_ids: Sequence[int]) -> dict[int, list[Member]]:
+        """Each manager's direct reports, by name."""
+        result: dict[int, list[Member]] = {manager_id: [] for manager_id in manager_ids}
+        if manager_ids:
+            query = select(*MEMBER).where(self.among(Person.manager_id, manager_ids)).order_by(Person.name, Person.id)
+            for row in await self.rows(query):
+                result[row[3]].append(Member._make(row))
+        return result
+
+    async def everyone(self) -> list[Member]:
+        return list(map(Member._make, await self.rows(select(*MEMBER).order_by(Person.name, Person.id))))
+
+    async def checkins(self, ids: Sequence[int], periods: Sequence[str]) -> list[CheckinRow]:
+        """(person id, period, blockers) of these people's check-ins in these weeks."""
+        if not ids or not periods:
             return []
-        rows = await self.session.execute(
-            select(Checkin.person_id, Checkin.period, Checkin.mood, Checkin.blockers)
-            .where(Checkin.person_id.in_(ids), Checkin.period.in_(periods)))
-        return [(row[0], row[1], row[2], row[3]) for row in rows]
+        rows = await self.rows(select(Checkin.person_id, Checkin.period, Checkin.blockers).where(
+            self.among(Checkin.person_id, ids), Checkin.period.in_(periods)))
+        return list(map(CheckinRow._make, rows))
+
+    async def moods(self, manager_ids: Sequence[int] | None, periods: Sequence[str]) -> list[MoodRow]:
+        """The moods of each manager's reports per week, summed and counted; None: of every manager."""
+        if (manager_ids is not None and not manager_ids) or not periods:
+            return []
+        query = (select(Person.manager_id, Checkin.period, func.sum(Checkin.mood), func.count(Checkin.mood))
+                 .join(Person, Person.id == Checkin.person_id).where(Checkin.period.in_(periods))
+                 .group_by(Person.manager_id, Checkin.period))
+        if manager_ids is not None:
+            query = query.where(self.among(Person.manager_id, manager_ids))
+        return [MoodRow(row[0], row[1], int(row[2] or 0), row[3]) for row in await self.rows(query)]
 
     async def kudos_involving(self, ids: Sequence[int], start: datetime, end: datetime) -> list[KudosRow]:
         """Every (kudos, recipient) pair in (start, end] where these people gave or received."""
         if not ids:
             return []
-        rows = await self.session.execute(
+        rows = await self.rows(
             select(Kudos.id, Kudos.giver_id, KudosRecipient.person_id, Kudos.message, Kudos.created_at)
-            .join(KudosRecipient).where(or_(Kudos.giver_id.in_(ids), KudosRecipient.person_id.in_(ids)),
+            .join(KudosRecipient).where(or_(self.among(Kudos.giver_id, ids), self.among(KudosRecipient.person_id, ids)),
                                         Kudos.created_at > start, Kudos.created_at <= end))
-        return [KudosRow(*row) for row in rows]
+        return list(map(KudosRow._make, rows))
 
-    async def open_goals(self, ids: Sequence[int]) -> Sequence[Goal]:
+    async def open_goals(self, ids: Sequence[int]) -> list[GoalRow]:
         if not ids:
             return []
-        return (await self.session.scalars(select(Goal).where(Goal.person_id.in_(ids), Goal.status == "open")
-                                           .order_by(Goal.person_id, Goal.id))).all()
+        rows = await self.rows(select(Goal.person_id, Goal.title, Goal.progress).where(
+            self.among(Goal.person_id, ids), Goal.status == "open").order_by(Goal.person_id, Goal.id))
+        return list(map(GoalRow._make, rows))
 
-    async def new_ideas(self, ids: Sequence[int], start: datetime, end: datetime) -> Sequence[Idea]:
+    async def new_ideas(self, ids: Sequence[int], start: datetime, end: datetime) -> list[IdeaRow]:
         """Signed ideas these people posted in (start, end] (anonymous ones are never attributed to a team)."""
         if not ids:
             return []
-        return (await self.session.scalars(select(Idea).where(
-            Idea.author_id.in_(ids), Idea.created_at > start, Idea.created_at <= end).order_by(Idea.id))).all()
+        rows = await self.rows(select(Idea.id, Idea.author_id, Idea.text, Idea.created_at).where(
+            self.among(Idea.author_id, ids), Idea.created_at > start, Idea.created_at <= end).order_by(Idea.id))
+        return [IdeaRow(*row) for row in rows]
 
-    async def status_changes(self, ids: Sequence[int], start: datetime,
-                             end: datetime) -> list[tuple[IdeaStatusChange, Idea]]:
+    async def status_changes(self, ids: Sequence[int], start: datetime, end: datetime) -> list[IdeaRow]:
         """Status changes in (start, end] of ideas these people signed."""
         if not ids:
             return []
-        rows = await self.session.execute(
-            select(IdeaStatusChange, Idea).join(Idea, IdeaStatusChange.idea_id == Idea.id)
-            .where(Idea.author_id.in_(ids), IdeaStatusChange.created_at > start,
+        rows = await self.rows(
+            select(Idea.id, Idea.author_id, Idea.text, IdeaStatusChange.created_at, IdeaStatusChange.to_status)
+            .join(Idea, IdeaStatusChange.idea_id == Idea.id)
+            .where(self.among(Idea.author_id, ids), IdeaStatusChange.created_at > start,
                    IdeaStatusChange.created_at <= end)
             .order_by(IdeaStatusChange.id))
-        return [(row[0], row[1]) for row in rows]
+        return list(map(IdeaRow._make, rows))
+
+    async def pairs(self, report_ids: Sequence[int] | None) -> list[PairRow]:
+        """The current 1:1 pairs (the report's manager is the pair's manager) of these reports; None: of all."""
+        query = (select(OneOnOne.id, OneOnOne.manager_id, OneOnOne.report_id, OneOnOne.cadence_days,
+                        OneOnOne.last_held_on, OneOnOne.created_at)
+                 .join(Person, and_(Person.id == OneOnOne.report_id, Person.manager_id == OneOnOne.manager_id)))
+        if report_ids is not None:
+            query = query.where(self.among(OneOnOne.report_id, report_ids))
+        return list(map(PairRow._make, await self.rows(query.order_by(Person.name, OneOnOne.id))))

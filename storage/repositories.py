@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, delete, exists, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, String, and_, case, delete, exists, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, selectinload
 
+from storage.digest_queries import among, core_rows
 from storage.models import (
     Account,
     Checkin,
@@ -365,7 +366,7 @@ class OneOnOnes(Repository):
         if involving is not None:
             query = query.where(or_(Person.id == involving, Person.manager_id == involving))
         if report_ids is not None:
-            query = query.where(Person.id.in_(set(report_ids)))
+            query = query.where(among(self.session, Person.id, report_ids))
         rows = [{"manager_id": row[0], "report_id": row[1], "cadence_days": cadence_days, "created_at": now}
                 for row in await self.session.execute(query)]
         if rows:
@@ -382,7 +383,7 @@ class OneOnOnes(Repository):
         if involving is not None:
             query = query.where(or_(OneOnOne.manager_id == involving, OneOnOne.report_id == involving))
         if report_ids is not None:
-            query = query.where(OneOnOne.report_id.in_(set(report_ids)))
+            query = query.where(among(self.session, OneOnOne.report_id, report_ids))
         rows = await self.session.execute(query.order_by(report.name, OneOnOne.id))
         return [(row[0], row[1], row[2]) for row in rows]
 
@@ -527,9 +528,22 @@ class Surveys(Repository):
             return []
         columns = (SurveyAnswer.round_id, SurveyAnswer.question_id, SurveyAnswer.group_name, SurveyAnswer.score,
                    SurveyAnswer.choice)
-        rows = await self.session.execute(select(*columns, func.count()).where(SurveyAnswer.round_id.in_(round_ids))
-                                          .group_by(*columns))
-        return [(row[0], row[1], row[2], row[3], row[4], row[5]) for row in rows]
+        query = select(*columns, func.count()).where(SurveyAnswer.round_id.in_(round_ids)).group_by(*columns)
+        return await core_rows(self.session, query)  # type: ignore[return-value]
+
+    async def scores(self, round_ids: Sequence[int]) -> Sequence[tuple[int, int, str | None, int, int, int, int,
+                                                                     int]]:
+        """(round, question, group, answers, scored answers, their sum, scores of 9–10, scores of 0–6) — sums,
+        never by whom."""
+        if not round_ids:
+            return []
+        columns = (SurveyAnswer.round_id, SurveyAnswer.question_id, SurveyAnswer.group_name)
+        score = SurveyAnswer.score
+        query = select(*columns, func.count(), func.count(score), func.coalesce(func.sum(score), 0),
+                       func.count(case((score >= 9, 1))), func.count(case((score <= 6, 1)))).where(
+            SurveyAnswer.round_id.in_(round_ids)).group_by(*columns)
+        # As Core: a digest batch sums a year of answers into ~20,000 rows; ORM bookkeeping per row would double it.
+        return await core_rows(self.session, query)  # type: ignore[return-value]
 
     async def comments(self, round_id: int, question_id: int) -> list[str]:
         """The free-text answers to one question, sorted by text so their order tells nothing."""

@@ -127,3 +127,10 @@ def test_a_bad_instant_is_named(workdir):
         assert result.returncode == 1
         assert "not an ISO date and time such as 2026-11-27T15:00" in result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_serve_with_slack_half_configured_says_what_is_missing(workdir):
+    done = feedbot(workdir, "serve", "--port", "0", env={"FEEDBOT_SLACK__BOT_TOKEN": "xoxb-not-shown"})
+    assert done.returncode == 1
+    assert "slack.signing_secret is not set (env FEEDBOT_SLACK__SIGNING_SECRET)" in done.stderr
+    assert "Traceback" not in done.stderr and "xoxb-not-shown" not in done.stderr

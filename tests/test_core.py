@@ -89,3 +89,19 @@ async def test_platform_accounts_link_to_one_person_by_email(deps, console):
 
 async def test_help_after_any_command_is_its_help(console):
     assert await console.type("/kudos help", as_=ANA) == await console.type("/help kudos", as_=ANA)
+
+
+async def test_the_time_zone_follows_the_chat_profile_but_a_chosen_language_stays(deps):
+    from bot.core import handle_command
+    from bot.messages import Command
+
+    def actor(zone: str, locale: str) -> Actor:
+        return Actor(platform="slack", workspace="T1", user_id="U1", email=ANA, timezone=zone, locale=locale)
+
+    await handle_command(deps, Command(actor=actor("Europe/Stockholm", "sv-SE"), name="help"))
+    await handle_command(deps, Command(actor=actor("Europe/Stockholm", "sv-SE"), name="language", text="en"))
+    await handle_command(deps, Command(actor=actor("America/New_York", "sv-SE"), name="help"))  # travelling
+    await handle_command(deps, Command(actor=actor("Not/AZone", "sv-SE"), name="help"))
+    async with deps.uow() as uow:
+        ana = await uow.people.by_email(ANA)
+    assert (ana.timezone, ana.locale) == ("America/New_York", "en")

@@ -150,9 +150,6 @@ async def test_invalid_transitions_name_the_allowed_next_statuses(deps, console)
     assert "Idea #1 is new; it cannot move to new, only to: accepted, declined." in out
     out = await console.type("/idea status 1 finished", as_=ADMIN)
     assert "“finished” is not a status. Idea #1 is new and can move to: accepted, declined." in out
-    out = await console.type("/idea status 1", as_=ADMIN)
-    assert ("Where should idea #1 go? It is new and can move to: accepted, declined. "
-            "Type /idea status 1 accepted followed by a note.") in out
     await console.type("/idea status 1 accepted", as_=ADMIN)
     await console.type("/idea status 1 doing", as_=ADMIN)
     out = await console.type("/idea status 1 adopted", as_=ADMIN)
@@ -162,6 +159,26 @@ async def test_invalid_transitions_name_the_allowed_next_statuses(deps, console)
     assert "Idea #1 is checking (check); it cannot move to accepted (plan), only to: adopted, doing, declined." \
         in out
     assert await count(deps, IdeaStatusChange) == before[3] + 3
+
+
+async def test_idea_status_alone_opens_a_form_that_checks_its_answers(deps, console):
+    await console.people(ANA, ADMIN)
+    await console.type(f"/idea {IDEA}", as_=ANA)
+    before = await counts(deps)
+    out = await console.type("/idea status 1", as_=ADMIN)
+    assert out.startswith("Move idea #1\n")
+    assert "? It is new. Move it to: (accepted accepted (plan), declined)" in out
+    await console.type("finished", as_=ADMIN)
+    out = await console.type("", as_=ADMIN)  # no note
+    assert "Choose one of: accepted, declined." in out
+    out = await console.type("declined", as_=ADMIN)  # only the wrong answer is asked again
+    assert "Please say why it is declined." in out
+    assert await counts(deps) == before  # nothing written while the form is wrong
+    out = await console.type("Out of scope this year", as_=ADMIN)  # the note, asked again
+    assert "Idea #1 moved from new to declined. Its author and voters will hear of it." in out
+    async with deps.uow() as uow:
+        change = (await uow.session.scalars(select(IdeaStatusChange))).one()
+    assert (change.from_status, change.to_status, change.note) == ("new", "declined", "Out of scope this year")
 
 
 async def test_who_may_move_an_idea(deps, console):

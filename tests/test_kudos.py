@@ -31,6 +31,17 @@ async def test_kudos_is_posted_in_the_channel_and_sent_to_each_recipient(deps, c
     assert statuses == ["sent", "sent", "sent"]
 
 
+async def test_with_no_kudos_channel_only_the_people_thanked_are_told(deps_factory, settings):
+    deps, console = deps_factory(settings.model_copy(update={"kudos": settings.kudos.model_copy(
+        update={"channel": ""})}))
+    await console.people(ANA, BO)
+    out = await console.type("/kudos @bo Thanks for the review", as_=ANA)
+    assert "Kudos sent to @bo." in out and "posted in" not in out
+    async with deps.uow() as uow:
+        deliveries = (await uow.session.scalars(select(Delivery))).all()
+    assert [(d.kind, d.channel) for d in deliveries] == [("kudos.received", None)]
+
+
 async def test_recent_kudos_lists_given_and_received(console):
     await console.people(ANA, BO)
     await console.type("/kudos @bo Great demo", as_=ANA)

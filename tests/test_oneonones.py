@@ -175,7 +175,6 @@ async def test_mistakes_say_what_to_type_instead_and_write_nothing(deps, console
                               "manager, not yourself: /1on1 agenda @lea"),
         ("/1on1 add @zed Hi", "I don't know anyone called @zed."),
         ("/1on1 add @lea", "Please add some text: /1on1 add @lea Career plans"),
-        ("/1on1 note @lea  ", "Please add some text: /1on1 note @lea Wants to lead the next release"),
         ("/1on1 action @lea", "Please add some text: /1on1 action @lea Book the course"),
         ("/1on1 add @lea " + "x" * 2001, "That text is 2001 characters long; the limit is 2000."),
         ("/1on1 done @lea today", "Only the person goes after /1on1 done: /1on1 done @lea"),
@@ -185,8 +184,6 @@ async def test_mistakes_say_what_to_type_instead_and_write_nothing(deps, console
     ]
     for command, error in cases:
         assert error in await console.type(command, as_=ANA), command
-    assert "Please add some text: /1on1 note @ana Wants to lead the next release" in await console.type(
-        "/1on1 note @ana", as_=LEA)
     assert await count(deps, OneOnOneEntry) == 0
     assert await count(deps, OneOnOne) == 0  # not even the pair: an error rolls everything back
     out = await console.type("/1on1 help", as_=ANA)
@@ -475,3 +472,29 @@ async def test_digest_section_names_held_upcoming_and_overdue_for_the_manager_an
         "  Overdue                       1")
     assert await digest(deps, LEA, end) == ""  # no reports: no section
     assert await count(deps, OneOnOne) == 4
+
+
+async def test_1on1_note_alone_opens_a_form_for_notes_and_action_items(deps, console):
+    await team(deps, console)
+    out = await console.type("/1on1 note @lea", as_=ANA)
+    assert out.startswith("1:1 notes with @lea\nOnly the two of you can see these.\n1:1 notes with @lea — /cancel")
+    await console.type("", as_=ANA)
+    out = await console.type("", as_=ANA)
+    assert "Write a note or an action item." in out
+    assert await count(deps, OneOnOneEntry) == 0
+    out = await console.type("x" * 2001, as_=ANA)  # only the wrong answer (the note) is asked again
+    assert "Please keep it under 2000 characters." in out
+    await console.type("/cancel", as_=ANA)
+    assert await count(deps, OneOnOneEntry) == 0
+    await console.type("/1on1 note @lea", as_=ANA)
+    await console.type("Wants to lead the next release", as_=ANA)
+    out = await console.type("Book the course", as_=ANA)
+    assert "Note saved for your 1:1s with @lea; only the two of you can see it." in out
+    entries = await rows(deps, OneOnOneEntry)
+    action = next(e for e in entries if e.kind == "action")
+    assert f"Action item #{action.id} saved; close it with /1on1 action done {action.id}." in out
+    entries = await rows(deps, OneOnOneEntry)
+    assert sorted((e.kind, e.text) for e in entries) == [("action", "Book the course"),
+                                                         ("note", "Wants to lead the next release")]
+    agenda = await console.type("/1on1 agenda @ana", as_=LEA)  # the report sees them; nobody else can
+    assert "Book the course" in agenda

@@ -1,0 +1,27 @@
+"""The App Home tab: the person's dashboard (bot/dashboard.py), published with views.publish."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.errors import SlackApiError
+
+from adapters.slack.blocks import MORE, surface_blocks
+from adapters.slack.errors import api_error
+from adapters.slack.grammar import PREFIXES
+from adapters.slack.messenger import SlackMessenger
+from bot.dashboard import dashboard
+from bot.deps import Deps
+from bot.messages import Actor
+
+log = logging.getLogger(__name__)
+
+
+async def publish_home(deps: Deps, messenger: SlackMessenger, workspace: str, user_id: str, actor: Actor) -> None:
+    view = await dashboard(deps, actor, prefixes=PREFIXES)
+    ids = await messenger.slack_ids(view, workspace)
+    blocks = surface_blocks(view, ids, messenger.translate(view, MORE))
+    try:
+        await messenger.client.views_publish(user_id=user_id, view={"type": "home", "blocks": blocks})
+    except SlackApiError as exc:
+        log.warning("views.publish failed: %s", api_error(exc))

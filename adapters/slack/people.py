@@ -1,0 +1,93 @@
+"""Slack users as the core knows people: email, name, time zone and locale from `users.info`, cached for a
+while (profiles change rarely, and every command needs one), and `<@U123>` mentions resolved the same way."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.errors import api_error
+from bot.messages import Actor, MentionRef
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+# Slack writes a mention as <@U123> or, with escaping on for slash commands, <@U123|name> (W… on Grid).
+SLACK_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+@dataclass(frozen=True)
+class Profile:
+    user_id: str
+    email: str | None
+    name: str | None
+    locale: str | None
+    timezone: str | None
+
+
+class Profiles:
+    """users.info with a time-to-live cache per (workspace, user)."""
+
+    def __init__(self, client: AsyncWebClient, ttl_seconds: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.client = client
+        self.ttl = ttl_seconds
+        self.clock = clock
+        self._cache: dict[tuple[str, str], tuple[float, Profile | None]] = {}
+
+    async def get(self, workspace: str, user_id: str) -> Profile | None:
+        key = (workspace, user_id)
+        cached = self._cache.get(key)
+        if cached is not None and self.clock() - cached[0] < self.ttl:
+            return cached[1]
+        profile = await self._fetch(user_id)
+        if len(self._cache) > 50_000:  # a bound, not an LRU: dropping everything once in a while is fine
+            self._cache.clear()
+        self._cache[key] = (self.clock(), profile)
+        return profile
+
+    async def _fetch(self, user_id: str) -> Profile | None:
+        try:
+            response = await self.client.users_info(user=user_id, include_locale=True)
+        except SlackApiError as exc:
+            log.warning("users.info failed: %s", api_error(exc))
+            return None
+        return profile_of(response.get("user") or {"id": user_id})
+
+    async def actor(self, workspace: str, user_id: str) -> Actor:
+        """The acting user; without an email (scope missing, a bot) the core answers who-are-you."""
+        profile = await self.get(workspace, user_id)
+        return actor_of(workspace, profile or Profile(user_id, None, None, None, None))
+
+    async def mentions(self, workspace: str, text: str) -> list[MentionRef]:
+        refs: list[MentionRef] = []
+        for match in SLACK_MENTION.finditer(text):
+            profile = await self.get(workspace, match.group(1))
+            refs.append(MentionRef(token=match.group(0), user_id=match.group(1),
+                                   email=profile.email if profile else None, name=profile.name if profile else None))
+        return refs
+
+
+def profile_of(user: dict[str, Any]) -> Profile:
+    """A users.info / users.list member as a Profile."""
+    profile = user.get("profile") or {}
+    name = profile.get("real_name") or profile.get("display_name") or user.get("real_name") or user.get("name")
+    return Profile(user_id=user["id"], email=profile.get("email"), name=name, locale=user.get("locale"),
+                   timezone=user.get("tz"))
+
+
+def actor_of(workspace: str, profile: Profile) -> Actor:
+    return Actor(platform=PLATFORM, workspace=workspace, user_id=profile.user_id, email=profile.email,
+                 name=profile.name, locale=profile.locale, timezone=profile.timezone)
+
+
+def unescape(text: str) -> str:
+    """Slack sends &, < and > in typed text as entities; mentions keep their real angle brackets."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

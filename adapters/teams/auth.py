@@ -1,0 +1,192 @@
+"""Who may call POST /api/messages, and the bot's own token for calling the Bot Connector back.
+
+Inbound: the Bot Connector signs a JWT (RS256) with keys published through OpenID metadata. We check the
+signature, issuer, audience (our app id), expiry (5 minutes of clock skew, as the SDK), the key's
+endorsements for the channel, the `serviceurl` claim against the activity and, for a single-tenant app,
+the tenant. Written here rather than taken from botframework-connector because its validator fetches the
+keys with blocking `requests` and lets a malformed token escape as HTTP 500 (PLATFORM §2.2).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import jwt
+
+from bot.settings import TeamsSettings
+
+log = logging.getLogger(__name__)
+
+ALGORITHMS = ["RS256", "RS384", "RS512"]
+CLOCK_SKEW_SECONDS = 300
+KEYS_MAX_AGE_SECONDS = 24 * 3600
+REFETCH_SECONDS = 60  # at most one refetch a minute (an unknown key id, or keys older than a day)
+CONNECTOR_SCOPE = "https://api.botframework.com/.default"
+
+
+class Unauthorized(Exception):
+    """The request is not from the Bot Connector for this bot: answer 401 and touch nothing."""
+
+
+class Forbidden(Exception):
+    """A genuine request for another tenant than this single-tenant bot's: answer 403 and touch nothing."""
+
+
+class KeysUnavailable(Exception):
+    """The signing keys could not be fetched; the Bot Connector retries a 503."""
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    key: Any
+    endorsements: tuple[str, ...]
+
+
+class SigningKeys:
+    """The Bot Connector's public keys, from OpenID metadata → jwks_uri, cached for a day."""
+
+    def __init__(self, metadata_url: str, session: aiohttp.ClientSession) -> None:
+        self.metadata_url = metadata_url
+        self.session = session
+        self.keys: dict[str, SigningKey] = {}
+        self.fetched_at = float("-inf")
+        self.tried_at = float("-inf")
+        self.lock = asyncio.Lock()
+
+    async def get(self, kid: str) -> SigningKey | None:
+        if self._due(kid):
+            async with self.lock:
+                if self._due(kid):
+                    await self._refresh()
+        return self.keys.get(kid)
+
+    def _due(self, kid: str) -> bool:
+        now = time.monotonic()
+        if not self.keys:
+            return True
+        if now - self.tried_at < REFETCH_SECONDS:  # unknown key ids must not make us hammer the endpoint
+            return False
+        return kid not in self.keys or now - self.fetched_at > KEYS_MAX_AGE_SECONDS
+
+    async def _refresh(self) -> None:
+        self.tried_at = time.monotonic()
+        try:
+            metadata = await self._json(self.metadata_url)
+            jwks = await self._json(metadata["jwks_uri"])
+            keys = {k["kid"]: SigningKey(jwt.PyJWK(k).key, tuple(k.get("endorsements") or ()))
+                    for k in jwks["keys"] if k.get("kty") == "RSA" and "kid" in k}
+        except (aiohttp.ClientError, TimeoutError, KeyError, TypeError, ValueError, jwt.PyJWKError) as exc:
+            log.error("could not load the Bot Framework signing keys from %s: %s", self.metadata_url, exc)
+            if not self.keys:
+                raise KeysUnavailable(str(exc)) from None
+            return  # keep the keys we have
+        self.keys = keys
+        self.fetched_at = self.tried_at
+
+    async def _json(self, url: str) -> Any:
+        async with self.session.get(url, timeout=aiohttp.ClientTimeout(total=10)) as response:
+            response.raise_for_status()
+            return await response.json(content_type=None)
+
+
+class InboundAuth:
+    def __init__(self, settings: TeamsSettings, keys: SigningKeys) -> None:
+        self.settings = settings
+        self.keys = keys
+
+    @property
+    def disabled(self) -> bool:
+        return not self.settings.app_id and self.settings.allow_unauthenticated
+
+    async def verify(self, auth_header: str, activity: dict[str, Any]) -> dict[str, Any]:
+        """The token's claims, or Unauthorized / Forbidden / KeysUnavailable."""
+        if self.disabled:
+            return {}
+        if not self.settings.app_id:
+            raise Unauthorized("no app id is configured")
+        scheme, _, token = auth_header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("no bearer token")
+        try:
+            header = jwt.get_unverified_header(token.strip())
+        except jwt.InvalidTokenError as exc:
+            raise Unauthorized(f"malformed token: {exc}") from None
+        if header.get("alg") not in ALGORITHMS:
+            raise Unauthorized("unexpected signing algorithm")
+        key = await self.keys.get(str(header.get("kid", "")))
+        if key is None:
+            raise Unauthorized("unknown signing key")
+        try:
+            claims = jwt.decode(token.strip(), key.key, algorithms=ALGORITHMS, audience=self.settings.app_id,
+                                issuer=self.settings.token_issuer, leeway=CLOCK_SKEW_SECONDS,
+                                options={"require": ["exp", "iss", "aud"]})
+        except jwt.InvalidTokenError as exc:
+            raise Unauthorized(f"invalid token: {exc}") from None
+        channel = str(activity.get("channelId") or "")
+        if channel and channel not in key.endorsements:
+            raise Unauthorized(f"the signing key is not endorsed for channel {channel}")
+        if _url(claims.get("serviceurl")) != _url(activity.get("serviceUrl")):
+            raise Unauthorized("the token's service URL is not the activity's")
+        self._check_tenant(activity)
+        return claims
+
+    def _check_tenant(self, activity: dict[str, Any]) -> None:
+        if self.settings.app_type != "SingleTenant" or not self.settings.tenant_id:
+            return
+        tenant = ((activity.get("channelData") or {}).get("tenant") or {}).get("id")
+        if tenant != self.settings.tenant_id:
+            raise Forbidden("the activity comes from another tenant")
+
+
+def _url(value: object) -> str:
+    return str(value or "").rstrip("/")
+
+
+class BotToken:
+    """The bot's own bearer token for the Bot Connector (OAuth client credentials), cached until near expiry."""
+
+    def __init__(self, settings: TeamsSettings, session: aiohttp.ClientSession) -> None:
+        self.settings = settings
+        self.session = session
+        self.token = ""
+        self.expires_at = 0.0
+        self.lock = asyncio.Lock()
+
+    @property
+    def url(self) -> str:
+        if self.settings.app_type == "SingleTenant" and self.settings.tenant_id:
+            return self.settings.token_url.replace("/botframework.com/", f"/{self.settings.tenant_id}/")
+        return self.settings.token_url
+
+    async def get(self) -> str:
+        """Empty when the bot runs without an app id (no auth either way)."""
+        if not self.settings.app_id:
+            return ""
+        async with self.lock:
+            if time.monotonic() < self.expires_at:
+                return self.token
+            password = self.settings.app_password.get_secret_value() if self.settings.app_password else ""
+            form = {"grant_type": "client_credentials", "client_id": self.settings.app_id,
+                    "client_secret": password, "scope": CONNECTOR_SCOPE}
+            try:
+                async with self.session.post(self.url, data=form, timeout=aiohttp.ClientTimeout(total=20)) as response:
+                    body = await response.json(content_type=None)
+            except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+                raise TokenError(f"token endpoint unreachable: {type(exc).__name__}") from None
+            if response.status != 200 or not isinstance(body, dict) or "access_token" not in body:
+                # The error code and description only: never the request, which holds the secret.
+                details = body if isinstance(body, dict) else {}
+                raise TokenError(f"{response.status} {details.get('error', '')}: "
+                                 f"{details.get('error_description', '')}")
+            self.token = body["access_token"]
+            self.expires_at = time.monotonic() + max(int(body.get("expires_in", 3600)) - 300, 60)
+            return self.token
+
+
+class TokenError(Exception):
+    """No token for the bot: the endpoint refused its credentials or could not be reached."""

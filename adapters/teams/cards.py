@@ -1,0 +1,146 @@
+"""View → Adaptive Card (a plain dict; pure). Teams renders Adaptive Cards up to version 1.5.
+
+Buttons and forms submit with Action.Submit; its data carries the command the press stands for (`feedbot`)
+and, for a form, the form's own view (`feedbot_form`), so a refused answer can be shown again in the same
+card with the errors under the inputs and the answers kept.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot.charts import render_png
+from bot.views import MENTION, Buttons, Chart, Divider, Fields, Form, Input, Text, View
+
+CARD_VERSION = "1.5"
+CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+COMMAND_KEY = "feedbot"
+FORM_KEY = "feedbot_form"
+# Cards may travel through paths limited to ~28 KB (PLATFORM §2.4): charts go first, then trailing blocks.
+MAX_CARD_BYTES = 26_000
+STYLES = {"primary": "positive", "danger": "destructive"}
+
+
+def render_card(view: View, values: dict[str, str] | None = None) -> dict[str, Any]:
+    """The whole view as one card; `values` pre-fills a form that is shown again."""
+    body: list[dict[str, Any]] = []
+    if view.title:
+        body.append(_text(view.title, weight="bolder", size="medium",
+                          **({"color": "attention"} if view.is_error else {})))
+    separate = False
+    for block in view.blocks:
+        if isinstance(block, Divider):
+            separate = True
+            continue
+        elements = _block(block, view, values or {})
+        if separate and elements:
+            elements[0]["separator"] = True
+            separate = False
+        body.extend(elements)
+    shown = view.form()
+    names = {i.name for i in shown.inputs} if shown else set()
+    body.extend(_text(message, color="attention") for name, message in view.field_errors.items()
+                if name not in names)  # errors of inputs shown in the card stand under those inputs
+    if view.is_error and not view.title and body and body[0].get("type") == "TextBlock":
+        body[0]["color"] = "attention"
+    card = {"type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+            "version": CARD_VERSION, "body": body, "fallbackText": view.fallback_text()[:1000],
+            "msteams": {"width": "Full"}}
+    return fit(card)
+
+
+def _block(block: object, view: View, values: dict[str, str]) -> list[dict[str, Any]]:
+    if isinstance(block, Text):
+        return [_text(block.text)]
+    if isinstance(block, Fields):
+        return [{"type": "FactSet", "facts": [{"title": _inline(label), "value": _inline(value)}
+                                              for label, value in block.fields]}]
+    if isinstance(block, Buttons):
+        return [{"type": "ActionSet", "actions": [_submit(b.label, {COMMAND_KEY: b.command}, b.style)
+                                                  for b in block.buttons]}]
+    if isinstance(block, Chart):
+        png = base64.b64encode(render_png(block)).decode("ascii")
+        return [_text(block.title, weight="bolder"),
+                {"type": "Image", "url": f"data:image/png;base64,{png}", "altText": block.title, "size": "stretch"}]
+    if isinstance(block, Form):
+        return _form(block, view, values)
+    return []
+
+
+def _form(form: Form, view: View, values: dict[str, str]) -> list[dict[str, Any]]:
+    elements: list[dict[str, Any]] = [_text(form.title, weight="bolder")]
+    for field in form.inputs:
+        elements.append(_input(field, values.get(field.name)))
+        if field.name in view.field_errors:
+            elements.append(_text(view.field_errors[field.name], color="attention", spacing="none"))
+    # The form alone (no errors, no answers) travels with the submit, to be shown again if refused.
+    original = View(title=view.title, blocks=[form], locale=view.locale).model_dump(mode="json")
+    elements.append({"type": "ActionSet", "actions": [
+        _submit(form.submit_label, {COMMAND_KEY: form.command, FORM_KEY: original}, "primary")]})
+    return elements
+
+
+def _input(field: Input, value: str | None) -> dict[str, Any]:
+    common: dict[str, Any] = {"id": field.name, "label": field.label, "isRequired": not field.optional}
+    if field.kind == "choice":
+        element = {"type": "Input.ChoiceSet", **common,
+                   "style": "expanded" if len(field.options) <= 5 else "compact",
+                   "choices": [{"title": label or key, "value": key} for key, label in field.options]}
+    else:
+        element = {"type": "Input.Text", **common, "isMultiline": field.kind == "multiline", "maxLength": 2000}
+    if field.hint:
+        element["placeholder"] = field.hint
+    if value:
+        element["value"] = value
+    return element
+
+
+def _submit(title: str, data: dict[str, Any], style: str) -> dict[str, Any]:
+    action: dict[str, Any] = {"type": "Action.Submit", "title": title, "data": data}
+    if style in STYLES:
+        action["style"] = STYLES[style]
+    return action
+
+
+def _text(text: str, **extra: str) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": _inline(text), "wrap": True, **extra}
+
+
+def _inline(text: str) -> str:
+    """Inline mentions as bold @Name (Teams mentions need the person's Teams id, which a view does not carry)."""
+    return MENTION.sub(lambda m: f"**@{m.group(2)}**", text)
+
+
+def fit(card: dict[str, Any]) -> dict[str, Any]:
+    """Keep the card under the size Teams accepts: drop charts, then trailing elements, never refuse."""
+    body = card["body"]
+    while _size(card) > MAX_CARD_BYTES and any(e.get("type") == "Image" for e in body):
+        body.remove(next(e for e in body if e.get("type") == "Image"))
+    truncated = False
+    while _size(card) > MAX_CARD_BYTES and len(body) > 1:
+        body.pop()
+        truncated = True
+    if truncated:
+        body.append(_text("…"))
+    return card
+
+
+def _size(card: dict[str, Any]) -> int:
+    return len(json.dumps(card, ensure_ascii=False).encode("utf-8"))
+
+
+def submitted(value: dict[str, Any]) -> tuple[str, dict[str, str], View | None]:
+    """An Action.Submit (or Action.Execute) value → the command, the answers, and the form to show again."""
+    command = str(value.get(COMMAND_KEY) or "")
+    form = value.get(FORM_KEY)
+    answers = {str(k): str(v) for k, v in value.items()
+               if k not in (COMMAND_KEY, FORM_KEY, "msteams") and isinstance(v, str | int | float)}
+    try:
+        shown = View.model_validate(form) if isinstance(form, dict) else None
+    except ValidationError:  # the client sends the data back: never trust its shape
+        shown = None
+    return command, answers, shown

@@ -1,0 +1,219 @@
+"""Proactive Teams messages: prompts, reminders, digests and notifications, sent into each person's 1:1 chat.
+
+The stored address (`Address.data`) is what the last activity from the person told us:
+`{"service_url", "tenant", "user": "29:…", "bot": "28:…", "conversation": "a:…" | None}`. With a personal
+conversation we continue it; without one (the person was only seen in a channel) we create it first and
+store it. A refused send is retried in place a few times (429/412/502/504, honouring Retry-After); a person
+who blocked or removed the bot (403) is marked unreachable and not retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from botbuilder.core import TurnContext
+from botbuilder.schema import (
+    ChannelAccount,
+    ConversationAccount,
+    ConversationParameters,
+    ConversationReference,
+)
+from msrest.exceptions import ClientException, DeserializationError, HttpOperationError
+
+from adapters.pacing import Pacer
+from adapters.teams.auth import TokenError
+from adapters.teams.cards import render_card
+from adapters.teams.connector import TeamsAdapter, to_activity
+from adapters.teams.people import PLATFORM
+from bot.outbox import Address, DeliveryError, Recipient
+from bot.settings import TeamsSettings
+from bot.views import View
+
+if TYPE_CHECKING:
+    from bot.deps import Deps
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+RETRIED_STATUSES = {429, 412, 502, 504}
+TEAMS_CHANNEL = re.compile(r"^19:[^@\s]+@thread\.(tacv2|skype)$")
+UNREACHABLE_STATUSES = {403}
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Microsoft's advice for the Bot Connector: a few retries, exponential backoff, ±20 % jitter."""
+
+    retries: int = 3
+    base_seconds: float = 2.0
+    cap_seconds: float = 20.0
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # tests watch the waits here
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:  # never sooner than Teams asked; a little later, so retries do not bunch up
+            return retry_after * random.uniform(1.0, 1.2)
+        return min(self.base_seconds * 2 ** attempt, self.cap_seconds) * random.uniform(0.8, 1.2)
+
+
+class Refused(Exception):
+    """The Bot Connector refused a call; `status` is None when there was no usable answer."""
+
+    def __init__(self, reason: str, status: int | None, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.retry_after = retry_after
+
+
+async def with_retries(call: Callable[[], Awaitable[T]], policy: RetryPolicy) -> T:
+    """Run one connector call, retrying what Teams says is worth retrying (the SDK never retries)."""
+    attempt = 0
+    while True:
+        try:
+            return await call()
+        except HttpOperationError as exc:
+            refused = Refused(str(exc), exc.response.status_code, _retry_after(exc.response.headers))
+        except (DeserializationError, ClientException) as exc:  # a non-JSON error page, a broken connection
+            refused = Refused(f"{type(exc).__name__}: {exc}", None)
+        if refused.status is not None and refused.status not in RETRIED_STATUSES:
+            raise refused
+        if attempt >= policy.retries:
+            raise refused
+        await policy.sleep(policy.delay(attempt, refused.retry_after))
+        attempt += 1
+
+
+def _delivery_error(exc: Refused) -> DeliveryError:
+    """Rate limits and gateway errors come back later; a refusal (400, 403, 404, 413) will not change."""
+    permanent = exc.status is not None and exc.status not in RETRIED_STATUSES and exc.status != 401
+    return DeliveryError(f"Teams refused ({exc.status or 'no answer'}): {exc}", permanent=permanent,
+                         retry_after=exc.retry_after)
+
+
+def _retry_after(headers: Any) -> float | None:
+    try:
+        return max(float(headers.get("Retry-After")), 0.0)
+    except (TypeError, ValueError):
+        return None
+
+
+class TeamsMessenger:
+    def __init__(self, adapter: TeamsAdapter, settings: TeamsSettings, policy: RetryPolicy | None = None) -> None:
+        self.adapter = adapter
+        self.settings = settings
+        self.policy = policy or RetryPolicy()
+        self.pacers: dict[str, Pacer] = {}
+        self.last_seen = (settings.tenant_id, settings.service_url)  # tenant and Bot Connector of the last activity
+        self.deps: Deps | None = None  # set when the platform starts
+
+    @staticmethod
+    def owns_channel(channel: str) -> bool:
+        """Teams channels are configured by id, as in the channel's link: 19:…@thread.tacv2."""
+        return bool(TEAMS_CHANNEL.match(channel))
+
+    def saw(self, tenant: str, service_url: str) -> None:
+        if tenant and service_url and (not self.settings.tenant_id or tenant == self.settings.tenant_id):
+            self.last_seen = (tenant, service_url)
+
+    async def send(self, recipient: Recipient, view: View) -> None:
+        if recipient.channel:
+            await self.post_to_channel(recipient.channel, view)
+            return
+        account = next((a for a in recipient.accounts if a.platform == PLATFORM and not a.unreachable), None)
+        if account is None:
+            raise DeliveryError("no reachable Teams account", permanent=True)
+        await self.send_to(account, [view])
+
+    async def send_to(self, account: Address, views: list[View]) -> None:
+        """Views into the person's 1:1 chat, paced; creates that chat when none is known yet."""
+        address = account.data or {}
+        if not address.get("service_url") or not address.get("user"):
+            raise DeliveryError("this person has never talked to the bot on Teams", permanent=True)
+        pacer = self._pacer(account.workspace)
+        try:
+            for view in views:
+                await pacer.wait(address.get("conversation") or address["user"])
+                if address.get("conversation"):
+                    await self._continue(address, view)
+                else:
+                    address = await self._create(account, address, view)
+        except TokenError as exc:
+            raise DeliveryError(f"no bot token: {exc}") from None
+        except Refused as exc:
+            if exc.status in UNREACHABLE_STATUSES:
+                await self._mark_unreachable(account)
+                raise DeliveryError(f"Teams refused ({exc.status}): the person blocked or removed the bot",
+                                    permanent=True) from None
+            raise _delivery_error(exc) from None
+
+    async def post_to_channel(self, channel: str, view: View) -> None:
+        """A new post in a team's channel (the bot must be installed in that team)."""
+        tenant, service_url = self.last_seen
+        parameters = ConversationParameters(
+            is_group=True, bot=ChannelAccount(id=f"28:{self.settings.app_id}"), tenant_id=tenant,
+            channel_data={"channel": {"id": channel}, "tenant": {"id": tenant}},
+            activity=to_activity(render_card(view)))
+
+        async def posted(_tc: TurnContext) -> None:
+            """Nothing more to do in the new thread."""
+
+        await self._pacer(tenant).wait(channel)
+        try:
+            await with_retries(lambda: self.adapter.create_conversation(
+                self.settings.app_id, posted, parameters, "msteams", service_url), self.policy)
+        except TokenError as exc:
+            raise DeliveryError(f"no bot token: {exc}") from None
+        except Refused as exc:
+            raise _delivery_error(exc) from None
+
+    def _pacer(self, tenant: str) -> Pacer:
+        if tenant not in self.pacers:
+            self.pacers[tenant] = Pacer(self.settings.sends_per_second_per_conversation,
+                                        self.settings.sends_per_second)
+        return self.pacers[tenant]
+
+    async def _continue(self, address: dict[str, Any], view: View) -> None:
+        reference = ConversationReference(
+            channel_id="msteams", service_url=address["service_url"], bot=ChannelAccount(id=address.get("bot")),
+            user=ChannelAccount(id=address["user"]),
+            conversation=ConversationAccount(id=address["conversation"], conversation_type="personal",
+                                             tenant_id=address.get("tenant")))
+
+        async def post(tc: TurnContext) -> None:
+            await with_retries(lambda: tc.send_activity(to_activity(render_card(view))), self.policy)
+
+        await self.adapter.continue_conversation(reference, post, self.settings.app_id)
+
+    async def _create(self, account: Address, address: dict[str, Any], view: View) -> dict[str, Any]:
+        tenant = address.get("tenant")
+        parameters = ConversationParameters(
+            is_group=False, bot=ChannelAccount(id=address.get("bot")), members=[ChannelAccount(id=address["user"])],
+            tenant_id=tenant, channel_data={"tenant": {"id": tenant}})
+        created: dict[str, Any] = {}
+
+        async def post(tc: TurnContext) -> None:
+            created.update(address, conversation=tc.activity.conversation.id)
+            await self._store(account, created)
+            await with_retries(lambda: tc.send_activity(to_activity(render_card(view))), self.policy)
+
+        await with_retries(lambda: self.adapter.create_conversation(
+            self.settings.app_id, post, parameters, "msteams", address["service_url"]), self.policy)
+        return created
+
+    async def _store(self, account: Address, address: dict[str, Any]) -> None:
+        if self.deps is None:
+            return
+        async with self.deps.uow() as uow:
+            await uow.people.set_address(PLATFORM, account.workspace, account.user_id, address, self.deps.clock.now())
+
+    async def _mark_unreachable(self, account: Address) -> None:
+        if self.deps is None:
+            return
+        async with self.deps.uow() as uow:
+            await uow.people.mark_unreachable(PLATFORM, account.workspace, account.user_id, self.deps.clock.now())
+

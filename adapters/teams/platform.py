@@ -1,0 +1,130 @@
+"""Teams on `feedbot serve`: POST /api/messages, authenticated, and a messenger for proactive sends."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from json import JSONDecodeError
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from botbuilder.schema import Activity
+from msrest.exceptions import DeserializationError
+
+from adapters.teams.auth import (
+    BotToken,
+    Forbidden,
+    InboundAuth,
+    KeysUnavailable,
+    SigningKeys,
+    TokenError,
+    Unauthorized,
+)
+from adapters.teams.connector import TeamsAdapter, invoke_body
+from adapters.teams.messenger import RetryPolicy, TeamsMessenger
+from adapters.teams.people import PLATFORM, Directory
+from adapters.teams.turns import TeamsTurns
+from bot import core
+from bot.deps import Deps
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+ROUTE = "/api/messages"
+
+
+class TeamsPlatform:
+    name = PLATFORM
+
+    def __init__(self, settings: Settings, policy: RetryPolicy | None = None) -> None:
+        self.settings = settings.teams
+        self.policy = policy or RetryPolicy()
+        self.session: aiohttp.ClientSession | None = None
+        self.token: BotToken | None = None
+        self.auth: InboundAuth | None = None
+        self.adapter = TeamsAdapter(self.settings.app_id, self._bot_token)
+        self.messenger = TeamsMessenger(self.adapter, self.settings, self.policy)
+        self.directory = Directory()
+        self.background: set[asyncio.Task[Any]] = set()
+
+    async def start(self, deps: Deps) -> None:
+        self.session = aiohttp.ClientSession()
+        self.token = BotToken(self.settings, self.session)
+        self.auth = InboundAuth(self.settings, SigningKeys(self.settings.openid_metadata_url, self.session))
+        self.messenger.deps = deps
+        if self.auth.disabled:
+            log.warning("TEAMS INBOUND AUTHENTICATION IS OFF: teams.app_id is empty and "
+                        "teams.allow_unauthenticated is true. Anyone who can reach %s can act as anyone. "
+                        "Local testing only — never in production.", ROUTE)
+
+    def owns_channel(self, channel: str) -> bool:
+        return self.messenger.owns_channel(channel)
+
+    async def _bot_token(self) -> str:
+        if self.token is None:
+            raise RuntimeError("the Teams platform has not started")
+        return await self.token.get()
+
+    async def stop(self) -> None:
+        await self.idle()
+        if self.session is not None:
+            await self.session.close()
+            self.session = None
+
+    async def idle(self) -> None:
+        """Wait for the deliveries started after replies (tests, shutdown)."""
+        while self.background:
+            await asyncio.gather(*self.background, return_exceptions=True)
+
+    def mount(self, app: web.Application, deps: Deps) -> None:
+        turns = TeamsTurns(deps, self.directory, self.messenger, self.policy)
+
+        async def messages(request: web.Request) -> web.StreamResponse:
+            if self.auth is None:
+                raise web.HTTPServiceUnavailable(text="not started")
+            if request.content_type != "application/json":
+                raise web.HTTPUnsupportedMediaType(text="expected application/json")
+            try:
+                body = await request.json()
+            except (JSONDecodeError, UnicodeDecodeError):
+                raise web.HTTPBadRequest(text="not JSON") from None
+            if not isinstance(body, dict) or not body.get("type"):
+                raise web.HTTPBadRequest(text="not an activity")
+            try:
+                claims = await self.auth.verify(request.headers.get("Authorization", ""), body)
+            except Unauthorized as exc:
+                log.warning("rejected a Teams request: %s", exc)
+                raise web.HTTPUnauthorized() from None
+            except Forbidden as exc:
+                log.warning("rejected a Teams request: %s", exc)
+                raise web.HTTPForbidden() from None
+            except KeysUnavailable:
+                raise web.HTTPServiceUnavailable() from None
+            try:
+                activity = Activity().deserialize(body)
+            except DeserializationError:
+                raise web.HTTPBadRequest(text="not an activity") from None
+            try:
+                response = await self.adapter.run(claims, activity, lambda tc: turns.on_turn(tc, body))
+            except TokenError as exc:  # nothing ran yet: the Bot Connector may redeliver
+                log.error("no token for the bot (check teams.app_id, teams.app_password): %s", exc)
+                raise web.HTTPServiceUnavailable() from None
+            self._after_reply(deps)
+            if response is None:
+                return web.Response(status=201)
+            return web.json_response(invoke_body(response), status=int(response.status))
+
+        app.router.add_post(ROUTE, messages)
+
+    def _after_reply(self, deps: Deps) -> None:
+        """Messages the command left for others go out after the reply, off the request's path."""
+        task = asyncio.create_task(core.deliver(deps))
+        self.background.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self.background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("delivering after a Teams reply failed", exc_info=task.exception())
+

@@ -1,0 +1,1 @@
+"""Fakes of the platforms feedbot talks to, on loopback ports."""

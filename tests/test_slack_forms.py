@@ -1,0 +1,166 @@
+"""Forms as modals: opened with the trigger id, submitted as view_submission, wrong answers shown inline
+(`response_action: errors`) with nothing stored, right ones stored and answered."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.orgdir import import_people
+from bot.scheduler import tick
+from storage.models import Checkin, Survey, SurveyAnswer, SurveyParticipation
+from tests.conftest import START
+from tests.fakes.slack_api import SlackEnv, add_people, running_slack
+from tests.fakes.slack_api import slack as slack  # the fixture
+
+ORG = """email,name,manager_email,team,timezone,locale
+ana@example.com,Ana Andersson,,Apps,UTC,en
+bo@example.com,Bo Berg,ana@example.com,Apps,UTC,en
+"""
+SURVEY = {"key": "team-health", "title": "Team health check for everyone", "audience": "everyone",
+          "every_weeks": 2, "weekday": "monday", "hour": 10, "open_days": 4,
+          "questions": [{"kind": "scale", "text": "How is your workload?"},
+                        {"kind": "text", "text": "Anything else?"}]}
+OPEN = START + timedelta(hours=1)  # Monday 10:00 UTC: round 1
+
+
+async def count(env: SlackEnv, model: type) -> int:
+    async with env.deps.uow() as uow:
+        return await uow.session.scalar(select(func.count()).select_from(model))
+
+
+def inputs(modal: dict) -> dict[str, dict]:
+    return {block["block_id"]: block for block in modal["blocks"] if block["type"] == "input"}
+
+
+@pytest.fixture
+async def surveyed(database, clock, catalogs) -> AsyncIterator[SlackEnv]:
+    async with running_slack(database, clock, catalogs, extra={"pulse": {"surveys": [SURVEY]}}) as env:
+        add_people(env.fake)
+        yield env
+
+
+async def test_the_check_in_modal_shows_wrong_answers_inline_and_stores_right_ones(slack: SlackEnv, tmp_path) -> None:
+    (tmp_path / "org.csv").write_text(ORG, encoding="utf-8")
+    await import_people(slack.deps, tmp_path / "org.csv")
+    await slack.command("/feedbot", "help", user="U0ANA")  # the manager has talked to the bot once
+    await slack.command("/goal", "add Learn Rust", user="U0BO")
+    await slack.command("/checkin", "", user="U0BO")
+    opened = slack.fake.called("views.open")[-1]
+    assert opened["trigger_id"] == "111.222.abc"
+    modal = slack.last_modal()
+    assert modal["type"] == "modal" and len(modal["title"]["text"]) <= 24
+    fields = inputs(modal)
+    assert fields["mood"]["element"]["type"] == "radio_buttons" and len(fields["mood"]["element"]["options"]) == 5
+    assert fields["blockers"]["element"]["multiline"] and fields["goal_1"]["optional"]
+    answers = {"well": "Shipped it", "next": "Docs", "blockers": "Waiting for review", "mood": "4"}
+
+    status, body = await slack.submit(modal, answers | {"goal_1": "lots"}, user="U0BO")
+    assert status == 200
+    ack = json.loads(body)
+    assert ack["response_action"] == "errors" and set(ack["errors"]) == {"goal_1"}
+    assert "0 to 100" in ack["errors"]["goal_1"]
+    assert await count(slack, Checkin) == 0
+
+    status, body = await slack.submit(modal, answers | {"goal_1": "40"}, user="U0BO")
+    assert (status, body) == (200, "")  # closes the modal
+    assert await count(slack, Checkin) == 1
+    assert "saved and shared with" in slack.fake.called("response")[-1]["text"]  # the command's response_url
+    assert "Waiting for review" in slack.fake.called("chat.postMessage")[-1]["text"]  # to the manager, by DM
+    assert slack.fake.called("chat.postMessage")[-1]["channel"] == "D0ANA"
+
+    slack.deps.clock.set(START + timedelta(days=7))
+    await slack.command("/digest", "")  # the manager's digest now has a mood trend: a chart image by DM
+    uploads = slack.fake.called("files.completeUploadExternal")
+    assert len(uploads) == 1 and uploads[0]["channel_id"] == "D0ANA"
+    assert [call["png"] for call in slack.fake.called("upload")] == [True]
+
+
+async def test_a_survey_prompt_button_opens_the_modal_and_the_answer_is_stored_without_a_name(
+        surveyed: SlackEnv) -> None:
+    await surveyed.command("/feedbot", "help", user="U0BO")
+    await tick(surveyed.deps, OPEN)
+    prompt = next(call for call in surveyed.fake.called("chat.postMessage") if call["channel"] == "D0BO")
+    button = next(e for block in prompt["blocks"] if block["type"] == "actions" for e in block["elements"])
+    assert button["value"].startswith("pulse answer ")
+
+    await surveyed.press(button["value"], user="U0BO")
+    modal = surveyed.last_modal()
+    assert modal["title"]["text"] == "Team health check for e…"  # 24 characters at most
+    assert "Team health check for everyone" in json.dumps(modal["blocks"])  # the full title inside
+    workload, comment = inputs(modal)
+    too_long = "x" * 2500
+    status, body = await surveyed.submit(modal, {workload: "4", comment: too_long}, user="U0BO")
+    assert json.loads(body)["response_action"] == "errors" and await count(surveyed, SurveyAnswer) == 0
+
+    status, body = await surveyed.submit(modal, {workload: "4", comment: "Fine"}, user="U0BO")
+    assert (status, body) == (200, "")
+    assert await count(surveyed, SurveyAnswer) == 2
+    async with surveyed.deps.uow() as uow:
+        answered = await uow.session.scalar(select(func.count()).select_from(SurveyParticipation).where(
+            SurveyParticipation.answered.is_(True)))
+    assert answered == 1
+
+    status, body = await surveyed.submit(modal, {workload: "5", comment: ""}, user="U0BO")
+    ack = json.loads(body)  # answered already: the modal says so instead of taking a second answer
+    assert ack["response_action"] == "update" and "already answered" in json.dumps(ack["view"])
+    assert await count(surveyed, SurveyAnswer) == 2
+
+
+async def test_admins_create_a_survey_in_a_modal(slack: SlackEnv) -> None:
+    await slack.command("/pulse", "create", user="U0ADMIN")
+    modal = slack.last_modal()
+    fields = inputs(modal)
+    answers = {name: "" for name in fields} | {"key": "Bad Key!", "title": "Workload", "audience": "everyone",
+                                               "every_weeks": "2", "weekday": "monday", "hour": "10",
+                                               "open_days": "4", "questions": "scale: How is your workload?"}
+    _, body = await slack.submit(modal, answers, user="U0ADMIN")
+    assert set(json.loads(body)["errors"]) == {"key"} and await count(slack, Survey) == 0
+    _, body = await slack.submit(modal, answers | {"key": "workload"}, user="U0ADMIN")
+    assert body == "" and await count(slack, Survey) == 1
+
+
+async def test_moving_an_idea_opens_a_modal_with_only_the_allowed_steps(slack: SlackEnv) -> None:
+    await slack.command("/idea", "Cache wheels in CI", user="U0BO")
+    await slack.command("/idea", "status 1", user="U0ADMIN")
+    modal = slack.last_modal()
+    fields = inputs(modal)
+    options = [o["value"] for o in fields["status"]["element"]["options"]]
+    assert options == ["accepted", "declined"] and fields["note"]["optional"]
+
+    status, body = await slack.submit(modal, {"status": "declined"}, user="U0ADMIN")
+    ack = json.loads(body)
+    assert status == 200 and ack["response_action"] == "errors" and set(ack["errors"]) == {"note"}
+    async with slack.deps.uow() as uow:
+        assert (await uow.ideas.get(1)).status == "new"
+
+    status, body = await slack.submit(modal, {"status": "declined", "note": "Out of scope"}, user="U0ADMIN")
+    assert (status, body) == (200, "")
+    async with slack.deps.uow() as uow:
+        assert (await uow.ideas.get(1)).status == "declined"
+    dm = slack.fake.called("chat.postMessage")[-1]
+    assert dm["channel"] == "D0BO" and "Out of scope" in dm["text"]  # the author hears why
+
+
+async def test_1on1_notes_open_as_a_modal_and_stay_with_the_pair(slack: SlackEnv, tmp_path) -> None:
+    from storage.models import OneOnOneEntry
+
+    (tmp_path / "org.csv").write_text(ORG, encoding="utf-8")
+    await import_people(slack.deps, tmp_path / "org.csv")
+    await slack.command("/1on1", "note <@U0BO|bo>", user="U0ANA")
+    modal = slack.last_modal()
+    assert set(inputs(modal)) == {"note", "actions"}
+    status, body = await slack.submit(modal, {}, user="U0ANA")
+    assert json.loads(body)["response_action"] == "errors" and await count(slack, OneOnOneEntry) == 0
+    status, body = await slack.submit(modal, {"note": "Wants to lead", "actions": "Book the course\nRead RFC"},
+                                      user="U0ANA")
+    assert (status, body) == (200, "")
+    async with slack.deps.uow() as uow:
+        entries = (await uow.session.scalars(select(OneOnOneEntry).order_by(OneOnOneEntry.id))).all()
+    assert [(e.kind, e.text) for e in entries] == [("note", "Wants to lead"), ("action", "Book the course"),
+                                                    ("action", "Read RFC")]
+    assert "Action items #2, #3 saved" in slack.fake.called("response")[-1]["text"]

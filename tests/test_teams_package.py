@@ -1,0 +1,56 @@
+"""`feedbot teams package`: a zip Teams accepts — manifest with the bot and its command menus, and the two
+icons in the sizes and colours Teams requires."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+from PIL import Image
+
+from adapters.teams.package import MANIFEST_VERSION, PERSONAL_COMMANDS
+from bot.cli import main
+from bot.router import FEATURES
+
+APP_ID = "2b7e1f3a-9c4d-4e5f-8a6b-1c2d3e4f5a6b"
+
+
+def test_the_package_has_a_manifest_for_the_bot_and_valid_icons(tmp_path, capsys):
+    out = tmp_path / "feedbot.zip"
+    assert main(["teams", "package", "--app-id", APP_ID, "--url", "https://feedbot.example.com/",
+                 "--out", str(out)]) == 0
+    assert "wrote" in capsys.readouterr().out
+    with zipfile.ZipFile(out) as archive:
+        assert sorted(archive.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        manifest = json.loads(archive.read("manifest.json"))
+        color = Image.open(io.BytesIO(archive.read("color.png")))
+        outline = Image.open(io.BytesIO(archive.read("outline.png")))
+    assert manifest["manifestVersion"] == MANIFEST_VERSION and MANIFEST_VERSION in manifest["$schema"]
+    assert manifest["id"] == APP_ID and manifest["validDomains"] == ["feedbot.example.com"]
+    assert len(manifest["name"]["short"]) <= 30 and len(manifest["description"]["short"]) <= 80
+    [bot] = manifest["bots"]
+    assert bot["botId"] == APP_ID and set(bot["scopes"]) == {"personal", "team", "groupChat"}
+    lists = {tuple(c["scopes"]): c["commands"] for c in bot["commandLists"]}
+    assert set(lists) == {("personal",), ("team", "groupChat")}
+    for commands in lists.values():
+        assert 0 < len(commands) <= 10
+        assert all(len(c["title"]) <= 32 and len(c["description"]) <= 128 for c in commands)
+        assert all(c["title"].split()[0] in FEATURES for c in commands), "every menu entry is a real command"
+    assert [c["title"] for c in lists[("personal",)]] == [title for title, _ in PERSONAL_COMMANDS]
+    assert manifest["developer"]["privacyUrl"].startswith("https://")
+    assert (color.format, color.size) == ("PNG", (192, 192))
+    assert (outline.format, outline.size) == ("PNG", (32, 32))
+    pixels = set(outline.convert("RGBA").get_flattened_data())
+    assert all(p[3] == 0 or p[:3] == (255, 255, 255) for p in pixels), "white on transparent only"
+    assert any(p[3] > 0 for p in pixels), "the outline icon is not empty"
+
+
+def test_a_wrong_app_id_or_a_plain_http_url_is_refused_with_a_message(tmp_path, capsys):
+    out = tmp_path / "feedbot.zip"
+    assert main(["teams", "package", "--app-id", "feedbot", "--url", "https://x.example.com",
+                 "--out", str(out)]) == 1
+    assert "the Microsoft App ID is a GUID" in capsys.readouterr().err
+    assert main(["teams", "package", "--app-id", APP_ID, "--url", "http://x.example.com", "--out", str(out)]) == 1
+    assert "Teams needs a public HTTPS address" in capsys.readouterr().err
+    assert not out.exists()
