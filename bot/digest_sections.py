@@ -55,12 +55,12 @@ async def checkins(scopes: list[DigestScope]) -> list[SectionBlocks]:
     trend_weeks = sorted({week for weeks_ in periods.values() for week in weeks_})
     org_wide = any(scope.org_wide for scope in scopes)
     moods: dict[int | None, dict[str, tuple[int, int]]] = defaultdict(dict)  # manager → week → (sum, count)
-    everyone_: dict[str, tuple[int, int]] = {}  # the organisation's: every manager's reports and the top
+    organisation: dict[str, tuple[int, int]] = {}  # week → (sum, count) of everyone: all reports and the top
     for row in await queries.moods(None if org_wide else [s.reader.id for s in scopes if s.people], trend_weeks):
         moods[row.manager_id][row.period] = (row.total, row.count)
-        total, count = everyone_.get(row.period, (0, 0))
-        everyone_[row.period] = (total + row.total, count + row.count)
-    return [checkins_of(scope, periods[id(scope)], answered, everyone_ if scope.org_wide else moods[scope.reader.id])
+        total, count = organisation.get(row.period, (0, 0))
+        organisation[row.period] = (total + row.total, count + row.count)
+    return [checkins_of(scope, periods[id(scope)], answered, organisation if scope.org_wide else moods[scope.reader.id])
             for scope in scopes]
 
 

@@ -195,8 +195,7 @@ def team_blocks(t: Translator, survey: Survey, tallies: list[RoundTally], k: int
 
 
 async def digest_batch(scopes: list[DigestScope]) -> list[list[Block]]:
-    """The pulse section of many digests at once: each set of rounds is tallied once for all readers, and each
-    group's results are put into words once per language."""
+    """The pulse section of many digests at once (see `DigestBatch`)."""
     if not scopes:
         return []
     uow = scopes[0].uow
@@ -212,6 +211,9 @@ async def digest_section(scope: DigestScope) -> list[Block]:
 
 @dataclass
 class DigestBatch:
+    """The pulse sections of one batch of digests: each set of rounds tallied once, and each group's results put
+    into words once per language (a team's managers read the same results)."""
+
     surveys: Sequence[Survey]
     rounds: dict[int, Sequence[SurveyRound]]
     audiences: dict[int, frozenset[str] | None]  # the teams each survey asks (None: everyone)
@@ -234,12 +236,11 @@ class DigestBatch:
             if ids not in self.tallies:
                 closed = [rnd for rnd in self.rounds[survey.id] if rnd.id in ids]
                 self.tallies[ids] = await tallied(scope.uow, closed, survey.questions)
+            k = scope.deps.settings.pulse.anonymity_threshold
             for team in picks:
-                key = (ids, team, scope.t.locale)
-                if key not in self.shown:
-                    self.shown[key] = group_blocks(scope.t, survey, self.tallies[ids], scope.deps.settings.pulse.
-                                                   anonymity_threshold, team)
-                blocks += self.shown[key]
+                if (ids, team, scope.t.locale) not in self.shown:
+                    self.shown[ids, team, scope.t.locale] = group_blocks(scope.t, survey, self.tallies[ids], k, team)
+                blocks += self.shown[ids, team, scope.t.locale]
         return blocks
 
 

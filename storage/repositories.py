@@ -323,6 +323,11 @@ class InboundEvents(Repository):
             .on_conflict_do_nothing(index_elements=["platform", "event_id"]).returning(InboundEvent.event_id))
         return recorded is not None
 
+    async def forget(self, platform: str, event_id: str) -> None:
+        """The event was not handled after all (its transaction failed): a redelivery may run it."""
+        await self.session.execute(delete(InboundEvent).where(InboundEvent.platform == platform,
+                                                              InboundEvent.event_id == event_id[:200]))
+
     async def forget_before(self, before: datetime) -> None:
         """Platforms stop retrying within hours; older ids need not be kept."""
         await self.session.execute(delete(InboundEvent).where(InboundEvent.received_at < before))
