@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 from bot.deps import Deps
 from bot.errors import UserError
-from bot.i18n import Translator
+from bot.i18n import SUPPORTED_LOCALES, Translator
 from bot.messages import Actor, MentionRef
-from bot.outbox import enqueue
+from bot.outbox import enqueue, enqueue_in_every_language
 from bot.views import View
 from storage.models import Person
 from storage.uow import UnitOfWork
@@ -61,9 +61,10 @@ class Context:
         enqueue(self.uow, self.now, view, kind=kind, recipient_id=person.id, key=key)
 
     def tell_sealed(self, seal: str, kind: str, build: BuildView) -> None:
-        """Queue a message to an anonymous author, in the organisation's language, without naming them."""
-        view = build(self.deps.catalogs.translator(self.deps.settings.org.default_locale))
-        enqueue(self.uow, self.now, view, kind=kind, recipient_seal=seal)
+        """Queue a message to an anonymous author without naming them. It is written in every language and
+        the author's is picked at send time: one language stored beside the seal would hint at who it is."""
+        views = {locale: build(self.deps.catalogs.translator(locale)) for locale in SUPPORTED_LOCALES}
+        enqueue_in_every_language(self.uow, self.now, views, kind=kind, recipient_seal=seal)
 
     def post(self, channel: str, kind: str, build: BuildView) -> None:
         view = build(self.deps.catalogs.translator(self.deps.settings.org.default_locale))

@@ -37,6 +37,7 @@ class Recipient:
     name: str | None = None
     accounts: list[Address] = field(default_factory=list)
     channel: str | None = None
+    locale: str | None = None
 
     def describe(self) -> str:
         return self.channel or self.email or "?"
@@ -62,6 +63,24 @@ def enqueue(uow: UnitOfWork, now: datetime, view: View, *, kind: str, recipient_
                                 channel=channel, key=key, payload=view.model_dump(mode="json"), created_at=now))
 
 
+def enqueue_in_every_language(uow: UnitOfWork, now: datetime, views: dict[str, View], *, kind: str,
+                              recipient_seal: str) -> None:
+    """A message whose language is chosen when it is sent, by the recipient's (see `view_for`)."""
+    uow.deliveries.add(Delivery(kind=kind, recipient_seal=recipient_seal, created_at=now, payload={
+        BY_LOCALE: {locale: view.model_dump(mode="json") for locale, view in views.items()}}))
+
+
+BY_LOCALE = "by_locale"
+
+
+def view_for(payload: dict[str, Any], locale: str | None, default_locale: str) -> View:
+    """The stored view; for a message written in every language, the one in `locale`."""
+    if BY_LOCALE in payload:
+        versions = payload[BY_LOCALE]
+        payload = versions.get(locale or "") or versions.get(default_locale) or next(iter(versions.values()))
+    return View.model_validate(payload)
+
+
 async def dispatch_pending(deps: Deps, batch: int = 200) -> int:
     """Send everything that is due, a batch at a time: claim (one transaction), send, record (one transaction).
 
@@ -76,7 +95,8 @@ async def dispatch_pending(deps: Deps, batch: int = 200) -> int:
         async with deps.uow() as uow:
             claimed = await uow.deliveries.claim_batch(batch, now, stale_before)
             recipients = await _recipients(deps, uow, claimed)
-            work = [(d.id, d.attempts, recipients.get(d.id), View.model_validate(d.payload)) for d in claimed]
+            work = [(d.id, d.attempts, recipients.get(d.id), view_for(
+                d.payload, _locale(recipients.get(d.id)), deps.settings.org.default_locale)) for d in claimed]
         if not work:
             return sent
         done: list[int] = []
@@ -121,10 +141,14 @@ async def _recipients(deps: Deps, uow: UnitOfWork, claimed: Sequence[Delivery]) 
         person = people.get(delivery.recipient_id) if delivery.recipient_id is not None \
             else by_uid.get(uids.get(delivery.id) or "")
         if person is not None:
-            found[delivery.id] = Recipient(email=person.email, name=person.name, accounts=[
+            found[delivery.id] = Recipient(email=person.email, name=person.name, locale=person.locale, accounts=[
                 Address(a.platform, a.workspace, a.user_id, a.address, unreachable=a.unreachable_at is not None)
                 for a in accounts.get(person.id, [])])
     return found
+
+
+def _locale(recipient: Recipient | None) -> str | None:
+    return recipient.locale if recipient is not None else None
 
 
 async def _send(send: Callable[[Recipient, View], Any], recipient: Recipient | None, view: View,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, case, delete, exists, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, String, and_, case, delete, exists, func, literal, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from storage.digest_queries import among, core_rows
 from storage.models import (
+    UNSENT,
     Account,
     Checkin,
     Delivery,
@@ -275,9 +276,10 @@ class Deliveries(Repository):
         """Take up to `limit` rows for sending: pending ones whose retry time has come, and claims older than
         `stale_before` (their worker died). Rows another worker holds are skipped (PostgreSQL: FOR UPDATE
         SKIP LOCKED; SQLite: writers are serialised by BEGIN IMMEDIATE)."""
-        ready = or_(and_(Delivery.status == "pending",
-                         or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now)),
-                    and_(Delivery.status == "sending", Delivery.claimed_at < stale_before))
+        ready = and_(text(UNSENT),  # spelled as the partial index is, so both databases use it
+                     or_(and_(Delivery.status == "pending",
+                              or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now)),
+                         and_(Delivery.status == "sending", Delivery.claimed_at < stale_before)))
         # A materialised CTE runs the LIMIT once: as a plain subquery PostgreSQL may re-run it per row and
         # claim the whole backlog at once.
         batch = (select(Delivery.id).where(ready).order_by(Delivery.id).limit(limit)

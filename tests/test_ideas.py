@@ -460,3 +460,14 @@ async def test_help_shows_the_grammar(console):
     assert "/idea list [open|mine|top] — open ideas (the default), your own, or the most voted" in out
     assert "/idea status 12 doing Trial on team A — move it (its owner or an admin)" in out
     assert await console.type("/idea help", as_=ANA) == out
+
+
+async def test_an_anonymous_author_hears_in_their_own_language_and_the_outbox_does_not_tell_which(deps, console):
+    await console.people(QUINN, BO, CY, ADMIN)
+    await console.type("/language sv", as_=QUINN)
+    await console.type(f"/idea --anon {IDEA}", as_=QUINN)
+    out = await console.type("/idea comment 1 Which wheels?", as_=BO)
+    assert "→ quinn.hidden@example.com: @bo har kommenterat din idé #1" in out  # Swedish, though the org speaks English
+    async with deps.uow() as uow:
+        sealed = (await uow.session.scalars(select(Delivery).where(Delivery.recipient_id.is_(None)))).one()
+    assert set(sealed.payload["by_locale"]) == {"en", "sv", "zh_Hans", "zh_Hant"}  # every language: no hint

@@ -34,12 +34,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('next_attempt_at', storage.models.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('claimed_at', storage.models.UTCDateTime(timezone=True), nullable=True))
         batch_op.drop_index('ix_deliveries_pending')
-        batch_op.create_index('ix_deliveries_pending', ['status', 'next_attempt_at', 'id'], unique=False)
+        batch_op.create_index('ix_deliveries_unsent', ['id'], unique=False,
+                              postgresql_where=sa.text(storage.models.UNSENT), sqlite_where=sa.text(storage.models.UNSENT))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('deliveries', schema=None) as batch_op:
-        batch_op.drop_index('ix_deliveries_pending')
+        batch_op.drop_index('ix_deliveries_unsent')
         batch_op.create_index('ix_deliveries_pending', ['status', 'id'], unique=False)
         batch_op.drop_column('claimed_at')
         batch_op.drop_column('next_attempt_at')
