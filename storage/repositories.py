@@ -284,8 +284,10 @@ class Deliveries(Repository):
         # claim the whole backlog at once.
         batch = (select(Delivery.id).where(ready).order_by(Delivery.id).limit(limit)
                  .with_for_update(skip_locked=True).cte("batch").prefix_with("MATERIALIZED", dialect="postgresql"))
+        # The batch's rows are ours alone (locked; SQLite: one writer), so they need no second look — and a
+        # second `ready` here lets a stale row estimate turn the update into a 10,000 × 200 nested loop.
         claimed = (await self.session.scalars(
-            update(Delivery).where(Delivery.id.in_(select(batch.c.id)), ready)
+            update(Delivery).where(Delivery.id.in_(select(batch.c.id)))
             .values(status="sending", claimed_at=now, attempts=Delivery.attempts + 1).returning(Delivery.id))).all()
         if not claimed:
             return []
