@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
@@ -73,6 +74,8 @@ def parser() -> argparse.ArgumentParser:
     teams_package.add_argument("--name", default="feedbot", help="app name shown in Teams (default: %(default)s)")
     teams_package.add_argument("--privacy-url", default="", help="your privacy statement (default: --url)")
     teams_package.add_argument("--terms-url", default="", help="your terms of use (default: --url)")
+    teams_package.add_argument("--version", default="1.0.0",
+                               help="app version, raised for each new upload (default: %(default)s)")
     return top
 
 
@@ -162,8 +165,11 @@ async def serve(deps: Deps, args: argparse.Namespace, platforms: Sequence[Platfo
                                 args.port or deps.settings.server.port)
     scheduler = start_scheduler(deps)
     print(f"feedbot listening on {server.url}")
+    stopped = asyncio.Event()
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C, systemd, Docker: finish acknowledged work first
+        asyncio.get_running_loop().add_signal_handler(stop_signal, stopped.set)
     try:
-        await asyncio.Event().wait()
+        await stopped.wait()
     finally:
         scheduler.shutdown(wait=False)
         await server.close()
@@ -183,7 +189,7 @@ def teams_package(args: argparse.Namespace) -> int:
     from adapters.teams.package import PackageError, package
 
     try:
-        data = package(args.app_id, args.url, args.name, args.privacy_url, args.terms_url)
+        data = package(args.app_id, args.url, args.name, args.privacy_url, args.terms_url, args.version)
     except PackageError as exc:
         raise CliError(f"teams package: {exc}") from None
     Path(args.out).write_bytes(data)

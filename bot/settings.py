@@ -210,7 +210,7 @@ class SlackSettings(Section):
     rate_limit_retries: int = Field(3, ge=0, le=10)
     # How long a Slack profile (email, name, time zone, locale) is reused before users.info is asked again.
     profile_cache_seconds: int = Field(3600, ge=0, le=86400)
-    # Commands are acknowledged at once and then worked off by this many concurrent workers.
+    # Commands are acknowledged at once and then worked off by this many concurrent workers (one person's in order).
     workers: int = Field(4, ge=1, le=64)
 
 

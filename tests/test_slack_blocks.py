@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from adapters.slack.blocks import pages, render_blocks, surface_blocks
 from adapters.slack.modals import form_modal, submitted_values
 from bot.views import Button, Buttons, Fields, Form, Input, Text, View, mention
@@ -55,3 +57,18 @@ def test_a_form_becomes_a_modal_within_its_limits_and_answers_come_back_by_input
                         "q2": {"value": {"type": "static_select", "selected_option": None}},
                         "q3": {"value": {"type": "plain_text_input", "value": None}}}}
     assert submitted_values(state) == {"q1": "4", "q2": "", "q3": ""}
+
+
+def test_private_metadata_stays_within_3000_characters_and_keeps_the_command() -> None:
+    form = Form(title="Check-in", command="checkin submit 2026-W48", submit_label="Send",
+                inputs=[Input(name="well", label="What went well?")])
+    modal = form_modal(View(blocks=[form]), form, {}, close="Cancel", more="…",
+                       metadata={"c": form.command, "ch": "C0GENERAL", "r": "https://hooks.slack.com/" + "x" * 3000})
+    assert len(modal["private_metadata"]) <= 3000
+    assert json.loads(modal["private_metadata"]) == {"c": "checkin submit 2026-W48"}  # the answer then goes by DM
+
+
+def test_a_home_tab_full_of_chinese_stays_under_slacks_250_kb() -> None:
+    view = View(blocks=[Text(text="反馈" * 1400) for _ in range(120)])  # 2,800 characters a section
+    blocks = surface_blocks(view, {}, "…")
+    assert len(blocks) <= 100 and len(json.dumps({"type": "home", "blocks": blocks})) < 250_000

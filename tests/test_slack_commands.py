@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from sqlalchemy import func, select
-
 from bot.orgdir import import_people
 from storage.models import Feedback, Goal, Idea, IdeaVote, Kudos, Person
 from tests.fakes.slack_api import SlackEnv
@@ -17,11 +15,6 @@ ORG = """email,name,manager_email,team,timezone,locale
 ana@example.com,Ana Andersson,,Apps,Europe/Stockholm,en
 bo@example.com,Bo Berg,ana@example.com,Apps,Europe/Stockholm,en
 """
-
-
-async def count(env: SlackEnv, model: type) -> int:
-    async with env.deps.uow() as uow:
-        return await uow.session.scalar(select(func.count()).select_from(model))
 
 
 async def person(env: SlackEnv, email: str) -> Person:
@@ -48,7 +41,7 @@ async def test_kudos_is_acked_at_once_then_answered_posted_and_sent(slack: Slack
     assert [p["channel"] for p in posts] == ["#kudos", "D0BO"]
     assert "Thanks for the release notes & more" in posts[0]["text"]
     assert "&amp; more" in json.dumps(posts[0]["blocks"])  # escaped again for mrkdwn
-    assert await count(slack, Kudos) == 1
+    assert await slack.count(Kudos) == 1
     ana = await person(slack, "ana@example.com")
     assert (ana.name, ana.timezone, ana.locale) == ("Ana Andersson", "Europe/Stockholm", "en")
     async with slack.deps.uow() as uow:
@@ -58,11 +51,28 @@ async def test_kudos_is_acked_at_once_then_answered_posted_and_sent(slack: Slack
     assert len(slack.fake.called("conversations.open")) == 1
 
 
-async def test_a_mention_of_someone_unknown_is_explained_and_nothing_is_stored(slack: SlackEnv) -> None:
-    slack.fake.add_user("U0CY", "cy@example.com", "Cy Walker")
-    await slack.command("/kudos", "<@U0CY|cy> Thanks")
-    assert "I don't know Cy Walker yet" in reply_text(slack)
-    assert await count(slack, Kudos) == 0
+async def test_a_colleague_feedbot_has_not_met_yet_is_created_from_their_profile_and_reached(
+        slack: SlackEnv) -> None:
+    slack.fake.add_user("U0CY", "Cy@Example.com", "Cy Walker", tz="America/New_York", locale="sv-SE")
+    await slack.command("/kudos", "<@U0CY|cy> Thanks for the review")
+    assert "Kudos sent to <@U0CY>" in reply_text(slack)
+    cy = await person(slack, "cy@example.com")
+    assert (cy.name, cy.timezone, cy.locale) == ("Cy Walker", "America/New_York", "sv")
+    assert await slack.count(Kudos) == 1
+    dm = slack.fake.called("chat.postMessage")[-1]
+    assert dm["channel"] == "D0CY" and "gav dig kudos" in dm["text"]  # in Cy's own language
+
+
+async def test_a_mention_of_a_bot_a_guest_or_someone_slack_does_not_know_is_explained_and_nothing_is_stored(
+        slack: SlackEnv) -> None:
+    slack.fake.add_user("U0GUEST", None, "Guest Person")
+    slack.fake.add_user("U0GONE", "gone@example.com", "Gone Person")
+    slack.fake.users["U0GONE"]["deleted"] = True
+    for mention, name in (("<@U0GUEST|guest>", "Guest Person"), ("<@U0GONE|gone>", "Gone Person"),
+                          ("<@U0NOBODY|nobody>", "nobody")):  # users.info: user_not_found; the name Slack gave
+        await slack.command("/kudos", f"{mention} Thanks")
+        assert f"I don't know {name} yet" in reply_text(slack)
+    assert await slack.count(Kudos) == 0 and await slack.count(Person) == 0  # not even Ana: rolled back
     assert slack.fake.called("chat.postMessage") == []
 
 
@@ -70,7 +80,7 @@ async def test_someone_without_an_email_is_told_why_nothing_happens(slack: Slack
     slack.fake.add_user("U0GUEST", None, "Guest Person")
     await slack.command("/idea", "Faster builds", user="U0GUEST")
     assert "I could not find your email address" in reply_text(slack)
-    assert await count(slack, Person) == 0 and await count(slack, Idea) == 0
+    assert await slack.count(Person) == 0 and await slack.count(Idea) == 0
 
 
 async def test_ideas_are_posted_listed_and_voted_on_with_a_button(slack: SlackEnv) -> None:
@@ -81,7 +91,7 @@ async def test_ideas_are_posted_listed_and_voted_on_with_a_button(slack: SlackEn
                 for e in block["elements"])
     assert vote["value"] == "idea vote 1" and vote["action_id"].startswith("feedbot:cmd")
     await slack.press(vote["value"])
-    assert await count(slack, IdeaVote) == 1
+    assert await slack.count(IdeaVote) == 1
     assert slack.fake.called("response")[-1]["url"].endswith("/U0ANA-action")  # answered where it was pressed
     await slack.command("/idea", "list")
     assert "Cache wheels in CI" in reply_text(slack)
@@ -90,11 +100,11 @@ async def test_ideas_are_posted_listed_and_voted_on_with_a_button(slack: SlackEn
 async def test_feedback_goals_and_help(slack: SlackEnv) -> None:
     await slack.command("/feedback", "help", user="U0BO")
     await slack.command("/feedback", "<@U0BO|bo> Your demo was clear")
-    assert await count(slack, Feedback) == 1
+    assert await slack.count(Feedback) == 1
     assert slack.fake.called("chat.postMessage")[-1]["channel"] == "D0BO"  # private to Bo
     await slack.command("/goal", "add Reduce p95 latency to 200 ms by 2027-03-31")
     await slack.command("/goal", "list")
-    assert "Reduce p95 latency" in reply_text(slack) and await count(slack, Goal) == 1
+    assert "Reduce p95 latency" in reply_text(slack) and await slack.count(Goal) == 1
     await slack.command("/feedbot", "help")
     assert "/kudos" in reply_text(slack)
     await slack.command("/feedbot", "")
@@ -135,7 +145,7 @@ async def test_messages_in_the_dm_and_mentions_in_channels_are_commands_too(slac
     from tests.fakes.slack_api import payload
 
     await slack.event(payload("message_im") | {"text": "goal add Learn Rust"})
-    assert await count(slack, Goal) == 1
+    assert await slack.count(Goal) == 1
     assert slack.fake.called("chat.postMessage")[-1]["channel"] == "D0ANA"
     await slack.event(payload("app_mention") | {"text": "<@UBOT> goal list"})
     ephemeral = slack.fake.called("chat.postEphemeral")[-1]
@@ -161,7 +171,7 @@ async def test_an_expired_trigger_gives_a_button_and_an_expired_response_url_a_d
     button = next(e for block in slack.fake.called("response")[-1]["blocks"] if block["type"] == "actions"
                   for e in block["elements"])
     assert button["value"] == "checkin"  # pressing it brings a fresh trigger
-    slack.fake.refusals["response"].append((404, {"ok": False, "error": "expired_url"}, {}))
+    slack.fake.fail("response", "expired_url", status=404)
     await slack.command("/goal", "add Learn Rust")
     dm = slack.fake.called("chat.postMessage")[-1]
     assert dm["channel"] == "D0ANA" and "Learn Rust" in dm["text"]
@@ -187,3 +197,23 @@ async def test_help_spells_the_commands_reached_through_feedbot_the_slack_way(sl
     assert "/kudos" in text and "/feedbot kudos" not in text  # commands of their own keep their slash
     await slack.command("/feedbot", "away")
     assert "/away" not in reply_text(slack).replace("/feedbot away", "")
+
+
+async def test_a_response_url_that_cannot_be_reached_still_gets_the_answer_through_by_dm(slack: SlackEnv) -> None:
+    await slack.command("/goal", "add Learn Rust", response_url="http://127.0.0.1:9/nobody-listens")
+    dm = slack.fake.called("chat.postMessage")[-1]
+    assert dm["channel"] == "D0ANA" and "Learn Rust" in dm["text"]
+
+
+async def test_a_long_answer_whose_response_url_gives_out_halfway_ends_by_dm_without_repeats(slack: SlackEnv) -> None:
+    from adapters.slack.inbound import Where
+    from bot.views import Text, View
+
+    long = View(blocks=[Text(text=f"row {n}") for n in range(120)])  # three messages of at most 50 blocks
+    slack.fake.passes["response"] = 1
+    slack.fake.fail("response", "used_url", status=404)  # the response_url takes one more answer, not two
+    await slack.platform.inbound.answer(long, Where("T0FEED", "U0ANA", "C0GENERAL", slack.fake.response_url()))
+    first_rows = [call["blocks"][0]["text"]["text"] for call in slack.fake.called("response")]
+    first_rows += [call["blocks"][0]["text"]["text"] for call in slack.fake.called("chat.postMessage")]
+    assert first_rows == ["row 0", "row 50", "row 100"]  # each part once: the first there, the rest by DM
+    assert slack.fake.called("chat.postMessage")[0]["channel"] == "D0ANA"

@@ -28,11 +28,6 @@ SURVEY = {"key": "team-health", "title": "Team health check for everyone", "audi
 OPEN = START + timedelta(hours=1)  # Monday 10:00 UTC: round 1
 
 
-async def count(env: SlackEnv, model: type) -> int:
-    async with env.deps.uow() as uow:
-        return await uow.session.scalar(select(func.count()).select_from(model))
-
-
 def inputs(modal: dict) -> dict[str, dict]:
     return {block["block_id"]: block for block in modal["blocks"] if block["type"] == "input"}
 
@@ -64,11 +59,11 @@ async def test_the_check_in_modal_shows_wrong_answers_inline_and_stores_right_on
     ack = json.loads(body)
     assert ack["response_action"] == "errors" and set(ack["errors"]) == {"goal_1"}
     assert "0 to 100" in ack["errors"]["goal_1"]
-    assert await count(slack, Checkin) == 0
+    assert await slack.count(Checkin) == 0
 
     status, body = await slack.submit(modal, answers | {"goal_1": "40"}, user="U0BO")
     assert (status, body) == (200, "")  # closes the modal
-    assert await count(slack, Checkin) == 1
+    assert await slack.count(Checkin) == 1
     assert "saved and shared with" in slack.fake.called("response")[-1]["text"]  # the command's response_url
     assert "Waiting for review" in slack.fake.called("chat.postMessage")[-1]["text"]  # to the manager, by DM
     assert slack.fake.called("chat.postMessage")[-1]["channel"] == "D0ANA"
@@ -95,11 +90,11 @@ async def test_a_survey_prompt_button_opens_the_modal_and_the_answer_is_stored_w
     workload, comment = inputs(modal)
     too_long = "x" * 2500
     status, body = await surveyed.submit(modal, {workload: "4", comment: too_long}, user="U0BO")
-    assert json.loads(body)["response_action"] == "errors" and await count(surveyed, SurveyAnswer) == 0
+    assert json.loads(body)["response_action"] == "errors" and await surveyed.count(SurveyAnswer) == 0
 
     status, body = await surveyed.submit(modal, {workload: "4", comment: "Fine"}, user="U0BO")
     assert (status, body) == (200, "")
-    assert await count(surveyed, SurveyAnswer) == 2
+    assert await surveyed.count(SurveyAnswer) == 2
     async with surveyed.deps.uow() as uow:
         answered = await uow.session.scalar(select(func.count()).select_from(SurveyParticipation).where(
             SurveyParticipation.answered.is_(True)))
@@ -108,7 +103,7 @@ async def test_a_survey_prompt_button_opens_the_modal_and_the_answer_is_stored_w
     status, body = await surveyed.submit(modal, {workload: "5", comment: ""}, user="U0BO")
     ack = json.loads(body)  # answered already: the modal says so instead of taking a second answer
     assert ack["response_action"] == "update" and "already answered" in json.dumps(ack["view"])
-    assert await count(surveyed, SurveyAnswer) == 2
+    assert await surveyed.count(SurveyAnswer) == 2
 
 
 async def test_admins_create_a_survey_in_a_modal(slack: SlackEnv) -> None:
@@ -119,9 +114,9 @@ async def test_admins_create_a_survey_in_a_modal(slack: SlackEnv) -> None:
                                                "every_weeks": "2", "weekday": "monday", "hour": "10",
                                                "open_days": "4", "questions": "scale: How is your workload?"}
     _, body = await slack.submit(modal, answers, user="U0ADMIN")
-    assert set(json.loads(body)["errors"]) == {"key"} and await count(slack, Survey) == 0
+    assert set(json.loads(body)["errors"]) == {"key"} and await slack.count(Survey) == 0
     _, body = await slack.submit(modal, answers | {"key": "workload"}, user="U0ADMIN")
-    assert body == "" and await count(slack, Survey) == 1
+    assert body == "" and await slack.count(Survey) == 1
 
 
 async def test_moving_an_idea_opens_a_modal_with_only_the_allowed_steps(slack: SlackEnv) -> None:
@@ -155,7 +150,7 @@ async def test_1on1_notes_open_as_a_modal_and_stay_with_the_pair(slack: SlackEnv
     modal = slack.last_modal()
     assert set(inputs(modal)) == {"note", "actions"}
     status, body = await slack.submit(modal, {}, user="U0ANA")
-    assert json.loads(body)["response_action"] == "errors" and await count(slack, OneOnOneEntry) == 0
+    assert json.loads(body)["response_action"] == "errors" and await slack.count(OneOnOneEntry) == 0
     status, body = await slack.submit(modal, {"note": "Wants to lead", "actions": "Book the course\nRead RFC"},
                                       user="U0ANA")
     assert (status, body) == (200, "")
@@ -164,3 +159,40 @@ async def test_1on1_notes_open_as_a_modal_and_stay_with_the_pair(slack: SlackEnv
     assert [(e.kind, e.text) for e in entries] == [("note", "Wants to lead"), ("action", "Book the course"),
                                                     ("action", "Read RFC")]
     assert "Action items #2, #3 saved" in slack.fake.called("response")[-1]["text"]
+
+
+async def test_a_chinese_speaker_gets_the_whole_modal_in_chinese(slack: SlackEnv) -> None:
+    slack.fake.add_user("U0WEI", "wei@example.com", "Wei Zhang", tz="Asia/Shanghai", locale="zh-CN")
+    await slack.command("/checkin", "", user="U0WEI")
+    modal = slack.last_modal()
+    shown = [modal["title"]["text"], modal["submit"]["text"], modal["close"]["text"]]
+    shown += [block["label"]["text"] for block in modal["blocks"] if block["type"] == "input"]
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in text) for text in shown), shown  # no English left
+    _, body = await slack.submit(modal, {"mood": "4"}, user="U0WEI")  # required answers missing
+    errors = json.loads(body)["errors"]
+    assert errors and all(any("\u4e00" <= ch <= "\u9fff" for ch in e) for e in errors.values()), errors
+
+
+async def test_a_form_asked_for_with_a_mention_whose_trigger_expired_still_opens_from_its_button(
+        slack: SlackEnv, tmp_path) -> None:
+    (tmp_path / "org.csv").write_text(ORG, encoding="utf-8")
+    await import_people(slack.deps, tmp_path / "org.csv")
+    slack.fake.fail("views.open", "expired_trigger_id")
+    await slack.command("/1on1", "note <@U0BO|bo>", user="U0ANA")
+    button = next(e for block in slack.fake.called("response")[-1]["blocks"] if block["type"] == "actions"
+                  for e in block["elements"])
+    await slack.press(button["value"], user="U0ANA")  # the value holds Slack's <@U0BO|bo>: resolved again
+    assert set(inputs(slack.last_modal())) == {"note", "actions"}
+
+
+
+async def test_a_submission_is_acknowledged_in_time_while_slack_is_slow_to_say_who_submitted(slack: SlackEnv) -> None:
+    await slack.command("/pulse", "create", user="U0ADMIN")
+    modal = slack.last_modal()
+    slack.platform.profiles._cache.clear()  # the profile expired meanwhile
+    slack.fake.slow("users.info", 4)  # longer than Slack waits for the acknowledgement (SlackEnv.post: 3 s)
+    answers = {name: "" for name in inputs(modal)} | {"key": "workload", "title": "Workload", "audience": "everyone",
+                                                      "every_weeks": "2", "weekday": "monday", "hour": "10",
+                                                      "open_days": "4", "questions": "scale: How is your workload?"}
+    status, body = await slack.submit(modal, answers, user="U0ADMIN")
+    assert (status, body) == (200, "") and await slack.count(Survey) == 1  # her stored account knew her

@@ -10,8 +10,7 @@ from tests.fakes.slack_api import slack as slack  # the fixture
 
 def published(env: SlackEnv) -> tuple[str, dict]:
     call = env.fake.called("views.publish")[-1]
-    view = json.loads(call["view"]) if isinstance(call["view"], str) else call["view"]
-    return call["user_id"], view
+    return call["user_id"], call["view"]
 
 
 async def test_opening_the_home_tab_shows_my_dashboard(slack: SlackEnv) -> None:

@@ -3,8 +3,6 @@ apps.connections.open hands out, and are acknowledged on it."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
 from storage.models import Goal
 from tests.fakes.slack_api import add_people, payload, running_slack
 
@@ -20,8 +18,7 @@ async def test_commands_and_events_over_socket_mode(database, clock, catalogs) -
                                    "accepts_response_payload": True})
         assert ack["envelope_id"] == "env-1"
         await env.platform.idle()
-        async with env.deps.uow() as uow:
-            assert await uow.session.scalar(select(func.count()).select_from(Goal)) == 1
+        assert await env.count(Goal) == 1
         assert "Learn Rust" in env.fake.called("response")[-1]["text"]
 
         event = payload("event_callback") | {"event_id": "Ev0SOCKET", "event": payload("app_home_opened")}

@@ -7,16 +7,11 @@ import json
 import time
 from urllib.parse import urlencode
 
-from sqlalchemy import func, select
+import pytest
 
 from storage.models import Goal, InboundEvent, Person
-from tests.fakes.slack_api import SlackEnv, add_people, payload, running_slack
+from tests.fakes.slack_api import FakeSlack, SlackEnv, add_people, payload, running_slack
 from tests.fakes.slack_api import slack as slack  # the fixture
-
-
-async def count(env: SlackEnv, model: type) -> int:
-    async with env.deps.uow() as uow:
-        return await uow.session.scalar(select(func.count()).select_from(model))
 
 
 def kudos_form() -> str:
@@ -32,7 +27,11 @@ async def test_a_wrong_signature_is_refused_and_nothing_is_touched(slack: SlackE
     status, _ = await slack.post(kudos_form(), "application/x-www-form-urlencoded",
                                  headers={"X-Slack-Signature": ""})
     assert status == 401
-    assert await count(slack, Person) == 0 and await count(slack, Goal) == 0
+    event = payload("event_callback") | {"event": payload("message_im") | {"text": "goal add Learn Rust"}}
+    status, _ = await slack.post(json.dumps(event), "application/json", secret="not-the-secret")
+    assert status == 401
+    assert await slack.count(Person) == 0 and await slack.count(Goal) == 0
+    assert await slack.count(InboundEvent) == 0  # not even the event id: the real delivery is still handled
     assert {call.method for call in slack.fake.calls} == {"auth.test", "users.list"}  # at start-up, nothing since
 
 
@@ -41,10 +40,10 @@ async def test_a_stale_or_future_timestamp_is_refused(slack: SlackEnv) -> None:
         status, _ = await slack.post(kudos_form(), "application/x-www-form-urlencoded",
                                      timestamp=int(time.time()) + offset)
         assert status == 401
-    assert await count(slack, Goal) == 0
+    assert await slack.count(Goal) == 0
     status, _ = await slack.post(kudos_form(), "application/x-www-form-urlencoded",
                                  timestamp=int(time.time()) - 200)
-    assert status == 200 and await count(slack, Goal) == 1
+    assert status == 200 and await slack.count(Goal) == 1
 
 
 async def test_url_verification_echoes_the_challenge(slack: SlackEnv) -> None:
@@ -58,7 +57,7 @@ async def test_a_retried_event_is_handled_once(slack: SlackEnv) -> None:
     assert (await slack.event(event, event_id="Ev0RETRY"))[0] == 200
     assert (await slack.event(event, event_id="Ev0RETRY", retry=1))[0] == 200
     assert (await slack.event(event, event_id="Ev0RETRY", retry=2))[0] == 200
-    assert await count(slack, Goal) == 1 and await count(slack, InboundEvent) == 1
+    assert await slack.count(Goal) == 1 and await slack.count(InboundEvent) == 1
     assert len(slack.fake.called("chat.postMessage")) == 1
 
 
@@ -70,7 +69,7 @@ async def test_a_retry_reaching_another_bot_process_is_not_handled_again(slack: 
         add_people(other.fake)
         assert (await other.event(event, event_id="Ev0TWICE", retry=1))[0] == 200
         assert other.fake.called("chat.postMessage") == []
-    assert await count(slack, Goal) == 1
+    assert await slack.count(Goal) == 1
 
 
 async def test_events_nobody_handles_are_still_acknowledged(slack: SlackEnv) -> None:
@@ -98,3 +97,20 @@ async def test_profiles_are_reused_for_their_time_to_live_then_fetched_again(sla
     now[0] = 61
     assert (await profiles.actor("T0FEED", "U0ANA")).timezone == "Asia/Tokyo"
     assert len(slack.fake.called("users.info")) == 2
+
+
+async def test_a_token_slack_refuses_or_a_slack_nobody_answers_stops_start_up_with_the_reason(
+        database, clock, catalogs) -> None:
+    from adapters.slack.platform import SlackError
+
+    def refuse(fake: FakeSlack) -> None:
+        fake.fail("auth.test", "invalid_auth")
+
+    with pytest.raises(SlackError, match="Slack refused the bot token: invalid_auth") as refused:
+        async with running_slack(database, clock, catalogs, setup=refuse):
+            pass
+    with pytest.raises(SlackError, match=r"cannot be reached at http://127\.0\.0\.1:9/api/: Client") as unreachable:
+        async with running_slack(database, clock, catalogs, api_url="http://127.0.0.1:9/api/"):
+            pass
+    for error in (refused.value, unreachable.value):
+        assert "xoxb-test-token" not in str(error)

@@ -46,6 +46,10 @@ def bad_tokens(teams: TeamsHarness, service_url: str) -> dict[str, str]:
         "wrong key": sign(APP_ID, service_url, key=new_key()),
         "unknown key id": sign(APP_ID, service_url, kid="no-such-key"),
         "other service url": sign(APP_ID, "https://elsewhere.example.com/"),
+        "no service url claim": sign(APP_ID, "", serviceurl=None),
+        "unsigned (alg none)": jwt.encode({"iss": "https://api.botframework.com", "aud": APP_ID,
+                                           "exp": int(time.time()) + 600, "serviceurl": service_url},
+                                          None, algorithm="none", headers={"kid": "test-key-1"}),
         "symmetric HS256": jwt.encode({"iss": "https://api.botframework.com", "aud": APP_ID,
                                        "exp": int(time.time()) + 600, "serviceurl": service_url},
                                       "a-shared-secret-of-at-least-32-bytes", algorithm="HS256",
@@ -63,6 +67,7 @@ async def test_missing_or_bad_tokens_get_401_and_touch_nothing(teams):
     assert basic.status == 401
     assert await stored(teams) == 0
     assert teams.connector.calls == [] and teams.identity.token_requests == []
+    assert teams.identity.key_fetches == 1, "unknown key ids do not make the bot refetch the keys every time"
 
 
 async def test_a_valid_token_is_accepted_and_the_bot_calls_back_with_its_own_token(teams):
@@ -77,6 +82,23 @@ async def test_a_valid_token_is_accepted_and_the_bot_calls_back_with_its_own_tok
     assert teams.identity.key_fetches == 1, "signing keys are cached"
 
 
+async def test_clocks_may_differ_by_five_minutes(teams):
+    activity = teams.message(BO, "help")
+    now = int(time.time())
+    assert (await teams.post(activity, token=teams.identity.sign(APP_ID, activity["serviceUrl"],
+                                                                  exp=now - 120, nbf=now + 120))).status == 201
+
+
+async def test_without_the_signing_keys_nothing_is_let_in_and_the_connector_is_asked_to_retry(teams):
+    teams.identity.down = True
+    activity = teams.message(BO, "goal add Ship it by 2027-03-31")
+    assert (await teams.post(activity)).status == 503
+    assert await stored(teams) == 0 and teams.connector.calls == []
+    teams.identity.down = False
+    assert (await teams.post(activity)).status == 201, "the redelivery gets in once the keys can be fetched"
+    assert await stored(teams) > 0
+
+
 async def test_an_activity_from_another_tenant_is_refused_by_a_single_tenant_bot(teams):
     activity = teams.message(BO, "help")
     activity["channelData"]["tenant"]["id"] = "another-tenant"
@@ -89,6 +111,27 @@ async def test_a_key_not_endorsed_for_msteams_is_refused(teams):
     activity["channelId"] = "webchat"
     assert (await teams.post(activity)).status == 401
     assert await stored(teams) == 0
+
+
+async def test_an_activity_without_a_channel_or_a_service_url_is_refused(teams):
+    activity = teams.message(BO, "help")
+    del activity["channelId"]
+    assert (await teams.post(activity)).status == 401
+    nowhere = teams.message(BO, "help")
+    del nowhere["serviceUrl"]
+    assert (await teams.post(nowhere, token=teams.identity.sign(APP_ID, "", serviceurl=None))).status == 401
+    assert await stored(teams) == 0 and teams.connector.calls == []
+
+
+async def test_rotated_signing_keys_are_fetched_when_a_token_names_a_new_one(teams):
+    assert (await teams.post(teams.message(BO, "help"))).status == 201
+    teams.identity.rotate()
+    teams.platform.auth.keys.tried_at -= 61  # a minute later (unknown key ids refetch at most once a minute)
+    assert (await teams.post(teams.message(BO, "help"))).status == 201
+    assert teams.identity.key_fetches == 2
+    old = teams.message(BO, "help")
+    assert (await teams.post(old, token=teams.identity.sign(APP_ID, old["serviceUrl"], key=new_key(),
+                                                             kid="test-key-1"))).status == 401
 
 
 async def test_what_is_not_an_activity_is_refused_before_anything_else(teams):
@@ -124,6 +167,12 @@ async def test_without_an_app_id_only_an_explicit_opt_in_runs_unauthenticated_an
         assert (await teams.post(teams.message(BO, "help"), token="")).status == 201
         assert teams.connector.calls and all(c.auth == "" for c in teams.connector.calls)
         assert teams.identity.token_requests == []
+        # Nobody can make the unauthenticated bot call a host of their choosing (only the local Emulator).
+        elsewhere = teams.message(BO, "kudos")
+        elsewhere["serviceUrl"] = "http://metadata.invalid/"  # .invalid never resolves
+        calls = len(teams.connector.calls)
+        assert (await teams.post(elsewhere, token="")).status == 401
+        assert len(teams.connector.calls) == calls
     finally:
         await teams.close()
     closed = await TeamsHarness.start(database, clock, catalogs, app_id="", app_password=None)

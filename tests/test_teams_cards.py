@@ -124,3 +124,11 @@ def test_install_events():
     assert inbound.bot_was_added(payload("conversation_update"))
     removed = {**payload("installation_update"), "action": "remove"}
     assert inbound.bot_was_removed(removed) and not inbound.bot_was_added(removed)
+
+
+def test_each_line_is_its_own_text_block_and_markdown_in_it_is_escaped():
+    text = f"Ideas:\n#1 [win](https://x.example) by {mention(UID, 'A_na')}\n\nEnd"
+    card = render_card(View(blocks=[Text(text=text)]))
+    assert [(e["text"], e.get("spacing")) for e in card["body"]] == [
+        ("Ideas:", None), (r"#1 \[win\](https://x.example) by **@A\_na**", "none"), ("End", "medium")]
+    assert card["fallbackText"] == "Ideas:\n#1 [win](https://x.example) by @A_na\n\nEnd", "plain text stays plain"

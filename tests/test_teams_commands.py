@@ -11,7 +11,17 @@ from sqlalchemy import func, select
 from bot.orgdir import import_people
 from bot.settings import Settings
 from storage.models import Account, Delivery, Feedback, Goal, Idea, InboundEvent, Kudos, Person
-from tests.fakes.teams_connector import BOT, BOT_AUTH, TENANT, TeamsHarness, card_text, user
+from tests.fakes.teams_connector import (
+    BOT,
+    BOT_AUTH,
+    TENANT,
+    TeamsHarness,
+    TeamsUser,
+    actions,
+    card_text,
+    fail_once,
+    user,
+)
 
 BO = user("Bo Ek", "bo@example.com", 1)
 ANA = user("Ana Berg", "ana@example.com", 2)
@@ -193,8 +203,16 @@ async def test_kudos_are_posted_in_the_configured_teams_channel(database, clock,
         assert post.body["channelData"]["tenant"]["id"] == TENANT
         assert post.body["bot"]["id"] == BOT
         text = card_text(post.body["activity"])
-        assert "great demo #teamwork" in text and "**@Ana Berg**" in text
+        # Bo uses the bot on Teams: @mentioned for real, so Teams notifies him; Ana never has: her name in bold.
+        assert "great demo #teamwork" in text and "<at>Bo Ek</at>" in text and "**@Ana Berg**" in text
+        assert post.body["activity"]["attachments"][0]["content"]["msteams"]["entities"] == [
+            {"type": "mention", "text": "<at>Bo Ek</at>", "mentioned": {"id": BO.teams_id, "name": "Bo Ek"}}]
         assert all(d.status == "sent" for d in await deliveries(teams) if d.channel == channel)
+        await teams.say(ANA, "kudos @Bo Ek thanks for the review", mention=[BO])
+        posted = teams.connector.of("post")[-1].body["activity"]
+        shown = posted["attachments"][0]["content"]
+        assert "Kudos from <at>Ana Berg</at> to <at>Bo Ek</at>" in card_text(posted)
+        assert [e["mentioned"]["id"] for e in shown["msteams"]["entities"]] == [ANA.teams_id, BO.teams_id]
     finally:
         await teams.close()
 
@@ -202,3 +220,62 @@ async def test_kudos_are_posted_in_the_configured_teams_channel(database, clock,
 async def deliveries(teams: TeamsHarness) -> list[Delivery]:
     async with teams.deps.uow() as uow:
         return list((await uow.session.scalars(select(Delivery))).all())
+
+
+async def test_what_people_type_cannot_become_a_link_or_formatting_in_a_card(teams):
+    await teams.say(ANA, "help")
+    replies = await teams.say(BO, "kudos @Ana Berg [claim your bonus](https://phish.example) *now*", mention=[ANA])
+    [to_ana] = [r for r in replies if r["conversation"]["id"] == f"a:{ANA.teams_id}"]
+    shown = card_text(to_ana)
+    assert r"\[claim your bonus\](https://phish.example) \*now\*" in shown
+    assert "[claim your bonus](" not in shown.replace(r"\[", "").replace(r"\]", "")
+
+
+async def test_when_the_core_fails_nothing_is_saved_the_person_is_told_and_a_redelivery_runs_it(
+        teams, monkeypatch, caplog):
+    failed = fail_once(monkeypatch, "handle_message")
+    activity = teams.message(SVEN, "goal add Ship it by 2027-03-31", locale="sv-SE")
+    assert (await teams.post(activity)).status == 201
+    [told] = teams.connector.sent()
+    assert is_error(told) and "Något gick fel hos mig, och ingenting sparades." in card_text(told)
+    assert "handling Teams activity" in caplog.text and [m.text for m in failed] == ["goal add Ship it by 2027-03-31"]
+    assert await count(teams, Goal) == 0 and await count(teams, InboundEvent) == 0
+    assert (await teams.post(activity)).status == 201  # the Bot Connector redelivers it
+    assert await count(teams, Goal) == 1 and await count(teams, InboundEvent) == 1
+    assert (await teams.post(activity)).status == 201  # and once handled, a replay is ignored
+    assert await count(teams, Goal) == 1
+
+
+async def test_a_swedish_person_gets_swedish_forms_buttons_and_errors(teams):
+    await teams.say(SVEN, "help", locale="sv-SE")
+    await teams.say(SVEN, "checkin", locale="sv-SE")
+    form = teams.last_card(f"a:{SVEN.teams_id}")
+    assert "Vad gick bra den här veckan?" in card_text(form.body)
+    assert [a["title"] for a in actions(form.body)] == ["Skicka avstämning"]
+    answered = await teams.press(SVEN, form, "Skicka avstämning", {"well": "Bra", "mood": "9"})
+    shown = card_text(answered[0].body)
+    assert "Svara på den här frågan." in shown and "Svara med ett tal från 1 till 5." in shown
+    assert "Please" not in shown and "Send" not in shown
+
+
+async def test_a_guest_is_not_linked_by_their_ext_user_principal_name(teams):
+    guest = TeamsUser("Gus Guest", "", "aad-0077-0000-0000-0000-000000000000", "29:1teams-user-0077",
+                      upn="gus_contoso.com#EXT#@fabrikam.onmicrosoft.com")
+    assert (await teams.post(teams.message(guest, "kudos"))).status == 201
+    [reply] = teams.connector.sent()
+    assert is_error(reply) and "email" in card_text(reply)
+    assert await count(teams, Person) == 3  # only the org import
+
+
+async def test_a_throttled_or_failing_member_lookup_asks_to_try_again_instead_of_saying_who_is_unknown(teams):
+    activity = teams.message(SVEN, "goal add Ship it by 2027-03-31", locale="sv-SE")
+    for status, retry_after in ((429, "1"), (502, None)):  # a 502 comes as a gateway's HTML page
+        teams.connector.calls.clear()
+        teams.connector.refuse(1, status=status, retry_after=retry_after)
+        assert (await teams.post(activity)).status == 201
+        assert len(teams.connector.of("member")) == 1, "the SDK does not retry behind our back"
+        [told] = teams.connector.sent()
+        assert "Något gick fel hos mig" in card_text(told) and "e-post" not in card_text(told)
+        assert await count(teams, Person) == 3 and await count(teams, InboundEvent) == 0
+    assert (await teams.post(activity)).status == 201  # redelivered: now it works
+    assert await count(teams, Goal) == 1

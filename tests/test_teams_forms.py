@@ -15,7 +15,7 @@ from bot.scheduler import tick
 from bot.settings import Settings
 from storage.models import Checkin, IdeaVote, Survey, SurveyAnswer
 from tests.conftest import START
-from tests.fakes.teams_connector import TeamsHarness, actions, card_text, inputs, user
+from tests.fakes.teams_connector import TeamsHarness, actions, card_text, fail_once, inputs, user
 
 BO = user("Bo Ek", "bo@example.com", 1)
 ANA = user("Ana Berg", "ana@example.com", 2)
@@ -146,6 +146,20 @@ async def test_an_action_execute_invoke_is_answered_with_a_card_in_the_http_resp
         "Authorization": "Bearer " + teams.identity.sign("00000000-0000-0000-0000-00000000b07a",
                                                          invoke["serviceUrl"])})
     assert again.status == 200 and len(await rows(teams, IdeaVote)) == 1, "a replayed invoke is not a second vote"
+
+
+async def test_a_card_action_that_fails_is_answered_with_an_error_card_and_runs_when_redelivered(teams, monkeypatch):
+    failed = fail_once(monkeypatch, "handle_interaction")
+    await teams.say(BO, "idea Cut the build time by caching wheels")
+    invoke = teams.activity("adaptive_card_action", ANA)
+    token = teams.identity.sign("00000000-0000-0000-0000-00000000b07a", invoke["serviceUrl"])
+    for expected in ("Something went wrong on my side, and nothing was saved.", "You voted for idea #1"):
+        response = await teams.http.post(f"{teams.server.url}/api/messages", json=invoke,
+                                         headers={"Authorization": f"Bearer {token}"})
+        body = await response.json()
+        assert response.status == 200 and body["type"] == CONTENT_TYPE
+        assert expected in "\n".join(e.get("text", "") for e in body["value"]["body"])
+    assert [c.command for c in failed] == ["idea vote 1"] and len(await rows(teams, IdeaVote)) == 1
 
 
 async def test_answers_to_a_form_whose_card_is_gone_come_as_a_new_card(teams):

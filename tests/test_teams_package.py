@@ -22,8 +22,11 @@ def test_the_package_has_a_manifest_for_the_bot_and_valid_icons(tmp_path, capsys
                  "--out", str(out)]) == 0
     assert "wrote" in capsys.readouterr().out
     with zipfile.ZipFile(out) as archive:
-        assert sorted(archive.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        assert sorted(archive.namelist()) == ["color.png", "manifest.json", "outline.png", "sv.json", "zh-cn.json",
+                                              "zh-hk.json", "zh-tw.json"]
         manifest = json.loads(archive.read("manifest.json"))
+        swedish = json.loads(archive.read("sv.json"))
+        chinese = json.loads(archive.read("zh-tw.json"))
         color = Image.open(io.BytesIO(archive.read("color.png")))
         outline = Image.open(io.BytesIO(archive.read("outline.png")))
     assert manifest["manifestVersion"] == MANIFEST_VERSION and MANIFEST_VERSION in manifest["$schema"]
@@ -39,6 +42,20 @@ def test_the_package_has_a_manifest_for_the_bot_and_valid_icons(tmp_path, capsys
         assert all(c["title"].split()[0] in FEATURES for c in commands), "every menu entry is a real command"
     assert [c["title"] for c in lists[("personal",)]] == [title for title, _ in PERSONAL_COMMANDS]
     assert manifest["developer"]["privacyUrl"].startswith("https://")
+    assert manifest["version"] == "1.0.0"
+    # A Swedish (or Chinese) Teams client shows the menus in its language; the commands typed stay the same.
+    assert [lang["file"] for lang in manifest["localizationInfo"]["additionalLanguages"]] == [
+        "sv.json", "zh-cn.json", "zh-tw.json", "zh-hk.json"]
+    assert swedish["$schema"].endswith(f"v{MANIFEST_VERSION}/MicrosoftTeams.Localization.schema.json")
+    assert swedish["bots[0].commandLists[0].commands[1].description"] == \
+        "Tacka någon: kudos @Ana Snygg demo #teamwork"
+    assert chinese["description.short"] == "週報、按讚、改進建議、脈搏調查和一對一面談。"
+    for strings in (swedish, chinese):
+        keys = [k for k in strings if k.startswith("bots[0]")]
+        assert len(keys) == sum(len(c) for c in lists.values())
+        assert all(len(strings[k]) <= 128 for k in keys) and len(strings["description.short"]) <= 80
+        assert all(strings[k] != english for k, english in zip(keys, [
+            c["description"] for commands in lists.values() for c in commands], strict=True))
     assert (color.format, color.size) == ("PNG", (192, 192))
     assert (outline.format, outline.size) == ("PNG", (32, 32))
     pixels = set(outline.convert("RGBA").get_flattened_data())
@@ -53,4 +70,10 @@ def test_a_wrong_app_id_or_a_plain_http_url_is_refused_with_a_message(tmp_path, 
     assert "the Microsoft App ID is a GUID" in capsys.readouterr().err
     assert main(["teams", "package", "--app-id", APP_ID, "--url", "http://x.example.com", "--out", str(out)]) == 1
     assert "Teams needs a public HTTPS address" in capsys.readouterr().err
+    assert main(["teams", "package", "--app-id", APP_ID, "--url", "https://x.example.com", "--version", "2",
+                 "--out", str(out)]) == 1
+    assert "Teams needs a version like 1.0.0" in capsys.readouterr().err
+    assert main(["teams", "package", "--app-id", APP_ID, "--url", "https://x.example.com", "--name",
+                 "Continuous Feedback For Everyone", "--out", str(out)]) == 1
+    assert "Teams shows 1 to 30 characters" in capsys.readouterr().err
     assert not out.exists()

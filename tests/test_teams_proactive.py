@@ -14,7 +14,7 @@ from bot.core import deliver
 from bot.orgdir import import_people
 from bot.scheduler import tick
 from storage.models import Account, Delivery
-from tests.fakes.teams_connector import TeamsHarness, card_text, user
+from tests.fakes.teams_connector import BOT, TENANT, TeamsHarness, card_text, user
 
 FRIDAY_PROMPT = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)  # check-ins: Friday 15:00 local (UTC here)
 PEOPLE = [user(f"Person {n}", f"p{n}@example.com", 100 + n) for n in range(12)]
@@ -78,6 +78,15 @@ async def test_installing_the_app_greets_once_and_remembers_the_chat(teams):
                               "bot": "28:00000000-0000-0000-0000-00000000b07a", "conversation": chat(BO)}
 
 
+async def test_an_install_that_fails_is_answered_500_so_the_bot_connector_delivers_it_again(teams):
+    installed = teams.activity("installation_update", BO)
+    teams.connector.refuse(1, status=502, retry_after=None)  # the member lookup meets a gateway error
+    assert (await teams.post(installed)).status == 500
+    assert teams.connector.sent() == [] and (await account(teams, BO)) is None
+    assert (await teams.post(installed)).status == 201
+    assert len(teams.connector.sent(chat(BO))) == 1 and (await account(teams, BO)).address["conversation"] == chat(BO)
+
+
 async def test_prompts_from_a_scheduler_tick_reach_stored_chats_and_create_missing_ones(teams, clock):
     await teams.say(BO, "help")  # personal chat known
     in_team = teams.activity("installation_update", PEOPLE[0])  # installed the app in a team: no personal chat
@@ -87,7 +96,11 @@ async def test_prompts_from_a_scheduler_tick_reach_stored_chats_and_create_missi
     assert (await account(teams, PEOPLE[0])).address["conversation"] is None
     teams.connector.calls.clear()
     await prompt_round(teams, clock)
-    assert [c.body["members"][0]["id"] for c in teams.connector.of("create")] == [PEOPLE[0].teams_id]
+    [create] = teams.connector.of("create")
+    assert create.body["members"] == [{"id": PEOPLE[0].teams_id}] and create.body["isGroup"] is False
+    # Teams reads the tenant from channelData (botbuilder spells the top-level key `tenantID`, PLATFORM §2.1).
+    assert create.body["channelData"]["tenant"]["id"] == TENANT
+    assert create.body["bot"]["id"] == BOT
     for person in (BO, PEOPLE[0]):
         [prompt] = teams.connector.sent(chat(person))
         assert "Check in" in card_text(prompt), card_text(prompt)
@@ -117,7 +130,7 @@ async def test_a_429_storm_loses_nothing_and_sends_nothing_twice(teams, clock):
     assert all(d.status == "sent" for d in await deliveries(teams) if d.recipient_id in people)
 
 
-async def test_retry_after_is_honoured_before_the_message_is_given_back_to_the_outbox(
+async def test_retry_after_is_honoured_in_place_and_a_long_one_is_left_to_the_outbox(
         database, clock, catalogs, tmp_path):
     waits: list[float] = []
 
@@ -125,7 +138,7 @@ async def test_retry_after_is_honoured_before_the_message_is_given_back_to_the_o
         waits.append(seconds)
 
     teams = await started(database, clock, catalogs, tmp_path, [BO],
-                          policy=RetryPolicy(retries=2, base_seconds=0.01, sleep=sleep))
+                          policy=RetryPolicy(retries=2, base_seconds=0.01, cap_seconds=20, sleep=sleep))
     try:
         await teams.say(BO, "help")
         teams.connector.calls.clear()
@@ -135,11 +148,23 @@ async def test_retry_after_is_honoured_before_the_message_is_given_back_to_the_o
         [prompt] = await deliveries(teams)
         assert prompt.status == "pending" and prompt.next_attempt_at >= FRIDAY_PROMPT + timedelta(seconds=7)
         assert "429" in prompt.last_error
-        teams.connector.refuse(1, status=502, retry_after=None)  # a gateway error is retried in place too
+        teams.connector.refuse(1, status=502, retry_after=None)  # a gateway's HTML error page: retried in place
         clock.advance(timedelta(hours=1))
         await deliver(teams.deps)
         assert (await deliveries(teams))[0].status == "sent"
         assert len(teams.connector.sent(chat(BO))) == 1
+        assert len(waits) == 3 and 0.01 * 0.8 <= waits[2] <= 0.01 * 1.2, "backoff with jitter, no Retry-After"
+        # A long Retry-After is the outbox's to wait: the sender is not held up in place for ten minutes.
+        teams.connector.refuse(1, status=429, retry_after="600")
+        clock.set(FRIDAY_PROMPT + timedelta(days=7))
+        await tick(teams.deps)
+        await teams.platform.idle()
+        assert len(waits) == 3
+        prompt = (await deliveries(teams))[-1]
+        assert prompt.status == "pending" and prompt.next_attempt_at >= clock.now() + timedelta(seconds=600)
+        clock.advance(timedelta(minutes=11))
+        await deliver(teams.deps)
+        assert (await deliveries(teams))[-1].status == "sent" and len(teams.connector.sent(chat(BO))) == 2
     finally:
         await teams.close()
 

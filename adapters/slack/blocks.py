@@ -15,7 +15,8 @@ MESSAGE_BLOCKS = 50
 SURFACE_BLOCKS = 100  # modals and the Home tab
 # Slack rejects a message whose blocks hold about 13k characters in all (msg_blocks_too_long); stay below.
 MESSAGE_CHARS = 11_000
-SURFACE_CHARS = 200_000  # surfaces have no cumulative text limit below their 250 KB size
+# A modal or Home tab may be 250 KB of JSON; text escaped as \uXXXX takes 6 bytes a character (Chinese).
+SURFACE_CHARS = 30_000
 MAX_MESSAGES = 4  # one reply or DM is split into at most this many messages, the rest is cut with a note
 SECTION_TEXT = 3000
 FIELDS_PER_SECTION = 10

@@ -7,12 +7,10 @@ Only people already known are linked; other Slack users still become people on f
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.errors import api_error
+from adapters.slack.errors import CALL_FAILED, api_error
 from adapters.slack.people import PLATFORM, actor_of, profile_of
 from bot.deps import Deps
 from bot.messages import Actor
@@ -49,19 +47,13 @@ async def _members(client: AsyncWebClient, workspace: str) -> dict[str, Actor]:
         while True:
             page = await client.users_list(limit=200, cursor=cursor, include_locale=True)
             for user in page.get("members") or []:
-                actor = _actor(user, workspace)
-                if actor is not None and actor.email:
+                actor = actor_of(workspace, profile_of(user))
+                if actor.email:
                     members[actor.email] = actor
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
                 return members
-    except SlackApiError as exc:  # linking is a convenience: first contact still links everyone
+    except CALL_FAILED as exc:  # linking is a convenience: first contact still links everyone
         log.warning("Slack: users.list failed (%s); people are linked on first contact", api_error(exc))
         return members
 
-
-def _actor(user: dict[str, Any], workspace: str) -> Actor | None:
-    if user.get("deleted") or user.get("is_bot") or user.get("id") == "USLACKBOT":
-        return None
-    actor = actor_of(workspace, profile_of(user))
-    return actor.model_copy(update={"email": actor.email.strip().lower()}) if actor.email else None

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from slack_sdk.errors import SlackApiError
-
 from adapters.slack.blocks import MORE, surface_blocks
-from adapters.slack.errors import api_error
+from adapters.slack.errors import CALL_FAILED, api_error
 from adapters.slack.grammar import PREFIXES
 from adapters.slack.messenger import SlackMessenger
 from bot.dashboard import dashboard
@@ -23,5 +21,5 @@ async def publish_home(deps: Deps, messenger: SlackMessenger, workspace: str, us
     blocks = surface_blocks(view, ids, messenger.translate(view, MORE))
     try:
         await messenger.client.views_publish(user_id=user_id, view={"type": "home", "blocks": blocks})
-    except SlackApiError as exc:
+    except CALL_FAILED as exc:
         log.warning("views.publish failed: %s", api_error(exc))

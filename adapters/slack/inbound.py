@@ -1,33 +1,36 @@
 """Slack requests → core calls → replies. Each handler runs after the request was acknowledged (except a
-modal submission, whose answer *is* the acknowledgement), then sends what the core left in the outbox."""
+modal submission, whose answer *is* the acknowledgement); the platform sends the outbox afterwards."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.webhook.async_client import AsyncWebhookClient
+from sqlalchemy.exc import IntegrityError
 
 from adapters.slack.blocks import MORE, cut, pages
-from adapters.slack.errors import api_error
+from adapters.slack.errors import CALL_FAILED, UNREACHABLE, api_error
 from adapters.slack.grammar import FEEDBOT_COMMAND, PREFIXES
 from adapters.slack.home import publish_home
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.modals import LABEL, form_modal, notice_modal, read_metadata, submitted_values
-from adapters.slack.people import Profiles, unescape
-from bot.core import deliver, handle_command, handle_interaction, handle_message
+from adapters.slack.people import Profile, Profiles, actor_of, unescape
+from bot.core import handle_command, handle_interaction, handle_message
 from bot.deps import Deps
 from bot.i18n import N_
-from bot.messages import Actor, Command, Interaction, Message
+from bot.messages import Actor, Command, Interaction, MentionRef, Message
 from bot.outbox import DeliveryError
+from bot.people import is_email, resolve_actor
 from bot.views import Button, Buttons, Chart, Form, View, error_view
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
+PROFILE_WAIT = 1.0  # seconds a modal submission waits for users.info: its answer is the 3-second ack
 CLOSE = N_("Cancel")
 FAILED = N_("Something went wrong on my side, and nothing was saved. Please try again in a minute.")
 
@@ -53,6 +56,7 @@ class Inbound:
         self.messenger = messenger
         self.client = messenger.client
         self.retry_handlers = retry_handlers
+        self.linked: set[tuple[str, Profile]] = set()  # mentioned people already made sure of
 
     # ---- requests ----
 
@@ -64,13 +68,12 @@ class Inbound:
             first, _, text = text.partition(" ")
             name = first or "help"
         actor = await self.profiles.actor(team, user)
-        mentions = await self.profiles.mentions(team, text)
-        views = await self.safely(actor, handle_command(self.deps, Command(
+        mentions = await self.mentions(team, text)
+        views = await self.safely(actor, lambda: handle_command(self.deps, Command(
             actor=actor, name=name, text=unescape(text), mentions=mentions, prefixes=PREFIXES,
             conversation=body.get("channel_id", ""), reply_handle=body.get("response_url", ""))))
         await self.reply(views, Where(team, user, body.get("channel_id", ""), body.get("response_url", ""),
                                       body.get("trigger_id", ""), command=f"{name} {text}".strip()))
-        await deliver(self.deps)
 
     async def action(self, body: dict[str, Any]) -> None:
         """A button: its value is the command it stands for (`idea vote 12`, `pulse answer 3`)."""
@@ -79,22 +82,22 @@ class Inbound:
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id", "")
         home = (body.get("view") or {}).get("type") == "home"
         actor = await self.profiles.actor(team, user)
-        views = await self.safely(actor, handle_interaction(self.deps, Interaction(
-            actor=actor, command=command, prefixes=PREFIXES, conversation=channel,
-            reply_handle=body.get("response_url", ""))))
+        mentions = await self.mentions(team, command)  # a button made from a typed command may hold some
+        views = await self.safely(actor, lambda: handle_message(self.deps, Message(
+            actor=actor, text=command, mentions=mentions, prefixes=PREFIXES,
+            conversation=channel, reply_handle=body.get("response_url", ""))))
         where = Where(team, user, channel, body.get("response_url", ""), body.get("trigger_id", ""), command, home)
         await self.reply(views, where)
         if home:
             await publish_home(self.deps, self.messenger, team, user, actor)
-        await deliver(self.deps)
 
     async def submission(self, body: dict[str, Any]) -> tuple[dict[str, Any], list[View], Where]:
         """A submitted modal: the acknowledgement (inline errors, an updated modal, or close) and what to
         reply after it."""
         team, user, modal = _team(body), body["user"]["id"], body["view"]
         meta = read_metadata(modal)
-        actor = await self.profiles.actor(team, user)
-        views = await self.safely(actor, handle_interaction(self.deps, Interaction(
+        actor = await self.profiles.actor(team, user, wait=PROFILE_WAIT)
+        views = await self.safely(actor, lambda: handle_interaction(self.deps, Interaction(
             actor=actor, command=meta.get("c", ""), values=submitted_values(modal.get("state") or {}),
             prefixes=PREFIXES, conversation=meta.get("ch", ""), reply_handle=meta.get("r", ""))))
         where = Where(team, user, meta.get("ch", ""), meta.get("r", ""))
@@ -111,10 +114,6 @@ class Inbound:
                 return {"response_action": "update", "view": notice_modal(
                     view, ids, close=self.t(view, CLOSE), more=self.t(view, MORE))}, [], where
         return {}, views, where
-
-    async def after_submission(self, views: list[View], where: Where) -> None:
-        await self.reply(views, where)
-        await deliver(self.deps)
 
     async def home_opened(self, event: dict[str, Any], team: str) -> None:
         if event.get("tab", "home") != "home":
@@ -133,19 +132,38 @@ class Inbound:
             return
         text = text.strip()
         actor = await self.profiles.actor(team, event["user"])
-        mentions = [m for m in await self.profiles.mentions(team, text) if m.user_id != bot_user]
-        views = await self.safely(actor, handle_message(self.deps, Message(
+        mentions = [m for m in await self.mentions(team, text) if m.user_id != bot_user]
+        views = await self.safely(actor, lambda: handle_message(self.deps, Message(
             actor=actor, text=unescape(text), mentions=mentions, prefixes=PREFIXES,
             conversation=event.get("channel", ""))))
         await self.reply(views, Where(team, event["user"], event.get("channel", ""),
                                       command=text.lstrip("/")))
-        await deliver(self.deps)
 
-    async def safely(self, actor: Actor, call: Awaitable[list[View]]) -> list[View]:
+    async def mentions(self, team: str, text: str) -> list[MentionRef]:
+        """`<@U…>` → people. A colleague feedbot has not met yet becomes a person now, by the email on their
+        Slack profile (as on their own first contact), so kudos and feedback reach people before they ever
+        use feedbot and a workspace works without an org import. Bots, guests without an email and
+        deactivated users are not people: the core explains that it does not know them."""
+        mentioned = await self.profiles.mentioned(team, text)
+        new = {(team, profile) for _, profile in mentioned if profile.email and is_email(profile.email)} - self.linked
+        if new:
+            await again_after_a_race(lambda: self._link(new))
+            if len(self.linked) > 50_000:  # a bound, like the profile cache's
+                self.linked.clear()
+            self.linked |= new  # skipped next time, unless their profile changed (a new zone: linked again)
+        return [MentionRef(token=token, user_id=profile.user_id, email=profile.email, name=profile.name)
+                for token, profile in mentioned]
+
+    async def _link(self, profiles: set[tuple[str, Profile]]) -> None:
+        async with self.deps.uow() as uow:
+            for workspace, profile in profiles:
+                await resolve_actor(uow, actor_of(workspace, profile), self.deps.clock.now())
+
+    async def safely(self, actor: Actor, call: Callable[[], Awaitable[list[View]]]) -> list[View]:
         """The core's answer; a bug is logged and the person told that nothing was saved (the core's
         transaction was rolled back), instead of silence."""
         try:
-            return await call
+            return await again_after_a_race(call)
         except Exception:
             log.exception("Slack: the core failed on a request")
             t = self.deps.catalogs.translator(actor.locale or self.deps.settings.org.default_locale)
@@ -167,7 +185,7 @@ class Inbound:
     async def open_modal(self, view: View, form: Form, where: Where) -> bool:
         try:
             await self.client.views_open(trigger_id=where.trigger_id, view=await self.modal(view, form, where))
-        except SlackApiError as exc:  # the trigger expired (3 s): fall back to a button
+        except CALL_FAILED as exc:  # the trigger expired (3 s): fall back to a button
             log.warning("views.open failed: %s", api_error(exc))
             return False
         return True
@@ -181,12 +199,13 @@ class Inbound:
         """Through the response_url when there is one (ephemeral or in the channel), else in the DM channel
         the person wrote in, else by DM. Charts follow as images in the person's DM."""
         try:
-            if where.response_url and await self._respond(view, where):
-                if any(isinstance(block, Chart) for block in view.blocks):
+            if where.response_url:
+                answered, parts = await self._respond(view, where)
+                if answered < parts:  # expired, used up (five answers) or unreachable: the rest by DM
+                    await self.messenger.send_to_user(where.workspace, where.user_id, view, skip=answered)
+                elif any(isinstance(block, Chart) for block in view.blocks):
                     dm = await self.messenger.dm_channel(where.workspace, where.user_id)
                     await self.messenger.upload_charts(dm, view)
-            elif where.response_url:  # expired or used up: the answer still arrives, by DM
-                await self.messenger.send_to_user(where.workspace, where.user_id, view)
             elif where.channel.startswith("D"):
                 await self.messenger.post(where.channel, view, where.workspace)
             elif where.channel and not where.home:
@@ -197,22 +216,35 @@ class Inbound:
         except DeliveryError as exc:
             log.warning("a Slack reply could not be sent: %s", exc)
 
-    async def _respond(self, view: View, where: Where) -> bool:
-        """Answer through the response_url; False if Slack refused it (expired, used up): then by DM."""
+    async def _respond(self, view: View, where: Where) -> tuple[int, int]:
+        """Answer through the response_url, a message per part, until Slack refuses one; returns how many
+        parts it took, and how many there are."""
         hook = AsyncWebhookClient(where.response_url, session=self.client.session, retry_handlers=self.retry_handlers)
         kind = "ephemeral" if view.ephemeral else "in_channel"
-        ids = await self.messenger.slack_ids(view, where.workspace)
-        for number, page in enumerate(pages(view, ids, self.t(view, MORE))):
-            response = await hook.send_dict({"response_type": kind, "replace_original": False, **page.payload()})
-            if response.status_code != 200:
-                log.warning("response_url answered %s", response.status_code)
-                if number == 0:
-                    return False
-                raise DeliveryError("response_url refused the rest of a long answer")
-        return True
+        parts = pages(view, await self.messenger.slack_ids(view, where.workspace), self.t(view, MORE))
+        for number, page in enumerate(parts):
+            try:
+                response = await hook.send_dict({"response_type": kind, "replace_original": False, **page.payload()})
+                status = str(response.status_code)
+            except UNREACHABLE as exc:
+                status = api_error(exc)
+            if status != "200":
+                log.warning("response_url answered %s", status)
+                return number, len(parts)
+        return len(parts), len(parts)
 
     def t(self, view: View, msgid: str) -> str:
         return self.deps.catalogs.translator(view.locale or self.deps.settings.org.default_locale)(msgid)
+
+
+async def again_after_a_race(call: Callable[[], Awaitable[T]]) -> T:
+    """Two requests that create the same person at the same moment (a first contact and a mention of them, on
+    PostgreSQL) make one fail on the unique email or account. Its transaction was rolled back, so it is run
+    once more: now it finds the person."""
+    try:
+        return await call()
+    except IntegrityError:
+        return await call()
 
 
 def _team(body: dict[str, Any]) -> str:

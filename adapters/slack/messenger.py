@@ -1,5 +1,11 @@
 """Proactive Slack messages: DMs through `conversations.open` (the channel id is kept on the account), channel
-posts, chart images, all paced; Slack's refusals become DeliveryErrors the outbox understands."""
+posts, chart images, all paced; Slack's refusals become DeliveryErrors the outbox understands.
+
+Nothing twice: a view too long for one message goes out as several, and only a refusal of the first can
+make the outbox try the view again; the later parts are retried here, so a retry never repeats a part
+already out. One case stays open: chat.postMessage has no idempotency key, so a message Slack took whose
+answer was lost on the way back (the connection dropped) is sent again — feedbot prefers that to losing it.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +13,16 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
-import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.pacing import Pacer
 from adapters.slack.blocks import MORE, SlackIds, chart_filename, pages, render_blocks
-from adapters.slack.errors import api_error
+from adapters.slack.errors import UNREACHABLE, api_error
 from adapters.slack.people import PLATFORM
 from bot.charts import render_png
 from bot.deps import Deps
@@ -30,6 +36,7 @@ PERMANENT = {"user_not_found", "account_inactive", "user_disabled", "cannot_dm_b
              "is_archived", "not_in_channel", "restricted_action", "invalid_blocks", "msg_too_long",
              "no_text", "team_access_not_granted", "missing_scope"}
 ACCOUNT_GONE = {"user_not_found", "account_inactive", "user_disabled", "cannot_dm_bot"}
+PART_ATTEMPTS = 3  # a later part of a long message, after the client's own retries
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
 
 
@@ -39,6 +46,7 @@ class SlackMessenger:
         self.pacer = pacer
         self.deps: Deps | None = None
         self.workspace = ""  # the bot's own workspace (auth.test), for channel posts
+        self.stopping = False  # shutting down: messages not yet begun stay in the outbox
 
     def bind(self, deps: Deps, workspace: str) -> None:
         self.deps, self.workspace = deps, workspace
@@ -49,6 +57,8 @@ class SlackMessenger:
         return channel.startswith("#") or bool(CHANNEL_ID.match(channel))
 
     async def send(self, recipient: Recipient, view: View) -> None:
+        if self.stopping:
+            raise DeliveryError("shutting down", retry_after=0)
         if recipient.channel:
             await self.post(recipient.channel, view, self.workspace)
             return
@@ -58,9 +68,10 @@ class SlackMessenger:
         channel = (account.data or {}).get("channel") or await self.open_dm(account.workspace, account.user_id)
         await self.post(channel, view, account.workspace, account=account)
 
-    async def send_to_user(self, workspace: str, user_id: str, view: View) -> None:
-        """A reply that has no response_url (a modal, the Home tab): by DM."""
-        await self.post(await self.dm_channel(workspace, user_id), view, workspace)
+    async def send_to_user(self, workspace: str, user_id: str, view: View, skip: int = 0) -> None:
+        """A reply that has no response_url (a modal, the Home tab), or whose response_url took only the
+        first `skip` parts: by DM."""
+        await self.post(await self.dm_channel(workspace, user_id), view, workspace, skip=skip)
 
     async def dm_channel(self, workspace: str, user_id: str) -> str:
         async with self._deps().uow() as uow:
@@ -71,6 +82,7 @@ class SlackMessenger:
     async def open_dm(self, workspace: str, user_id: str) -> str:
         """conversations.open, remembered on the account so the next message skips it."""
         address = Address(PLATFORM, workspace, user_id)
+        await self.pacer.wait("conversations.open")  # Tier 3 (about 50 a minute): paced like one conversation
         response = await self.call(self.client.conversations_open, account=address, users=user_id)
         channel = response["channel"]["id"]
         deps = self._deps()
@@ -79,26 +91,42 @@ class SlackMessenger:
         return channel
 
     async def post(self, channel: str, view: View, workspace: str, *, account: Address | None = None,
-                   ephemeral_user: str | None = None) -> None:
-        """The view as one or more messages (Block Kit limits), then its charts as images."""
+                   ephemeral_user: str | None = None, skip: int = 0) -> None:
+        """The view as one or more messages (Block Kit limits), from part `skip` on, then its charts as
+        images. Only a refusal of the first message is raised; the rest belongs to a message already begun
+        (see the module's note)."""
         ids = await self.slack_ids(view, workspace)
-        more = self.translate(view, MORE)
-        for page in pages(view, ids, more):
-            await self.pacer.wait(channel)
+        for number, page in enumerate(pages(view, ids, self.translate(view, MORE))[skip:]):
             if ephemeral_user:
-                await self.call(self.client.chat_postEphemeral, account=account, channel=channel,
-                                user=ephemeral_user, **page.payload())
+                send = partial(self.call, self.client.chat_postEphemeral, account=account, channel=channel,
+                               user=ephemeral_user, **page.payload())
             else:
-                await self.call(self.client.chat_postMessage, account=account, channel=channel,
-                                unfurl_links=False, **page.payload())
+                send = partial(self.call, self.client.chat_postMessage, account=account, channel=channel,
+                               unfurl_links=False, **page.payload())
+            await self.pacer.wait(channel)
+            await (send() if number == 0 else self._go_on(send))
         await self.upload_charts(channel, view, account)
 
     async def upload_charts(self, channel: str, view: View, account: Address | None = None) -> None:
+        """A view's charts as images after its text (never raises: the text is out already)."""
         for chart in render_blocks(view, {}).charts:
             png = await asyncio.to_thread(render_png, chart)
             await self.pacer.wait(channel)
-            await self.call(self.client.files_upload_v2, account=account, channel=channel, file=png,
-                            filename=chart_filename(chart), title=chart.title)
+            await self._go_on(partial(self.call, self.client.files_upload_v2, account=account, channel=channel,
+                                      file=png, filename=chart_filename(chart), title=chart.title))
+
+    async def _go_on(self, send: Callable[[], Awaitable[Any]]) -> None:
+        """A later part of a message already begun: tried again here a few times, then given up with a log
+        line, never raised (the outbox would send the parts already out a second time)."""
+        for attempt in range(1, PART_ATTEMPTS + 1):
+            try:
+                await send()
+                return
+            except DeliveryError as exc:
+                if exc.permanent or attempt == PART_ATTEMPTS:
+                    log.warning("Slack: part of a message was not sent: %s", exc)
+                    return
+                await asyncio.sleep(attempt if exc.retry_after is None else exc.retry_after)
 
     async def slack_ids(self, view: View, workspace: str) -> SlackIds:
         """Person uid → Slack user id in `workspace`, for the people the view mentions."""
@@ -121,15 +149,15 @@ class SlackMessenger:
         try:
             return await method(**kwargs)
         except SlackApiError as exc:
-            error = str(api_error(exc) or f"HTTP {exc.response.status_code}")
+            error = api_error(exc)
             if exc.response.status_code == 429:
                 retry_after = float(exc.response.headers.get("Retry-After") or 1)
                 raise DeliveryError("rate limited by Slack", retry_after=retry_after) from None
             if error in ACCOUNT_GONE and account is not None:
                 await self._unreachable(account)
             raise DeliveryError(error, permanent=error in PERMANENT) from None
-        except (TimeoutError, aiohttp.ClientError) as exc:
-            raise DeliveryError(f"Slack unreachable: {type(exc).__name__}") from None
+        except UNREACHABLE as exc:
+            raise DeliveryError(f"Slack unreachable: {api_error(exc)}") from None
 
     async def _unreachable(self, account: Address) -> None:
         deps = self._deps()

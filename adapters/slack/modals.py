@@ -20,18 +20,22 @@ OPTION_VALUE = 150
 RADIO_OPTIONS = 10
 SELECT_OPTIONS = 100
 TEXT_INPUT = 3000
+PRIVATE_METADATA = 3000
 VALUE_ACTION = "value"
 
 
 def form_modal(view: View, form: Form, ids: SlackIds, *, close: str, more: str,
                metadata: dict[str, str]) -> dict[str, Any]:
     """The modal: the view's other blocks (notes) first, then one input block per question."""
-    inputs = [input_block(field) for field in form.inputs][:SURFACE_BLOCKS]
+    inputs = [input_block(field) for field in form.inputs][:SURFACE_BLOCKS - 1]  # room for the cut note
     notes = view.model_copy(update={"blocks": [b for b in view.blocks if not isinstance(b, Form)],
                                     "title": "" if len(form.title) <= MODAL_TITLE else form.title,
                                     "field_errors": {}})
     blocks = surface_blocks(notes, ids, more, reserve=len(inputs)) if notes.blocks or notes.title else []
-    return {"type": "modal", "callback_id": CALLBACK_ID, "private_metadata": json.dumps(metadata),
+    private = json.dumps(metadata)
+    if len(private) > PRIVATE_METADATA:  # keep the command; the answer then goes by DM instead
+        private = json.dumps({"c": metadata["c"]})
+    return {"type": "modal", "callback_id": CALLBACK_ID, "private_metadata": private,
             "title": _plain(form.title, MODAL_TITLE), "submit": _plain(form.submit_label, MODAL_TITLE),
             "close": _plain(close, MODAL_TITLE), "blocks": blocks + inputs}
 

@@ -3,6 +3,7 @@ while (profiles change rarely, and every command needs one), and `<@U123>` menti
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -10,17 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.errors import api_error
-from bot.messages import Actor, MentionRef
+from adapters.slack.errors import CALL_FAILED, api_error
+from bot.messages import Actor
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 # Slack writes a mention as <@U123> or, with escaping on for slash commands, <@U123|name> (W… on Grid).
-SLACK_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+SLACK_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
 
 
 @dataclass(frozen=True)
@@ -43,43 +43,52 @@ class Profiles:
         self._cache: dict[tuple[str, str], tuple[float, Profile | None]] = {}
 
     async def get(self, workspace: str, user_id: str) -> Profile | None:
+        """The profile, or None when Slack would not say (then the person's stored account still knows them).
+        A failure is not cached: the next request asks again."""
         key = (workspace, user_id)
         cached = self._cache.get(key)
         if cached is not None and self.clock() - cached[0] < self.ttl:
             return cached[1]
-        profile = await self._fetch(user_id)
+        try:
+            response = await self.client.users_info(user=user_id, include_locale=True)
+        except CALL_FAILED as exc:
+            log.warning("users.info failed: %s", api_error(exc))
+            return None
+        profile = profile_of(response.get("user") or {"id": user_id})
         if len(self._cache) > 50_000:  # a bound, not an LRU: dropping everything once in a while is fine
             self._cache.clear()
         self._cache[key] = (self.clock(), profile)
         return profile
 
-    async def _fetch(self, user_id: str) -> Profile | None:
+    async def actor(self, workspace: str, user_id: str, wait: float | None = None) -> Actor:
+        """The acting user; without an email (scope missing, a bot) the core answers who-are-you. `wait`: at
+        most this many seconds for Slack (on the ack path), then the user id alone — their stored account
+        still says who they are."""
         try:
-            response = await self.client.users_info(user=user_id, include_locale=True)
-        except SlackApiError as exc:
-            log.warning("users.info failed: %s", api_error(exc))
-            return None
-        return profile_of(response.get("user") or {"id": user_id})
-
-    async def actor(self, workspace: str, user_id: str) -> Actor:
-        """The acting user; without an email (scope missing, a bot) the core answers who-are-you."""
-        profile = await self.get(workspace, user_id)
+            profile = await asyncio.wait_for(self.get(workspace, user_id), wait)
+        except TimeoutError:
+            log.warning("users.info took longer than %s s; going on without the profile", wait)
+            profile = None
         return actor_of(workspace, profile or Profile(user_id, None, None, None, None))
 
-    async def mentions(self, workspace: str, text: str) -> list[MentionRef]:
-        refs: list[MentionRef] = []
+    async def mentioned(self, workspace: str, text: str) -> list[tuple[str, Profile]]:
+        """Each `<@U…>` in `text` with the profile of the user it names (name only, from `|name`, when Slack
+        would not say more)."""
+        found: list[tuple[str, Profile]] = []
         for match in SLACK_MENTION.finditer(text):
             profile = await self.get(workspace, match.group(1))
-            refs.append(MentionRef(token=match.group(0), user_id=match.group(1),
-                                   email=profile.email if profile else None, name=profile.name if profile else None))
-        return refs
+            found.append((match.group(0), profile or Profile(match.group(1), None, match.group(2), None, None)))
+        return found
 
 
 def profile_of(user: dict[str, Any]) -> Profile:
-    """A users.info / users.list member as a Profile."""
+    """A users.info / users.list member as a Profile; bots and deactivated users have no email here, so they
+    never become people."""
     profile = user.get("profile") or {}
     name = profile.get("real_name") or profile.get("display_name") or user.get("real_name") or user.get("name")
-    return Profile(user_id=user["id"], email=profile.get("email"), name=name, locale=user.get("locale"),
+    person = not (user.get("deleted") or user.get("is_bot") or user.get("id") == "USLACKBOT")
+    email = (profile.get("email") or "").strip().lower() if person else ""
+    return Profile(user_id=user["id"], email=email or None, name=name, locale=user.get("locale"),
                    timezone=user.get("tz"))
 
 

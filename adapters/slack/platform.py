@@ -3,6 +3,13 @@ Web API client that retries 429s and connection errors, and the messenger for pr
 
 Every request is acknowledged at once; the work runs after the ack, taken from a queue by a few workers
 (stop waits for it). Only a modal submission waits for the core, because its inline errors are the ack.
+What the core leaves in the outbox is sent by one task of its own, so a long fan-out never holds up replies.
+
+Events Slack delivers again are handled at most once: the event id is recorded before the work, so a retry
+that arrives while the first delivery is still being worked on is not done twice. The price: a crash between
+the ack and the end of the work loses that work (Slack does not resend what it got a 200 for anyway); the
+person sees no answer and types again. A stopping server answers 503 without recording anything, so Slack
+resends the event to a process that is still running.
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import zlib
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
@@ -30,11 +38,12 @@ from adapters.pacing import Pacer
 from adapters.platform import PlatformError
 from adapters.slack.blocks import BUTTON_ACTION
 from adapters.slack.directory import link_accounts
-from adapters.slack.errors import api_error
+from adapters.slack.errors import CALL_FAILED, api_error
 from adapters.slack.inbound import Inbound
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.modals import CALLBACK_ID
 from adapters.slack.people import PLATFORM, Profiles
+from bot.core import deliver
 from bot.deps import Deps
 from bot.settings import Settings
 
@@ -73,11 +82,17 @@ class SlackPlatform:
                             request_verification_enabled=not slack.socket_mode)
         self.bot_user = ""
         self.inbound: Inbound | None = None
-        # Work after the ack waits here for one of a few workers: a burst of commands is acked at once and
-        # then worked off at the database's pace, instead of a thousand tasks crowding out the next acks.
-        self.work: asyncio.Queue[Coroutine[Any, Any, None]] = asyncio.Queue()
+        # Work after the ack waits in a queue for its worker: a burst of commands is acked at once and then
+        # worked off at the database's pace, instead of a thousand tasks crowding out the next acks. One
+        # person's requests always share a queue, so they are handled in the order they were sent.
+        self.queues: list[asyncio.Queue[Coroutine[Any, Any, None]]] = [asyncio.Queue() for _ in range(slack.workers)]
         self.workers: list[asyncio.Task[None]] = []
+        self.stopping = False
+        self._outbox_due = False
+        self._sender: asyncio.Task[None] | None = None
+        self._linking: asyncio.Task[None] | None = None
         self._socket: Any = None
+        _quiet_sdk_logs()
         self._listen()
 
     # ---- Platform ----
@@ -93,11 +108,14 @@ class SlackPlatform:
             self.client.session = aiohttp.ClientSession()
         try:
             auth = await self.client.auth_test()
-        except SlackApiError as exc:
-            raise SlackError(f"Slack refused the bot token: {api_error(exc)}") from None
+        except CALL_FAILED as exc:
+            await self.stop()  # nothing runs yet but the connection pool
+            problem = ("refused the bot token" if isinstance(exc, SlackApiError)
+                       else f"cannot be reached at {self.settings.slack.api_url}")
+            raise SlackError(f"Slack {problem}: {api_error(exc)}") from None
         self.bot_user = auth.get("user_id") or ""
         self.messenger.bind(deps, auth.get("team_id") or "")
-        self._spawn(link_accounts(deps, self.client, auth.get("team_id") or ""))
+        self._linking = asyncio.create_task(self._link_accounts(deps, auth.get("team_id") or ""))
         if self.settings.slack.socket_mode:
             from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
@@ -109,6 +127,9 @@ class SlackPlatform:
                  " over Socket Mode" if self._socket else "")
 
     async def stop(self) -> None:
+        """Take no new requests, finish the work already acknowledged, then close. Messages not yet begun
+        stay in the outbox for the next process (or this one's restart)."""
+        self.stopping = self.messenger.stopping = True
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
@@ -125,8 +146,14 @@ class SlackPlatform:
         return self.messenger.owns_channel(channel)
 
     async def idle(self) -> None:
-        """Wait until the work of earlier requests is done (shutdown, tests)."""
-        await self.work.join()
+        """Wait until the work of earlier requests, and the outbox sends it started, are done (shutdown, tests)."""
+        while True:
+            for queue in self.queues:
+                await queue.join()
+            busy = [task for task in (self._linking, self._sender) if task is not None and not task.done()]
+            if not busy:
+                return
+            await asyncio.gather(*busy)
 
     # ---- wiring ----
 
@@ -137,23 +164,46 @@ class SlackPlatform:
                 self.messenger.bind(deps, "")
 
     async def _http(self, request: web.Request) -> web.Response:
+        if self.stopping:  # before the signature and the event id are looked at: Slack resends it elsewhere
+            return web.Response(status=503, text="shutting down")
         return await to_aiohttp_response(await self.app.async_dispatch(await to_bolt_request(request)))
 
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        """Queue work to run after the ack (workers are started with the first piece of work)."""
+    def _spawn(self, who: str, work: Coroutine[Any, Any, None]) -> None:
+        """Queue work to run after the ack, on the queue of `who` (workers start with the first work)."""
         if not self.workers:
-            self.workers = [asyncio.create_task(self._worker()) for _ in range(self.settings.slack.workers)]
-        self.work.put_nowait(work)
+            self.workers = [asyncio.create_task(self._worker(queue)) for queue in self.queues]
+        self.queues[zlib.crc32(who.encode()) % len(self.queues)].put_nowait(work)
 
-    async def _worker(self) -> None:
+    async def _worker(self, queue: asyncio.Queue[Coroutine[Any, Any, None]]) -> None:
         while True:
-            work = await self.work.get()
+            work = await queue.get()
             try:
                 await work
             except Exception:  # a failing request must not stop the worker; its traceback is in the log
                 log.exception("Slack: handling a request failed")
             finally:
-                self.work.task_done()
+                self._send_outbox()  # whatever the request left for others, even if its reply failed
+                queue.task_done()
+
+    async def _link_accounts(self, deps: Deps, workspace: str) -> None:
+        try:
+            await link_accounts(deps, self.client, workspace)
+        except Exception:  # a convenience: people are linked on first contact anyway
+            log.exception("Slack: linking the org directory failed")
+
+    def _send_outbox(self) -> None:
+        """Have the outbox sent by one task beside the workers; requests meanwhile only mark it due again."""
+        self._outbox_due = True
+        if self._sender is None or self._sender.done():
+            self._sender = asyncio.create_task(self._send_while_due())
+
+    async def _send_while_due(self) -> None:
+        while self._outbox_due and self.inbound is not None:
+            self._outbox_due = False
+            try:
+                await deliver(self.inbound.deps)
+            except Exception:
+                log.exception("Slack: sending the outbox failed")
 
     def _listen(self) -> None:
         app = self.app
@@ -174,35 +224,54 @@ class SlackPlatform:
         @app.command(re.compile(r"^/"))
         async def command(ack: Callable[[], Awaitable[None]], body: dict[str, Any]) -> None:
             await ack()
-            self._spawn(self._inbound().command(body))
+            self._spawn(_who(body), self._inbound().command(body))
 
         @app.action(re.compile("^" + re.escape(BUTTON_ACTION)))
         async def button(ack: Callable[[], Awaitable[None]], body: dict[str, Any]) -> None:
             await ack()
-            self._spawn(self._inbound().action(body))
+            self._spawn(_who(body), self._inbound().action(body))
 
         @app.view_submission(CALLBACK_ID)
         async def submission(ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
             response, views, where = await self._inbound().submission(body)
             await ack(**response)
-            if views:
-                self._spawn(self._inbound().after_submission(views, where))
+            self._spawn(_who(body), self._inbound().reply(views, where))  # then the outbox (the manager's copy)
 
         @app.event("app_home_opened")
         async def home(body: dict[str, Any]) -> None:
-            self._spawn(self._inbound().home_opened(body["event"], body.get("team_id", "")))
+            self._spawn(_who(body), self._inbound().home_opened(body["event"], body.get("team_id", "")))
 
         @app.event("message")
         @app.event("app_mention")
         async def message(body: dict[str, Any]) -> None:
-            self._spawn(self._inbound().message(body["event"], body.get("team_id", ""), self.bot_user))
+            self._spawn(_who(body), self._inbound().message(body["event"], body.get("team_id", ""), self.bot_user))
 
         @app.event(re.compile(".*"))
         async def other(body: dict[str, Any]) -> None:
             """Anything else subscribed (app_uninstalled, tokens_revoked): acknowledged, so Slack does not retry."""
-            log.info("Slack event %s acknowledged", body.get("event", {}).get("type"))
+            kind = body.get("event", {}).get("type")
+            if kind in ("app_uninstalled", "tokens_revoked"):
+                log.warning("Slack: %s — feedbot cannot reach this workspace until the app is installed again "
+                            "and slack.bot_token holds the new token", kind)
+            else:
+                log.info("Slack event %s acknowledged", kind)
 
     def _inbound(self) -> Inbound:
         if self.inbound is None:
             raise SlackError("SlackPlatform.mount() or start() must run before requests arrive")
         return self.inbound
+
+
+def _who(body: dict[str, Any]) -> str:
+    """The Slack user a request comes from (commands: user_id; interactions: user.id; events: event.user)."""
+    user = body.get("user_id") or body.get("user") or (body.get("event") or {}).get("user") or ""
+    return str(user.get("id", "") if isinstance(user, dict) else user)
+
+
+def _quiet_sdk_logs() -> None:
+    """At DEBUG, slack_sdk and slack_bolt log whole payloads (survey answers, private feedback): keep them at
+    INFO or above whatever the configured level."""
+    for name in ("slack_sdk", "slack_bolt"):
+        logger = logging.getLogger(name)
+        if logger.getEffectiveLevel() < logging.INFO:
+            logger.setLevel(logging.INFO)

@@ -14,6 +14,7 @@ import logging
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlparse
 
 import aiohttp
 import jwt
@@ -27,6 +28,7 @@ CLOCK_SKEW_SECONDS = 300
 KEYS_MAX_AGE_SECONDS = 24 * 3600
 REFETCH_SECONDS = 60  # at most one refetch a minute (an unknown key id, or keys older than a day)
 CONNECTOR_SCOPE = "https://api.botframework.com/.default"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 class Unauthorized(Exception):
@@ -105,7 +107,9 @@ class InboundAuth:
 
     async def verify(self, auth_header: str, activity: dict[str, Any]) -> dict[str, Any]:
         """The token's claims, or Unauthorized / Forbidden / KeysUnavailable."""
-        if self.disabled:
+        if self.disabled:  # the Emulator on this machine: the bot must not be made to call anywhere else
+            if urlparse(str(activity.get("serviceUrl") or "")).hostname not in LOCAL_HOSTS:
+                raise Unauthorized("without authentication only a local service URL (the Emulator) is accepted")
             return {}
         if not self.settings.app_id:
             raise Unauthorized("no app id is configured")
@@ -128,10 +132,11 @@ class InboundAuth:
         except jwt.InvalidTokenError as exc:
             raise Unauthorized(f"invalid token: {exc}") from None
         channel = str(activity.get("channelId") or "")
-        if channel and channel not in key.endorsements:
-            raise Unauthorized(f"the signing key is not endorsed for channel {channel}")
-        if _url(claims.get("serviceurl")) != _url(activity.get("serviceUrl")):
-            raise Unauthorized("the token's service URL is not the activity's")
+        if channel not in key.endorsements:  # an activity without a channel is endorsed for none
+            raise Unauthorized(f"the signing key is not endorsed for channel {channel or '(none)'}")
+        service_url = _url(claims.get("serviceurl"))
+        if not service_url or service_url != _url(activity.get("serviceUrl")):
+            raise Unauthorized("the token's service URL is missing or not the activity's")
         self._check_tenant(activity)
         return claims
 

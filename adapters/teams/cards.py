@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
 from bot.charts import render_png
-from bot.views import MENTION, Buttons, Chart, Divider, Fields, Form, Input, Text, View
+from bot.views import MENTION, Buttons, Chart, Divider, Fields, Form, Input, Text, View, plain_mentions
 
 CARD_VERSION = "1.5"
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -23,20 +25,24 @@ FORM_KEY = "feedbot_form"
 # Cards may travel through paths limited to ~28 KB (PLATFORM §2.4): charts go first, then trailing blocks.
 MAX_CARD_BYTES = 26_000
 STYLES = {"primary": "positive", "danger": "destructive"}
+MARKDOWN = re.compile(r"([\\`*_\[\]<>])")  # what TextBlock Markdown reads as links, emphasis, code or tags
 
 
-def render_card(view: View, values: dict[str, str] | None = None) -> dict[str, Any]:
-    """The whole view as one card; `values` pre-fills a form that is shown again."""
+def render_card(view: View, values: dict[str, str] | None = None,
+                people: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The whole view as one card; `values` pre-fills a form that is shown again; `people` (person uid → Teams
+    user id) turns their inline mentions into Teams mentions, which notify them."""
+    people = people or {}
     body: list[dict[str, Any]] = []
     if view.title:
-        body.append(_text(view.title, weight="bolder", size="medium",
+        body.append(_text(view.title, people, weight="bolder", size="medium",
                           **({"color": "attention"} if view.is_error else {})))
     separate = False
     for block in view.blocks:
         if isinstance(block, Divider):
             separate = True
             continue
-        elements = _block(block, view, values or {})
+        elements = _block(block, view, values or {}, people)
         if separate and elements:
             elements[0]["separator"] = True
             separate = False
@@ -49,13 +55,13 @@ def render_card(view: View, values: dict[str, str] | None = None) -> dict[str, A
         body[0]["color"] = "attention"
     card = {"type": "AdaptiveCard", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
             "version": CARD_VERSION, "body": body, "fallbackText": view.fallback_text()[:1000],
-            "msteams": {"width": "Full"}}
+            "msteams": {"width": "Full", **_mentions(view, people)}}
     return fit(card)
 
 
-def _block(block: object, view: View, values: dict[str, str]) -> list[dict[str, Any]]:
+def _block(block: object, view: View, values: dict[str, str], people: Mapping[str, str]) -> list[dict[str, Any]]:
     if isinstance(block, Text):
-        return [_text(block.text)]
+        return _lines(block.text, people)
     if isinstance(block, Fields):
         return [{"type": "FactSet", "facts": [{"title": _inline(label), "value": _inline(value)}
                                               for label, value in block.fields]}]
@@ -85,7 +91,8 @@ def _form(form: Form, view: View, values: dict[str, str]) -> list[dict[str, Any]
 
 
 def _input(field: Input, value: str | None) -> dict[str, Any]:
-    common: dict[str, Any] = {"id": field.name, "label": field.label, "isRequired": not field.optional}
+    common: dict[str, Any] = {"id": field.name, "label": plain_mentions(field.label),
+                              "isRequired": not field.optional}
     if field.kind == "choice":
         element = {"type": "Input.ChoiceSet", **common,
                    "style": "expanded" if len(field.options) <= 5 else "compact",
@@ -100,19 +107,54 @@ def _input(field: Input, value: str | None) -> dict[str, Any]:
 
 
 def _submit(title: str, data: dict[str, Any], style: str) -> dict[str, Any]:
-    action: dict[str, Any] = {"type": "Action.Submit", "title": title, "data": data}
+    action: dict[str, Any] = {"type": "Action.Submit", "title": plain_mentions(title), "data": data}
     if style in STYLES:
         action["style"] = STYLES[style]
     return action
 
 
-def _text(text: str, **extra: str) -> dict[str, Any]:
-    return {"type": "TextBlock", "text": _inline(text), "wrap": True, **extra}
+def _text(text: str, people: Mapping[str, str] | None = None, **extra: str) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": _inline(text, people), "wrap": True, **extra}
 
 
-def _inline(text: str) -> str:
-    """Inline mentions as bold @Name (Teams mentions need the person's Teams id, which a view does not carry)."""
-    return MENTION.sub(lambda m: f"**@{m.group(2)}**", text)
+def _lines(text: str, people: Mapping[str, str]) -> list[dict[str, Any]]:
+    """One TextBlock per line: a single newline inside a TextBlock is Markdown's soft break, not a new line."""
+    blocks: list[dict[str, Any]] = []
+    gap = False
+    for line in text.split("\n"):
+        if not line.strip():
+            gap = bool(blocks)
+            continue
+        blocks.append(_text(line, people) if not blocks else _text(line, people, spacing="medium" if gap else "none"))
+        gap = False
+    return blocks
+
+
+def _inline(text: str, people: Mapping[str, str] | None = None) -> str:
+    """Core text as TextBlock Markdown: the people's words escaped, so `[prize](https://…)` in a kudos stays
+    text and is no link; inline mentions as Teams mentions for `people`, else as bold @Name."""
+    parts, last = [], 0
+    for match in MENTION.finditer(text):
+        uid, name = match.groups()
+        parts += [_escape(text[last:match.start()]), _at(name) if uid in (people or {}) else f"**@{_escape(name)}**"]
+        last = match.end()
+    return "".join([*parts, _escape(text[last:])])
+
+
+def _at(name: str) -> str:
+    return f"<at>{name.replace('<', '').replace('>', '')}</at>"
+
+
+def _mentions(view: View, people: Mapping[str, str]) -> dict[str, Any]:
+    """The card's mention entities: each `<at>Name</at>` in its title and texts, and whom it stands for."""
+    texts = "\n".join([view.title, *(block.text for block in view.blocks if isinstance(block, Text))])
+    entities = {_at(name): {"type": "mention", "text": _at(name), "mentioned": {"id": people[uid], "name": name}}
+                for uid, name in MENTION.findall(texts) if uid in people}
+    return {"entities": list(entities.values())} if entities else {}
+
+
+def _escape(text: str) -> str:
+    return MARKDOWN.sub(r"\\\1", text)
 
 
 def fit(card: dict[str, Any]) -> dict[str, Any]:

@@ -21,11 +21,16 @@ from botframework.connector.auth import (
     ClaimsIdentity,
     ConnectorFactory,
 )
+from msrest.exceptions import ClientException, ClientRequestError, DeserializationError, HttpOperationError
 
 from adapters.teams.auth import CONNECTOR_SCOPE
 from adapters.teams.cards import CONTENT_TYPE
 
 Logic = Callable[[TurnContext], Awaitable[None]]
+RETRIED_STATUSES = {429, 412, 502, 504}  # what Microsoft says to retry, with backoff (PLATFORM §2.6)
+# What a connector call raises when it fails: msrest's errors, and azure-core's DeserializationError (a
+# ValueError) for an answer that is not JSON.
+CONNECTOR_ERRORS = (ClientException, DeserializationError)
 TokenSource = Callable[[], Awaitable[str]]  # the bot's bearer token, "" without an app id
 
 
@@ -49,7 +54,11 @@ class _Connectors(ConnectorFactory):
         self.token = token
 
     async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
-        return ConnectorClient(_FetchedToken(self.app_id, await self.token()), base_url=service_url)
+        client = ConnectorClient(_FetchedToken(self.app_id, await self.token()), base_url=service_url)
+        # msrest's own retries (GET and PUT only, honouring any Retry-After, however long) are switched off:
+        # ours are the only ones, the same for every call, with a cap on the wait (messenger.with_retries).
+        client.config.retry_policy.retries = 0
+        return client
 
 
 class _Authentication(BotFrameworkAuthentication):
@@ -95,3 +104,11 @@ def to_activity(card: dict[str, Any]) -> Activity:
     """A message carrying one Adaptive Card; its fallback text is the notification preview."""
     return Activity(type=ActivityTypes.message, summary=str(card.get("fallbackText", ""))[:200],
                     attachments=[Attachment(content_type=CONTENT_TYPE, content=card)])
+
+
+def transient(exc: Exception) -> bool:
+    """Throttled, a gateway error, or no usable answer (a broken connection, an HTML error page): worth trying
+    again later. botbuilder's connector client never retries by itself."""
+    if isinstance(exc, HttpOperationError):
+        return exc.response.status_code in RETRIED_STATUSES
+    return isinstance(exc, DeserializationError | ClientRequestError)

@@ -24,16 +24,16 @@ from botbuilder.schema import (
     ConversationParameters,
     ConversationReference,
 )
-from msrest.exceptions import ClientException, DeserializationError, HttpOperationError
+from msrest.exceptions import HttpOperationError
 
 from adapters.pacing import Pacer
 from adapters.teams.auth import TokenError
 from adapters.teams.cards import render_card
-from adapters.teams.connector import TeamsAdapter, to_activity
+from adapters.teams.connector import CONNECTOR_ERRORS, RETRIED_STATUSES, TeamsAdapter, to_activity, transient
 from adapters.teams.people import PLATFORM
 from bot.outbox import Address, DeliveryError, Recipient
 from bot.settings import TeamsSettings
-from bot.views import View
+from bot.views import MENTION, View
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-RETRIED_STATUSES = {429, 412, 502, 504}
 TEAMS_CHANNEL = re.compile(r"^19:[^@\s]+@thread\.(tacv2|skype)$")
 UNREACHABLE_STATUSES = {403}
 
@@ -71,19 +70,17 @@ class Refused(Exception):
 
 
 async def with_retries(call: Callable[[], Awaitable[T]], policy: RetryPolicy) -> T:
-    """Run one connector call, retrying what Teams says is worth retrying (the SDK never retries)."""
+    """Run one connector call, retrying what Teams says is worth retrying (the SDK's own retries are off)."""
     attempt = 0
     while True:
         try:
             return await call()
-        except HttpOperationError as exc:
-            refused = Refused(str(exc), exc.response.status_code, _retry_after(exc.response.headers))
-        except (DeserializationError, ClientException) as exc:  # a non-JSON error page, a broken connection
-            refused = Refused(f"{type(exc).__name__}: {exc}", None)
-        if refused.status is not None and refused.status not in RETRIED_STATUSES:
-            raise refused
-        if attempt >= policy.retries:
-            raise refused
+        except CONNECTOR_ERRORS as exc:  # an HTTP refusal, a non-JSON error page, a broken connection
+            response = exc.response if isinstance(exc, HttpOperationError) else None
+            refused = Refused(f"{type(exc).__name__}: {exc}", None if response is None else response.status_code,
+                              None if response is None else _retry_after(response.headers))
+            if not transient(exc) or attempt >= policy.retries or (refused.retry_after or 0) > policy.cap_seconds:
+                raise refused from None  # a long Retry-After is the outbox's to wait, not a sender held in place
         await policy.sleep(policy.delay(attempt, refused.retry_after))
         attempt += 1
 
@@ -96,9 +93,10 @@ def _delivery_error(exc: Refused) -> DeliveryError:
 
 
 def _retry_after(headers: Any) -> float | None:
+    """Retry-After in seconds, as the Bot Connector sends it."""
     try:
         return max(float(headers.get("Retry-After")), 0.0)
-    except (TypeError, ValueError):
+    except (AttributeError, TypeError, ValueError):
         return None
 
 
@@ -157,7 +155,7 @@ class TeamsMessenger:
         parameters = ConversationParameters(
             is_group=True, bot=ChannelAccount(id=f"28:{self.settings.app_id}"), tenant_id=tenant,
             channel_data={"channel": {"id": channel}, "tenant": {"id": tenant}},
-            activity=to_activity(render_card(view)))
+            activity=to_activity(render_card(view, people=await self.teams_ids(view, tenant))))
 
         async def posted(_tc: TurnContext) -> None:
             """Nothing more to do in the new thread."""
@@ -170,6 +168,18 @@ class TeamsMessenger:
             raise DeliveryError(f"no bot token: {exc}") from None
         except Refused as exc:
             raise _delivery_error(exc) from None
+
+    async def teams_ids(self, view: View, tenant: str) -> dict[str, str]:
+        """Person uid → Teams user id in `tenant`, for the people the view mentions who have used the bot there:
+        in a channel post they are @mentioned for real, so Teams notifies them."""
+        uids = {match.group(1) for match in MENTION.finditer(view.model_dump_json())}
+        if not uids or self.deps is None:
+            return {}
+        async with self.deps.uow() as uow:
+            people = await uow.people.by_uids(list(uids))
+            accounts = await uow.people.accounts_of_many([p.id for p in people])
+        return {p.uid: a.address["user"] for p in people for a in accounts.get(p.id, [])
+                if a.platform == PLATFORM and a.workspace == tenant and (a.address or {}).get("user")}
 
     def _pacer(self, tenant: str) -> Pacer:
         if tenant not in self.pacers:

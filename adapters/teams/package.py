@@ -15,38 +15,57 @@ from urllib.parse import urlparse
 
 from PIL import Image, ImageDraw
 
+from bot.i18n import N_, Catalogs, Translator
+
 MANIFEST_VERSION = "1.22"
 SCHEMA = f"https://developer.microsoft.com/json-schemas/teams/v{MANIFEST_VERSION}/MicrosoftTeams.schema.json"
+LOCALIZATION_SCHEMA = (f"https://developer.microsoft.com/json-schemas/teams/v{MANIFEST_VERSION}/"
+                       "MicrosoftTeams.Localization.schema.json")
+SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 ACCENT = "#3B5BDB"
 
-# (command, what it does) — at most 10 per scope keeps every manifest version happy.
+# (command, what it does) — at most 10 per scope keeps every manifest version happy. The titles are what is
+# typed, so they stay as they are in every language; the descriptions are translated (localization files).
 PERSONAL_COMMANDS = [
-    ("help", "What I can do, and how to type it"),
-    ("kudos", "Thank someone: kudos @Ana Great demo #teamwork"),
-    ("idea", "Suggest an improvement: idea Cache the wheels"),
-    ("feedback", "Private feedback: feedback @Bo Clear demo"),
-    ("goal", "Your goals: goal add Cut p95 to 200 ms by 2027-03-31"),
-    ("checkin", "This week's check-in"),
-    ("pulse", "Answer a pulse survey, or see results"),
-    ("1on1", "Your one-on-ones: 1on1 add @Lea Career plans"),
-    ("digest", "Your team's weekly digest, now"),
-    ("language", "Change my language: language sv"),
+    ("help", N_("What I can do, and how to type it")),
+    ("kudos", N_("Thank someone: kudos @Ana Great demo #teamwork")),
+    ("idea", N_("Suggest an improvement: idea Cache the wheels")),
+    ("feedback", N_("Private feedback: feedback @Bo Clear demo")),
+    ("goal", N_("Your goals: goal add Cut p95 to 200 ms by 2027-03-31")),
+    ("checkin", N_("This week's check-in")),
+    ("pulse", N_("Answer a pulse survey, or see results")),
+    ("1on1", N_("Your one-on-ones: 1on1 add @Lea Career plans")),
+    ("digest", N_("Your team's weekly digest, now")),
+    ("language", N_("Change my language: language sv")),
 ]
 TEAM_COMMANDS = [
-    ("help", "What I can do, and how to type it"),
-    ("kudos", "Thank someone in public: kudos @Ana Great demo"),
-    ("idea", "Suggest an improvement: idea Cache the wheels"),
-    ("idea list", "Open ideas, newest first"),
+    ("help", N_("What I can do, and how to type it")),
+    ("kudos", N_("Thank someone in public: kudos @Ana Great demo")),
+    ("idea", N_("Suggest an improvement: idea Cache the wheels")),
+    ("idea list", N_("Open ideas, newest first")),
 ]
+FULL_NAME = N_("{name} — continuous feedback")
+SHORT_DESCRIPTION = N_("Check-ins, kudos, ideas, pulse surveys and one-on-ones.")
+FULL_DESCRIPTION = N_("Continuous feedback at work: weekly check-ins, peer kudos, improvement ideas with a "
+                      "plan-do-check-act lifecycle, anonymous pulse surveys, one-on-one agendas and a weekly "
+                      "digest for managers. Type help to start.")
+# Teams language tag → our locale. Teams picks the file of the client's language, else English.
+LANGUAGES = {"sv": "sv", "zh-cn": "zh_Hans", "zh-tw": "zh_Hant", "zh-hk": "zh_Hant"}
 
 
 class PackageError(ValueError):
-    """The app id or URL cannot make a valid package."""
+    """An option (app id, URL, name, version) cannot make a valid package."""
 
 
 def manifest(app_id: str, url: str, name: str = "feedbot", privacy_url: str = "", terms_url: str = "",
-             version: str = "1.0.0") -> dict[str, Any]:
+             version: str = "1.0.0", t: Translator | None = None) -> dict[str, Any]:
+    """The manifest, in English (or through `t`: the strings a localization file overrides)."""
+    t = t or Catalogs().translator("en")
+    if not SEMVER.match(version):
+        raise PackageError(f"--version {version}: Teams needs a version like 1.0.0, higher with each upload")
+    if not 0 < len(name.strip()) <= 30:
+        raise PackageError(f"--name {name!r}: Teams shows 1 to 30 characters")
     if not GUID.match(app_id):
         raise PackageError(f"--app-id {app_id}: the Microsoft App ID is a GUID like "
                            "00000000-0000-0000-0000-000000000000")
@@ -62,13 +81,8 @@ def manifest(app_id: str, url: str, name: str = "feedbot", privacy_url: str = ""
         "id": app_id,
         "developer": {"name": name, "websiteUrl": base, "privacyUrl": privacy_url or base,
                       "termsOfUseUrl": terms_url or base},
-        "name": {"short": name[:30], "full": f"{name} — continuous feedback"[:100]},
-        "description": {
-            "short": "Check-ins, kudos, ideas, pulse surveys and one-on-ones."[:80],
-            "full": ("Continuous feedback at work: weekly check-ins, peer kudos, improvement ideas with a "
-                     "plan-do-check-act lifecycle, anonymous pulse surveys, one-on-one agendas and a weekly "
-                     "digest for managers. Type help to start."),
-        },
+        "name": {"short": name, "full": t(FULL_NAME, name=name)[:100]},
+        "description": {"short": t(SHORT_DESCRIPTION)[:80], "full": t(FULL_DESCRIPTION)},
         "icons": {"color": "color.png", "outline": "outline.png"},
         "accentColor": ACCENT,
         "bots": [{
@@ -77,16 +91,29 @@ def manifest(app_id: str, url: str, name: str = "feedbot", privacy_url: str = ""
             "isNotificationOnly": False,
             "supportsFiles": False,
             "commandLists": [
-                {"scopes": ["personal"], "commands": _commands(PERSONAL_COMMANDS)},
-                {"scopes": ["team", "groupChat"], "commands": _commands(TEAM_COMMANDS)},
+                {"scopes": ["personal"], "commands": _commands(PERSONAL_COMMANDS, t)},
+                {"scopes": ["team", "groupChat"], "commands": _commands(TEAM_COMMANDS, t)},
             ],
         }],
         "validDomains": [urlparse(url).hostname],
+        "localizationInfo": {"defaultLanguageTag": "en", "additionalLanguages": [
+            {"languageTag": tag, "file": f"{tag}.json"} for tag in LANGUAGES]},
     }
 
 
-def _commands(commands: list[tuple[str, str]]) -> list[dict[str, str]]:
-    return [{"title": title, "description": description} for title, description in commands]
+def _commands(commands: list[tuple[str, str]], t: Translator) -> list[dict[str, str]]:
+    return [{"title": title, "description": t(description)[:128]} for title, description in commands]
+
+
+def localization(translated: dict[str, Any]) -> dict[str, str]:
+    """A Teams localization file: the translated manifest's strings, by their path in the manifest."""
+    strings = {"$schema": LOCALIZATION_SCHEMA, "name.short": translated["name"]["short"],
+               "name.full": translated["name"]["full"], "description.short": translated["description"]["short"],
+               "description.full": translated["description"]["full"]}
+    for n, commands in enumerate(translated["bots"][0]["commandLists"]):
+        for m, command in enumerate(commands["commands"]):
+            strings[f"bots[0].commandLists[{n}].commands[{m}].description"] = command["description"]
+    return strings
 
 
 def icons() -> dict[str, bytes]:
@@ -120,12 +147,19 @@ def _png(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def package(app_id: str, url: str, name: str = "feedbot", privacy_url: str = "", terms_url: str = "") -> bytes:
+def package(app_id: str, url: str, name: str = "feedbot", privacy_url: str = "", terms_url: str = "",
+            version: str = "1.0.0") -> bytes:
     """The zip to upload in Teams (Apps → Manage your apps → Upload an app) or the Teams admin center."""
-    content = manifest(app_id, url, name, privacy_url, terms_url)
+    catalogs = Catalogs()
+    content = manifest(app_id, url, name, privacy_url, terms_url, version)
+    files = {"manifest.json": content}
+    for tag, locale in LANGUAGES.items():
+        translated = manifest(app_id, url, name, privacy_url, terms_url, version, catalogs.translator(locale))
+        files[f"{tag}.json"] = localization(translated)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("manifest.json", json.dumps(content, indent=2, ensure_ascii=False))
+        for filename, strings in files.items():
+            archive.writestr(filename, json.dumps(strings, indent=2, ensure_ascii=False))
         for filename, data in icons().items():
             archive.writestr(filename, data)
     return out.getvalue()

@@ -12,9 +12,9 @@ from typing import Any
 
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
-from msrest.exceptions import ClientException
 
 from adapters.teams import inbound
+from adapters.teams.connector import CONNECTOR_ERRORS, transient
 from bot.messages import Actor, MentionRef
 
 log = logging.getLogger(__name__)
@@ -42,12 +42,13 @@ class Directory:
             return hit[1]
         try:
             account = await TeamsInfo.get_member(tc, teams_id)
-        except (ClientException, ValueError, TypeError) as exc:  # no roster access, left the team, …
+        except (*CONNECTOR_ERRORS, ValueError, TypeError) as exc:  # no roster access, left the team, …
+            if transient(exc):
+                raise  # throttled or down: the turn fails, nothing is saved, the person is asked to try again
             log.warning("member lookup failed in tenant %s: %s", tenant, exc)
             return Member(teams_id, str(fallback.get("aadObjectId") or teams_id), None, fallback.get("name"))
-        email = account.email or account.user_principal_name
         member = Member(teams_id, account.aad_object_id or str(fallback.get("aadObjectId") or teams_id),
-                        email.lower() if email and "@" in email else None, account.name or fallback.get("name"))
+                        _email(account.email, account.user_principal_name), account.name or fallback.get("name"))
         self.cache[(tenant, teams_id)] = (time.monotonic(), member)
         return member
 
@@ -66,3 +67,12 @@ class Directory:
             member = await self.member(tc, tenant, person.teams_id, {"name": person.name})
             refs.append(MentionRef(token=person.token, user_id=member.aad_id, email=member.email, name=person.name))
         return refs
+
+
+def _email(email: str | None, upn: str | None) -> str | None:
+    """The email, else the UPN — but not a guest's `ana_contoso.com#EXT#@fabrikam.onmicrosoft.com`, which is no
+    one's address (without an email the person is told why they cannot be linked)."""
+    for candidate in (email, upn):
+        if candidate and "@" in candidate and "#ext#" not in candidate.lower():
+            return candidate.strip().lower()
+    return None

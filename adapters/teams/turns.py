@@ -10,8 +10,9 @@ asked in a channel.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, AdaptiveCardInvokeResponse
@@ -23,11 +24,16 @@ from adapters.teams.messenger import Refused, RetryPolicy, TeamsMessenger, with_
 from adapters.teams.people import PLATFORM, Directory
 from bot import core
 from bot.deps import Deps
+from bot.i18n import N_
 from bot.messages import Actor, Interaction, Message
 from bot.outbox import Address, DeliveryError
-from bot.views import View
+from bot.views import View, error_view
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+SAVED = "feedbot.saved"  # turn state: the core has committed this activity's work
+FAILED = N_("Something went wrong on my side, and nothing was saved. Please try again in a minute.")
 
 
 class TeamsTurns:
@@ -50,6 +56,16 @@ class TeamsTurns:
             await self._dispatch(tc, activity)
         except Refused as exc:  # the work is done and recorded; a redelivery would be ignored as a replay
             log.error("could not answer Teams activity %s: %s (%s)", key, exc.status, exc)
+        except Exception:
+            if tc.turn_state.get(SAVED):
+                raise  # the work is saved: the mark stays, so a redelivery does not do it twice
+            # Nothing was saved (one transaction per activity): unmark it, so a redelivery runs it, and say so.
+            log.exception("handling Teams activity %s failed; nothing was saved", key)
+            if key is not None:
+                async with self.deps.uow() as uow:
+                    await uow.inbound.forget(PLATFORM, key)
+            if not await self._failed(tc, activity):
+                raise  # nobody to tell (an install): answer 500, so the Bot Connector may deliver it again
 
     async def _dispatch(self, tc: TurnContext, activity: dict[str, Any]) -> None:
         kind = activity.get("type")
@@ -62,6 +78,24 @@ class TeamsTurns:
         elif inbound.bot_was_removed(activity):
             await self._goodbye(activity)
 
+    async def _core(self, tc: TurnContext, work: Awaitable[T]) -> T:
+        """The core's work for this activity; once it returns, its transaction is committed."""
+        result = await work
+        tc.turn_state[SAVED] = True
+        return result
+
+    async def _failed(self, tc: TurnContext, activity: dict[str, Any]) -> bool:
+        """Tell the person who typed or pressed something that it failed; False when nobody did."""
+        if activity.get("type") not in ("message", "invoke"):
+            return False
+        t = self.deps.catalogs.translator(inbound.locale_of(activity) or self.deps.settings.org.default_locale)
+        view = error_view(t(FAILED))
+        if activity.get("type") == "invoke":
+            await self._invoke_response(tc, view)
+        else:
+            await self._send(tc, view)
+        return True
+
     async def _first_time(self, key: str) -> bool:
         async with self.deps.uow() as uow:
             return await uow.inbound.first_time(PLATFORM, key, self.deps.clock.now())
@@ -70,7 +104,7 @@ class TeamsTurns:
         submission = inbound.card_submission(activity)
         if submission is not None:
             actor = await self.directory.actor(tc, activity)
-            first, rest = await self._interact(actor, activity, submission)
+            first, rest = await self._interact(tc, actor, activity, submission)
             if first is not None and activity.get("replyToId"):  # the form's own card shows the outcome
                 await self._update(tc, activity["replyToId"], first)
             elif first is not None:
@@ -82,23 +116,27 @@ class TeamsTurns:
         text, mentioned = inbound.command_text(activity)
         actor = await self.directory.actor(tc, activity)
         refs = await self.directory.mention_refs(tc, activity, mentioned)
-        views = await core.handle_message(self.deps, Message(
+        views = await self._core(tc, core.handle_message(self.deps, Message(
             actor=actor, text=text, mentions=refs, prefix="", conversation=_conversation_id(activity),
-            reply_handle=str(activity.get("id") or "")))
+            reply_handle=str(activity.get("id") or ""))))
         await self._reply(tc, activity, actor, views)
 
     async def _execute(self, tc: TurnContext, activity: dict[str, Any]) -> None:
         """Action.Execute must be answered with a card in the HTTP response (PLATFORM §2.4)."""
         actor = await self.directory.actor(tc, activity)
-        first, rest = await self._interact(actor, activity, inbound.card_submission(activity) or {})
+        first, rest = await self._interact(tc, actor, activity, inbound.card_submission(activity) or {})
         if first is None and rest:  # a button: its outcome replaces the card it sat on (Universal Actions)
             first, rest = (rest[0], {}), rest[1:]
-        card = render_card(*first) if first else render_card(View())
-        await tc.send_activity(Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(
-            status=200, body=AdaptiveCardInvokeResponse(status_code=200, type=CONTENT_TYPE, value=card))))
+        await self._invoke_response(tc, *(first or (View(), {})))
         await self._reply(tc, activity, actor, rest)
 
-    async def _interact(self, actor: Actor, activity: dict[str, Any], submission: dict[str, Any],
+    @staticmethod
+    async def _invoke_response(tc: TurnContext, view: View, values: dict[str, str] | None = None) -> None:
+        await tc.send_activity(Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(
+            status=200, body=AdaptiveCardInvokeResponse(status_code=200, type=CONTENT_TYPE,
+                                                        value=render_card(view, values)))))
+
+    async def _interact(self, tc: TurnContext, actor: Actor, activity: dict[str, Any], submission: dict[str, Any],
                         ) -> tuple[tuple[View, dict[str, str]] | None, list[View]]:
         """The card a form becomes (itself with errors, or the outcome) and the other replies.
 
@@ -107,9 +145,9 @@ class TeamsTurns:
         command, values, form = submitted(submission)
         if not command:
             return None, []
-        views = await core.handle_interaction(self.deps, Interaction(
+        views = await self._core(tc, core.handle_interaction(self.deps, Interaction(
             actor=actor, command=command, values=values, prefix="", conversation=_conversation_id(activity),
-            reply_handle=str(activity.get("id") or "")))
+            reply_handle=str(activity.get("id") or ""))))
         if form is None or not views:
             return None, views
         refused = next((v for v in views if v.field_errors), None)
@@ -123,7 +161,7 @@ class TeamsTurns:
         """Installed: remember where the installer can be reached; greet once per personal chat (Teams sends
         both installationUpdate and conversationUpdate for one install)."""
         actor = await self.directory.actor(tc, activity)
-        view = await core.introduce(self.deps, actor, prefix="")
+        view = await self._core(tc, core.introduce(self.deps, actor, prefix=""))
         await self._remember(actor, activity)
         if inbound.is_personal(activity) and await self._first_time(f"welcome|{_conversation_id(activity)}"):
             await self._send(tc, view)

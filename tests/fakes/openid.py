@@ -52,8 +52,14 @@ class LoopbackServer:
 @dataclass
 class FakeOpenId(LoopbackServer):
     key: rsa.RSAPrivateKey = field(default_factory=new_key)
+    kid: str = KID
     token_requests: list[dict[str, str]] = field(default_factory=list)
     key_fetches: int = 0
+    down: bool = False  # the metadata endpoint answers 503
+
+    def rotate(self) -> None:
+        """Publish a new signing key under a new key id (Microsoft rotates its keys)."""
+        self.key, self.kid = new_key(), f"{self.kid}-next"
 
     @property
     def metadata_url(self) -> str:
@@ -69,6 +75,8 @@ class FakeOpenId(LoopbackServer):
         app.router.add_post("/{tenant}/oauth2/v2.0/token", self._token)
 
     async def _metadata(self, _request: web.Request) -> web.Response:
+        if self.down:
+            return web.Response(status=503, text="Service Unavailable")
         return web.json_response({"issuer": ISSUER, "jwks_uri": f"{self.url}/v1/keys",
                                   "id_token_signing_alg_values_supported": ["RS256"],
                                   "token_endpoint_auth_methods_supported": ["private_key_jwt"]})
@@ -76,7 +84,7 @@ class FakeOpenId(LoopbackServer):
     async def _keys(self, _request: web.Request) -> web.Response:
         self.key_fetches += 1
         public = jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
-        return web.json_response({"keys": [{**public, "kid": KID, "use": "sig", "x5t": KID,
+        return web.json_response({"keys": [{**public, "kid": self.kid, "use": "sig", "x5t": self.kid,
                                             "endorsements": ["msteams"]}]})
 
     async def _token(self, request: web.Request) -> web.Response:
@@ -87,10 +95,10 @@ class FakeOpenId(LoopbackServer):
         return web.json_response({"token_type": "Bearer", "expires_in": 3600, "ext_expires_in": 3600,
                                   "access_token": BOT_TOKEN})
 
-    def sign(self, app_id: str, service_url: str, *, key: rsa.RSAPrivateKey | None = None, kid: str = KID,
+    def sign(self, app_id: str, service_url: str, *, key: rsa.RSAPrivateKey | None = None, kid: str = "",
              **claims: Any) -> str:
         """A Bot Connector token for `app_id`; keyword claims override (exp=…, aud=…)."""
         now = int(time.time())
         body = {"iss": ISSUER, "aud": app_id, "nbf": now - 60, "iat": now - 60, "exp": now + 3600,
                 "serviceurl": service_url, **claims}
-        return jwt.encode(body, key or self.key, algorithm="RS256", headers={"kid": kid})
+        return jwt.encode(body, key or self.key, algorithm="RS256", headers={"kid": kid or self.kid})

@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, urlencode
 import aiohttp
 import pytest
 from aiohttp import web
+from sqlalchemy import func, select
 
 from bot.settings import Settings
 
@@ -41,6 +42,8 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     refusals: dict[str, deque[tuple[int, dict[str, Any], dict[str, str]]]] = field(
         default_factory=lambda: defaultdict(deque))
+    passes: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # answered before refusals start
+    delays: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
     runner: web.AppRunner | None = None
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
     port: int = 0
@@ -68,14 +71,21 @@ class FakeSlack:
                                "tz": tz, "tz_label": tz, "tz_offset": 3600, "locale": locale,
                                "is_bot": False, "profile": profile}
 
-    def rate_limit(self, method: str, times: int, retry_after: int = 1) -> None:
+    def rate_limit(self, method: str, times: int, retry_after: int = 1, *, after: int = 0) -> None:
+        """Answer the next `after` calls of `method`, then refuse `times` with 429."""
+        self.passes[method] = after
         for _ in range(times):
             self.refusals[method].append((429, {"ok": False, "error": "ratelimited"},
                                           {"Retry-After": str(retry_after)}))
 
-    def fail(self, method: str, error: str, times: int = 1) -> None:
+    def slow(self, method: str, seconds: float) -> None:
+        """Answer the next call of `method` only after `seconds`."""
+        self.delays[method].append(seconds)
+
+    def fail(self, method: str, error: str, times: int = 1, status: int = 200) -> None:
+        """Refuse the next `times` calls of `method` with ok:false (a response_url: status 404 and the error)."""
         for _ in range(times):
-            self.refusals[method].append((200, {"ok": False, "error": error}, {}))
+            self.refusals[method].append((status, {"ok": False, "error": error}, {}))
 
     # ---- what was called ----
 
@@ -115,12 +125,20 @@ class FakeSlack:
         method = request.match_info["method"]
         args = await _arguments(request)
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
-        if self.refusals[method]:
+        if self.delays[method]:
+            await asyncio.sleep(self.delays[method].popleft())
+        return self._refuse(method, args, token) or web.json_response(self._answer(method, args))
+
+    def _refuse(self, method: str, args: dict[str, Any], token: str = "") -> web.Response | None:
+        """Record the call; the refusal it was told to give, if it is this call's turn."""
+        if self.passes[method]:
+            self.passes[method] -= 1
+        elif self.refusals[method]:
             status, body, headers = self.refusals[method].popleft()
             self.calls.append(Call(method, args, token, refused=True))
             return web.json_response(body, status=status, headers=headers)
         self.calls.append(Call(method, args, token))
-        return web.json_response(self._answer(method, args))
+        return None
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         ok: dict[str, Any] = {"ok": True}
@@ -138,24 +156,19 @@ class FakeSlack:
             return ok | {"channel": args.get("channel"), "ts": f"1700000000.{next(self._ids):06d}",
                          "message_ts": "1700000000.000001"}
         if method in ("views.open", "views.publish", "views.update"):
-            return ok | {"view": {"id": f"V{next(self._ids)}", **_json(args.get("view"))}}
+            return ok | {"view": {"id": f"V{next(self._ids)}", **args.get("view", {})}}
         if method == "apps.connections.open":
             return ok | {"url": f"ws://127.0.0.1:{self.port}/socket"}
         if method == "files.getUploadURLExternal":
             file_id = f"F{next(self._ids)}"
             return ok | {"upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
         if method == "files.completeUploadExternal":
-            return ok | {"files": [{"id": f["id"], "title": f.get("title")} for f in _json(args.get("files"))]}
+            return ok | {"files": [{"id": f["id"], "title": f.get("title")} for f in args.get("files", [])]}
         return ok
 
     async def _response(self, request: web.Request) -> web.Response:
         args = json.loads(await request.text()) | {"url": request.path}
-        if self.refusals["response"]:
-            status, body, headers = self.refusals["response"].popleft()
-            self.calls.append(Call("response", args, refused=True))
-            return web.json_response(body, status=status, headers=headers)
-        self.calls.append(Call("response", args))
-        return web.Response(text="ok")
+        return self._refuse("response", args) or web.Response(text="ok")
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         """Slack's side of a Socket Mode connection: hello, then envelopes pushed by tests; acks recorded."""
@@ -192,23 +205,26 @@ class FakeSlack:
 
 
 async def _arguments(request: web.Request) -> dict[str, Any]:
-    """The Web API takes JSON (chat.postMessage from the SDK), form fields or query parameters."""
+    """The Web API takes JSON (chat.postMessage from the SDK), form fields or query parameters; nested values
+    (blocks, a view, files) arrive as JSON strings in a form and are recorded decoded either way."""
     body = await request.text()
     query = dict(request.query)  # the SDK sends some methods' arguments as query parameters
     if request.content_type == "application/json":
-        return query | json.loads(body or "{}")
-    return query | dict(parse_qsl(body, keep_blank_values=True))
+        args = query | json.loads(body or "{}")
+    else:
+        args = query | dict(parse_qsl(body, keep_blank_values=True))
+    return {key: json.loads(value) if key in NESTED and isinstance(value, str) else value
+            for key, value in args.items()}
 
 
-def _json(value: Any) -> Any:
-    """Form-encoded arguments carry nested values as JSON strings."""
-    return json.loads(value) if isinstance(value, str) else (value or {})
+NESTED = {"blocks", "view", "files"}
 
 
 # ---- Slack's other side: signed requests to feedbot, built from recorded payload shapes ----
 
 PAYLOADS = Path(__file__).resolve().parent.parent / "payloads" / "slack"
 SIGNING_SECRET = "test-signing-secret"
+ACK_DEADLINE = aiohttp.ClientTimeout(total=3)  # Slack gives up on a request not answered within 3 seconds
 
 
 def payload(name: str) -> dict[str, Any]:
@@ -242,7 +258,8 @@ class SlackEnv:
     async def post(self, body: str, content_type: str, headers: dict[str, str] | None = None,
                    **signing: Any) -> tuple[int, str]:
         all_headers = signed_headers(body, content_type, **signing) | (headers or {})
-        async with self.session.post(self.events_url, data=body.encode(), headers=all_headers) as response:
+        async with self.session.post(self.events_url, data=body.encode(), headers=all_headers,
+                                     timeout=ACK_DEADLINE) as response:
             text = await response.text()
         await self.platform.idle()
         return response.status, text
@@ -290,8 +307,13 @@ class SlackEnv:
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
         return await self.post(json.dumps(envelope), "application/json", headers)
 
+    async def count(self, model: type) -> int:
+        """How many rows of `model` are stored."""
+        async with self.deps.uow() as uow:
+            return await uow.session.scalar(select(func.count()).select_from(model))
+
     def last_modal(self) -> dict[str, Any]:
-        return _json(self.fake.called("views.open")[-1]["view"])
+        return self.fake.called("views.open")[-1]["view"]
 
 
 def slack_settings(fake: FakeSlack, extra: dict[str, Any] | None = None, **slack: Any) -> Settings:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 from aiohttp import web
 
 from adapters.platform import PlatformMessenger
@@ -27,7 +28,9 @@ from bot.app import build_deps
 from bot.clock import FixedClock
 from bot.deps import Deps
 from bot.i18n import Catalogs
+from bot.messages import Command
 from bot.settings import Settings, TeamsSettings
+from bot.views import View
 from storage.db import Database
 from tests.fakes.openid import BOT_TOKEN, FakeOpenId, LoopbackServer
 
@@ -44,6 +47,7 @@ class TeamsUser:
     email: str
     aad: str
     teams_id: str
+    upn: str = ""  # when not the email (a guest's #EXT# name)
 
     def account(self) -> dict[str, Any]:
         return {"id": self.teams_id, "name": self.name, "aadObjectId": self.aad}
@@ -88,7 +92,8 @@ class FakeConnector(LoopbackServer):
             self.members[person.teams_id] = person
 
     def refuse(self, times: int, status: int = 429, retry_after: str | None = "0") -> None:
-        """The next `times` sends are refused with `status` (and Retry-After)."""
+        """The next `times` calls (sends, member lookups) are refused with `status` (and Retry-After); a 502 or
+        504 comes as the HTML page a gateway sends, not as JSON."""
         self.refusals.extend([(status, retry_after)] * times)
 
     async def _record(self, request: web.Request, method: str) -> Call:
@@ -107,6 +112,9 @@ class FakeConnector(LoopbackServer):
         if self.refusals:
             status, retry_after = self.refusals.popleft()
             headers = {"Retry-After": retry_after} if retry_after is not None else {}
+            if status in (502, 504):
+                return web.Response(status=status, headers=headers, content_type="text/html",
+                                    text="<html><body><h1>Bad Gateway</h1></body></html>")
             return web.json_response({"error": {"code": "TooManyRequests" if status == 429 else str(status),
                                                 "message": "refused by the fake"}}, status=status, headers=headers)
         return None
@@ -137,13 +145,17 @@ class FakeConnector(LoopbackServer):
 
     async def _member(self, request: web.Request) -> web.Response:
         await self._record(request, "member")
+        refused = self._refused(request.match_info["member"])
+        if refused is not None:
+            return refused
         person = self.members.get(request.match_info["member"])
         if person is None:
             return web.json_response({"error": {"code": "MemberNotFoundInConversation", "message": "?"}},
                                      status=404)
         given, _, surname = person.name.partition(" ")
         return web.json_response({"id": person.teams_id, "name": person.name, "givenName": given,
-                                  "surname": surname, "email": person.email, "userPrincipalName": person.email,
+                                  "surname": surname, "email": person.email or None,
+                                  "userPrincipalName": person.upn or person.email,
                                   "aadObjectId": person.aad, "tenantId": TENANT, "userRole": "user"})
 
     # What the bot sent, for assertions
@@ -302,3 +314,20 @@ class TeamsHarness:
 
 
 BOT_AUTH = f"Bearer {BOT_TOKEN}"
+
+
+def fail_once(monkeypatch: pytest.MonkeyPatch, entry: str) -> list[Command]:
+    """The core's `entry` (handle_message, handle_interaction) fails the first time, as when the database is
+    briefly down; returns the commands that failed."""
+    from adapters.teams import turns
+
+    real, failed = getattr(turns.core, entry), []
+
+    async def fails_once(deps: Deps, command: Command) -> list[View]:
+        if not failed:
+            failed.append(command)
+            raise ConnectionError("the database went away")
+        return await real(deps, command)
+
+    monkeypatch.setattr(turns.core, entry, fails_once)
+    return failed
