@@ -10,7 +10,7 @@ from bot.errors import InvalidForm, UserError
 from bot.help import feature_help
 from bot.messages import Actor, Command, Interaction, Message
 from bot.outbox import dispatch_pending
-from bot.people import resolve_actor
+from bot.people import meet_mentioned, resolve_actor
 from bot.router import FEATURES
 from bot.views import View, error_view, text_view
 
@@ -25,6 +25,7 @@ async def handle_command(deps: Deps, command: Command) -> list[View]:
         async with deps.uow() as uow:
             now = deps.clock.now()
             me = await resolve_actor(uow, command.actor, now)
+            await meet_mentioned(uow, command.actor, command.mentions, now)
             t = deps.catalogs.translator(me.locale or command.actor.locale or deps.settings.org.default_locale)
             ctx = Context(deps=deps, uow=uow, actor=command.actor, me=me, t=t, now=now,
                           prefix=command.prefix, prefixes=command.prefixes, mentions=tuple(command.mentions),

@@ -28,6 +28,8 @@ class MentionRef(BaseModel):
     user_id: str
     email: str | None = None
     name: str | None = None
+    locale: str | None = None  # from their platform profile, for someone feedbot meets through a mention
+    timezone: str | None = None
 
 
 class Command(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -39,10 +40,14 @@ async def resolve_actor(uow: UnitOfWork, actor: Actor, now: datetime) -> Person:
         if not is_email(email):
             raise UserError("I could not find your email address, so I cannot tell who you are. "
                             "Ask an admin to add you to the org directory.")
-        person = await uow.people.by_email(email) or _new_person(uow, email, actor.name, now)
-        await uow.people.flush()
-        uow.people.add(Account(person_id=person.id, platform=actor.platform, workspace=actor.workspace,
-                               user_id=actor.user_id, created_at=now))
+        person = await uow.people.by_email(email)
+        if person is None:
+            person = Person(email=email, name=(actor.name or email.split("@", 1)[0]).strip(), created_at=now)
+            if not await uow.people.add_unless_twin(person):  # created a moment ago by a concurrent request
+                person = await uow.people.by_email(email)
+                assert person is not None
+        await uow.people.add_unless_twin(Account(person_id=person.id, platform=actor.platform,
+                                                 workspace=actor.workspace, user_id=actor.user_id, created_at=now))
     if person.locale is None and normalize_locale(actor.locale):
         person.locale = normalize_locale(actor.locale)
     # The chat client's zone is where the person is now (Slack and Teams keep it current as people travel),
@@ -52,10 +57,15 @@ async def resolve_actor(uow: UnitOfWork, actor: Actor, now: datetime) -> Person:
     return person
 
 
-def _new_person(uow: UnitOfWork, email: str, name: str | None, now: datetime) -> Person:
-    person = Person(email=email, name=(name or email.split("@", 1)[0]).strip(), created_at=now)
-    uow.people.add(person)
-    return person
+async def meet_mentioned(uow: UnitOfWork, actor: Actor, refs: Sequence[MentionRef], now: datetime) -> None:
+    """Colleagues mentioned on a platform who never used feedbot become people now, by the email their platform
+    profile gives (as on their own first contact), so kudos reach them before they ever write and a workspace
+    works without an org import. In the command's transaction: a refused command meets nobody."""
+    for ref in refs:
+        if ref.email and is_email(ref.email.strip().lower()):
+            await resolve_actor(uow, Actor(platform=actor.platform, workspace=actor.workspace, user_id=ref.user_id,
+                                           email=ref.email, name=ref.name, locale=ref.locale,
+                                           timezone=ref.timezone), now)
 
 
 def split_mentions(text: str, refs: tuple[MentionRef, ...] = ()) -> tuple[list[str], str]:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, and_, case, delete, exists, func, literal, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, selectinload
 
@@ -88,6 +89,17 @@ class People(Repository):
     async def account(self, platform: str, workspace: str, user_id: str) -> Account | None:
         return await self.session.scalar(select(Account).where(
             Account.platform == platform, Account.workspace == workspace, Account.user_id == user_id))
+
+    async def add_unless_twin(self, row: Person | Account) -> bool:
+        """Insert a new person or account, unless a concurrent transaction has just inserted its twin (the same
+        email, the same platform account): two first contacts of one person at one moment, on PostgreSQL.
+        False when the twin won; the savepoint keeps the rest of the transaction intact."""
+        try:
+            async with self.session.begin_nested():
+                self.session.add(row)
+        except IntegrityError:
+            return False
+        return True
 
     async def set_address(self, platform: str, workspace: str, user_id: str, address: dict[str, Any],
                           now: datetime) -> None:

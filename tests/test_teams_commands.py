@@ -126,9 +126,11 @@ async def test_in_a_channel_only_messages_that_mention_the_bot_count_and_private
 
     replies = await teams.say(BO, "kudos @Ana Berg great demo #teamwork", mention=[ANA], channel=True)
     assert await count(teams, Kudos) == 1
-    # Bo never wrote to the bot in private: his personal chat is created for the answer, then remembered.
-    assert [c.body["members"][0]["id"] for c in teams.connector.of("create")] == [BO.teams_id]
-    assert [r["conversation"]["id"] for r in replies] == [f"a:{BO.teams_id}"]
+    # Bo never wrote to the bot in private: his personal chat is created for the answer, then remembered (and
+    # Ana's, met through the mention, to tell her).
+    assert sorted(c.body["members"][0]["id"] for c in teams.connector.of("create")) == [BO.teams_id, ANA.teams_id]
+    assert sorted(r["conversation"]["id"] for r in replies) == sorted([f"a:{BO.teams_id}", f"a:{ANA.teams_id}"])
+    replies = [r for r in replies if r["conversation"]["id"] == f"a:{BO.teams_id}"]
     assert "Kudos sent to **@Ana Berg**" in card_text(replies[0])
     async with teams.deps.uow() as uow:
         account = await uow.people.account("teams", replies[0]["conversation"].get("tenantID") or
@@ -203,10 +205,11 @@ async def test_kudos_are_posted_in_the_configured_teams_channel(database, clock,
         assert post.body["channelData"]["tenant"]["id"] == TENANT
         assert post.body["bot"]["id"] == BOT
         text = card_text(post.body["activity"])
-        # Bo uses the bot on Teams: @mentioned for real, so Teams notifies him; Ana never has: her name in bold.
-        assert "great demo #teamwork" in text and "<at>Bo Ek</at>" in text and "**@Ana Berg**" in text
+        # Both are on Teams (Ana met through Bo's mention): @mentioned for real, so Teams notifies them.
+        assert "great demo #teamwork" in text and "<at>Bo Ek</at>" in text and "<at>Ana Berg</at>" in text
         assert post.body["activity"]["attachments"][0]["content"]["msteams"]["entities"] == [
-            {"type": "mention", "text": "<at>Bo Ek</at>", "mentioned": {"id": BO.teams_id, "name": "Bo Ek"}}]
+            {"type": "mention", "text": "<at>Bo Ek</at>", "mentioned": {"id": BO.teams_id, "name": "Bo Ek"}},
+            {"type": "mention", "text": "<at>Ana Berg</at>", "mentioned": {"id": ANA.teams_id, "name": "Ana Berg"}}]
         assert all(d.status == "sent" for d in await deliveries(teams) if d.channel == channel)
         await teams.say(ANA, "kudos @Bo Ek thanks for the review", mention=[BO])
         posted = teams.connector.of("post")[-1].body["activity"]
@@ -279,3 +282,19 @@ async def test_a_throttled_or_failing_member_lookup_asks_to_try_again_instead_of
         assert await count(teams, Person) == 3 and await count(teams, InboundEvent) == 0
     assert (await teams.post(activity)).status == 201  # redelivered: now it works
     assert await count(teams, Goal) == 1
+
+
+async def test_a_colleague_mentioned_before_they_ever_used_feedbot_is_met_and_told(teams):
+    await teams.say(BO, "help")
+    replies = await teams.say(BO, "kudos @Sven Ström thanks for the fix", mention=[SVEN])
+    assert "Kudos sent to **@Sven Ström**" in card_text(replies[0])
+    async with teams.deps.uow() as uow:
+        sven = await uow.people.by_email(SVEN.email)
+        assert sven is not None and sven.name == "Sven Ström"
+        accounts = await uow.people.accounts_of(sven.id)
+    assert [(a.platform, a.workspace) for a in accounts] == [("teams", TENANT)]
+    await teams.platform.idle()
+    created = [c for c in teams.connector.calls if c.method == "create"]
+    assert created, "a 1:1 chat is created to tell Sven"
+    to_sven = [c for c in teams.connector.calls if c.conversation == f"a:{SVEN.teams_id}"]
+    assert len(to_sven) == 1 and "thanks for the fix" in card_text(to_sven[0].body)

@@ -18,13 +18,12 @@ from adapters.slack.grammar import FEEDBOT_COMMAND, PREFIXES
 from adapters.slack.home import publish_home
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.modals import LABEL, form_modal, notice_modal, read_metadata, submitted_values
-from adapters.slack.people import Profile, Profiles, actor_of, unescape
+from adapters.slack.people import Profiles, unescape
 from bot.core import handle_command, handle_interaction, handle_message
 from bot.deps import Deps
 from bot.i18n import N_
 from bot.messages import Actor, Command, Interaction, MentionRef, Message
 from bot.outbox import DeliveryError
-from bot.people import is_email, resolve_actor
 from bot.views import Button, Buttons, Chart, Form, View, error_view
 
 log = logging.getLogger(__name__)
@@ -56,7 +55,6 @@ class Inbound:
         self.messenger = messenger
         self.client = messenger.client
         self.retry_handlers = retry_handlers
-        self.linked: set[tuple[str, Profile]] = set()  # mentioned people already made sure of
 
     # ---- requests ----
 
@@ -140,24 +138,12 @@ class Inbound:
                                       command=text.lstrip("/")))
 
     async def mentions(self, team: str, text: str) -> list[MentionRef]:
-        """`<@U…>` → people. A colleague feedbot has not met yet becomes a person now, by the email on their
-        Slack profile (as on their own first contact), so kudos and feedback reach people before they ever
-        use feedbot and a workspace works without an org import. Bots, guests without an email and
-        deactivated users are not people: the core explains that it does not know them."""
-        mentioned = await self.profiles.mentioned(team, text)
-        new = {(team, profile) for _, profile in mentioned if profile.email and is_email(profile.email)} - self.linked
-        if new:
-            await again_after_a_race(lambda: self._link(new))
-            if len(self.linked) > 50_000:  # a bound, like the profile cache's
-                self.linked.clear()
-            self.linked |= new  # skipped next time, unless their profile changed (a new zone: linked again)
-        return [MentionRef(token=token, user_id=profile.user_id, email=profile.email, name=profile.name)
-                for token, profile in mentioned]
-
-    async def _link(self, profiles: set[tuple[str, Profile]]) -> None:
-        async with self.deps.uow() as uow:
-            for workspace, profile in profiles:
-                await resolve_actor(uow, actor_of(workspace, profile), self.deps.clock.now())
+        """`<@U…>` → people, with what their Slack profile says: the core meets a colleague it does not know
+        yet by that email (bots, guests without an email and deactivated users have none, so the core explains
+        that it does not know them)."""
+        return [MentionRef(token=token, user_id=profile.user_id, email=profile.email, name=profile.name,
+                           locale=profile.locale, timezone=profile.timezone)
+                for token, profile in await self.profiles.mentioned(team, text)]
 
     async def safely(self, actor: Actor, call: Callable[[], Awaitable[list[View]]]) -> list[View]:
         """The core's answer; a bug is logged and the person told that nothing was saved (the core's

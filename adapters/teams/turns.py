@@ -25,7 +25,7 @@ from adapters.teams.people import PLATFORM, Directory
 from bot import core
 from bot.deps import Deps
 from bot.i18n import N_
-from bot.messages import Actor, Interaction, Message
+from bot.messages import Actor, Interaction, MentionRef, Message
 from bot.outbox import Address, DeliveryError
 from bot.views import View, error_view
 
@@ -119,6 +119,7 @@ class TeamsTurns:
         views = await self._core(tc, core.handle_message(self.deps, Message(
             actor=actor, text=text, mentions=refs, prefix="", conversation=_conversation_id(activity),
             reply_handle=str(activity.get("id") or ""))))
+        await self._introduce_mentioned(activity, refs, mentioned)
         await self._reply(tc, activity, actor, views)
 
     async def _execute(self, tc: TurnContext, activity: dict[str, Any]) -> None:
@@ -201,6 +202,19 @@ class TeamsTurns:
             await self.messenger.send_to(Address(PLATFORM, actor.workspace, actor.user_id, address), [view])
         except DeliveryError as exc:
             log.warning("could not answer privately in tenant %s: %s", actor.workspace, exc)
+
+    async def _introduce_mentioned(self, activity: dict[str, Any], refs: list[MentionRef],
+                                   mentioned: list[inbound.Mentioned]) -> None:
+        """A colleague the core just met through a mention has no chat with the bot yet: remember how to open
+        one (their Teams id, this service URL), so what was said about them reaches them."""
+        async with self.deps.uow() as uow:
+            for ref, person in zip(refs, mentioned, strict=True):
+                account = await uow.people.account(PLATFORM, inbound.tenant_of(activity), ref.user_id)
+                if account is not None and not account.address:
+                    await uow.people.set_address(PLATFORM, account.workspace, ref.user_id, {
+                        "service_url": activity.get("serviceUrl"), "tenant": account.workspace,
+                        "user": person.teams_id, "bot": inbound.bot_id(activity), "conversation": None},
+                        self.deps.clock.now())
 
     async def _remember(self, actor: Actor, activity: dict[str, Any]) -> dict[str, Any] | None:
         """Store where proactive messages reach this person, when it changed (new service URL, first personal
