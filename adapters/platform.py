@@ -3,9 +3,13 @@ messenger for proactive sends. The core never imports an adapter; this module is
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from bot.core import deliver
+from bot.i18n import N_
 from bot.outbox import DeliveryError, Messenger, Recipient
 from bot.views import View
 
@@ -14,6 +18,11 @@ if TYPE_CHECKING:
 
     from bot.deps import Deps
     from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# A platform's answer when the core failed on a request: its transaction was rolled back.
+FAILED = N_("Something went wrong on my side, and nothing was saved. Please try again in a minute.")
 
 
 class PlatformError(Exception):
@@ -35,6 +44,35 @@ class Platform(Protocol):
 @runtime_checkable
 class ChannelOwner(Protocol):
     def owns_channel(self, channel: str) -> bool: ...
+
+
+class OutboxSender:
+    """Sends the outbox after replies, one task per platform: a request only marks the outbox due again, so a
+    burst of requests (or a long fan-out) never runs several dispatchers side by side or delays replies."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self.stopping = False  # shutting down: no further batch is claimed
+        self._due = False
+        self._task: asyncio.Task[None] | None = None
+
+    def kick(self) -> None:
+        self._due = True
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._send_while_due())
+
+    async def idle(self) -> None:
+        """Wait until the sends started so far are done (shutdown, tests)."""
+        while self._task is not None and not self._task.done():
+            await self._task
+
+    async def _send_while_due(self) -> None:
+        while self._due and not self.stopping:
+            self._due = False
+            try:
+                await deliver(self.deps, stop=lambda: self.stopping)
+            except Exception:  # the rows stay in the outbox; the next kick or tick tries again
+                log.exception("sending the outbox failed")
 
 
 class PlatformMessenger:

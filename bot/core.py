@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 
 from bot.context import Context
 from bot.deps import Deps
@@ -39,9 +40,10 @@ async def handle_command(deps: Deps, command: Command) -> list[View]:
     return [view.model_copy(update={"locale": t.locale}) for view in views]
 
 
-async def deliver(deps: Deps) -> int:
-    """Send what the last commands left in the outbox (after the reply, off the platform's ack path)."""
-    return await dispatch_pending(deps)
+async def deliver(deps: Deps, stop: Callable[[], bool] = lambda: False) -> int:
+    """Send what the last commands left in the outbox (after the reply, off the platform's ack path); `stop`
+    ends it between batches (shutting down)."""
+    return await dispatch_pending(deps, stop=stop)
 
 
 async def introduce(deps: Deps, actor: Actor, prefix: str = "/") -> View:

@@ -16,18 +16,18 @@ SECTIONS = (("goal", "list"), ("kudos", ""), ("idea", "list mine"), ("1on1", "")
 CHECKIN = ("Check in", "checkin")  # msgid of checkins' own button, and the command it stands for
 
 
-async def dashboard(deps: Deps, actor: Actor, prefix: str = "/", prefixes: dict[str, str] | None = None) -> View:
-    """The dashboard as one neutral view; an error (unknown person) is returned as it is."""
+async def dashboard(deps: Deps, actor: Actor, prefixes: dict[str, str] | None = None) -> View:
+    """The dashboard as one neutral view; an error (unknown person) is returned as it is. `prefixes`: how the
+    platform spells commands in the sections' hints (see Command.prefixes)."""
+    spelling = prefixes or {}
     # /help makes sure the person exists (first contact) and gives the title in their language.
-    heading = await handle_command(deps, Command(actor=actor, name="help", prefix=prefix,
-                                                 prefixes=prefixes or {}))
+    heading = await handle_command(deps, Command(actor=actor, name="help", prefixes=spelling))
     if heading[0].is_error:
         return heading[0]
     t = deps.catalogs.translator(heading[0].locale)
     blocks: list[Block] = [Buttons(buttons=[Button(label=t(CHECKIN[0]), command=CHECKIN[1], style="primary")])]
     for name, text in SECTIONS:
-        for view in await handle_command(deps, Command(actor=actor, name=name, text=text, prefix=prefix,
-                                                                 prefixes=prefixes or {})):
+        for view in await handle_command(deps, Command(actor=actor, name=name, text=text, prefixes=spelling)):
             blocks.append(Divider())
             if view.title:
                 blocks.append(Text(text=view.title))

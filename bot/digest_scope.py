@@ -9,7 +9,7 @@ from functools import cached_property
 
 from bot.deps import Deps
 from bot.i18n import Translator
-from bot.views import Block, mention
+from bot.views import Block
 from storage.digest_queries import Member
 from storage.models import Person
 from storage.uow import UnitOfWork
@@ -33,11 +33,6 @@ class DigestScope:
 
     def covers(self, instant: datetime) -> bool:
         return self.start < instant <= self.end
-
-
-def who(person: Member | Person) -> str:
-    """An inline mention, as bot.people.who, also of the digest's column-only people."""
-    return mention(person.uid, person.name)
 
 
 SectionBlocks = list[Block]

@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from bot.digest_scope import DigestScope, SectionBlocks, who
+from bot.digest_scope import DigestScope, SectionBlocks
 from bot.ideas import label
+from bot.people import who
 from bot.rhythm import iso_week
 from bot.views import Chart, Fields, Text
 from storage.digest_queries import DigestQueries, KudosRow

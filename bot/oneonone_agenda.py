@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from bot.checkins import WEEKDAY_NAMES
 from bot.digest_scope import DigestScope, SectionBlocks
-from bot.digest_scope import who as named  # also of the digest's column-only people
 from bot.i18n import Translator
 from bot.oneonone_pairs import ADD, Pair, cadence_name, example, read_pairs
 from bot.people import who
@@ -174,9 +173,9 @@ def digest_blocks(scope: DigestScope, found: list[Pair[PairRow, Member]]) -> Sec
                 Fields(fields=[(t("Held this week"), str(len(held))),
                                (t("Coming up in the next 7 days"), str(len(upcoming))),
                                (t("Overdue"), str(len(overdue)))])]
-    coming = ", ".join(t("{name} on {date}", name=named(p.report), date=p.next_day.isoformat()) for p in upcoming)
+    coming = ", ".join(t("{name} on {date}", name=who(p.report), date=p.next_day.isoformat()) for p in upcoming)
     return [Text(text=t("1:1s")), Fields(fields=[
-        (t("Held this week"), ", ".join(named(p.report) for p in held) or "—"),
+        (t("Held this week"), ", ".join(who(p.report) for p in held) or "—"),
         (t("Coming up in the next 7 days"), coming or "—"),
-        (t("Overdue"), ", ".join(named(p.report) for p in overdue) or "—")])]
+        (t("Overdue"), ", ".join(who(p.report) for p in overdue) or "—")])]
 

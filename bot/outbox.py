@@ -81,15 +81,16 @@ def view_for(payload: dict[str, Any], locale: str | None, default_locale: str) -
     return View.model_validate(payload)
 
 
-async def dispatch_pending(deps: Deps, batch: int = 200) -> int:
+async def dispatch_pending(deps: Deps, batch: int = 200, stop: Callable[[], bool] = lambda: False) -> int:
     """Send everything that is due, a batch at a time: claim (one transaction), send, record (one transaction).
 
     Claimed rows belong to this worker alone, so two workers never send the same message. A refused send
     is tried again later with backoff; a claim whose worker died is taken over after the claim timeout.
+    `stop` is asked before each batch: a process shutting down claims no more.
     """
     limits = deps.settings.limits
     sent = 0
-    while True:
+    while not stop():
         now = deps.clock.now()
         stale_before = now - timedelta(seconds=limits.claim_timeout_seconds)
         async with deps.uow() as uow:
@@ -117,6 +118,7 @@ async def dispatch_pending(deps: Deps, batch: int = 200) -> int:
                     await uow.deliveries.retry_later(delivery_id, str(error),
                                                      now + retry_delay(attempts, limits.retry_base_seconds, error))
         sent += len(done)
+    return sent
 
 
 def retry_delay(attempts: int, base_seconds: float, error: DeliveryError) -> timedelta:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import UserError
@@ -117,6 +118,16 @@ async def resolve_mentions(uow: UnitOfWork, tokens: list[str], refs: tuple[Menti
     return people
 
 
-def who(person: Person) -> str:
+class Named(Protocol):
+    """A person as a mention needs them: a Person, or a digest's column-only Member."""
+
+    @property
+    def uid(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+def who(person: Named) -> str:
     """An inline mention, rendered natively by each adapter."""
     return mention(person.uid, person.name)

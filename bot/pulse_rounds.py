@@ -140,7 +140,7 @@ async def due(tick: Tick) -> list[Due]:
 
 async def here(tick: Tick, people: Awaitable[Sequence[Person]]) -> list[Person]:
     """Not while away: someone back before the round closes is invited then."""
-    return [p for p in await people if p.away_until is None or tick.local_today(p) > p.away_until]
+    return [p for p in await people if not tick.is_away(p, tick.local_today(p))]
 
 
 def invitation(survey: Survey, rnd: SurveyRound, zone: ZoneInfo, k: int, *,

@@ -14,13 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
 from bot.deps import Deps
 from bot.i18n import Translator
 from bot.views import View
-from storage.models import Delivery, Person
+from storage.models import Person
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -137,23 +134,15 @@ async def run_due(deps: Deps, at: datetime, finders: Sequence[DueFinder] | None 
 
 async def _not_recorded(uow: UnitOfWork, items: list[Due]) -> list[Due]:
     unique = list({item.key: item for item in items}.values())
-    known: set[str] = set()
-    for start in range(0, len(unique), 5000):
-        known |= await uow.deliveries.existing_keys([item.key for item in unique[start:start + 5000]])
+    known = await uow.deliveries.existing_keys([item.key for item in unique])
     return [item for item in unique if item.key not in known]
 
 
 async def _record(deps: Deps, uow: UnitOfWork, items: list[Due], at: datetime) -> Counter[str]:
     """Insert the outbox rows; a key another process recorded first is skipped, not sent twice."""
-    dialect = uow.session.bind.dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     rows = []
     for item in items:
         t = deps.catalogs.translator(item.locale or deps.settings.org.default_locale)
         rows.append({"key": item.key, "kind": item.kind, "recipient_id": item.recipient_id, "status": "pending",
                      "attempts": 0, "payload": item.build(t).model_dump(mode="json"), "created_at": at})
-    if not rows:
-        return Counter()
-    # One statement executed for many rows: compiled once, not once per chunk of values.
-    statement = insert(Delivery).on_conflict_do_nothing(index_elements=["key"]).returning(Delivery.kind)
-    return Counter((await uow.session.scalars(statement, rows)).all())
+    return Counter(await uow.deliveries.add_keyed(rows))

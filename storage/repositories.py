@@ -42,6 +42,10 @@ from storage.models import (
 )
 
 
+def dialect_insert(session: AsyncSession):  # noqa: ANN201 — the dialect's INSERT … ON CONFLICT construct
+    return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+
+
 class Repository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -110,9 +114,6 @@ class People(Repository):
 
     async def mark_unreachable(self, platform: str, workspace: str, user_id: str, now: datetime) -> None:
         await self._update_account(platform, workspace, user_id, unreachable_at=now)
-
-    async def mark_refreshed(self, platform: str, workspace: str, user_id: str, now: datetime) -> None:
-        await self._update_account(platform, workspace, user_id, refreshed_at=now)
 
     async def _update_account(self, platform: str, workspace: str, user_id: str, **values: object) -> None:
         await self.session.execute(update(Account).where(
@@ -319,10 +320,22 @@ class Deliveries(Repository):
         await self.session.execute(update(Delivery).where(Delivery.id == delivery_id)
                                    .values(status="pending", next_attempt_at=at, last_error=error[:500]))
 
+    async def add_keyed(self, rows: Sequence[dict[str, Any]]) -> list[str]:
+        """Insert outbox rows that carry a key; a key another process recorded first is skipped (not sent
+        twice). One statement executed for many rows: compiled once. Returns the kinds of the rows added."""
+        if not rows:
+            return []
+        statement = (dialect_insert(self.session)(Delivery).on_conflict_do_nothing(index_elements=["key"])
+                     .returning(Delivery.kind))
+        return list((await self.session.scalars(statement, rows)).all())
+
     async def existing_keys(self, keys: Sequence[str]) -> set[str]:
-        if not keys:
-            return set()
-        return set((await self.session.scalars(select(Delivery.key).where(Delivery.key.in_(keys)))).all())
+        """Which of these keys are recorded (asked 5,000 at a time: bound parameters are limited)."""
+        found: set[str] = set()
+        for start in range(0, len(keys), 5000):
+            found.update((await self.session.scalars(
+                select(Delivery.key).where(Delivery.key.in_(keys[start:start + 5000])))).all())
+        return found
 
     async def for_person(self, person_id: int) -> Sequence[Delivery]:
         return (await self.session.scalars(select(Delivery).where(Delivery.recipient_id == person_id))).all()
@@ -333,7 +346,7 @@ class InboundEvents(Repository):
 
     async def first_time(self, platform: str, event_id: str, now: datetime) -> bool:
         """Record the event; False when it was recorded before (a retry)."""
-        insert = insert_construct(self.session)
+        insert = dialect_insert(self.session)
         recorded = await self.session.scalar(
             insert(InboundEvent).values(platform=platform, event_id=event_id[:200], received_at=now)
             .on_conflict_do_nothing(index_elements=["platform", "event_id"]).returning(InboundEvent.event_id))
@@ -347,10 +360,6 @@ class InboundEvents(Repository):
     async def forget_before(self, before: datetime) -> None:
         """Platforms stop retrying within hours; older ids need not be kept."""
         await self.session.execute(delete(InboundEvent).where(InboundEvent.received_at < before))
-
-
-def insert_construct(session: AsyncSession):  # noqa: ANN201 — the dialect's INSERT … ON CONFLICT construct
-    return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
 
 
 def _escape_like(text: str) -> str:
@@ -390,10 +399,9 @@ class OneOnOnes(Repository):
             query = query.where(among(self.session, Person.id, report_ids))
         rows = [{"manager_id": row[0], "report_id": row[1], "cadence_days": cadence_days, "created_at": now}
                 for row in await self.session.execute(query)]
-        if rows:
-            insert = pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
-            await self.session.execute(insert(OneOnOne).values(rows)
-                                       .on_conflict_do_nothing(index_elements=["manager_id", "report_id"]))
+        if rows:  # executemany: no limit on bound parameters however many pairs are new (a first tick)
+            await self.session.execute(dialect_insert(self.session)(OneOnOne)
+                                       .on_conflict_do_nothing(index_elements=["manager_id", "report_id"]), rows)
 
     async def current(self, *, involving: int | None = None,
                       report_ids: Sequence[int] | None = None) -> Sequence[tuple[OneOnOne, Person, Person]]:
@@ -446,9 +454,6 @@ class Surveys(Repository):
     """Pulse surveys, rounds and participation. Answers are only ever read back as counts or as bare comment texts,
     never per person: the answer rows carry no person, and nothing here joins them to participation."""
 
-    def _insert(self):  # the dialect's INSERT … ON CONFLICT construct
-        return pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
-
     async def get(self, survey_id: int) -> Survey | None:
         return await self.session.get(Survey, survey_id)
 
@@ -461,7 +466,7 @@ class Surveys(Repository):
 
     async def add_from_config(self, key: str, title: str, now: datetime) -> None:
         """Create the row of a configured survey unless it exists (idempotent under concurrency)."""
-        await self.session.execute(self._insert()(Survey).values(
+        await self.session.execute(dialect_insert(self.session)(Survey).values(
             key=key, title=title, audience="everyone", every_weeks=2, weekday=0, hour=10, open_days=5, active=True,
             from_config=True, created_at=now).on_conflict_do_nothing(index_elements=["key"]))
 
@@ -489,15 +494,16 @@ class Surveys(Repository):
     async def open_round(self, survey_id: int, number: int, opens_at: datetime,
                          closes_at: datetime) -> SurveyRound | None:
         """Insert round `number`; None when it already existed (another process opened it first)."""
-        new_id = await self.session.scalar(self._insert()(SurveyRound).values(
+        new_id = await self.session.scalar(dialect_insert(self.session)(SurveyRound).values(
             survey_id=survey_id, number=number, opens_at=opens_at, closes_at=closes_at, invited=0)
             .on_conflict_do_nothing(index_elements=["survey_id", "number"]).returning(SurveyRound.id))
         return None if new_id is None else await self.session.get(SurveyRound, new_id)
 
     async def add_participants(self, round_id: int, person_ids: Sequence[int]) -> None:
         rows = [{"round_id": round_id, "person_id": person_id, "answered": False} for person_id in person_ids]
+        insert = dialect_insert(self.session)
         for start in range(0, len(rows), 5000):
-            await self.session.execute(self._insert()(SurveyParticipation).values(rows[start:start + 5000])
+            await self.session.execute(insert(SurveyParticipation).values(rows[start:start + 5000])
                                        .on_conflict_do_nothing(index_elements=["round_id", "person_id"]))
 
     async def participation(self, round_id: int, person_id: int) -> SurveyParticipation | None:

@@ -147,3 +147,25 @@ async def test_an_inbound_event_id_is_handled_once(deps, clock):
         await uow.inbound.forget_before(clock.now() - timedelta(days=7))
     async with deps.uow() as uow:
         assert await uow.inbound.first_time("slack", "Ev1", clock.now())
+
+
+async def test_a_stopping_dispatcher_claims_no_further_batch(deps, clock):
+    async with deps.uow() as uow:
+        for n in range(5):
+            enqueue(uow, clock.now(), View(title=f"m{n}"), kind="test", channel="#general")
+    messenger = Refusing(refusals=0)
+    stopping = False
+
+    def stop() -> bool:
+        return stopping
+
+    async def send(recipient: Recipient, view: View) -> None:
+        nonlocal stopping
+        await messenger.send(recipient, view)
+        stopping = True  # the process is asked to stop while the first batch is out
+
+    worker = replace(deps, messenger=type("Stopping", (), {"send": staticmethod(send)})())
+    assert await dispatch_pending(worker, batch=2, stop=stop) == 2
+    async with deps.uow() as uow:
+        rows = (await uow.session.scalars(select(Delivery).order_by(Delivery.id))).all()
+    assert [(r.status, r.attempts) for r in rows] == [("sent", 1)] * 2 + [("pending", 0)] * 3

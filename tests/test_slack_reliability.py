@@ -164,7 +164,8 @@ async def test_feedbot_serve_stopped_by_sigterm_first_finishes_what_it_acknowled
 
 async def test_newcomers_thanking_each_other_all_at_once_are_each_created_once(database, clock, catalogs) -> None:
     """First contacts and mentions of the same new people at the same moment: on PostgreSQL two of them may
-    both try to create one person; the one that loses is run again, and nobody is told something went wrong."""
+    both try to create one person; the loser finds the winner's row (a savepoint in the core), and nobody is told
+    something went wrong."""
     people = 16
     async with running_slack(database, clock, catalogs, workers=8) as env:
         for n in range(people):

@@ -13,6 +13,7 @@ from adapters.teams.messenger import RetryPolicy
 from bot.core import deliver
 from bot.orgdir import import_people
 from bot.scheduler import tick
+from bot.settings import Settings
 from storage.models import Account, Delivery
 from tests.fakes.teams_connector import BOT, TENANT, TeamsHarness, card_text, user
 
@@ -137,7 +138,10 @@ async def test_retry_after_is_honoured_in_place_and_a_long_one_is_left_to_the_ou
     async def sleep(seconds: float) -> None:
         waits.append(seconds)
 
-    teams = await started(database, clock, catalogs, tmp_path, [BO],
+    # The outbox's own backoff is 1 s here, so the 7 s below can only come from Teams' Retry-After.
+    settings = Settings.model_validate({"org": {"admins": ["admin@example.com"]},
+                                        "privacy": {"secret_key": "test-secret"}, "limits": {"retry_base_seconds": 1}})
+    teams = await started(database, clock, catalogs, tmp_path, [BO], settings=settings,
                           policy=RetryPolicy(retries=2, base_seconds=0.01, cap_seconds=20, sleep=sleep))
     try:
         await teams.say(BO, "help")

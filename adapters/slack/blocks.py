@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.i18n import N_
 from bot.views import MENTION, Buttons, Chart, Divider, Fields, Form, Text, View
+from bot.views import plain_mentions as plain
 
 MESSAGE_BLOCKS = 50
 SURFACE_BLOCKS = 100  # modals and the Home tab
@@ -62,6 +63,7 @@ def escape(text: str) -> str:
 
 
 def unescape(text: str) -> str:
+    """Slack sends &, < and > in typed text as entities; mentions keep their real angle brackets."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
@@ -76,10 +78,6 @@ def mrkdwn(text: str, ids: SlackIds) -> str:
         last = match.end()
     parts.append(escape(text[last:]))
     return "".join(parts)
-
-
-def plain(text: str) -> str:
-    return MENTION.sub(lambda m: "@" + m.group(2), text)
 
 
 def cut(text: str, limit: int) -> str:

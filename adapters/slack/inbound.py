@@ -6,19 +6,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.webhook.async_client import AsyncWebhookClient
-from sqlalchemy.exc import IntegrityError
 
-from adapters.slack.blocks import MORE, cut, pages
+from adapters.platform import FAILED
+from adapters.slack.blocks import MORE, cut, pages, unescape
 from adapters.slack.errors import CALL_FAILED, UNREACHABLE, api_error
 from adapters.slack.grammar import FEEDBOT_COMMAND, PREFIXES
 from adapters.slack.home import publish_home
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.modals import LABEL, form_modal, notice_modal, read_metadata, submitted_values
-from adapters.slack.people import Profiles, unescape
+from adapters.slack.people import Profiles
 from bot.core import handle_command, handle_interaction, handle_message
 from bot.deps import Deps
 from bot.i18n import N_
@@ -27,11 +27,9 @@ from bot.outbox import DeliveryError
 from bot.views import Button, Buttons, Chart, Form, View, error_view
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 PROFILE_WAIT = 1.0  # seconds a modal submission waits for users.info: its answer is the 3-second ack
 CLOSE = N_("Cancel")
-FAILED = N_("Something went wrong on my side, and nothing was saved. Please try again in a minute.")
 
 
 @dataclass(frozen=True)
@@ -109,8 +107,9 @@ class Inbound:
                 return {"response_action": "update", "view": await self.modal(view, form, where)}, [], where
             if view.is_error:  # refused as a whole (the survey closed meanwhile): say so in the modal
                 ids = await self.messenger.slack_ids(view, team)
+                t = self.messenger.translate
                 return {"response_action": "update", "view": notice_modal(
-                    view, ids, close=self.t(view, CLOSE), more=self.t(view, MORE))}, [], where
+                    view, ids, close=t(view, CLOSE), more=t(view, MORE))}, [], where
         return {}, views, where
 
     async def home_opened(self, event: dict[str, Any], team: str) -> None:
@@ -149,7 +148,7 @@ class Inbound:
         """The core's answer; a bug is logged and the person told that nothing was saved (the core's
         transaction was rolled back), instead of silence."""
         try:
-            return await again_after_a_race(call)
+            return await call()
         except Exception:
             log.exception("Slack: the core failed on a request")
             t = self.deps.catalogs.translator(actor.locale or self.deps.settings.org.default_locale)
@@ -178,7 +177,8 @@ class Inbound:
 
     async def modal(self, view: View, form: Form, where: Where) -> dict[str, Any]:
         ids = await self.messenger.slack_ids(view, where.workspace)
-        return form_modal(view, form, ids, close=self.t(view, CLOSE), more=self.t(view, MORE),
+        t = self.messenger.translate
+        return form_modal(view, form, ids, close=t(view, CLOSE), more=t(view, MORE),
                           metadata={"c": form.command, "ch": where.channel, "r": where.response_url})
 
     async def answer(self, view: View, where: Where) -> None:
@@ -207,7 +207,7 @@ class Inbound:
         parts it took, and how many there are."""
         hook = AsyncWebhookClient(where.response_url, session=self.client.session, retry_handlers=self.retry_handlers)
         kind = "ephemeral" if view.ephemeral else "in_channel"
-        parts = pages(view, await self.messenger.slack_ids(view, where.workspace), self.t(view, MORE))
+        parts = pages(view, await self.messenger.slack_ids(view, where.workspace), self.messenger.translate(view, MORE))
         for number, page in enumerate(parts):
             try:
                 response = await hook.send_dict({"response_type": kind, "replace_original": False, **page.payload()})
@@ -219,18 +219,6 @@ class Inbound:
                 return number, len(parts)
         return len(parts), len(parts)
 
-    def t(self, view: View, msgid: str) -> str:
-        return self.deps.catalogs.translator(view.locale or self.deps.settings.org.default_locale)(msgid)
-
-
-async def again_after_a_race(call: Callable[[], Awaitable[T]]) -> T:
-    """Two requests that create the same person at the same moment (a first contact and a mention of them, on
-    PostgreSQL) make one fail on the unique email or account. Its transaction was rolled back, so it is run
-    once more: now it finds the person."""
-    try:
-        return await call()
-    except IntegrityError:
-        return await call()
 
 
 def _team(body: dict[str, Any]) -> str:

@@ -95,8 +95,3 @@ def profile_of(user: dict[str, Any]) -> Profile:
 def actor_of(workspace: str, profile: Profile) -> Actor:
     return Actor(platform=PLATFORM, workspace=workspace, user_id=profile.user_id, email=profile.email,
                  name=profile.name, locale=profile.locale, timezone=profile.timezone)
-
-
-def unescape(text: str) -> str:
-    """Slack sends &, < and > in typed text as entities; mentions keep their real angle brackets."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

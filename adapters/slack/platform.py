@@ -35,7 +35,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.pacing import Pacer
-from adapters.platform import PlatformError
+from adapters.platform import OutboxSender, PlatformError
 from adapters.slack.blocks import BUTTON_ACTION
 from adapters.slack.directory import link_accounts
 from adapters.slack.errors import CALL_FAILED, api_error
@@ -43,7 +43,6 @@ from adapters.slack.inbound import Inbound
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.modals import CALLBACK_ID
 from adapters.slack.people import PLATFORM, Profiles
-from bot.core import deliver
 from bot.deps import Deps
 from bot.settings import Settings
 
@@ -88,8 +87,7 @@ class SlackPlatform:
         self.queues: list[asyncio.Queue[Coroutine[Any, Any, None]]] = [asyncio.Queue() for _ in range(slack.workers)]
         self.workers: list[asyncio.Task[None]] = []
         self.stopping = False
-        self._outbox_due = False
-        self._sender: asyncio.Task[None] | None = None
+        self.outbox: OutboxSender | None = None  # with the deps, in _bind
         self._linking: asyncio.Task[None] | None = None
         self._socket: Any = None
         _quiet_sdk_logs()
@@ -130,6 +128,8 @@ class SlackPlatform:
         """Take no new requests, finish the work already acknowledged, then close. Messages not yet begun
         stay in the outbox for the next process (or this one's restart)."""
         self.stopping = self.messenger.stopping = True
+        if self.outbox is not None:
+            self.outbox.stopping = True
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
@@ -150,16 +150,18 @@ class SlackPlatform:
         while True:
             for queue in self.queues:
                 await queue.join()
-            busy = [task for task in (self._linking, self._sender) if task is not None and not task.done()]
-            if not busy:
+            if self.outbox is not None:
+                await self.outbox.idle()
+            if self._linking is None or self._linking.done():
                 return
-            await asyncio.gather(*busy)
+            await self._linking
 
     # ---- wiring ----
 
     def _bind(self, deps: Deps) -> None:
         if self.inbound is None or self.inbound.deps is not deps:
             self.inbound = Inbound(deps, self.profiles, self.messenger, self.retry_handlers)
+            self.outbox = OutboxSender(deps)
             if self.messenger.deps is None:
                 self.messenger.bind(deps, "")
 
@@ -182,7 +184,8 @@ class SlackPlatform:
             except Exception:  # a failing request must not stop the worker; its traceback is in the log
                 log.exception("Slack: handling a request failed")
             finally:
-                self._send_outbox()  # whatever the request left for others, even if its reply failed
+                if self.outbox is not None:  # whatever the request left for others, even if its reply failed
+                    self.outbox.kick()
                 queue.task_done()
 
     async def _link_accounts(self, deps: Deps, workspace: str) -> None:
@@ -190,20 +193,6 @@ class SlackPlatform:
             await link_accounts(deps, self.client, workspace)
         except Exception:  # a convenience: people are linked on first contact anyway
             log.exception("Slack: linking the org directory failed")
-
-    def _send_outbox(self) -> None:
-        """Have the outbox sent by one task beside the workers; requests meanwhile only mark it due again."""
-        self._outbox_due = True
-        if self._sender is None or self._sender.done():
-            self._sender = asyncio.create_task(self._send_while_due())
-
-    async def _send_while_due(self) -> None:
-        while self._outbox_due and self.inbound is not None:
-            self._outbox_due = False
-            try:
-                await deliver(self.inbound.deps)
-            except Exception:
-                log.exception("Slack: sending the outbox failed")
 
     def _listen(self) -> None:
         app = self.app

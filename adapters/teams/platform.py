@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from json import JSONDecodeError
-from typing import Any
 
 import aiohttp
 from aiohttp import web
 from botbuilder.schema import Activity
 from msrest.exceptions import DeserializationError
 
+from adapters.platform import OutboxSender
 from adapters.teams.auth import (
     BotToken,
     Forbidden,
@@ -25,7 +24,6 @@ from adapters.teams.connector import TeamsAdapter, invoke_body
 from adapters.teams.messenger import RetryPolicy, TeamsMessenger
 from adapters.teams.people import PLATFORM, Directory
 from adapters.teams.turns import TeamsTurns
-from bot import core
 from bot.deps import Deps
 from bot.settings import Settings
 
@@ -46,13 +44,14 @@ class TeamsPlatform:
         self.adapter = TeamsAdapter(self.settings.app_id, self._bot_token)
         self.messenger = TeamsMessenger(self.adapter, self.settings, self.policy)
         self.directory = Directory()
-        self.background: set[asyncio.Task[Any]] = set()
+        self.outbox: OutboxSender | None = None  # with the deps, in start
 
     async def start(self, deps: Deps) -> None:
         self.session = aiohttp.ClientSession()
         self.token = BotToken(self.settings, self.session)
         self.auth = InboundAuth(self.settings, SigningKeys(self.settings.openid_metadata_url, self.session))
         self.messenger.deps = deps
+        self.outbox = OutboxSender(deps)
         if self.auth.disabled:
             log.warning("TEAMS INBOUND AUTHENTICATION IS OFF: teams.app_id is empty and "
                         "teams.allow_unauthenticated is true. Anyone who can reach %s can act as anyone. "
@@ -74,8 +73,8 @@ class TeamsPlatform:
 
     async def idle(self) -> None:
         """Wait for the deliveries started after replies (tests, shutdown)."""
-        while self.background:
-            await asyncio.gather(*self.background, return_exceptions=True)
+        if self.outbox is not None:
+            await self.outbox.idle()
 
     def mount(self, app: web.Application, deps: Deps) -> None:
         turns = TeamsTurns(deps, self.directory, self.messenger, self.policy)
@@ -110,21 +109,11 @@ class TeamsPlatform:
             except TokenError as exc:  # nothing ran yet: the Bot Connector may redeliver
                 log.error("no token for the bot (check teams.app_id, teams.app_password): %s", exc)
                 raise web.HTTPServiceUnavailable() from None
-            self._after_reply(deps)
+            if self.outbox is not None:  # messages the turn left for others go out after the reply
+                self.outbox.kick()
             if response is None:
                 return web.Response(status=201)
             return web.json_response(invoke_body(response), status=int(response.status))
 
         app.router.add_post(ROUTE, messages)
-
-    def _after_reply(self, deps: Deps) -> None:
-        """Messages the command left for others go out after the reply, off the request's path."""
-        task = asyncio.create_task(core.deliver(deps))
-        self.background.add(task)
-        task.add_done_callback(self._finished)
-
-    def _finished(self, task: asyncio.Task[Any]) -> None:
-        self.background.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("delivering after a Teams reply failed", exc_info=task.exception())
 

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, AdaptiveCardInvokeResponse
 
+from adapters.platform import FAILED
 from adapters.teams import inbound
 from adapters.teams.cards import CONTENT_TYPE, render_card, submitted
 from adapters.teams.connector import to_activity
@@ -24,7 +25,6 @@ from adapters.teams.messenger import Refused, RetryPolicy, TeamsMessenger, with_
 from adapters.teams.people import PLATFORM, Directory
 from bot import core
 from bot.deps import Deps
-from bot.i18n import N_
 from bot.messages import Actor, Interaction, MentionRef, Message
 from bot.outbox import Address, DeliveryError
 from bot.views import View, error_view
@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 SAVED = "feedbot.saved"  # turn state: the core has committed this activity's work
-FAILED = N_("Something went wrong on my side, and nothing was saved. Please try again in a minute.")
 
 
 class TeamsTurns:
