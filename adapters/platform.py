@@ -1,5 +1,5 @@
 """What a chat platform plugs into `feedbot serve`: routes on the shared server, start/stop, and a
-messenger for proactive sends. The core never imports an adapter; this module is where they meet."""
+messenger for proactive sends; what every platform shares (the outbox sender, the failure reply)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from bot.core import deliver
-from bot.i18n import N_
-from bot.outbox import DeliveryError, Messenger, Recipient
-from bot.views import View
+from bot.kernel.i18n import N_
+from bot.kernel.outbox import DeliveryError, Messenger, Recipient
+from bot.kernel.views import View
 
 if TYPE_CHECKING:
     from aiohttp import web
 
-    from bot.deps import Deps
-    from bot.settings import Settings
+    from bot.kernel.context import Deps
 
 log = logging.getLogger(__name__)
 
@@ -97,18 +96,3 @@ class PlatformMessenger:
             if not account.unreachable and account.platform in self.platforms:
                 return self.platforms[account.platform]
         raise DeliveryError("the recipient has no reachable account on a running platform", permanent=True)
-
-
-def enabled_platforms(settings: Settings) -> list[Platform]:
-    """The platforms the settings switch on: Slack with a bot token, Teams with an app id (or explicitly
-    unauthenticated, for local testing)."""
-    platforms: list[Platform] = []
-    if settings.slack.bot_token is not None:
-        from adapters.slack import SlackPlatform
-
-        platforms.append(SlackPlatform(settings))
-    if settings.teams.app_id or settings.teams.allow_unauthenticated:
-        from adapters.teams import TeamsPlatform
-
-        platforms.append(TeamsPlatform(settings))
-    return platforms

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from adapters.platform import Platform
-from bot.deps import Deps
+from bot.kernel.context import Deps
 
 log = logging.getLogger(__name__)
 

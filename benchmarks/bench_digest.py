@@ -19,10 +19,10 @@ from typing import Any
 
 from benchmarks import floor
 from benchmarks.common import ADMIN, DIGEST_AT, Target, emit, make_deps
-from bot import digest
-from bot.deps import Deps
-from bot.digest import Reader
-from bot.rhythm import iso_week
+from bot.digest import weekly as digest
+from bot.digest.weekly import Reader
+from bot.kernel.calendar import iso_week
+from bot.kernel.context import Deps
 
 SQLITE_LIMIT = 30.0
 RATIO_LIMIT = 3.0
@@ -30,20 +30,20 @@ PROFILED = 100  # digests in the profiled batch: enough to show where the time g
 
 
 def covered_weeks() -> tuple[str, list[str]]:
-    """The week the digests cover and the mood trend's weeks (as bot.digest_sections.weeks computes them)."""
+    """The week the digests cover and the mood trend's weeks (as bot.digest.sections.weeks computes them)."""
     covered = (DIGEST_AT - timedelta(days=7) + timedelta(days=3)).date()
     periods = [iso_week(covered - timedelta(weeks=n)) for n in reversed(range(8))]
     return periods[-1], periods
 
 
 def timed_sections(spent: dict[str, float]) -> Callable[[], None]:
-    """Wrap every section of bot.digest.SECTIONS with a stopwatch; returns the undo."""
+    """Wrap every section of bot.digest.weekly.SECTIONS with a stopwatch; returns the undo."""
     original = list(digest.SECTIONS)
 
     def wrap(section: Any) -> Any:
         inner = next((cell.cell_contents for cell in section.__closure__ or () if callable(cell.cell_contents)),
                      section) if section.__name__ == "batch" else section  # digest.one_by_one(...)
-        name = inner.__name__ if inner.__module__ == "bot.digest_sections" else inner.__module__.split(".")[-1]
+        name = inner.__name__ if inner.__module__ == "bot.digest.sections" else inner.__module__.split(".")[-1]
 
         async def timed(scopes: list[Any]) -> Any:
             began = time.perf_counter()

@@ -52,8 +52,8 @@ def run_feedbot(fake_url: str, database_url: str, ports: Any) -> None:
     from adapters.platform import PlatformMessenger
     from adapters.server import start_server
     from adapters.slack import SlackPlatform
-    from bot.app import build_deps, open_database
-    from bot.settings import Settings
+    from bot.kernel.settings import Settings
+    from feedbot.app import build_deps, open_database
 
     async def serve() -> None:
         # Pacing off: one #kudos channel at Slack's 1 message/s would make "all done" a measure of the pacer.

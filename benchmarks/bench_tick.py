@@ -29,9 +29,9 @@ from sqlalchemy import func, select, update
 
 from benchmarks.common import TICK_AT, NoopMessenger, Target, emit, make_deps
 from bot.core import deliver
-from bot.deps import Deps
-from bot.rhythm import run_due
-from bot.scheduler import tick
+from bot.kernel.context import Deps
+from bot.rhythm.record import run_due
+from bot.rhythm.scheduler import tick
 from storage.models import Delivery, Person
 
 LIMIT_MS = 1.0

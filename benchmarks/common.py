@@ -12,13 +12,13 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bot.app import build_deps
-from bot.clock import FixedClock
-from bot.deps import Deps
-from bot.i18n import Catalogs
-from bot.outbox import Recipient
-from bot.settings import Settings
-from bot.views import View
+from bot.kernel.clock import FixedClock
+from bot.kernel.context import Deps
+from bot.kernel.i18n import Catalogs
+from bot.kernel.outbox import Recipient
+from bot.kernel.settings import Settings
+from bot.kernel.views import View
+from feedbot.app import build_deps
 from storage.db import Database, create_engine
 
 PG_URL = os.environ.get("FEEDBOT_BENCH_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")

@@ -1,1 +1,2 @@
-"""feedbot core: platform-agnostic continuous feedback (never imports an adapter or a chat SDK)."""
+"""feedbot's platform-free core: features, the kernel they share and the rhythm (never imports an adapter or a chat
+SDK)."""

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.context import Context, Feature
-from bot.errors import UserError
-from bot.i18n import N_
-from bot.rhythm import Tick
-from bot.views import View, text_view
+from bot.kernel.context import Context, Feature, Tick
+from bot.kernel.errors import UserError
+from bot.kernel.i18n import N_
+from bot.kernel.views import View, text_view
 
 
 async def handle(ctx: Context, text: str) -> View:

@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from bot.context import Context, Feature
-from bot.errors import FieldError, UserError, check_form
-from bot.i18n import N_, Translator
-from bot.people import resolve_mention, split_mentions, who
-from bot.rhythm import Due, Tick, iso_week
-from bot.settings import WEEKDAYS, CheckinQuestion, Settings, weekday_number
-from bot.views import Button, Buttons, Fields, Form, Input, Text, View, text_view
+from bot.kernel.calendar import WEEKDAY_NAMES, iso_week
+from bot.kernel.context import Context, Due, Feature, Tick
+from bot.kernel.errors import FieldError, UserError, check_form
+from bot.kernel.i18n import N_, Translator
+from bot.kernel.people import resolve_mention, split_mentions, who
+from bot.kernel.settings import CheckinQuestion, Settings, weekday_number
+from bot.kernel.views import Button, Buttons, Fields, Form, Input, Text, View, text_view
 from storage.models import Checkin, Goal, GoalUpdate, Person
 
 PERIOD = re.compile(r"^\d{4}-W\d{2}$")
@@ -219,11 +219,6 @@ async def schedule(ctx: Context, text: str) -> View:
     return text_view(ctx.t("I ask for your check-in every {weekday} at {hour}:00 ({zone}).",
                            weekday=ctx.t(WEEKDAY_NAMES[weekday]), hour=f"{hour:02d}",
                            zone=ctx.me.timezone or ctx.deps.settings.org.default_timezone))
-
-
-WEEKDAY_NAMES = [N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
-                 N_("Sunday")]
-assert len(WEEKDAY_NAMES) == len(WEEKDAYS)
 
 
 async def due(tick: Tick) -> list[Due]:

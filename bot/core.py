@@ -5,15 +5,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 
-from bot.context import Context
-from bot.deps import Deps
-from bot.errors import InvalidForm, UserError
 from bot.help import feature_help
-from bot.messages import Actor, Command, Interaction, Message
-from bot.outbox import dispatch_pending
-from bot.people import meet_mentioned, resolve_actor
-from bot.router import FEATURES
-from bot.views import View, error_view, text_view
+from bot.kernel.context import Context, Deps
+from bot.kernel.errors import InvalidForm, UserError
+from bot.kernel.messages import Actor, Command, Interaction, Message
+from bot.kernel.people import meet_mentioned, resolve_actor
+from bot.kernel.views import View, error_view, text_view
+from bot.rhythm.dispatch import dispatch_pending
 
 
 async def handle_command(deps: Deps, command: Command) -> list[View]:
@@ -88,9 +86,9 @@ async def handle_message(deps: Deps, message: Message) -> list[View]:
 
 
 async def _route(ctx: Context, name: str, text: str) -> list[View]:
-    feature = FEATURES.get(name)
+    feature = ctx.deps.commands.get(name)
     if feature is None:
-        close = difflib.get_close_matches(name, FEATURES, n=1)
+        close = difflib.get_close_matches(name, ctx.deps.commands, n=1)
         if close:
             raise UserError("There is no command {command}. Did you mean {suggestion}? Type {help} for the list.",
                             command=ctx.cmd(name), suggestion=ctx.cmd(close[0]), help=ctx.cmd("help"))

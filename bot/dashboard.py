@@ -7,9 +7,9 @@ It is built from the commands people already type, so it says exactly what those
 from __future__ import annotations
 
 from bot.core import handle_command
-from bot.deps import Deps
-from bot.messages import Actor, Command
-from bot.views import Block, Button, Buttons, Divider, Text, View
+from bot.kernel.context import Deps
+from bot.kernel.messages import Actor, Command
+from bot.kernel.views import Block, Button, Buttons, Divider, Text, View
 
 # (command, text): each one read-only and about the person themselves.
 SECTIONS = (("goal", "list"), ("kudos", ""), ("idea", "list mine"), ("1on1", ""), ("pulse", ""))

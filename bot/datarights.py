@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Text, cast, delete, exists, or_, select, update
 
-from bot.deps import Deps
+from bot.kernel.context import Deps
 from storage.models import (
     Account,
     Checkin,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.context import Context, Feature
-from bot.errors import UserError
-from bot.i18n import N_, Translator
-from bot.people import resolve_mentions, split_mentions, who
-from bot.views import Text, View, text_view
+from bot.kernel.context import Context, Feature
+from bot.kernel.errors import UserError
+from bot.kernel.i18n import N_, Translator
+from bot.kernel.people import resolve_mentions, split_mentions, who
+from bot.kernel.views import Text, View, text_view
 from storage.models import Feedback, FeedbackRequest, FeedbackRequestTarget, Person
 
 RECENT = 10

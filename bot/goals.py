@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from bot.context import Context, Feature
-from bot.errors import UserError
-from bot.i18n import N_
-from bot.parsing import MAX_ID, id_number
-from bot.people import resolve_mention, split_mentions, who
-from bot.views import Text, View, text_view
+from bot.kernel.context import Context, Feature
+from bot.kernel.errors import UserError
+from bot.kernel.i18n import N_
+from bot.kernel.parsing import MAX_ID, id_number
+from bot.kernel.people import resolve_mention, split_mentions, who
+from bot.kernel.views import Text, View, text_view
 from storage.models import Goal, GoalUpdate, Person
 
 # Only a date-shaped word after a final "by" is a due date: "Be trusted by customers" keeps its title.

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from bot.context import Context, Feature
-from bot.errors import UserError
-from bot.i18n import N_
-from bot.views import Fields, Text, View
+from bot.kernel.context import Context, Feature
+from bot.kernel.errors import UserError
+from bot.kernel.i18n import N_
+from bot.kernel.views import Fields, Text, View
 
 
 async def handle(ctx: Context, text: str) -> View:
-    from bot.router import FEATURES  # the table lists this module too
-
     name = text.strip().lstrip("/").split(" ")[0].lower()
     if not name:
-        rows = [(ctx.cmd(n), ctx.t(f.summary, p=ctx.prefix_for(n))) for n, f in FEATURES.items() if n != "help"]
+        rows = [(ctx.cmd(n), ctx.t(f.summary, p=ctx.prefix_for(n))) for n, f in ctx.deps.commands.items()
+                if n != "help"]
         return View(title=ctx.t("feedbot — continuous feedback"), blocks=[
             Fields(fields=rows),
             Text(text=ctx.t("Type {example} for details of one command.", example=ctx.cmd("help kudos"))),
         ])
-    feature = FEATURES.get(name)
+    feature = ctx.deps.commands.get(name)
     if feature is None:
         raise UserError("There is no command {command}. Type {help} for the list of commands.",
                         command=ctx.cmd(name), help=ctx.cmd("help"))

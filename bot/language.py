@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.context import Context, Feature
-from bot.errors import UserError
-from bot.i18n import LOCALE_NAMES, N_, normalize_locale
-from bot.views import View, text_view
+from bot.kernel.context import Context, Feature
+from bot.kernel.errors import UserError
+from bot.kernel.i18n import LOCALE_NAMES, N_, normalize_locale
+from bot.kernel.views import View, text_view
 
 
 async def handle(ctx: Context, text: str) -> View:

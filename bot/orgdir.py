@@ -13,9 +13,9 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.deps import Deps
-from bot.i18n import SUPPORTED_LOCALES, normalize_locale
-from bot.people import is_email, valid_timezone
+from bot.kernel.context import Deps
+from bot.kernel.i18n import SUPPORTED_LOCALES, normalize_locale
+from bot.kernel.people import is_email, valid_timezone
 from storage.models import Person, Team
 
 REQUIRED = ("email", "name")

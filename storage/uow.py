@@ -8,18 +8,16 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
-from storage.repositories import (
-    Checkins,
-    Deliveries,
-    FeedbackRepo,
-    Goals,
-    Ideas,
-    InboundEvents,
-    KudosRepo,
-    OneOnOnes,
-    People,
-    Surveys,
-)
+from storage.repositories.checkins import Checkins
+from storage.repositories.deliveries import Deliveries
+from storage.repositories.feedback import FeedbackRepo
+from storage.repositories.goals import Goals
+from storage.repositories.ideas import Ideas
+from storage.repositories.inbound import InboundEvents
+from storage.repositories.kudos import KudosRepo
+from storage.repositories.oneonones import OneOnOnes
+from storage.repositories.people import People
+from storage.repositories.surveys import Surveys
 
 
 class UnitOfWork:

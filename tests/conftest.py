@@ -16,11 +16,11 @@ import pytest
 from sqlalchemy import text
 
 from adapters.console.chat import ConsoleChat, ConsoleMessenger
-from bot.app import build_deps
-from bot.clock import FixedClock
-from bot.deps import Deps
-from bot.i18n import Catalogs
-from bot.settings import Settings
+from bot.kernel.clock import FixedClock
+from bot.kernel.context import Deps
+from bot.kernel.i18n import Catalogs
+from bot.kernel.settings import Settings
+from feedbot.app import build_deps
 from storage.db import Database, create_engine
 from storage.migrate import upgrade
 

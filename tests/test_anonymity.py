@@ -14,12 +14,12 @@ from itertools import combinations
 import pytest
 from sqlalchemy import inspect, select
 
-from bot.app import configure_logging
 from bot.datarights import export_person
-from bot.pulse import digest_section
-from bot.pulse_results import OTHER, suppress
-from bot.scheduler import tick
-from bot.settings import LoggingSettings
+from bot.kernel.settings import LoggingSettings
+from bot.pulse.report import digest_section
+from bot.pulse.results import OTHER, suppress
+from bot.rhythm.scheduler import tick
+from feedbot.app import configure_logging
 from storage.models import Person, Survey, SurveyAnswer, SurveyRound
 from tests.conftest import START
 from tests.test_pulse import (

@@ -6,8 +6,8 @@ from io import BytesIO
 
 from PIL import Image
 
-from bot.charts import HEIGHT, WIDTH, render_png
-from bot.views import Chart
+from bot.kernel.charts import HEIGHT, WIDTH, render_png
+from bot.kernel.views import Chart
 
 BLUE = (46, 125, 209)
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from bot.kernel.settings import Settings
 from bot.orgdir import import_people
-from bot.scheduler import tick
-from bot.settings import Settings
+from bot.rhythm.scheduler import tick
 from storage.models import Checkin, Delivery, GoalUpdate
 
 LEA, MAX, BO, ADMIN = "lea@example.com", "max@example.com", "bo@example.com", "admin@example.com"

@@ -24,11 +24,11 @@ def workdir(tmp_path: Path) -> Path:
 
 def feedbot(workdir: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None,
             ) -> subprocess.CompletedProcess[str]:
-    """Run `python -m bot.cli ARGS` in `workdir` against its own SQLite file, with no FEEDBOT_* from outside."""
+    """Run `python -m feedbot.cli ARGS` in `workdir` against its own SQLite file, with no FEEDBOT_* from outside."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("FEEDBOT_")}
     environ.update({"FEEDBOT_DATABASE__URL": f"sqlite:///{workdir / 'feedbot.db'}",
                     "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8", **(env or {})})
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=workdir, env=environ, input=stdin,
+    return subprocess.run([sys.executable, "-m", "feedbot.cli", *args], cwd=workdir, env=environ, input=stdin,
                           capture_output=True, text=True, encoding="utf-8", timeout=120, check=False)
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.core import handle_interaction
-from bot.messages import Actor, Interaction
-from bot.router import FEATURES
+from bot.kernel.messages import Actor, Interaction
+from feedbot.features import COMMANDS as FEATURES
 
 ANA = "ana@example.com"
 
@@ -62,7 +62,7 @@ async def test_a_button_press_is_the_command_it_stands_for(deps, console):
 
 async def test_an_actor_without_email_is_told_why(deps):
     from bot.core import handle_command
-    from bot.messages import Command
+    from bot.kernel.messages import Command
 
     views = await handle_command(deps, Command(actor=Actor(platform="slack", workspace="T1", user_id="U1"),
                                                name="kudos"))
@@ -72,7 +72,7 @@ async def test_an_actor_without_email_is_told_why(deps):
 
 async def test_platform_accounts_link_to_one_person_by_email(deps, console):
     from bot.core import handle_command
-    from bot.messages import Command
+    from bot.kernel.messages import Command
 
     await console.people(ANA)
     slack = Actor(platform="slack", workspace="T1", user_id="U1", email="Ana@Example.com", locale="sv-SE",
@@ -93,7 +93,7 @@ async def test_help_after_any_command_is_its_help(console):
 
 async def test_the_time_zone_follows_the_chat_profile_but_a_chosen_language_stays(deps):
     from bot.core import handle_command
-    from bot.messages import Command
+    from bot.kernel.messages import Command
 
     def actor(zone: str, locale: str) -> Actor:
         return Actor(platform="slack", workspace="T1", user_id="U1", email=ANA, timezone=zone, locale=locale)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.orgdir import import_people
-from bot.scheduler import tick
+from bot.rhythm.scheduler import tick
 
 ORG = """email,name,manager_email,team,timezone,locale
 ana@example.com,Ana Lima,,Apps,Europe/Stockholm,en

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.i18n import SUPPORTED_LOCALES, Catalogs, normalize_locale
-from bot.i18n_tools import PLACEHOLDER, extract, read_catalog
+from bot.kernel.i18n import SUPPORTED_LOCALES, Catalogs, normalize_locale
+from feedbot.catalogs import PLACEHOLDER, extract, read_catalog
 
 TRANSLATED = [locale for locale in SUPPORTED_LOCALES if locale != "en"]
 
@@ -40,7 +40,7 @@ def test_every_message_is_translated_with_the_same_placeholders(template, locale
         for string in strings:
             if set(PLACEHOLDER.findall(string)) != wanted:
                 problems.append(f"placeholders differ: {ids[0]!r} → {string!r}")
-    assert problems == [], f"{locale}: run `python -m bot.i18n_tools update` and translate:\n" + "\n".join(problems)
+    assert problems == [], f"{locale}: run `python -m feedbot.catalogs update` and translate:\n" + "\n".join(problems)
 
 
 def test_catalogs_load_and_translate(catalogs: Catalogs):

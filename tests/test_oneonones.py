@@ -8,12 +8,12 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 
 from adapters.console.render import render_text
-from bot import oneonones
-from bot.digest_scope import DigestScope
-from bot.rhythm import run_due
-from bot.scheduler import tick
-from bot.settings import OneOnOneSettings, ScheduleSettings
-from bot.views import View
+from bot.kernel.sections import DigestScope
+from bot.kernel.settings import OneOnOneSettings, ScheduleSettings
+from bot.kernel.views import View
+from bot.oneonones import agenda, pairs
+from bot.rhythm.record import run_due
+from bot.rhythm.scheduler import tick
 from storage.models import Checkin, Delivery, OneOnOne, OneOnOneEntry
 from tests.conftest import START
 
@@ -369,7 +369,7 @@ def test_a_meeting_never_falls_on_a_weekend():
 
     for held, expected in ((date(2026, 11, 20), date(2026, 12, 4)), (date(2026, 11, 21), date(2026, 12, 7)),
                            (date(2026, 11, 22), date(2026, 12, 7))):
-        pair = oneonones.Pair(Row(cadence_days=14, last_held_on=held), None, None, ZoneInfo("UTC"))  # type: ignore[arg-type]
+        pair = pairs.Pair(Row(cadence_days=14, last_held_on=held), None, None, ZoneInfo("UTC"))  # type: ignore[arg-type]
         assert pair.next_day == expected
 
 
@@ -378,8 +378,8 @@ async def test_a_tick_creates_missing_pairs_once(deps, console):
     await reports_to(deps, LEA, ANA)
     await reports_to(deps, BO, ANA)
     at = START + timedelta(hours=1)
-    await run_due(deps, at, finders=[oneonones.due])
-    await run_due(deps, at + timedelta(minutes=1), finders=[oneonones.due])
+    await run_due(deps, at, finders=[agenda.due])
+    await run_due(deps, at + timedelta(minutes=1), finders=[agenda.due])
     assert [(p.cadence_days, p.created_at) for p in await rows(deps, OneOnOne)] == [(14, at), (14, at)]
 
 
@@ -441,7 +441,7 @@ async def digest(deps, reader: str, end: datetime, *, org_wide: bool = False) ->
         people = list(await uow.people.all()) if org_wide else list(await uow.people.reports_of(person.id))
         scope = DigestScope(deps=deps, uow=uow, t=deps.catalogs.translator("en"), reader=person, people=people,
                             team_names=[], start=end - timedelta(days=7), end=end, org_wide=org_wide)
-        return render_text(View(blocks=await oneonones.digest_section(scope)))
+        return render_text(View(blocks=await agenda.digest_section(scope)))
 
 
 async def test_digest_section_names_held_upcoming_and_overdue_for_the_manager_and_counts_org_wide(

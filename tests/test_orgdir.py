@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import DEMO_ORG
 from bot.orgdir import OrgImportError, import_people, org_tree
+from feedbot.cli import DEMO_ORG
 
 HEADER = "email,name,manager_email,team,timezone,locale\n"
 # Managers may come later in the file; emails and locales are normalised.

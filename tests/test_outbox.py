@@ -8,9 +8,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.deps import Deps
-from bot.outbox import DeliveryError, Recipient, dispatch_pending, enqueue
-from bot.views import View
+from bot.kernel.context import Deps
+from bot.kernel.outbox import DeliveryError, Recipient, enqueue
+from bot.kernel.views import View
+from bot.rhythm.dispatch import dispatch_pending
 from storage.models import Account, Delivery, Person
 
 

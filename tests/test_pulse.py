@@ -10,15 +10,15 @@ from sqlalchemy import func, select
 
 from adapters.console.chat import console_actor
 from bot.core import handle_command
-from bot.digest_scope import DigestScope
-from bot.messages import Command
+from bot.kernel.messages import Command
+from bot.kernel.sections import DigestScope
+from bot.kernel.settings import PulseSettings, Settings
+from bot.kernel.views import Chart, Fields
 from bot.orgdir import import_people
-from bot.pulse import digest_batch, digest_section
-from bot.pulse_results import average, enps
-from bot.rhythm import run_due
-from bot.scheduler import tick
-from bot.settings import PulseSettings, Settings
-from bot.views import Chart, Fields
+from bot.pulse.report import digest_batch, digest_section
+from bot.pulse.results import average, enps
+from bot.rhythm.record import run_due
+from bot.rhythm.scheduler import tick
 from storage.models import Delivery, Survey, SurveyAnswer, SurveyParticipation, SurveyQuestion, SurveyRound
 from tests.conftest import START
 

@@ -25,7 +25,7 @@ def test_the_readme_shows_the_example_script():
 def test_the_example_session_prints_what_the_readme_shows(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDBOT_")}
     env["FEEDBOT_DATABASE__URL"] = f"sqlite:///{tmp_path / 'feedbot.db'}"
-    result = subprocess.run([sys.executable, "-m", "bot.cli", "console", "--demo", "--as", "ana@example.com",
+    result = subprocess.run([sys.executable, "-m", "feedbot.cli", "console", "--demo", "--as", "ana@example.com",
                              "--now", "2026-11-27T16:00"],
                             input=(ROOT / "examples/session.txt").read_text(encoding="utf-8"), capture_output=True,
                             text=True, cwd=tmp_path, env=env, timeout=120, check=False)

@@ -21,13 +21,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, text
 
-from bot.app import build_deps
-from bot.deps import Deps
+from bot.kernel.context import Deps
+from bot.kernel.outbox import Recipient
+from bot.kernel.settings import Settings
+from bot.kernel.views import View
 from bot.orgdir import import_people
-from bot.outbox import Recipient
-from bot.scheduler import tick
-from bot.settings import Settings
-from bot.views import View
+from bot.rhythm.scheduler import tick
+from feedbot.app import build_deps
 from storage.db import Database
 from storage.models import Delivery, Person
 
@@ -383,8 +383,8 @@ def test_run_due_from_the_command_line(tmp_path):
                     "PYTHONIOENCODING": "utf-8"})
 
     def feedbot(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=tmp_path, env=environ, capture_output=True,
-                              text=True, encoding="utf-8", timeout=120, check=False)
+        return subprocess.run([sys.executable, "-m", "feedbot.cli", *args], cwd=tmp_path, env=environ,
+                              capture_output=True, text=True, encoding="utf-8", timeout=120, check=False)
 
     (tmp_path / "people.csv").write_text(HEADER + "ana@example.com,Ana Lima,,,Europe/Stockholm,en\n"
                                                   "lea@example.com,Lea Berg,,,America/New_York,en\n", encoding="utf-8")
@@ -392,7 +392,7 @@ def test_run_due_from_the_command_line(tmp_path):
     done = feedbot("run-due", "--at", "2026-11-27T14:00")  # 15:00 in Stockholm, 09:00 in New York
     assert done.returncode == 0
     # The log says what kind and how many, never to whom.
-    assert done.stderr.endswith(" INFO bot.scheduler: tick recorded {'checkin.prompt': 1}\n")
+    assert done.stderr.endswith(" INFO bot.rhythm.scheduler: tick recorded {'checkin.prompt': 1}\n")
     assert "example.com" not in done.stderr
     assert done.stdout == ("→ ana@example.com: Time for your weekly check-in (week 48)\n"
                            "  Three short questions and your mood; it takes two minutes. Your manager sees your "

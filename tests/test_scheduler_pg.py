@@ -19,15 +19,15 @@ import pytest
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_SUBMITTED
 from sqlalchemy import func, select, text, update
 
-from bot.app import build_deps
-from bot.clock import FixedClock
-from bot.deps import Deps
-from bot.i18n import Catalogs
+from bot.kernel.clock import FixedClock
+from bot.kernel.context import Deps
+from bot.kernel.i18n import Catalogs
+from bot.kernel.outbox import Recipient
+from bot.kernel.settings import Settings
+from bot.kernel.views import View
 from bot.orgdir import import_people
-from bot.outbox import Recipient
-from bot.scheduler import start_scheduler, tick
-from bot.settings import Settings
-from bot.views import View
+from bot.rhythm.scheduler import start_scheduler, tick
+from feedbot.app import build_deps
 from storage.db import Database, create_engine
 from storage.migrate import upgrade
 from storage.models import Delivery, Person
@@ -192,7 +192,7 @@ async def test_the_real_apscheduler_ticks_and_sends_once(schema, settings, catal
             await db.dispose()
     assert count(EVENT_JOB_ERROR) == 0
     assert count(EVENT_JOB_SUBMITTED) == count(EVENT_JOB_EXECUTED)
-    assert [r.getMessage() for r in caplog.records if r.name == "bot.scheduler" and r.levelname == "ERROR"] == []
+    assert [r.getMessage() for r in caplog.records if r.name == "bot.rhythm.scheduler" and r.levelname == "ERROR"] == []
     sent = recordings[0].sent + recordings[1].sent
     assert sorted(sent) == [(email, PROMPT) for email in EVERYONE]
     assert await outbox(schema) == Counter({("checkin.prompt", "sent"): PEOPLE})

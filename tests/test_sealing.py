@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import stat
 
-from bot.sealing import Sealer, load_secret
+from bot.kernel.sealing import Sealer, load_secret
 
 
 def test_a_seal_opens_only_with_the_same_secret():

@@ -6,12 +6,13 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from adapters.platform import PlatformMessenger, enabled_platforms
+from adapters.platform import PlatformMessenger
 from adapters.server import start_server
-from bot.deps import Deps
-from bot.outbox import Address, DeliveryError, Recipient
-from bot.settings import Settings
-from bot.views import View
+from bot.kernel.context import Deps
+from bot.kernel.outbox import Address, DeliveryError, Recipient
+from bot.kernel.settings import Settings
+from bot.kernel.views import View
+from feedbot.platforms import enabled_platforms
 
 
 class FakePlatform:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from bot.settings import ConfigError, Settings, load_settings
+from bot.kernel.settings import ConfigError, Settings, load_settings
 
 EXAMPLE = Path(__file__).parent.parent / "config.example.toml"
 

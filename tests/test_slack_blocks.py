@@ -6,7 +6,7 @@ import json
 
 from adapters.slack.blocks import pages, render_blocks, surface_blocks
 from adapters.slack.modals import form_modal, submitted_values
-from bot.views import Button, Buttons, Fields, Form, Input, Text, View, mention
+from bot.kernel.views import Button, Buttons, Fields, Form, Input, Text, View, mention
 
 UID = "0" * 31 + "1"
 

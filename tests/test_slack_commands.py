@@ -178,8 +178,8 @@ async def test_an_expired_trigger_gives_a_button_and_an_expired_response_url_a_d
 
 
 async def test_a_failure_inside_the_core_is_answered_not_swallowed(slack: SlackEnv, monkeypatch) -> None:
-    from bot.context import Feature
-    from bot.router import FEATURES
+    from bot.kernel.context import Feature
+    from feedbot.features import COMMANDS as FEATURES
 
     async def broken(ctx, text):
         raise RuntimeError("a bug")
@@ -207,7 +207,7 @@ async def test_a_response_url_that_cannot_be_reached_still_gets_the_answer_throu
 
 async def test_a_long_answer_whose_response_url_gives_out_halfway_ends_by_dm_without_repeats(slack: SlackEnv) -> None:
     from adapters.slack.inbound import Where
-    from bot.views import Text, View
+    from bot.kernel.views import Text, View
 
     long = View(blocks=[Text(text=f"row {n}") for n in range(120)])  # three messages of at most 50 blocks
     slack.fake.passes["response"] = 1

@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.core import deliver
+from bot.kernel.outbox import Address, Recipient
+from bot.kernel.views import Button, Buttons, Chart, Fields, Text, View
 from bot.orgdir import import_people
-from bot.outbox import Address, Recipient
-from bot.scheduler import tick
-from bot.views import Button, Buttons, Chart, Fields, Text, View
+from bot.rhythm.scheduler import tick
 from storage.models import Delivery
 from tests.fakes.slack_api import FakeSlack, SlackEnv, running_slack
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.orgdir import import_people
-from bot.scheduler import tick
+from bot.rhythm.scheduler import tick
 from storage.models import Checkin, Survey, SurveyAnswer, SurveyParticipation
 from tests.conftest import START
 from tests.fakes.slack_api import SlackEnv, add_people, running_slack

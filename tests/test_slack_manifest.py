@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from bot.cli import main
-from bot.router import FEATURES
+from feedbot.cli import main
+from feedbot.features import COMMANDS as FEATURES
 
 
 def manifest(capsys, *args: str) -> dict:

@@ -17,8 +17,8 @@ from urllib.parse import urlencode
 
 import aiohttp
 
-from bot.outbox import Address, Recipient, enqueue
-from bot.views import Text, View, text_view
+from bot.kernel.outbox import Address, Recipient, enqueue
+from bot.kernel.views import Text, View, text_view
 from storage.models import Goal, InboundEvent, Kudos, Person
 from tests.fakes.slack_api import (
     SIGNING_SECRET,
@@ -139,7 +139,7 @@ async def test_feedbot_serve_stopped_by_sigterm_first_finishes_what_it_acknowled
         "FEEDBOT_DATABASE__URL": f"sqlite:///{tmp_path / 'feedbot.db'}", "FEEDBOT_SERVER__PORT": str(free_port()),
         "FEEDBOT_SLACK__BOT_TOKEN": "xoxb-test-token", "FEEDBOT_SLACK__SIGNING_SECRET": SIGNING_SECRET,
         "FEEDBOT_SLACK__API_URL": fake.api_url, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
-    feedbot = [sys.executable, "-m", "bot.cli"]
+    feedbot = [sys.executable, "-m", "feedbot.cli"]
     upgrade = await asyncio.create_subprocess_exec(*feedbot, "db", "upgrade", env=environ, cwd=tmp_path)
     assert await upgrade.wait() == 0
     server = await asyncio.create_subprocess_exec(*feedbot, "serve", env=environ, cwd=tmp_path,

@@ -10,8 +10,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, select
 
-from bot.outbox import DeliveryError, Recipient, dispatch_pending, enqueue
-from bot.views import View, text_view
+from bot.kernel.outbox import DeliveryError, Recipient, enqueue
+from bot.kernel.views import View, text_view
+from bot.rhythm.dispatch import dispatch_pending
 from storage.db import async_url
 from storage.migrate import current_revision, head_revision, upgrade
 from storage.models import Base, Delivery, Person

@@ -10,7 +10,7 @@ import jwt
 import pytest
 from sqlalchemy import func, select
 
-from bot.settings import ConfigError, load_settings
+from bot.kernel.settings import ConfigError, load_settings
 from storage.models import InboundEvent, Kudos, Person
 from tests.fakes.openid import new_key
 from tests.fakes.teams_connector import APP_ID, BOT_AUTH, TENANT, TeamsHarness, user

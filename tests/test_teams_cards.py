@@ -7,7 +7,7 @@ import json
 
 from adapters.teams import inbound
 from adapters.teams.cards import CARD_VERSION, MAX_CARD_BYTES, render_card, submitted
-from bot.views import Button, Buttons, Chart, Divider, Fields, Form, Input, Text, View, mention
+from bot.kernel.views import Button, Buttons, Chart, Divider, Fields, Form, Input, Text, View, mention
 from tests.fakes.teams_connector import payload
 
 UID = "0123456789abcdef0123456789abcdef"

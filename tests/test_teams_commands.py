@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.kernel.settings import Settings
 from bot.orgdir import import_people
-from bot.settings import Settings
 from storage.models import Account, Delivery, Feedback, Goal, Idea, InboundEvent, Kudos, Person
 from tests.fakes.teams_connector import (
     BOT,

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from adapters.teams.cards import CONTENT_TYPE
+from bot.kernel.settings import Settings
 from bot.orgdir import import_people
-from bot.scheduler import tick
-from bot.settings import Settings
+from bot.rhythm.scheduler import tick
 from storage.models import Checkin, IdeaVote, Survey, SurveyAnswer
 from tests.conftest import START
 from tests.fakes.teams_connector import TeamsHarness, actions, card_text, fail_once, inputs, user

@@ -10,8 +10,8 @@ import zipfile
 from PIL import Image
 
 from adapters.teams.package import MANIFEST_VERSION, PERSONAL_COMMANDS
-from bot.cli import main
-from bot.router import FEATURES
+from feedbot.cli import main
+from feedbot.features import COMMANDS as FEATURES
 
 APP_ID = "2b7e1f3a-9c4d-4e5f-8a6b-1c2d3e4f5a6b"
 

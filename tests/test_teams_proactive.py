@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from adapters.teams.messenger import RetryPolicy
 from bot.core import deliver
+from bot.kernel.settings import Settings
 from bot.orgdir import import_people
-from bot.scheduler import tick
-from bot.settings import Settings
+from bot.rhythm.scheduler import tick
 from storage.models import Account, Delivery
 from tests.fakes.teams_connector import BOT, TENANT, TeamsHarness, card_text, user
 

@@ -9,10 +9,10 @@ from typing import TextIO
 
 from adapters.console.render import render_prompt, render_text
 from bot.core import cancelled, deliver, handle_command, handle_interaction, handle_message, introduce
-from bot.deps import Deps
-from bot.messages import Actor, Command, Interaction, Message
-from bot.outbox import Recipient
-from bot.views import Form, Input, View
+from bot.kernel.context import Deps
+from bot.kernel.messages import Actor, Command, Interaction, Message
+from bot.kernel.outbox import Recipient
+from bot.kernel.views import Form, Input, View
 
 PLATFORM = "console"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.views import Buttons, Chart, Divider, Fields, Form, Input, Text, View, plain_mentions
+from bot.kernel.views import Buttons, Chart, Divider, Fields, Form, Input, Text, View, plain_mentions
 
 SPARKS = "▁▂▃▄▅▆▇█"
 

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.i18n import N_
-from bot.views import MENTION, Buttons, Chart, Divider, Fields, Form, Text, View
-from bot.views import plain_mentions as plain
+from bot.kernel.i18n import N_
+from bot.kernel.views import MENTION, Buttons, Chart, Divider, Fields, Form, Text, View
+from bot.kernel.views import plain_mentions as plain
 
 MESSAGE_BLOCKS = 50
 SURFACE_BLOCKS = 100  # modals and the Home tab

@@ -12,9 +12,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.errors import CALL_FAILED, api_error
 from adapters.slack.people import PLATFORM, actor_of, profile_of
-from bot.deps import Deps
-from bot.messages import Actor
-from bot.people import resolve_actor
+from bot.kernel.context import Deps
+from bot.kernel.messages import Actor
+from bot.kernel.people import resolve_actor
 
 log = logging.getLogger(__name__)
 

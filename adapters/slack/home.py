@@ -9,8 +9,8 @@ from adapters.slack.errors import CALL_FAILED, api_error
 from adapters.slack.grammar import PREFIXES
 from adapters.slack.messenger import SlackMessenger
 from bot.dashboard import dashboard
-from bot.deps import Deps
-from bot.messages import Actor
+from bot.kernel.context import Deps
+from bot.kernel.messages import Actor
 
 log = logging.getLogger(__name__)
 

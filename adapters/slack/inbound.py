@@ -20,11 +20,11 @@ from adapters.slack.messenger import SlackMessenger
 from adapters.slack.modals import LABEL, form_modal, notice_modal, read_metadata, submitted_values
 from adapters.slack.people import Profiles
 from bot.core import handle_command, handle_interaction, handle_message
-from bot.deps import Deps
-from bot.i18n import N_
-from bot.messages import Actor, Command, Interaction, MentionRef, Message
-from bot.outbox import DeliveryError
-from bot.views import Button, Buttons, Chart, Form, View, error_view
+from bot.kernel.context import Deps
+from bot.kernel.i18n import N_
+from bot.kernel.messages import Actor, Command, Interaction, MentionRef, Message
+from bot.kernel.outbox import DeliveryError
+from bot.kernel.views import Button, Buttons, Chart, Form, View, error_view
 
 log = logging.getLogger(__name__)
 

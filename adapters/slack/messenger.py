@@ -24,10 +24,10 @@ from adapters.pacing import Pacer
 from adapters.slack.blocks import MORE, SlackIds, chart_filename, pages, render_blocks
 from adapters.slack.errors import UNREACHABLE, api_error
 from adapters.slack.people import PLATFORM
-from bot.charts import render_png
-from bot.deps import Deps
-from bot.outbox import Address, DeliveryError, Recipient
-from bot.views import MENTION, View
+from bot.kernel.charts import render_png
+from bot.kernel.context import Deps
+from bot.kernel.outbox import Address, DeliveryError, Recipient
+from bot.kernel.views import MENTION, View
 
 log = logging.getLogger(__name__)
 

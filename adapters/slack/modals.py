@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from adapters.slack.blocks import SURFACE_BLOCKS, Block, SlackIds, cut, plain, surface_blocks
-from bot.views import Form, Input, View
+from bot.kernel.views import Form, Input, View
 
 CALLBACK_ID = "feedbot:form"
 MODAL_TITLE = 24  # also the submit and close labels

@@ -14,7 +14,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.errors import CALL_FAILED, api_error
-from bot.messages import Actor
+from bot.kernel.messages import Actor
 
 log = logging.getLogger(__name__)
 

@@ -43,8 +43,8 @@ from adapters.slack.inbound import Inbound
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.modals import CALLBACK_ID
 from adapters.slack.people import PLATFORM, Profiles
-from bot.deps import Deps
-from bot.settings import Settings
+from bot.kernel.context import Deps
+from bot.kernel.settings import Settings
 
 log = logging.getLogger(__name__)
 

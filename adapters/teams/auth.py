@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 import aiohttp
 import jwt
 
-from bot.settings import TeamsSettings
+from bot.kernel.settings import TeamsSettings
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.charts import render_png
-from bot.views import MENTION, Buttons, Chart, Divider, Fields, Form, Input, Text, View, plain_mentions
+from bot.kernel.charts import render_png
+from bot.kernel.views import MENTION, Buttons, Chart, Divider, Fields, Form, Input, Text, View, plain_mentions
 
 CARD_VERSION = "1.5"
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"

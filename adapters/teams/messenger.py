@@ -31,12 +31,12 @@ from adapters.teams.auth import TokenError
 from adapters.teams.cards import render_card
 from adapters.teams.connector import CONNECTOR_ERRORS, RETRIED_STATUSES, TeamsAdapter, to_activity, transient
 from adapters.teams.people import PLATFORM
-from bot.outbox import Address, DeliveryError, Recipient
-from bot.settings import TeamsSettings
-from bot.views import MENTION, View
+from bot.kernel.outbox import Address, DeliveryError, Recipient
+from bot.kernel.settings import TeamsSettings
+from bot.kernel.views import MENTION, View
 
 if TYPE_CHECKING:
-    from bot.deps import Deps
+    from bot.kernel.context import Deps
 
 log = logging.getLogger(__name__)
 

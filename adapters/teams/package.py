@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 from PIL import Image, ImageDraw
 
-from bot.i18n import N_, Catalogs, Translator
+from bot.kernel.i18n import N_, Catalogs, Translator
 
 MANIFEST_VERSION = "1.22"
 SCHEMA = f"https://developer.microsoft.com/json-schemas/teams/v{MANIFEST_VERSION}/MicrosoftTeams.schema.json"

@@ -15,7 +15,7 @@ from botbuilder.core.teams import TeamsInfo
 
 from adapters.teams import inbound
 from adapters.teams.connector import CONNECTOR_ERRORS, transient
-from bot.messages import Actor, MentionRef
+from bot.kernel.messages import Actor, MentionRef
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,8 @@ from adapters.teams.connector import TeamsAdapter, invoke_body
 from adapters.teams.messenger import RetryPolicy, TeamsMessenger
 from adapters.teams.people import PLATFORM, Directory
 from adapters.teams.turns import TeamsTurns
-from bot.deps import Deps
-from bot.settings import Settings
+from bot.kernel.context import Deps
+from bot.kernel.settings import Settings
 
 log = logging.getLogger(__name__)
 

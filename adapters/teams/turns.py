@@ -24,10 +24,10 @@ from adapters.teams.connector import to_activity
 from adapters.teams.messenger import Refused, RetryPolicy, TeamsMessenger, with_retries
 from adapters.teams.people import PLATFORM, Directory
 from bot import core
-from bot.deps import Deps
-from bot.messages import Actor, Interaction, MentionRef, Message
-from bot.outbox import Address, DeliveryError
-from bot.views import View, error_view
+from bot.kernel.context import Deps
+from bot.kernel.messages import Actor, Interaction, MentionRef, Message
+from bot.kernel.outbox import Address, DeliveryError
+from bot.kernel.views import View, error_view
 
 log = logging.getLogger(__name__)
 

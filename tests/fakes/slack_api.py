@@ -22,7 +22,7 @@ import pytest
 from aiohttp import web
 from sqlalchemy import func, select
 
-from bot.settings import Settings
+from bot.kernel.settings import Settings
 
 TEAM = "T0FEED"
 BOT_USER = "UBOT"
@@ -334,7 +334,7 @@ async def running_slack(database: Any, clock: Any, catalogs: Any, extra: dict[st
     from adapters.platform import PlatformMessenger
     from adapters.server import start_server
     from adapters.slack import SlackPlatform
-    from bot.app import build_deps
+    from feedbot.app import build_deps
 
     fake = await FakeSlack().start()
     if setup is not None:

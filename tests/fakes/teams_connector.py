@@ -24,13 +24,13 @@ from adapters.platform import PlatformMessenger
 from adapters.server import RunningServer, start_server
 from adapters.teams import TeamsPlatform
 from adapters.teams.messenger import RetryPolicy
-from bot.app import build_deps
-from bot.clock import FixedClock
-from bot.deps import Deps
-from bot.i18n import Catalogs
-from bot.messages import Command
-from bot.settings import Settings, TeamsSettings
-from bot.views import View
+from bot.kernel.clock import FixedClock
+from bot.kernel.context import Deps
+from bot.kernel.i18n import Catalogs
+from bot.kernel.messages import Command
+from bot.kernel.settings import Settings, TeamsSettings
+from bot.kernel.views import View
+from feedbot.app import build_deps
 from storage.db import Database
 from tests.fakes.openid import BOT_TOKEN, FakeOpenId, LoopbackServer
 

@@ -1,0 +1,157 @@
+"""Digest sections of the everyday features: check-ins and mood, kudos, goals, ideas.
+
+Each section takes every digest being built at once and asks the database once for all of them
+(a tick builds a thousand digests; one query per manager would be a thousand queries per section).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from bot.ideas.lifecycle import label
+from bot.kernel.calendar import iso_week
+from bot.kernel.people import who
+from bot.kernel.sections import DigestScope, SectionBlocks
+from bot.kernel.views import Chart, Fields, Text
+from storage.digest_queries import DigestQueries, KudosRow
+
+TREND_WEEKS = 8
+MAX_LINES = 10
+
+
+def weeks(scope: DigestScope, count: int) -> list[str]:
+    """The ISO weeks ending with the one the digest covers, oldest first."""
+    return list(weeks_in(scope.reader.timezone or scope.deps.settings.org.default_timezone, scope.start, count))
+
+
+@lru_cache(maxsize=256)  # a batch of a thousand digests has a few dozen (zone, week) pairs
+def weeks_in(zone: str, start: datetime, count: int) -> tuple[str, ...]:
+    covered = (start.astimezone(ZoneInfo(zone)) + timedelta(days=3)).date()
+    return tuple(iso_week(covered - timedelta(weeks=n)) for n in reversed(range(count)))
+
+
+def capped(lines: list[str], scope: DigestScope) -> str:
+    if len(lines) <= MAX_LINES:
+        return "\n".join(lines)
+    return "\n".join([*lines[:MAX_LINES], scope.t("… and {n} more", n=len(lines) - MAX_LINES)])
+
+
+def everyone(scopes: list[DigestScope]) -> list[int]:
+    return sorted({person_id for scope in scopes for person_id in scope.ids})
+
+
+def window(scopes: list[DigestScope]) -> tuple:  # type: ignore[type-arg]
+    return min(s.start for s in scopes), max(s.end for s in scopes)
+
+
+async def checkins(scopes: list[DigestScope]) -> list[SectionBlocks]:
+    """Completion and who is missing, blockers, and the mood trend (summed per manager and week in SQL)."""
+    periods = {id(scope): weeks(scope, TREND_WEEKS) for scope in scopes}
+    queries = DigestQueries(scopes[0].uow.session)
+    rows = await queries.checkins(everyone(scopes), sorted({weeks_[-1] for weeks_ in periods.values()}))
+    answered = {(row.person_id, row.period): row.blockers for row in rows}
+    trend_weeks = sorted({week for weeks_ in periods.values() for week in weeks_})
+    org_wide = any(scope.org_wide for scope in scopes)
+    moods: dict[int | None, dict[str, tuple[int, int]]] = defaultdict(dict)  # manager → week → (sum, count)
+    organisation: dict[str, tuple[int, int]] = {}  # week → (sum, count) of everyone: all reports and the top
+    for row in await queries.moods(None if org_wide else [s.reader.id for s in scopes if s.people], trend_weeks):
+        moods[row.manager_id][row.period] = (row.total, row.count)
+        total, count = organisation.get(row.period, (0, 0))
+        organisation[row.period] = (total + row.total, count + row.count)
+    return [checkins_of(scope, periods[id(scope)], answered, organisation if scope.org_wide else moods[scope.reader.id])
+            for scope in scopes]
+
+
+def checkins_of(scope: DigestScope, periods: list[str], answered: dict[tuple[int, str], str | None],
+                moods: dict[str, tuple[int, int]]) -> SectionBlocks:
+    if not scope.people:
+        return []
+    t, week = scope.t, periods[-1]
+    done = [p for p in scope.people if (p.id, week) in answered]
+    missing = [who(p) for p in scope.people if (p.id, week) not in answered]
+    blockers = [t("{name}: {blockers}", name=who(p), blockers=answered[p.id, week]) for p in done
+                if answered[p.id, week]]
+    trend = [round(total / count, 1) if count else None for total, count in (moods.get(w, (0, 0)) for w in periods)]
+    blocks: SectionBlocks = [Text(text=t("Check-ins: {done} of {total} answered for week {week}.", done=len(done),
+                                         total=len(scope.people), week=week.split("-W")[1]))]
+    if missing:
+        blocks.append(Text(text=t("Not yet: {names}", names=", ".join(missing[:MAX_LINES]))))
+    if blockers:
+        blocks.append(Text(text=t("⚠ Blockers") + "\n" + capped(blockers, scope)))
+    if any(value is not None for value in trend):
+        blocks.append(Chart(title=t("Mood, 1–5, last {n} weeks", n=TREND_WEEKS), labels=[p[-3:] for p in periods],
+                            series=[(t("mood"), trend)], low=1, high=5))
+    return blocks
+
+
+async def kudos(scopes: list[DigestScope]) -> list[SectionBlocks]:
+    """Kudos given and received by each team, with the latest ones they received."""
+    start, end = window(scopes)
+    rows = await DigestQueries(scopes[0].uow.session).kudos_involving(everyone(scopes), start, end)
+    people = {person.id: person for scope in scopes for person in scope.people}
+    people |= await DigestQueries(scopes[0].uow.session).members(
+        {person_id for r in rows for person_id in (r.giver_id, r.recipient_id) if person_id not in people})
+    involving: dict[int, list[KudosRow]] = defaultdict(list)  # each person's rows, so a team reads only its own
+    for row in rows:
+        involving[row.giver_id].append(row)
+        if row.recipient_id != row.giver_id:
+            involving[row.recipient_id].append(row)
+    return [kudos_of(scope, list(dict.fromkeys(r for pid in scope.ids for r in involving.get(pid, []))), people)
+            for scope in scopes]
+
+
+def kudos_of(scope: DigestScope, rows: list[KudosRow], people: dict) -> SectionBlocks:  # type: ignore[type-arg]
+    if not scope.people:
+        return []
+    ids = set(scope.ids)
+    in_week = [r for r in rows if scope.covers(r.created_at)]
+    given = len({r.kudos_id for r in in_week if r.giver_id in ids})
+    received = [r for r in in_week if r.recipient_id in ids]
+    if not given and not received:
+        return [Text(text=scope.t("Kudos: none given or received this week."))]
+    latest = sorted(received, key=lambda r: (r.created_at, r.kudos_id), reverse=True)[:3]
+    lines = [scope.t("{giver} → {name}: {message}", giver=who(people[r.giver_id]), name=who(people[r.recipient_id]),
+                     message=r.message) for r in latest]
+    blocks: SectionBlocks = [Text(text=scope.t("Kudos: {given} given, {received} received this week.",
+                                               given=given, received=len({r.kudos_id for r in received})))]
+    return [*blocks, Text(text="\n".join(lines))] if lines else blocks
+
+
+async def goals(scopes: list[DigestScope]) -> list[SectionBlocks]:
+    rows = await DigestQueries(scopes[0].uow.session).open_goals(everyone(scopes))
+    by_person = defaultdict(list)
+    for goal in rows:
+        by_person[goal.person_id].append(goal)
+    result: list[SectionBlocks] = []
+    for scope in scopes:
+        mine = [(p, g) for p in scope.people for g in by_person.get(p.id, [])]
+        if not mine:
+            result.append([])
+            continue
+        average = round(sum(g.progress for _, g in mine) / len(mine))
+        fields = [(who(p), scope.t("{title} — {progress}%", title=g.title, progress=g.progress))
+                  for p, g in mine[:MAX_LINES]]
+        result.append([Text(text=scope.t("Goals: {n} open, average progress {average}%.", n=len(mine),
+                                         average=average)), Fields(fields=fields)])
+    return result
+
+
+async def ideas(scopes: list[DigestScope]) -> list[SectionBlocks]:
+    start, end = window(scopes)
+    queries = DigestQueries(scopes[0].uow.session)
+    rows = [*await queries.new_ideas(everyone(scopes), start, end),
+            *await queries.status_changes(everyone(scopes), start, end)]
+    by_author: dict[int, list[int]] = defaultdict(list)  # positions in `rows`, so each team reads only its own
+    for n, row in enumerate(rows):
+        by_author[row.author_id].append(n)
+    result: list[SectionBlocks] = []
+    for scope in scopes:
+        t = scope.t
+        mine = [rows[n] for n in sorted(n for person_id in scope.ids for n in by_author.get(person_id, []))]
+        lines = [t("#{id} {text} → {status}", id=i.id, text=i.text[:60], status=label(t, i.status)) if i.status else
+                 t("New: #{id} {text}", id=i.id, text=i.text[:80]) for i in mine if scope.covers(i.created_at)]
+        result.append([Text(text=t("Ideas from the team") + "\n" + capped(lines, scope))] if lines else [])
+    return result

@@ -1,0 +1,73 @@
+"""Messages for people other than the sender: written to the outbox inside the command's transaction,
+sent after it commits. A failed command therefore never notifies anyone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.kernel.views import View
+from storage.models import Delivery
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Address:
+    platform: str
+    workspace: str
+    user_id: str
+    data: dict[str, Any] | None = None  # a Slack DM channel, a Teams ConversationReference
+    unreachable: bool = False  # the person blocked or removed the bot on this platform
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A person (with their platform accounts) or a channel."""
+
+    email: str | None = None
+    name: str | None = None
+    accounts: list[Address] = field(default_factory=list)
+    channel: str | None = None
+    locale: str | None = None
+
+    def describe(self) -> str:
+        return self.channel or self.email or "?"
+
+
+class DeliveryError(Exception):
+    """The platform refused the message. `permanent`: retrying cannot help (blocked, unknown user);
+    `retry_after`: the platform asked for this many seconds before the next try."""
+
+    def __init__(self, reason: str, *, permanent: bool = False, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+class Messenger(Protocol):
+    async def send(self, recipient: Recipient, view: View) -> None: ...
+
+
+def enqueue(uow: UnitOfWork, now: datetime, view: View, *, kind: str, recipient_id: int | None = None,
+            recipient_seal: str | None = None, channel: str | None = None, key: str | None = None) -> None:
+    uow.deliveries.add(Delivery(kind=kind, recipient_id=recipient_id, recipient_seal=recipient_seal,
+                                channel=channel, key=key, payload=view.model_dump(mode="json"), created_at=now))
+
+
+def enqueue_in_every_language(uow: UnitOfWork, now: datetime, views: dict[str, View], *, kind: str,
+                              recipient_seal: str) -> None:
+    """A message whose language is chosen when it is sent, by the recipient's (see `view_for`)."""
+    uow.deliveries.add(Delivery(kind=kind, recipient_seal=recipient_seal, created_at=now, payload={
+        BY_LOCALE: {locale: view.model_dump(mode="json") for locale, view in views.items()}}))
+
+
+BY_LOCALE = "by_locale"
+
+
+def view_for(payload: dict[str, Any], locale: str | None, default_locale: str) -> View:
+    """The stored view; for a message written in every language, the one in `locale`."""
+    if BY_LOCALE in payload:
+        versions = payload[BY_LOCALE]
+        payload = versions.get(locale or "") or versions.get(default_locale) or next(iter(versions.values()))
+    return View.model_validate(payload)

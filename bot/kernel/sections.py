@@ -1,0 +1,38 @@
+"""What a digest section gets: who reads it, whom it covers, and the week it covers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+
+from bot.kernel.context import Deps
+from bot.kernel.i18n import Translator
+from bot.kernel.views import Block
+from storage.digest_queries import Member
+from storage.models import Person
+from storage.uow import UnitOfWork
+
+
+@dataclass
+class DigestScope:
+    deps: Deps
+    uow: UnitOfWork
+    t: Translator
+    reader: Person  # the manager, or the admin for the organisation-wide digest
+    people: Sequence[Member]  # whom it covers: the reader's direct reports, or everyone
+    team_names: list[str]  # the teams those people belong to (for pulse results)
+    start: datetime  # the week covered, UTC: (start, end] — a preview includes what happened this instant
+    end: datetime
+    org_wide: bool = False
+
+    @cached_property
+    def ids(self) -> list[int]:
+        return [person.id for person in self.people]
+
+    def covers(self, instant: datetime) -> bool:
+        return self.start < instant <= self.end
+
+
+SectionBlocks = list[Block]

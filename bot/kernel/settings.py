@@ -1,0 +1,308 @@
+"""Settings: a TOML file, overridden by FEEDBOT_SECTION__KEY environment variables."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, TomlConfigSettingsSource
+
+from bot.kernel.i18n import SUPPORTED_LOCALES, normalize_locale
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DatabaseSettings(Section):
+    url: str = "sqlite+aiosqlite:///feedbot.db"
+    echo: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _known_backend(cls, url: str) -> str:
+        if not url.startswith(("sqlite", "postgresql", "postgres")):
+            raise ValueError("must be an SQLite (sqlite:///file.db) or PostgreSQL (postgresql://…) URL")
+        return url
+
+
+class ServerSettings(Section):
+    host: str = "127.0.0.1"
+    port: int = Field(3000, ge=1, le=65535)
+
+
+class OrgSettings(Section):
+    admins: list[str] = []
+    default_locale: str = "en"
+    default_timezone: str = "UTC"
+    # Internal customers: team → the teams it depends on, e.g. {"Apps" = ["Platform"]}.
+    dependencies: dict[str, list[str]] = {}
+
+    @field_validator("admins")
+    @classmethod
+    def _lower_emails(cls, emails: list[str]) -> list[str]:
+        return [e.strip().lower() for e in emails]
+
+    @field_validator("default_locale")
+    @classmethod
+    def _supported_locale(cls, value: str) -> str:
+        locale = normalize_locale(value)
+        if locale is None:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return locale
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _iana_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone such as Europe/Stockholm") from None
+        return value
+
+
+class KudosSettings(Section):
+    values: list[str] = ["teamwork", "customer", "quality", "ownership", "learning"]
+    channel: str = "#kudos"
+
+    @field_validator("values")
+    @classmethod
+    def _plain_tags(cls, values: list[str]) -> list[str]:
+        tags = [v.strip().lstrip("#").lower() for v in values]
+        if not tags or any(not t or " " in t for t in tags):
+            raise ValueError("must be a non-empty list of single words, e.g. ['teamwork', 'quality']")
+        return tags
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def weekday_number(value: str | int) -> int:
+    """"friday" or 4 → 4 (Monday is 0)."""
+    if isinstance(value, int) and 0 <= value <= 6:
+        return value
+    name = str(value).strip().lower()
+    for number, day in enumerate(WEEKDAYS):
+        if name in (day, day[:3]):
+            return number
+    raise ValueError(f"must be a weekday name ({', '.join(WEEKDAYS)})")
+
+
+class WeeklySlot(Section):
+    """A weekday and a local hour, in each person's own time zone."""
+
+    weekday: str = "friday"
+    hour: int = Field(15, ge=0, le=23)
+
+    @field_validator("weekday")
+    @classmethod
+    def _weekday(cls, value: str) -> str:
+        return WEEKDAYS[weekday_number(value)]
+
+    @property
+    def weekday_number(self) -> int:
+        return weekday_number(self.weekday)
+
+
+class ScheduleSettings(Section):
+    tick_seconds: int = Field(60, ge=5, le=3600)
+    # Prompts missed while the bot was down are still sent if they are at most this late.
+    grace_hours: int = Field(12, ge=0, le=168)
+    # Days without prompts for everyone (YYYY-MM-DD), besides weekends.
+    holidays: list[date] = []
+
+
+class CheckinQuestion(Section):
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    text: str
+    kind: str = Field("text", pattern="^(text|mood)$")
+    optional: bool = False
+
+
+class CheckinSettings(WeeklySlot):
+    # One reminder this many hours after the prompt, to those who have not answered.
+    reminder_after_hours: int = Field(24, ge=1, le=144)
+    # Your own questions replace the defaults (what went well, what's next, blockers, mood); goal progress
+    # for open goals is always asked. kind: text or mood (1–5). Key "blockers" is highlighted in digests.
+    questions: list[CheckinQuestion] = []
+    # Per team: {"Apps" = {weekday = "thursday", hour = 16}}.
+    teams: dict[str, WeeklySlot] = {}
+
+
+class DigestSettings(WeeklySlot):
+    weekday: str = "monday"
+    hour: int = Field(9, ge=0, le=23)
+
+
+class OneOnOneSettings(Section):
+    cadence: str = Field("biweekly", pattern="^(weekly|biweekly|monthly)$")
+    # Local hour, the day before the meeting, when both get the agenda.
+    agenda_hour: int = Field(9, ge=0, le=23)
+
+
+class SurveyQuestionSettings(Section):
+    kind: str = Field(pattern="^(scale|enps|choice|text)$")
+    text: str
+    options: list[str] = []
+
+
+class SurveySettings(Section):
+    key: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    title: str
+    # everyone, team:NAME, or customers:NAME (the teams that depend on NAME, see org.dependencies).
+    audience: str = "everyone"
+    every_weeks: int = Field(2, ge=1, le=52)
+    weekday: str = "monday"
+    hour: int = Field(10, ge=0, le=23)
+    open_days: int = Field(5, ge=1, le=28)
+    questions: list[SurveyQuestionSettings] = Field(min_length=1)
+
+    @field_validator("weekday")
+    @classmethod
+    def _weekday(cls, value: str) -> str:
+        return WEEKDAYS[weekday_number(value)]
+
+    @field_validator("audience")
+    @classmethod
+    def _audience(cls, value: str) -> str:
+        kind, _, team = value.partition(":")
+        if value != "everyone" and (kind not in ("team", "customers") or not team.strip()):
+            raise ValueError("must be everyone, team:NAME or customers:NAME")
+        return value
+
+
+class PulseSettings(Section):
+    # Results are shown only for groups with at least this many respondents (never below 3).
+    anonymity_threshold: int = Field(5, ge=3, le=100)
+    # Free-text comments need at least this many respondents.
+    comment_threshold: int = Field(10, ge=3, le=100)
+    surveys: list[SurveySettings] = []
+
+
+class LimitSettings(Section):
+    max_text_length: int = Field(2000, ge=50, le=10000)
+    delivery_attempts: int = Field(8, ge=1, le=50)
+    retry_base_seconds: float = Field(30, gt=0, le=3600)
+    claim_timeout_seconds: int = Field(600, ge=30)
+
+
+class PrivacySettings(Section):
+    # Seals the link to anonymous idea authors so the bot can notify them; keep it secret and stable.
+    secret_key: SecretStr | None = None
+    key_file: str = "feedbot.key"
+
+
+class SlackSettings(Section):
+    bot_token: SecretStr | None = None
+    signing_secret: SecretStr | None = None
+    app_token: SecretStr | None = None
+    socket_mode: bool = False
+    api_url: str = "https://slack.com/api/"
+    # Pace of proactive messages: Slack allows about one per second per conversation, plus a workspace budget.
+    messages_per_second_per_conversation: float = Field(1.0, gt=0, le=1000)
+    messages_per_second: float = Field(10.0, gt=0, le=1000)
+    # A call refused with 429 is retried in place this many times (after Retry-After) before the outbox
+    # takes over with its own backoff.
+    rate_limit_retries: int = Field(3, ge=0, le=10)
+    # How long a Slack profile (email, name, time zone, locale) is reused before users.info is asked again.
+    profile_cache_seconds: int = Field(3600, ge=0, le=86400)
+    # Commands are acknowledged at once and then worked off by this many concurrent workers (one person's in order).
+    workers: int = Field(4, ge=1, le=64)
+
+
+class TeamsSettings(Section):
+    app_id: str = ""
+    app_password: SecretStr | None = None
+    app_type: str = Field("SingleTenant", pattern="^(SingleTenant|MultiTenant)$")
+    tenant_id: str = ""
+    allow_unauthenticated: bool = False
+    # Sovereign clouds use other endpoints; tests point them at loopback.
+    openid_metadata_url: str = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    token_issuer: str = "https://api.botframework.com"
+    token_url: str = "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token"
+    # Bot Connector for channel posts until an activity has shown this tenant's own (regional) one.
+    service_url: str = "https://smba.trafficmanager.net/teams/"
+    # Proactive sends: Teams allows 7 per second per conversation and about 30 per second per tenant.
+    sends_per_second_per_conversation: float = Field(1.0, gt=0, le=7)
+    sends_per_second: float = Field(25.0, gt=0, le=50)
+
+    @model_validator(mode="after")
+    def _single_tenant_has_its_tenant(self) -> TeamsSettings:
+        if self.app_id and self.app_type == "SingleTenant" and not self.tenant_id:
+            raise ValueError("teams.tenant_id is needed for a SingleTenant app (the App Tenant ID in Azure)")
+        return self
+
+
+class LoggingSettings(Section):
+    level: str = Field("INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FEEDBOT_", env_nested_delimiter="__", extra="forbid")
+
+    database: DatabaseSettings = DatabaseSettings()
+    server: ServerSettings = ServerSettings()
+    org: OrgSettings = OrgSettings()
+    kudos: KudosSettings = KudosSettings()
+    limits: LimitSettings = LimitSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
+    checkin: CheckinSettings = CheckinSettings()
+    digest: DigestSettings = DigestSettings()
+    oneonone: OneOnOneSettings = OneOnOneSettings()
+    pulse: PulseSettings = PulseSettings()
+    privacy: PrivacySettings = PrivacySettings()
+    slack: SlackSettings = SlackSettings()
+    teams: TeamsSettings = TeamsSettings()
+    logging: LoggingSettings = LoggingSettings()
+
+
+class ConfigError(Exception):
+    """A setting is wrong; the message names the key and what is allowed."""
+
+
+def find_config_file(explicit: str | None) -> Path | None:
+    """--config PATH, else $FEEDBOT_CONFIG, else ./feedbot.toml if present."""
+    chosen = explicit or os.environ.get("FEEDBOT_CONFIG")
+    if chosen:
+        path = Path(chosen)
+        if not path.is_file():
+            raise ConfigError(f"config file {path} does not exist")
+        return path
+    default = Path("feedbot.toml")
+    return default if default.is_file() else None
+
+
+def load_settings(config_path: str | None = None, **overrides: object) -> Settings:
+    path = find_config_file(config_path)
+
+    class FileAndEnvSettings(Settings):
+        @classmethod
+        def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,  # noqa: ANN001
+                                       file_secret_settings):  # noqa: ANN001
+            sources = [init_settings, env_settings]
+            if path is not None:
+                sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+            return tuple(sources)
+
+    try:
+        loaded = FileAndEnvSettings(**overrides)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc, path)) from None
+    return loaded
+
+
+def describe_validation_error(exc: ValidationError, path: Path | None) -> str:
+    where = f" in {path}" if path else ""
+    lines = [f"invalid configuration{where}:"]
+    for error in exc.errors():
+        key = ".".join(str(part) for part in error["loc"])
+        env = "FEEDBOT_" + "__".join(str(p).upper() for p in error["loc"][:2])
+        message = "unknown setting" if error["type"] == "extra_forbidden" else error["msg"]
+        lines.append(f"  {key} (env {env}): {message}")
+    return "\n".join(lines)

@@ -1,0 +1,181 @@
+"""One-on-one agendas, the overdue flag and the digest section: what the rhythm sends and the digest shows.
+
+Both people of a pair get its shared agenda the working day before the meeting; admins see only totals, in the
+organisation-wide digest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.kernel.calendar import WEEKDAY_NAMES, at_local, iso_week
+from bot.kernel.context import Due, Tick
+from bot.kernel.i18n import Translator
+from bot.kernel.people import who
+from bot.kernel.sections import DigestScope, SectionBlocks
+from bot.kernel.views import Button, Buttons, Fields, Text, View
+from bot.oneonones.pairs import ADD, Pair, cadence_name, example, read_pairs
+from storage.digest_queries import DigestQueries, Member, PairRow
+from storage.models import Checkin, Goal, Kudos, OneOnOneEntry, Person
+from storage.uow import UnitOfWork
+
+OVERDUE_WEEKDAY, OVERDUE_HOUR = 0, 9  # overdue pairs are flagged at the manager's local Monday 09:00
+
+
+@dataclass(frozen=True)
+class Agenda:
+    pair: Pair
+    entries: list[OneOnOneEntry]
+    checkins: list[Checkin]
+    kudos: list[Kudos]
+    goals: list[Goal]
+    people: dict[int, Person]  # authors and kudos givers
+
+
+async def load_agenda(uow: UnitOfWork, pair: Pair) -> Agenda:
+    """Everything since the last meeting (or since the pair started)."""
+    since = at_local(pair.since, 0, pair.zone)
+    entries = list(await uow.oneonones.agenda_entries(pair.row.id, pair.row.last_held_on))
+    kudos = list(await uow.oneonones.kudos_received_since(pair.report.id, since))
+    people = await uow.people.by_ids([e.author_id for e in entries if e.author_id] + [k.giver_id for k in kudos])
+    return Agenda(pair=pair, entries=entries, checkins=list(await uow.oneonones.checkins_since(pair.report.id, since)),
+                  kudos=kudos, goals=list(await uow.goals.of(pair.report.id, include_done=False)), people=people)
+
+
+def agenda_view(t: Translator, agenda: Agenda, viewer: Person, zone: ZoneInfo, prefix: str = "/") -> View:
+    """The shared agenda, as `viewer` reads it (their language, their time zone, examples naming the other)."""
+    pair, people = agenda.pair, agenda.people
+    report, since = who(pair.report), pair.since.isoformat()
+
+    def author(entry: OneOnOneEntry) -> str:
+        return who(people[entry.author_id]) if entry.author_id in people else t("a former colleague")
+
+    topics = [t("• {topic} — from {name}", topic=e.text, name=author(e)) for e in agenda.entries if e.kind == "topic"]
+    actions = [t("• #{id} {text}", id=e.id, text=e.text) for e in agenda.entries if e.kind == "action"]
+    notes = [t("• {note} — {name}", note=e.text, name=author(e)) for e in agenda.entries if e.kind == "note"]
+    checkins = [checkin_line(t, c) for c in agenda.checkins]
+    kudos = [t("• {date} from {giver}: {message}", date=k.created_at.astimezone(zone).date().isoformat(),
+               giver=who(people[k.giver_id]) if k.giver_id in people else t("a former colleague"), message=k.message)
+             for k in agenda.kudos]
+    goals = [t("• #{id} {title}: {progress}% (due {due})", id=g.id, title=g.title, progress=g.progress,
+               due=g.due_date.isoformat()) if g.due_date else
+             t("• #{id} {title}: {progress}%", id=g.id, title=g.title, progress=g.progress) for g in agenda.goals]
+    sections = [
+        (t("Topics"), topics or [t("No topics yet. Add one: {example}",
+                                   example=example(t, prefix, ADD, pair.other(viewer)))]),
+        (t("Open action items"), actions or [t("No open action items.")]),
+        *([(t("Notes from last time"), notes)] if notes else []),
+        (t("Check-ins of {name} since {date}", name=report, date=since), checkins or [t("No check-ins yet.")]),
+        (t("Kudos {name} received since {date}", name=report, date=since), kudos or [t("No kudos yet.")]),
+        (t("Open goals of {name}", name=report), goals or [t("No open goals.")]),
+    ]
+    day = pair.next_day
+    return View(title=t("1:1 agenda: {manager} and {report}, {weekday} {date}", manager=who(pair.manager),
+                        report=report, weekday=t(WEEKDAY_NAMES[day.weekday()]), date=day.isoformat()),
+                blocks=[Text(text="\n".join([heading, *lines])) for heading, lines in sections])
+
+
+def checkin_line(t: Translator, checkin: Checkin) -> str:
+    week, mood = checkin.period.split("-W")[1], f"{checkin.mood}/5" if checkin.mood else "—"
+    if checkin.blockers:
+        return t("• Week {week}: mood {mood} — ⚠ blocked: {blockers}", week=week, mood=mood,
+                 blockers=checkin.blockers)
+    return t("• Week {week}: mood {mood}", week=week, mood=mood)
+
+
+async def due(tick: Tick) -> list[Due]:
+    """Each participant's agenda the working day before, at their own local hour; overdue pairs on the manager's
+    Monday."""
+    hour = tick.deps.settings.oneonone.agenda_hour
+    items: list[Due] = []
+    agendas: list[tuple[str, Pair, Person]] = []
+    everyone = {person.id: person for person in await tick.uow.people.all()}
+    for pair in await read_pairs(tick.uow, tick.deps.settings, tick.now, everyone, tick.uow.people.by_ids):
+        eve = tick.working_day_before(pair.next_day)  # a Monday meeting's agenda comes on Friday
+        for person in (pair.manager, pair.report):
+            if tick.in_grace(at_local(eve, hour, tick.zone(person))) and not tick.is_away(person, eve):
+                agendas.append((f"1on1-agenda:{pair.row.id}:{pair.next_day.isoformat()}:{person.uid}", pair, person))
+        # Once per ISO week; a Monday off (holiday, away) skips that week's flag rather than moving it.
+        instant, monday = tick.latest_slot(pair.manager, OVERDUE_WEEKDAY, OVERDUE_HOUR)
+        if tick.in_grace(instant) and not tick.is_day_off(pair.manager, monday) and pair.overdue(monday):
+            items.append(tick.due(f"1on1-overdue:{pair.row.id}:{iso_week(monday)}", "1on1.overdue", pair.manager,
+                                  lambda t, pair=pair: overdue_view(t, pair)))
+    # Load an agenda only when someone is still owed it: ticks in the grace window mostly find it sent.
+    sent = await tick.uow.deliveries.existing_keys([key for key, _, _ in agendas])
+    loaded: dict[int, Agenda] = {}
+    for key, pair, person in agendas:
+        if key in sent:
+            continue
+        if pair.row.id not in loaded:
+            loaded[pair.row.id] = await load_agenda(tick.uow, pair)
+        zone = tick.zone(person)
+        items.append(tick.due(key, "1on1.agenda", person, lambda t, a=loaded[pair.row.id], p=person, z=zone:
+                              agenda_view(t, a, p, z)))
+    return items
+
+
+def overdue_view(t: Translator, pair: Pair) -> View:
+    params = {"name": who(pair.report), "date": pair.since.isoformat(),
+              "cadence": cadence_name(t, pair.row.cadence_days), "command": f"/1on1 done @{pair.report.handle}"}
+    text = t("Your last 1:1 with {name} was on {date}, and you meet {cadence}. Hold one soon and record it with "
+             "{command}.", **params) if pair.row.last_held_on else t(
+        "You have not held a 1:1 with {name} since {date}, and you meet {cadence}. Hold one soon and record it "
+        "with {command}.", **params)
+    return View(title=t("Your 1:1s with {name} are overdue", name=who(pair.report)), blocks=[
+        Text(text=text),
+        Buttons(buttons=[Button(label=t("Show the agenda"), command=f"1on1 agenda @{pair.report.email}")])])
+
+
+async def digest_section(scope: DigestScope) -> SectionBlocks:
+    return (await digest_batch([scope]))[0]
+
+
+async def digest_batch(scopes: list[DigestScope]) -> list[SectionBlocks]:
+    """Many digests' 1:1 sections from one query (the tick builds every manager's digest at once)."""
+    if not scopes:
+        return []
+    ids = {person_id for scope in scopes if not scope.org_wide for person_id in scope.ids}
+    known = {person.id: person for scope in scopes for person in scope.people}
+    found = await read_pairs(scopes[0].uow, scopes[0].deps.settings, scopes[0].deps.clock.now(), known,
+                             DigestQueries(scopes[0].uow.session).members,
+                             report_ids=None if any(scope.org_wide for scope in scopes) else sorted(ids))
+    by_report: dict[int, list[Pair]] = {}
+    for pair in found:
+        by_report.setdefault(pair.report.id, []).append(pair)
+    return [digest_blocks(scope, found if scope.org_wide else
+                          [pair for person_id in scope.ids for pair in by_report.get(person_id, [])])
+            for scope in scopes]
+
+
+def digest_blocks(scope: DigestScope, found: list[Pair[PairRow, Member]]) -> SectionBlocks:
+    """Held in the covered week, coming up in the 7 days after it, overdue: names for a manager, counts org-wide."""
+    if not found:
+        return []
+    held: list[Pair[PairRow, Member]] = []  # by last_held_on: only the latest meeting of a pair is stored
+    upcoming: list[Pair[PairRow, Member]] = []
+    overdue: list[Pair[PairRow, Member]] = []
+    days: dict[ZoneInfo, tuple[date, date]] = {}  # the covered week in each manager's zone
+    for pair in found:
+        if pair.zone not in days:
+            days[pair.zone] = scope.start.astimezone(pair.zone).date(), scope.end.astimezone(pair.zone).date()
+        start, end = days[pair.zone]
+        if pair.row.last_held_on and start < pair.row.last_held_on <= end:
+            held.append(pair)
+        if end <= pair.next_day < end + timedelta(days=7):
+            upcoming.append(pair)
+        if pair.overdue(end):
+            overdue.append(pair)
+    t = scope.t
+    if scope.org_wide:
+        return [Text(text=t.plural("1:1s: {n} manager–report pair", "1:1s: {n} manager–report pairs", len(found))),
+                Fields(fields=[(t("Held this week"), str(len(held))),
+                               (t("Coming up in the next 7 days"), str(len(upcoming))),
+                               (t("Overdue"), str(len(overdue)))])]
+    coming = ", ".join(t("{name} on {date}", name=who(p.report), date=p.next_day.isoformat()) for p in upcoming)
+    return [Text(text=t("1:1s")), Fields(fields=[
+        (t("Held this week"), ", ".join(who(p.report) for p in held) or "—"),
+        (t("Coming up in the next 7 days"), coming or "—"),
+        (t("Overdue"), ", ".join(who(p.report) for p in overdue) or "—")])]
+

@@ -1,0 +1,91 @@
+"""One-on-one pairs: who meets whom, how often, and when next — shared by the 1:1 commands, agendas and digest.
+
+Pairs come from the reporting lines (Person.manager_id) and are created when first needed: by a command, a tick or
+a digest. A pair's dates are the manager's local dates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Generic, TypeVar
+from zoneinfo import ZoneInfo
+
+from bot.kernel.i18n import N_, Translator
+from bot.kernel.settings import Settings
+from storage.digest_queries import DigestQueries, Member, PairRow
+from storage.models import OneOnOne, Person
+from storage.uow import UnitOfWork
+
+CADENCES = {"weekly": 7, "biweekly": 14, "monthly": 28}
+CADENCE_NAMES = {7: N_("weekly"), 14: N_("every two weeks"), 28: N_("every four weeks")}
+# Example commands: {name} is the other person of the pair; the free text comes out in the reader's language.
+ADD = N_("1on1 add {name} Career plans")
+NOTE = N_("1on1 note {name} Wants to lead the next release")
+ACTION = N_("1on1 action {name} Book the course")
+CADENCE, DONE, AGENDA = "1on1 cadence {name} weekly", "1on1 done {name}", "1on1 agenda {name}"
+
+
+# The ORM row and people, to change them; or their columns, to read thousands of pairs at once (the digest).
+Row = TypeVar("Row", OneOnOne, PairRow)
+Who = TypeVar("Who", Person, Member)
+
+
+@dataclass(frozen=True, slots=True)
+class Pair(Generic[Row, Who]):
+    row: Row
+    manager: Who
+    report: Who
+    zone: ZoneInfo  # the manager's
+
+    @property
+    def since(self) -> date:
+        """The last meeting, or the day the pair started."""
+        return self.row.last_held_on or self.row.created_at.astimezone(self.zone).date()
+
+    @property
+    def next_day(self) -> date:
+        """Last meeting + cadence, moved off a weekend."""
+        day = self.since + timedelta(days=self.row.cadence_days)
+        return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
+
+    def overdue(self, today: date) -> bool:
+        return (today - self.since).days >= 2 * self.row.cadence_days
+
+    def other(self, person: Who) -> Who:
+        return self.report if person.id == self.manager.id else self.manager
+
+
+def zone_of(settings: Settings, person: Person | Member) -> ZoneInfo:
+    return ZoneInfo(person.timezone or settings.org.default_timezone)
+
+
+def example(t: Translator, prefix: str, usage: str, person: Person | None = None) -> str:
+    return prefix + t(usage, name="@" + (person.handle if person else "lea"))
+
+
+def cadence_name(t: Translator, days: int) -> str:
+    return t(CADENCE_NAMES[days]) if days in CADENCE_NAMES else t.plural("every {n} day", "every {n} days", days)
+
+
+async def pairs(uow: UnitOfWork, settings: Settings, now: datetime, *, involving: int | None = None,
+                report_ids: list[int] | None = None) -> list[Pair[OneOnOne, Person]]:
+    """Current pairs, created first where a reporting line has none yet."""
+    await uow.oneonones.create_missing(CADENCES[settings.oneonone.cadence], now, involving=involving,
+                                       report_ids=report_ids)
+    rows = await uow.oneonones.current(involving=involving, report_ids=report_ids)
+    return [Pair(row, manager, report, zone_of(settings, manager)) for row, manager, report in rows]
+
+
+async def read_pairs(uow: UnitOfWork, settings: Settings, now: datetime, known: Mapping[int, Who],
+                     more: Callable[[list[int]], Awaitable[Mapping[int, Who]]], *,
+                     report_ids: list[int] | None = None) -> list[Pair[PairRow, Who]]:
+    """`pairs` to read only (a tick or a digest reads thousands): the pairs' columns, the people from `known`, and
+    those it lacks from `more`."""
+    await uow.oneonones.create_missing(CADENCES[settings.oneonone.cadence], now, report_ids=report_ids)
+    rows = await DigestQueries(uow.session).pairs(report_ids)
+    people = {**known, **await more(sorted({person_id for row in rows for person_id in (row.manager_id, row.report_id)
+                                            if person_id not in known}))}
+    return [Pair(row, people[row.manager_id], people[row.report_id], zone_of(settings, people[row.manager_id]))
+            for row in rows]

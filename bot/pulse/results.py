@@ -1,0 +1,210 @@
+"""Pulse tallies: answers counted per group, the anonymity thresholds, and which groups a reader is about.
+
+The rules (PLATFORM.md §4.3): a group — the whole survey or one team's slice — is shown only with at least
+`anonymity_threshold` respondents, and so are its response counts. Hidden team slices are merged into "other
+teams"; while that merged group is non-empty but still too small, the next-smallest visible slice joins it, so
+no hidden group can be worked out by subtracting visible slices from the total. Free-text comments need
+`comment_threshold` respondents and are shown for the whole survey only (a slice's comments could otherwise be
+subtracted from the whole's). Results wait until a round closes. Nothing here is logged. The views and the digest
+section that show results are in bot/pulse/report.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.kernel.settings import Settings
+from storage.models import Survey, SurveyQuestion, SurveyRound
+from storage.uow import UnitOfWork
+
+OTHER = "\x00other"  # the merged group's label; never a team name
+TREND = 8  # closed rounds in a trend
+Counts = dict[int | str | None, int]  # how often each answer (score, choice; None: skipped) was given
+NO_ANSWERS: Counts = {}  # a question nobody in a group answered; never changed
+
+
+@dataclass(slots=True)  # tens of thousands per digest batch: slots keep them small and quick to collect
+class Scores:
+    """A question's scores in a group, summed: enough for the average and the eNPS, and groups merge by adding."""
+
+    scored: int = 0  # answers with a score
+    total: int = 0  # the sum of those scores
+    promoters: int = 0  # scores of 9–10
+    detractors: int = 0  # scores of 0–6
+
+    @classmethod
+    def of(cls, counts: Mapping[int | str | None, int]) -> Scores:
+        result = cls()
+        for value, n in counts.items():
+            if isinstance(value, int):
+                result.add(cls(n, value * n, n if value >= 9 else 0, n if value <= 6 else 0))
+        return result
+
+    def add(self, other: Scores) -> None:
+        self.scored += other.scored
+        self.total += other.total
+        self.promoters += other.promoters
+        self.detractors += other.detractors
+
+    def average(self) -> float | None:
+        return self.total / self.scored if self.scored else None
+
+    def enps(self) -> int | None:
+        """% promoters minus % detractors."""
+        return round(100 * (self.promoters - self.detractors) / self.scored) if self.scored else None
+
+
+NO_SCORES = Scores()  # never changed
+
+
+@dataclass(slots=True)
+class Group:
+    """One group's answers: how many answered, per question their scores summed (every round, for the trend) and
+    how often each answer was given (tallied for the latest round only: older ones are shown as a trend)."""
+
+    respondents: int = 0
+    answers: dict[int, Counts] = field(default_factory=dict)
+    scores: dict[int, Scores] = field(default_factory=dict)
+
+    def add(self, other: Group) -> None:
+        self.respondents += other.respondents
+        for question_id, counts in other.answers.items():
+            mine = self.answers.setdefault(question_id, {})
+            for value, n in counts.items():
+                mine[value] = mine.get(value, 0) + n
+        for question_id, scores in other.scores.items():
+            self.scores.setdefault(question_id, Scores()).add(scores)
+
+
+@dataclass
+class RoundTally:
+    round: SurveyRound
+    groups: dict[str | None, Group]  # by answer group_name; None: a team too small to name, or no team
+    # Computed once per round: a digest batch asks the same round for a thousand readers. Read-only results.
+    _slices: dict[int, dict[str, Group]] = field(default_factory=dict, repr=False, compare=False)
+    _whole: list[Group] = field(default_factory=list, repr=False, compare=False)
+
+    def whole(self) -> Group:
+        if not self._whole:
+            self._whole.append(merged(self.groups.values()))
+        return self._whole[0]
+
+    def slices(self, k: int) -> dict[str, Group]:
+        """The team slices that may be shown, and OTHER for everything else merged (see `suppress`)."""
+        if k not in self._slices:
+            sizes = {name: group.respondents for name, group in self.groups.items()}
+            self._slices[k] = {label: merged(self.groups[name] for name in names)
+                               for label, names in suppress(sizes, k).items()}
+        return self._slices[k]
+
+
+def merged(groups: Iterable[Group]) -> Group:
+    """The groups as one; a single group is itself (tallies are read-only once counted)."""
+    groups = list(groups)
+    if len(groups) == 1:
+        return groups[0]
+    total = Group()
+    for group in groups:
+        total.add(group)
+    return total
+
+
+def suppress(sizes: Mapping[str | None, int], k: int) -> dict[str, list[str | None]]:
+    """Which groups may be shown: named groups of at least `k`, and OTHER (all the rest) once that reaches `k`.
+
+    While the rest is non-empty but below `k`, the smallest shown group joins it (complementary suppression),
+    so the total minus the shown slices is always 0 or a shown group — never a hidden one.
+    """
+    shown = {name: n for name, n in sizes.items() if name is not None and n >= k}
+    rest_names = [name for name in sizes if name not in shown]
+    rest = sum(sizes[name] for name in rest_names)
+    while 0 < rest < k and shown:
+        smallest = min(shown, key=lambda name: (shown[name], name))
+        rest += shown.pop(smallest)
+        rest_names.append(smallest)
+    slices: dict[str, list[str | None]] = {name: [name] for name in sorted(shown)}
+    if rest >= k:
+        slices[OTHER] = rest_names
+    return slices
+
+
+ScoreRow = tuple[int, int, str | None, int, int, int, int, int]  # see Surveys.scores
+CountRow = tuple[int, int, str | None, int | None, str | None, int]  # see Surveys.tallies
+
+
+def tally(scores: Sequence[ScoreRow], counts: Sequence[CountRow], rounds: Sequence[SurveyRound],
+          questions: Sequence[SurveyQuestion]) -> list[RoundTally]:
+    """Rows of `Surveys.scores` and `Surveys.tallies` per round and group. Each respondent has one row per question
+    (empty for a skipped comment), so the first question's rows count the respondents."""
+    first = questions[0].id if questions else None
+    by_round = {rnd.id: RoundTally(rnd, {}) for rnd in rounds}
+    for round_id, question_id, group_name, answered, scored, total, promoters, detractors in scores:
+        groups = by_round[round_id].groups
+        group = groups.get(group_name) or groups.setdefault(group_name, Group())
+        group.scores[question_id] = Scores(scored, total, promoters, detractors)
+        if question_id == first:
+            group.respondents += answered
+    for round_id, question_id, group_name, score, choice, count in counts:
+        groups = by_round[round_id].groups
+        group = groups.get(group_name) or groups.setdefault(group_name, Group())
+        answers = group.answers.setdefault(question_id, {})
+        value = score if score is not None else choice
+        answers[value] = answers.get(value, 0) + count
+    return [by_round[rnd.id] for rnd in rounds]
+
+
+async def tallied(uow: UnitOfWork, rounds: Sequence[SurveyRound], questions: Sequence[SurveyQuestion]) -> list[
+        RoundTally]:
+    """The rounds' tallies: the scores of every round, and how often each answer was given in the latest."""
+    ids = [rnd.id for rnd in rounds]
+    return tally(await uow.surveys.scores(ids), await uow.surveys.tallies(ids[-1:]), rounds, questions)
+
+
+def average(counts: Mapping[int | str | None, int]) -> float | None:
+    return Scores.of(counts).average()
+
+
+def enps(counts: Mapping[int | str | None, int]) -> int | None:
+    """% promoters (9–10) minus % detractors (0–6)."""
+    return Scores.of(counts).enps()
+
+
+def percent(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+def dependents(settings: Settings, team: str) -> set[str]:
+    """The teams that depend on `team`: its internal customers."""
+    return {name for name, needed in settings.org.dependencies.items() if team in needed}
+
+
+def about(survey: Survey, teams: frozenset[str]) -> bool:
+    """A survey of a team, or of its internal customers, is reported whole to that team's manager."""
+    kind, _, name = survey.audience.partition(":")
+    return kind in ("team", "customers") and name in teams
+
+
+def asked_teams(settings: Settings, survey: Survey, teams: frozenset[str]) -> list[str]:
+    """Which of `teams` the survey asks."""
+    return asked_of(audience_teams(settings, survey), teams)
+
+
+def audience_teams(settings: Settings, survey: Survey) -> frozenset[str] | None:
+    """The teams a survey asks; None: everyone."""
+    kind, _, name = survey.audience.partition(":")
+    if kind == "team":
+        return frozenset({name})
+    return frozenset(dependents(settings, name)) if kind == "customers" else None
+
+
+def asked_of(audience: frozenset[str] | None, teams: frozenset[str]) -> list[str]:
+    """Which of `teams` an audience (`audience_teams`) includes."""
+    return sorted(teams if audience is None else teams & audience)
+
+
+async def closed_tallies(uow: UnitOfWork, survey: Survey, before: datetime) -> list[RoundTally]:
+    rounds = [rnd for rnd in await uow.surveys.rounds(survey.id) if rnd.closes_at <= before][-TREND:]
+    return await tallied(uow, rounds, survey.questions)
+

@@ -1,0 +1,104 @@
+"""Sending the outbox: claim a batch (one transaction), send it, record what happened (one transaction)."""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+from typing import Any
+
+from bot.kernel.context import Deps
+from bot.kernel.outbox import Address, DeliveryError, Recipient, view_for
+from bot.kernel.views import View
+from storage.models import Delivery
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+async def dispatch_pending(deps: Deps, batch: int = 200, stop: Callable[[], bool] = lambda: False) -> int:
+    """Send everything that is due, a batch at a time: claim (one transaction), send, record (one transaction).
+
+    Claimed rows belong to this worker alone, so two workers never send the same message. A refused send
+    is tried again later with backoff; a claim whose worker died is taken over after the claim timeout.
+    `stop` is asked before each batch: a process shutting down claims no more.
+    """
+    limits = deps.settings.limits
+    sent = 0
+    while not stop():
+        now = deps.clock.now()
+        stale_before = now - timedelta(seconds=limits.claim_timeout_seconds)
+        async with deps.uow() as uow:
+            claimed = await uow.deliveries.claim_batch(batch, now, stale_before)
+            recipients = await _recipients(deps, uow, claimed)
+            work = [(d.id, d.attempts, recipients.get(d.id), view_for(
+                d.payload, _locale(recipients.get(d.id)), deps.settings.org.default_locale)) for d in claimed]
+        if not work:
+            return sent
+        done: list[int] = []
+        refused: list[tuple[int, int, DeliveryError]] = []
+        for delivery_id, attempts, recipient, view in work:
+            error = await _send(deps.messenger.send, recipient, view, delivery_id)
+            if error is None:
+                done.append(delivery_id)
+            else:
+                refused.append((delivery_id, attempts, error))
+        async with deps.uow() as uow:
+            now = deps.clock.now()
+            await uow.deliveries.mark_sent(done, now)
+            for delivery_id, attempts, error in refused:
+                if error.permanent or attempts >= limits.delivery_attempts:
+                    await uow.deliveries.mark_failed(delivery_id, str(error))
+                else:
+                    await uow.deliveries.retry_later(delivery_id, str(error),
+                                                     now + retry_delay(attempts, limits.retry_base_seconds, error))
+        sent += len(done)
+    return sent
+
+
+def retry_delay(attempts: int, base_seconds: float, error: DeliveryError) -> timedelta:
+    """Exponential backoff with jitter (so refused sends do not all return at once), never sooner than
+    the platform asked."""
+    backoff = base_seconds * 2 ** (attempts - 1) * random.uniform(0.8, 1.2)
+    return timedelta(seconds=max(min(backoff, 6 * 3600), error.retry_after or 0))
+
+
+async def _recipients(deps: Deps, uow: UnitOfWork, claimed: Sequence[Delivery]) -> dict[int, Recipient]:
+    """Whom each claimed delivery goes to, looked up for the whole batch at once."""
+    uids = {d.id: deps.sealer.unseal(d.recipient_seal) for d in claimed if d.recipient_id is None and d.recipient_seal}
+    people = await uow.people.by_ids([d.recipient_id for d in claimed if d.recipient_id is not None])
+    people |= {p.id: p for p in await uow.people.by_uids([uid for uid in uids.values() if uid])}
+    by_uid = {p.uid: p for p in people.values()}
+    accounts = await uow.people.accounts_of_many(list(people))
+    found: dict[int, Recipient] = {}
+    for delivery in claimed:
+        if delivery.channel:
+            found[delivery.id] = Recipient(channel=delivery.channel)
+            continue
+        person = people.get(delivery.recipient_id) if delivery.recipient_id is not None \
+            else by_uid.get(uids.get(delivery.id) or "")
+        if person is not None:
+            found[delivery.id] = Recipient(email=person.email, name=person.name, locale=person.locale, accounts=[
+                Address(a.platform, a.workspace, a.user_id, a.address, unreachable=a.unreachable_at is not None)
+                for a in accounts.get(person.id, [])])
+    return found
+
+
+def _locale(recipient: Recipient | None) -> str | None:
+    return recipient.locale if recipient is not None else None
+
+
+async def _send(send: Callable[[Recipient, View], Any], recipient: Recipient | None, view: View,
+                delivery_id: int) -> DeliveryError | None:
+    if recipient is None:
+        return DeliveryError("recipient no longer exists", permanent=True)
+    if not recipient.channel and recipient.accounts and all(a.unreachable for a in recipient.accounts):
+        return DeliveryError("every account of the recipient is unreachable", permanent=True)
+    try:
+        await send(recipient, view)
+    except DeliveryError as exc:
+        # The delivery id, never the recipient: a sealed recipient must not reach the logs.
+        log.warning("delivery %s failed%s: %s", delivery_id, "" if exc.permanent else " (will retry)", exc)
+        return exc
+    return None

@@ -1,0 +1,41 @@
+"""Wiring for entry points: open the database, build Deps with the product's tables. Nothing here runs at import."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.kernel.clock import Clock, SystemClock
+from bot.kernel.context import Deps
+from bot.kernel.i18n import Catalogs
+from bot.kernel.outbox import Messenger
+from bot.kernel.sealing import Sealer, load_secret
+from bot.kernel.settings import Settings
+from feedbot.features import COMMANDS, DUE_FINDERS
+from storage.db import Database, is_sqlite
+from storage.migrate import upgrade
+from storage.uow import unit_of_work
+
+
+async def open_database(settings: Settings, *, migrate: bool | None = None) -> Database:
+    """Open the configured database; SQLite is migrated automatically (PostgreSQL: `feedbot db upgrade`)."""
+    db = Database(settings.database.url, echo=settings.database.echo)
+    if migrate if migrate is not None else is_sqlite(db.url):
+        await upgrade(db.engine)
+    return db
+
+
+def build_deps(settings: Settings, db: Database, messenger: Messenger, clock: Clock | None = None,
+               catalogs: Catalogs | None = None) -> Deps:
+    secret = settings.privacy.secret_key.get_secret_value() if settings.privacy.secret_key else None
+    return Deps(settings=settings, clock=clock or SystemClock(), catalogs=catalogs or Catalogs(),
+                uow=lambda: unit_of_work(db), messenger=messenger,
+                sealer=Sealer(load_secret(secret, settings.privacy.key_file)), commands=COMMANDS,
+                due_finders=DUE_FINDERS)
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(level=settings.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    level = logging.getLevelName(settings.logging.level)
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, level))
+    # aiosqlite logs every statement with its values at DEBUG: anonymous answers must never reach a log.
+    logging.getLogger("aiosqlite").setLevel(max(logging.INFO, level))

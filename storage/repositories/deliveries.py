@@ -1,0 +1,72 @@
+"""The outbox: keyed deliveries, claims in batches, retries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select, text, update
+
+from storage.models import (
+    UNSENT,
+    Delivery,
+)
+from storage.repositories.base import Repository, dialect_insert
+
+
+class Deliveries(Repository):
+    async def claim_batch(self, limit: int, now: datetime, stale_before: datetime) -> Sequence[Delivery]:
+        """Take up to `limit` rows for sending: pending ones whose retry time has come, and claims older than
+        `stale_before` (their worker died). Rows another worker holds are skipped (PostgreSQL: FOR UPDATE
+        SKIP LOCKED; SQLite: writers are serialised by BEGIN IMMEDIATE)."""
+        ready = and_(text(UNSENT),  # spelled as the partial index is, so both databases use it
+                     or_(and_(Delivery.status == "pending",
+                              or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now)),
+                         and_(Delivery.status == "sending", Delivery.claimed_at < stale_before)))
+        # A materialised CTE runs the LIMIT once: as a plain subquery PostgreSQL may re-run it per row and
+        # claim the whole backlog at once.
+        batch = (select(Delivery.id).where(ready).order_by(Delivery.id).limit(limit)
+                 .with_for_update(skip_locked=True).cte("batch").prefix_with("MATERIALIZED", dialect="postgresql"))
+        # The batch's rows are ours alone (locked; SQLite: one writer), so they need no second look — and a
+        # second `ready` here lets a stale row estimate turn the update into a 10,000 × 200 nested loop.
+        claimed = (await self.session.scalars(
+            update(Delivery).where(Delivery.id.in_(select(batch.c.id)))
+            .values(status="sending", claimed_at=now, attempts=Delivery.attempts + 1).returning(Delivery.id))).all()
+        if not claimed:
+            return []
+        return (await self.session.scalars(select(Delivery).where(Delivery.id.in_(claimed))
+                                           .order_by(Delivery.id))).all()
+
+    async def mark_sent(self, ids: Sequence[int], sent_at: datetime) -> None:
+        if ids:
+            await self.session.execute(update(Delivery).where(Delivery.id.in_(ids))
+                                       .values(status="sent", sent_at=sent_at, recipient_seal=None))
+
+    async def mark_failed(self, delivery_id: int, error: str) -> None:
+        await self.session.execute(update(Delivery).where(Delivery.id == delivery_id)
+                                   .values(status="failed", last_error=error[:500]))
+
+    async def retry_later(self, delivery_id: int, error: str, at: datetime) -> None:
+        await self.session.execute(update(Delivery).where(Delivery.id == delivery_id)
+                                   .values(status="pending", next_attempt_at=at, last_error=error[:500]))
+
+    async def add_keyed(self, rows: Sequence[dict[str, Any]]) -> list[str]:
+        """Insert outbox rows that carry a key; a key another process recorded first is skipped (not sent
+        twice). One statement executed for many rows: compiled once. Returns the kinds of the rows added."""
+        if not rows:
+            return []
+        statement = (dialect_insert(self.session)(Delivery).on_conflict_do_nothing(index_elements=["key"])
+                     .returning(Delivery.kind))
+        return list((await self.session.scalars(statement, rows)).all())
+
+    async def existing_keys(self, keys: Sequence[str]) -> set[str]:
+        """Which of these keys are recorded (asked 5,000 at a time: bound parameters are limited)."""
+        found: set[str] = set()
+        for start in range(0, len(keys), 5000):
+            found.update((await self.session.scalars(
+                select(Delivery.key).where(Delivery.key.in_(keys[start:start + 5000])))).all())
+        return found
+
+    async def for_person(self, person_id: int) -> Sequence[Delivery]:
+        return (await self.session.scalars(select(Delivery).where(Delivery.recipient_id == person_id))).all()

@@ -1,0 +1,33 @@
+"""Inbound platform events already handled (retries and redeliveries run once)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete
+
+from storage.models import (
+    InboundEvent,
+)
+from storage.repositories.base import Repository, dialect_insert
+
+
+class InboundEvents(Repository):
+    """Platforms retry what they think was lost; each event id is handled once, across restarts and processes."""
+
+    async def first_time(self, platform: str, event_id: str, now: datetime) -> bool:
+        """Record the event; False when it was recorded before (a retry)."""
+        insert = dialect_insert(self.session)
+        recorded = await self.session.scalar(
+            insert(InboundEvent).values(platform=platform, event_id=event_id[:200], received_at=now)
+            .on_conflict_do_nothing(index_elements=["platform", "event_id"]).returning(InboundEvent.event_id))
+        return recorded is not None
+
+    async def forget(self, platform: str, event_id: str) -> None:
+        """The event was not handled after all (its transaction failed): a redelivery may run it."""
+        await self.session.execute(delete(InboundEvent).where(InboundEvent.platform == platform,
+                                                              InboundEvent.event_id == event_id[:200]))
+
+    async def forget_before(self, before: datetime) -> None:
+        """Platforms stop retrying within hours; older ids need not be kept."""
+        await self.session.execute(delete(InboundEvent).where(InboundEvent.received_at < before))

@@ -1,0 +1,148 @@
+"""Pulse surveys, rounds, participation and anonymous answers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, String, case, exists, func, literal, select, update
+
+from storage.digest_queries import core_rows
+from storage.models import (
+    Delivery,
+    Person,
+    Survey,
+    SurveyAnswer,
+    SurveyParticipation,
+    SurveyRound,
+)
+from storage.repositories.base import Repository, dialect_insert
+
+
+class Surveys(Repository):
+    """Pulse surveys, rounds and participation. Answers are only ever read back as counts or as bare comment texts,
+    never per person: the answer rows carry no person, and nothing here joins them to participation."""
+
+    async def get(self, survey_id: int) -> Survey | None:
+        return await self.session.get(Survey, survey_id)
+
+    async def by_key(self, key: str) -> Survey | None:
+        return await self.session.scalar(select(Survey).where(Survey.key == key))
+
+    async def listing(self, *, active_only: bool = False) -> Sequence[Survey]:
+        query = select(Survey).order_by(Survey.key)
+        return (await self.session.scalars(query.where(Survey.active.is_(True)) if active_only else query)).all()
+
+    async def add_from_config(self, key: str, title: str, now: datetime) -> None:
+        """Create the row of a configured survey unless it exists (idempotent under concurrency)."""
+        await self.session.execute(dialect_insert(self.session)(Survey).values(
+            key=key, title=title, audience="everyone", every_weeks=2, weekday=0, hour=10, open_days=5, active=True,
+            from_config=True, created_at=now).on_conflict_do_nothing(index_elements=["key"]))
+
+    async def locked(self, key: str) -> Survey | None:
+        """The survey and its questions as committed now, locked for update (PostgreSQL) until the commit."""
+        return await self.session.scalar(select(Survey).where(Survey.key == key).with_for_update()
+                                         .execution_options(populate_existing=True))
+
+    async def has_answers(self, survey_id: int) -> bool:
+        answered = select(SurveyAnswer.id).join(SurveyRound, SurveyAnswer.round_id == SurveyRound.id).where(
+            SurveyRound.survey_id == survey_id)
+        return bool(await self.session.scalar(select(answered.exists())))
+
+    async def round(self, round_id: int) -> SurveyRound | None:
+        return await self.session.get(SurveyRound, round_id)
+
+    async def round_number(self, survey_id: int, number: int) -> SurveyRound | None:
+        return await self.session.scalar(select(SurveyRound).where(SurveyRound.survey_id == survey_id,
+                                                                   SurveyRound.number == number))
+
+    async def rounds(self, survey_id: int) -> Sequence[SurveyRound]:
+        return (await self.session.scalars(select(SurveyRound).where(SurveyRound.survey_id == survey_id)
+                                           .order_by(SurveyRound.number))).all()
+
+    async def open_round(self, survey_id: int, number: int, opens_at: datetime,
+                         closes_at: datetime) -> SurveyRound | None:
+        """Insert round `number`; None when it already existed (another process opened it first)."""
+        new_id = await self.session.scalar(dialect_insert(self.session)(SurveyRound).values(
+            survey_id=survey_id, number=number, opens_at=opens_at, closes_at=closes_at, invited=0)
+            .on_conflict_do_nothing(index_elements=["survey_id", "number"]).returning(SurveyRound.id))
+        return None if new_id is None else await self.session.get(SurveyRound, new_id)
+
+    async def add_participants(self, round_id: int, person_ids: Sequence[int]) -> None:
+        rows = [{"round_id": round_id, "person_id": person_id, "answered": False} for person_id in person_ids]
+        insert = dialect_insert(self.session)
+        for start in range(0, len(rows), 5000):
+            await self.session.execute(insert(SurveyParticipation).values(rows[start:start + 5000])
+                                       .on_conflict_do_nothing(index_elements=["round_id", "person_id"]))
+
+    async def participation(self, round_id: int, person_id: int) -> SurveyParticipation | None:
+        return await self.session.get(SurveyParticipation, (round_id, person_id))
+
+    async def waiting(self, round_id: int, *, unsent: str,
+                      sent_before: tuple[str, datetime] | None = None) -> Sequence[Person]:
+        """People asked in the round who have not answered and have no outbox message `{unsent}:{round}:{uid}` yet;
+        with `sent_before=(prefix, instant)`, only those whose `{prefix}:{round}:{uid}` was recorded before it."""
+        def sent(prefix: str) -> ColumnElement[bool]:
+            return exists().where(Delivery.key == literal(f"{prefix}:{round_id}:", String) + Person.uid)
+
+        query = (select(Person).join(SurveyParticipation, SurveyParticipation.person_id == Person.id)
+                 .where(SurveyParticipation.round_id == round_id, SurveyParticipation.answered.is_(False),
+                        ~sent(unsent)))
+        if sent_before is not None:
+            query = query.where(sent(sent_before[0]).where(Delivery.created_at < sent_before[1]))
+        return (await self.session.scalars(query.order_by(Person.id))).all()
+
+    async def mark_answered(self, round_id: int, person_id: int) -> bool:
+        """Record that the person answered; False when they already had (also from a concurrent submit)."""
+        result = await self.session.execute(
+            update(SurveyParticipation).where(SurveyParticipation.round_id == round_id,
+                                              SurveyParticipation.person_id == person_id,
+                                              SurveyParticipation.answered.is_(False)).values(answered=True))
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def waiting_for(self, person_id: int, now: datetime) -> Sequence[tuple[SurveyRound, Survey]]:
+        """Open rounds the person was asked in and has not answered, soonest closing first."""
+        rows = await self.session.execute(
+            select(SurveyRound, Survey).join(Survey, SurveyRound.survey_id == Survey.id)
+            .join(SurveyParticipation, SurveyParticipation.round_id == SurveyRound.id)
+            .where(SurveyParticipation.person_id == person_id, SurveyParticipation.answered.is_(False),
+                   SurveyRound.opens_at <= now, SurveyRound.closes_at > now)
+            .order_by(SurveyRound.closes_at, SurveyRound.id))
+        return [(row[0], row[1]) for row in rows]
+
+    async def asked_in_team(self, round_id: int, team_id: int) -> int:
+        """How many people of a team were asked in a round (whether they answered is not looked at)."""
+        return await self.session.scalar(
+            select(func.count()).select_from(SurveyParticipation)
+            .join(Person, SurveyParticipation.person_id == Person.id)
+            .where(SurveyParticipation.round_id == round_id, Person.team_id == team_id)) or 0
+
+    async def tallies(self, round_ids: Sequence[int]) -> Sequence[tuple[int, int, str | None, int | None,
+                                                                        str | None, int]]:
+        """(round, question, group, score, choice, count) — how often each answer was given, never by whom."""
+        if not round_ids:
+            return []
+        columns = (SurveyAnswer.round_id, SurveyAnswer.question_id, SurveyAnswer.group_name, SurveyAnswer.score,
+                   SurveyAnswer.choice)
+        query = select(*columns, func.count()).where(SurveyAnswer.round_id.in_(round_ids)).group_by(*columns)
+        return await core_rows(self.session, query)  # type: ignore[return-value]
+
+    async def scores(self, round_ids: Sequence[int]) -> Sequence[tuple[int, int, str | None, int, int, int, int,
+                                                                     int]]:
+        """(round, question, group, answers, scored answers, their sum, scores of 9–10, scores of 0–6) — sums,
+        never by whom."""
+        if not round_ids:
+            return []
+        columns = (SurveyAnswer.round_id, SurveyAnswer.question_id, SurveyAnswer.group_name)
+        score = SurveyAnswer.score
+        query = select(*columns, func.count(), func.count(score), func.coalesce(func.sum(score), 0),
+                       func.count(case((score >= 9, 1))), func.count(case((score <= 6, 1)))).where(
+            SurveyAnswer.round_id.in_(round_ids)).group_by(*columns)
+        # As Core: a digest batch sums a year of answers into ~20,000 rows; ORM bookkeeping per row would double it.
+        return await core_rows(self.session, query)  # type: ignore[return-value]
+
+    async def comments(self, round_id: int, question_id: int) -> list[str]:
+        """The free-text answers to one question, sorted by text so their order tells nothing."""
+        return sorted((await self.session.scalars(select(SurveyAnswer.text).where(
+            SurveyAnswer.round_id == round_id, SurveyAnswer.question_id == question_id,
+            SurveyAnswer.text.is_not(None)))).all())
