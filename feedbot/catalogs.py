@@ -49,7 +49,8 @@ def update() -> None:
         catalog.update(template, no_fuzzy_matching=True)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
-            write_po(handle, catalog, width=0, omit_header=False, ignore_obsolete=True)
+            write_po(handle, catalog, width=0, omit_header=False, ignore_obsolete=True,
+                     include_lineno=False)  # file names only: a moved line does not touch the catalogs
         missing = sum(1 for m in catalog if m.id and not _translated(m.string))
         print(f"{locale}: {len(template)} messages, {missing} untranslated")
 
