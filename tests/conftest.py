@@ -29,9 +29,30 @@ if os.environ.get("FEEDBOT_REQUIRE_POSTGRES") and not PG_URL:
     raise RuntimeError("FEEDBOT_REQUIRE_POSTGRES is set but FEEDBOT_TEST_DATABASE_URL is not")
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday
 
+NO_POSTGRES = "FEEDBOT_TEST_DATABASE_URL is not set"
 backends = [pytest.param("sqlite", id="sqlite"),
-            pytest.param("postgresql", id="postgresql",
-                         marks=pytest.mark.skipif(not PG_URL, reason="FEEDBOT_TEST_DATABASE_URL is not set"))]
+            pytest.param("postgresql", id="postgresql", marks=pytest.mark.skipif(not PG_URL, reason=NO_POSTGRES))]
+LEFT_OUT = pytest.StashKey[int]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without PostgreSQL its half of the suite is left out, said once in the summary instead of once per test."""
+    if PG_URL:
+        return
+    postgres = [item for item in items
+                if any(mark.kwargs.get("reason") == NO_POSTGRES for mark in item.iter_markers("skipif"))]
+    if postgres:
+        config.hook.pytest_deselected(items=postgres)
+        left_out = set(postgres)
+        items[:] = [item for item in items if item not in left_out]
+    config.stash[LEFT_OUT] = len(postgres)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    if config.stash.get(LEFT_OUT, 0):
+        terminalreporter.write_line(
+            f"PostgreSQL half skipped ({config.stash[LEFT_OUT]} tests): run it with "
+            "FEEDBOT_TEST_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/test scripts/test", yellow=True)
 
 
 @pytest.fixture(scope="session")

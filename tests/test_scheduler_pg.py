@@ -31,9 +31,9 @@ from feedbot.app import build_deps
 from storage.db import Database, create_engine
 from storage.migrate import upgrade
 from storage.models import Delivery, Person
-from tests.conftest import PG_URL
+from tests.conftest import NO_POSTGRES, PG_URL
 
-pytestmark = pytest.mark.skipif(not PG_URL, reason="FEEDBOT_TEST_DATABASE_URL is not set")
+pytestmark = pytest.mark.skipif(not PG_URL, reason=NO_POSTGRES)
 
 FRIDAY = datetime(2026, 11, 27, 14, tzinfo=UTC)  # 15:00 Stockholm, 09:00 New York, 22:00 Shanghai
 MONDAY = datetime(2026, 11, 30, 14, tzinfo=UTC)  # the reminders, 24 h later moved past the weekend

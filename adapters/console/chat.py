@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import stat
 import sys
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from adapters.console.render import render_prompt, render_text
 from bot.core import cancelled, deliver, handle_command, handle_interaction, handle_message, introduce
@@ -48,6 +51,8 @@ class ConsoleChat:
         self.out = out
         self.actor = console_actor(as_email)
         self.open_form: OpenForm | None = None
+        self.locale: str | None = None  # of the last reply: the console's own hints follow it
+        self.interactive = False  # a person at a terminal (prompts are shown), not a piped script
 
     @property
     def prompt(self) -> str:
@@ -86,6 +91,7 @@ class ConsoleChat:
 
     async def _show(self, views: list[View]) -> None:
         for view in views:
+            self.locale = view.locale or self.locale
             t = self.deps.catalogs.translator(view.locale or None)
             self.out.write(render_text(view, t("{cancel} to stop", cancel="/cancel")) + "\n")
             form = view.form()
@@ -94,6 +100,18 @@ class ConsoleChat:
             elif view.field_errors and self.open_form is not None:  # ask again what was wrong
                 retry = [i for i in self.open_form.form.inputs if i.name in view.field_errors]
                 self._ask(OpenForm(self.open_form.form, retry, self.open_form.answers))
+        self.out.flush()
+
+    async def interrupted(self) -> None:
+        """Ctrl-C: cancel the open form at once, or say how to leave."""
+        if self.open_form is not None:
+            self.open_form = None
+            await self._show([await cancelled(self.deps, self.actor)])
+        else:
+            t = self.deps.catalogs.translator(self.locale)
+            self.out.write("\n" + t("Press Ctrl-C again or Ctrl-D to leave.") + "\n")
+        if self.interactive:
+            self.out.write(self.prompt)
         self.out.flush()
 
     def _ask(self, open_form: OpenForm) -> None:
@@ -118,13 +136,87 @@ class ConsoleChat:
 
 
 async def run_console(deps: Deps, chat: ConsoleChat, stdin: TextIO = sys.stdin) -> None:
-    interactive = stdin.isatty()
-    await chat.start()
-    loop = asyncio.get_running_loop()
-    while True:
-        if interactive:
-            chat.out.write(chat.prompt)
-            chat.out.flush()
-        line = await loop.run_in_executor(None, stdin.readline)
-        if not line or not await chat.handle_line(line):
-            break
+    """Read lines until /quit, end of input or a second Ctrl-C. Ctrl-C cancels an open form at once.
+
+    A terminal or a pipe is read by the event loop, not by a thread blocked in readline, so Ctrl-C is handled
+    at once and leaving never waits for one more Enter. Bytes that are not UTF-8 become U+FFFD instead of
+    ending the chat.
+    """
+    chat.interactive = stdin.isatty()
+    interrupts = Interrupts(chat, asyncio.get_running_loop())
+    lines = await LineReader.open(stdin)
+    try:
+        await chat.start()
+        while True:
+            if chat.interactive:
+                chat.out.write(chat.prompt)
+                chat.out.flush()
+            line = await interrupts.next_line(lines)
+            if line is None or not await chat.handle_line(line):
+                break
+    finally:
+        interrupts.close()
+        lines.close()
+
+
+class LineReader:
+    """Lines of bytes from stdin: through the event loop for a terminal or a pipe, directly from a file (`<`),
+    which never blocks and which the loop cannot watch."""
+
+    def __init__(self, stream: asyncio.StreamReader | None, file: BinaryIO,
+                 transport: asyncio.BaseTransport | None = None) -> None:
+        self.stream, self.file, self.transport = stream, file, transport
+
+    @classmethod
+    async def open(cls, stdin: TextIO) -> LineReader:
+        if stat.S_ISREG(os.fstat(stdin.fileno()).st_mode):
+            return cls(None, stdin.buffer)
+        stream = asyncio.StreamReader()
+        transport, _ = await asyncio.get_running_loop().connect_read_pipe(
+            lambda: asyncio.StreamReaderProtocol(stream), stdin)
+        return cls(stream, stdin.buffer, transport)
+
+    async def readline(self) -> bytes:
+        return await self.stream.readline() if self.stream is not None else self.file.readline()
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+
+
+class Interrupts:
+    """Ctrl-C while a line is awaited: the first cancels the open form (or says how to leave), a second one in a
+    row leaves."""
+
+    def __init__(self, chat: ConsoleChat, loop: asyncio.AbstractEventLoop) -> None:
+        self.chat, self.loop = chat, loop
+        self.pressed = asyncio.Event()
+        self.installed = True
+        try:
+            loop.add_signal_handler(signal.SIGINT, self.pressed.set)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no signals here
+            self.installed = False
+
+    async def next_line(self, reader: LineReader) -> str | None:
+        """The next line; None at end of input or after a second Ctrl-C in a row."""
+        reading = asyncio.ensure_future(reader.readline())
+        again = False
+        try:
+            while True:
+                interrupt = asyncio.ensure_future(self.pressed.wait())
+                done, _ = await asyncio.wait({reading, interrupt}, return_when=asyncio.FIRST_COMPLETED)
+                if reading in done:
+                    interrupt.cancel()
+                    data = reading.result()
+                    return data.decode("utf-8", errors="replace") if data else None
+                self.pressed.clear()
+                if again:
+                    return None
+                again = True
+                await self.chat.interrupted()
+        finally:
+            reading.cancel()
+
+    def close(self) -> None:
+        if self.installed:
+            self.loop.remove_signal_handler(signal.SIGINT)
