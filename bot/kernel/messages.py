@@ -2,10 +2,38 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+# NUL (PostgreSQL refuses it in text), other C0 controls but tab and newline, and lone surrogates (no encoder takes
+# them; a valid pair is one character in a Python string, so any surrogate left is lone).
+UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|[\ud800-\udfff]")
 
 
-class Actor(BaseModel):
+def clean(value: Any) -> Any:
+    """Every string in `value` with unsafe characters removed (controls) or replaced (lone surrogates)."""
+    if isinstance(value, str):
+        return UNSAFE.sub(lambda m: "\ufffd" if m.group() >= "\ud800" else "", value) if UNSAFE.search(value) else value
+    if isinstance(value, dict):
+        return {clean(key): clean(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(clean(item) for item in value)
+    return value
+
+
+class Inbound(BaseModel):
+    """Whatever a platform sends is cleaned on the way in, so no feature, database or log meets a NUL or a lone
+    surrogate, whichever adapter it came from."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean(cls, data: Any) -> Any:
+        return clean(data)
+
+
+class Actor(Inbound):
     """Who is acting, as the platform knows them; the core links the account to a person by email."""
 
     model_config = ConfigDict(frozen=True)
@@ -19,7 +47,7 @@ class Actor(BaseModel):
     timezone: str | None = None
 
 
-class MentionRef(BaseModel):
+class MentionRef(Inbound):
     """A platform mention the adapter already resolved to an account, e.g. Slack <@U123> in the text."""
 
     model_config = ConfigDict(frozen=True)
@@ -32,7 +60,7 @@ class MentionRef(BaseModel):
     timezone: str | None = None
 
 
-class Command(BaseModel):
+class Command(Inbound):
     """`/kudos @ana thanks #teamwork` → Command(name="kudos", text="@ana thanks #teamwork")."""
 
     actor: Actor
@@ -46,7 +74,7 @@ class Command(BaseModel):
     reply_handle: str = ""  # adapter-specific (response_url, activity id); opaque to the core
 
 
-class Interaction(BaseModel):
+class Interaction(Inbound):
     """A button press or form submission. Buttons carry the command they stand for."""
 
     actor: Actor
@@ -58,7 +86,7 @@ class Interaction(BaseModel):
     reply_handle: str = ""
 
 
-class Message(BaseModel):
+class Message(Inbound):
     """Free text sent to the bot (a DM, or a Teams message that is not a command)."""
 
     actor: Actor
