@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.kernel.context import Context, Feature
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_, Translator
-from bot.kernel.people import resolve_mentions, split_mentions, who
+from bot.kernel.people import mentions_anywhere, resolve_mentions, split_mentions, who
 from bot.kernel.views import Text, View, text_view
 from storage.models import Feedback, FeedbackRequest, FeedbackRequestTarget, Person
 
@@ -18,7 +18,7 @@ async def handle(ctx: Context, text: str) -> View:
     word, _, rest = text.partition(" ")
     if word.lower() == "ask":
         return await ask(ctx, rest)
-    tokens, message = split_mentions(text, ctx.mentions)
+    tokens, message = mentions_anywhere(text, ctx.mentions)
     if not tokens and not message:
         return await overview(ctx)
     if not tokens:

@@ -7,7 +7,7 @@ import re
 from bot.kernel.context import Context, Feature
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_, Translator
-from bot.kernel.people import resolve_mentions, split_mentions, who
+from bot.kernel.people import mentions_anywhere, resolve_mentions, who
 from bot.kernel.views import Text, View, text_view
 from storage.models import Kudos, KudosRecipient, KudosValue, Person
 
@@ -17,7 +17,7 @@ USAGE = N_("kudos @ana @bo Thanks for the release notes #teamwork")
 
 
 async def handle(ctx: Context, text: str) -> View:
-    tokens, message = split_mentions(text, ctx.mentions)
+    tokens, message = mentions_anywhere(text, ctx.mentions)
     if not tokens and not message:
         return await recent(ctx)
     if not tokens:

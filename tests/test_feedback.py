@@ -180,3 +180,9 @@ async def test_help_explains_feedback(console):
     out = await console.type("/help feedback", as_=ANA)
     assert "/feedback ask @ana @cy About my design review — ask people for feedback" in out
     assert "Private feedback, person to person" in await console.type("/help", as_=ANA)
+
+
+async def test_feedback_finds_its_receiver_anywhere_in_the_text(console):
+    await console.people("ana@example.com", "bo@example.com")
+    out = await console.type("/feedback Great work on the demo @bo", as_="ana@example.com")
+    assert "→ bo@example.com" in out and "Great work on the demo @bo" in out

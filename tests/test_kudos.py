@@ -97,3 +97,14 @@ async def test_too_long_text_is_refused_with_the_limit(deps, console):
     out = await console.type("/kudos @bo " + "x" * 2001, as_=ANA)
     assert "That text is 2001 characters long; the limit is 2000." in out
     assert await count(deps, Kudos) == 0
+
+
+async def test_mentions_anywhere_in_the_text_find_the_recipients_and_the_text_stays_as_written(deps, console):
+    await console.people(ANA, BO, CY)
+    out = await console.type("/kudos Thanks @bo for the report, and @cy too #teamwork", as_=ANA)
+    assert "Kudos sent to @bo, @cy" in out
+    assert "→ bo@example.com: @ana gave you kudos\n  Thanks @bo for the report, and @cy too #teamwork" in out
+    out = await console.type("/kudos @bo. Great demo", as_=ANA)  # a full stop after a mention is punctuation
+    assert "Kudos sent to @bo" in out and "gave you kudos\n  Great demo" in out
+    out = await console.type("/kudos Mail me at ana@example.com", as_=BO)  # an email address is not a mention
+    assert "Who is it for?" in out

@@ -15,7 +15,9 @@ from bot.kernel.views import mention
 from storage.models import Account, Person
 from storage.uow import UnitOfWork
 
-MENTION_TOKEN = re.compile(r"@[\w.+'-]+(?:@[\w-]+(?:\.[\w-]+)+)?")
+# `@ana`, `@ana.lima`, `@ana@example.com`; a full stop after a mention is punctuation (`@yu. Thanks`), and an
+# email address in the text (`mail x@y.com`) is not a mention.
+MENTION_TOKEN = re.compile(r"(?<![\w@])@[\w+'-]+(?:\.[\w+'-]+)*(?:@[\w-]+(?:\.[\w-]+)+)?")
 EMAIL = re.compile(r"^[^@\s]+@[\w-]+(\.[\w-]+)+$")
 
 
@@ -80,8 +82,25 @@ def split_mentions(text: str, refs: tuple[MentionRef, ...] = ()) -> tuple[list[s
         if token is None:
             break
         tokens.append(token)
-        rest = rest[len(token):].lstrip(" ,")
+        rest = rest[len(token):].lstrip(" ,.:;")  # `@yu. Thanks` and `@yu: thanks` read as `@yu Thanks`
     return tokens, rest
+
+
+def mentions_anywhere(text: str, refs: tuple[MentionRef, ...] = ()) -> tuple[list[str], str]:
+    """Whom a message is for and the message: leading mentions as `split_mentions` reads them, else every mention
+    in the text, which then stays as written (`Thanks @yu for the report` → (["@yu"], "Thanks @yu for the report"))."""
+    tokens, rest = split_mentions(text, refs)
+    if tokens:
+        return tokens, rest
+    found = sorted([(text.find(r.token), r.token) for r in refs if r.token in text] +
+                   [(m.start(), m.group(0)) for m in MENTION_TOKEN.finditer(text)])
+    taken: list[str] = []
+    end = 0
+    for start, token in found:  # a platform's token wins over a handle read inside it
+        if start >= end:
+            taken.append(token)
+            end = start + len(token)
+    return list(dict.fromkeys(taken)), text.strip()
 
 
 async def resolve_mention(uow: UnitOfWork, token: str, refs: tuple[MentionRef, ...] = ()) -> Person:
