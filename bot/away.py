@@ -13,11 +13,14 @@ from bot.kernel.views import View, text_view
 async def handle(ctx: Context, text: str) -> View:
     words = text.lower().split()
     today = Tick(deps=ctx.deps, uow=ctx.uow, now=ctx.now).local_today(ctx.me)
+    away = ctx.me.away_until is not None and ctx.me.away_until >= today
     if words in (["off"], ["back"]):
+        if not away:
+            return text_view(ctx.t("You are not marked away, so prompts are already on."))
         ctx.me.away_until = None
         return text_view(ctx.t("Welcome back — prompts are on again."))
     if not words:
-        if ctx.me.away_until and ctx.me.away_until >= today:
+        if away:
             return text_view(ctx.t("You are away until {date}. Back earlier? {command}",
                                    date=ctx.me.away_until.isoformat(), command=ctx.cmd("away off")))
         return text_view(ctx.t("You are not away. Going on leave? {example}", example=ctx.cmd("away until 2026-12-01")))

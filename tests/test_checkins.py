@@ -281,7 +281,8 @@ async def test_away_mistakes_are_explained_and_change_nothing(deps, console, tmp
             ("until 2026-02-30", "⚠ 2026-02-30 is not a date I understand; write it as YYYY-MM-DD: "
                                  "/away until 2026-12-01\n"),
             ("until friday", "⚠ friday is not a date I understand; write it as YYYY-MM-DD: /away until 2026-12-01\n"),
-            ("until 2026-11-22", "⚠ 2026-11-22 has already passed. Give a day from today on.\n")):
+            ("until 2026-11-22", "⚠ 2026-11-22 has already passed. Give a day from today on.\n"),
+            ("off", "You are not marked away, so prompts are already on.\n")):
         assert await console.type(f"/away {text}", as_=LEA) == reply, text
     # Monday 23 November 20:00Z is already Tuesday in Shanghai: Monday has passed there, not in Stockholm.
     clock.set(datetime(2026, 11, 23, 20, tzinfo=UTC))
