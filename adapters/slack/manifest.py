@@ -9,7 +9,7 @@ from typing import Any
 from adapters.slack.grammar import FEEDBOT_COMMAND
 from adapters.slack.platform import EVENTS_PATH
 
-# command → (description, usage hint), in the grammar of PRODUCT.md.
+# command → (description, usage hint), in the grammar of docs/commands.md.
 COMMANDS: dict[str, tuple[str, str]] = {
     "kudos": ("Thank someone in public", "@ana Great demo #teamwork"),
     "idea": ("Suggest an improvement and follow it", "Cut the build time | list | show 12 | vote 12"),
