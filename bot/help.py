@@ -7,16 +7,21 @@ from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_
 from bot.kernel.views import Fields, Text, View
 
+CONSOLE = "console"  # Actor.platform of the terminal chat
+
 
 async def handle(ctx: Context, text: str) -> View:
     name = text.strip().lstrip("/").split(" ")[0].lower()
     if not name:
         rows = [(ctx.cmd(n), ctx.t(f.summary, p=ctx.prefix_for(n))) for n, f in ctx.deps.commands.items()
                 if n != "help"]
-        return View(title=ctx.t("feedbot — continuous feedback"), blocks=[
-            Fields(fields=rows),
-            Text(text=ctx.t("Type {example} for details of one command.", example=ctx.cmd("help kudos"))),
-        ])
+        blocks = [Fields(fields=rows),
+                  Text(text=ctx.t("Type {example} for details of one command.", example=ctx.cmd("help kudos")))]
+        if ctx.actor.platform == CONSOLE:  # the terminal's own commands, which no chat platform has
+            blocks.append(Text(text=ctx.t(
+                "In this terminal: /as EMAIL types as someone else, /cancel leaves a form, /quit (or Ctrl-D) "
+                "leaves; Ctrl-C cancels a form at once.")))
+        return View(title=ctx.t("feedbot — continuous feedback"), blocks=blocks)
     feature = ctx.deps.commands.get(name)
     if feature is None:
         raise UserError("There is no command {command}. Type {help} for the list of commands.",
