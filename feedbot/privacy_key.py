@@ -46,6 +46,7 @@ class Key:
 
 async def open_sealer(settings: Settings, db: Database, notice: Callable[[str], None]) -> Sealer:
     """The sealer of this database's key; refuses a key that opens none of the seals it holds."""
+    require_given(settings, db.url)
     seals = await sample_seals(db)
     key = find_key(settings, db.url, has_seals=bool(seals), notice=notice)
     sealer = Sealer(key.secret)
@@ -76,10 +77,7 @@ def find_key(settings: Settings, url: str, *, has_seals: bool, notice: Callable[
     if privacy.secret_key is not None:
         return Key(privacy.secret_key.get_secret_value().encode(), SECRET_SETTING,
                    "set FEEDBOT_PRIVACY__SECRET_KEY to that key (restore it from your backup)")
-    if not privacy.key_file and not is_sqlite(url):
-        raise PrivacyKeyError(f"on PostgreSQL the privacy key must be given: set {SECRET_SETTING} to at least "
-                              f"{MIN_SECRET_BYTES} bytes ({MAKE_ONE}), the same for every replica, and back it up "
-                              f"apart from the database")
+    require_given(settings, url)
     path = Path(privacy.key_file).expanduser() if privacy.key_file else default_key_file()
     secret = read_key_file(path)
     if secret is None:
@@ -87,6 +85,14 @@ def find_key(settings: Settings, url: str, *, has_seals: bool, notice: Callable[
     warn_if_exposed(path, url, notice)
     return Key(secret, f"the privacy key in {path}",
                f"put that key back in {path} (restore it from your backup), or set FEEDBOT_PRIVACY__SECRET_KEY to it")
+
+
+def require_given(settings: Settings, url: str) -> None:
+    """On PostgreSQL replicas share the database, so they must share the key too: it is never made there."""
+    if settings.privacy.secret_key is None and not settings.privacy.key_file and not is_sqlite(url):
+        raise PrivacyKeyError(f"on PostgreSQL the privacy key must be given: set {SECRET_SETTING} to at least "
+                              f"{MIN_SECRET_BYTES} bytes ({MAKE_ONE}), the same for every replica, and back it up "
+                              f"apart from the database")
 
 
 def new_key_file(path: Path, url: str, *, has_seals: bool, notice: Callable[[str], None]) -> bytes:

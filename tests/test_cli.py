@@ -172,3 +172,11 @@ def test_a_short_secret_is_refused_by_name(workdir):
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == ("feedbot: privacy.secret_key (env FEEDBOT_PRIVACY__SECRET_KEY) is 8 bytes long, and a key "
                            "needs at least 32: make one with `openssl rand -base64 32`\n")
+
+
+def test_on_postgresql_the_key_must_be_given_before_anything_connects(workdir):
+    done = feedbot(workdir, "org", "show", env={"FEEDBOT_DATABASE__URL": "postgresql://nobody@127.0.0.1:9/none"})
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.startswith("feedbot: on PostgreSQL the privacy key must be given: set privacy.secret_key "
+                                  "(env FEEDBOT_PRIVACY__SECRET_KEY) to at least 32 bytes")
+    assert len(done.stderr.splitlines()) == 1 and not (workdir / "user-config").exists()
