@@ -8,7 +8,7 @@ from bot.kernel.clock import Clock, SystemClock
 from bot.kernel.context import Deps
 from bot.kernel.i18n import Catalogs
 from bot.kernel.outbox import Messenger
-from bot.kernel.sealing import Sealer, load_secret
+from bot.kernel.sealing import Sealer
 from bot.kernel.settings import Settings
 from feedbot.features import COMMANDS, DUE_FINDERS
 from storage.db import Database, is_sqlite
@@ -25,11 +25,15 @@ async def open_database(settings: Settings, *, migrate: bool | None = None) -> D
 
 
 def build_deps(settings: Settings, db: Database, messenger: Messenger, clock: Clock | None = None,
-               catalogs: Catalogs | None = None) -> Deps:
-    secret = settings.privacy.secret_key.get_secret_value() if settings.privacy.secret_key else None
+               catalogs: Catalogs | None = None, sealer: Sealer | None = None) -> Deps:
+    """Entry points pass the sealer `open_sealer` checked against the database; without one, the configured
+    `privacy.secret_key` is used as it is (tests, benchmarks)."""
+    if sealer is None:
+        if settings.privacy.secret_key is None:
+            raise ValueError("build_deps needs a sealer or privacy.secret_key")
+        sealer = Sealer(settings.privacy.secret_key.get_secret_value().encode())
     return Deps(settings=settings, clock=clock or SystemClock(), catalogs=catalogs or Catalogs(),
-                uow=lambda: unit_of_work(db), messenger=messenger,
-                sealer=Sealer(load_secret(secret, settings.privacy.key_file)), commands=COMMANDS,
+                uow=lambda: unit_of_work(db), messenger=messenger, sealer=sealer, commands=COMMANDS,
                 due_finders=DUE_FINDERS)
 
 

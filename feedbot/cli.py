@@ -16,6 +16,7 @@ from bot.kernel.clock import Clock, FixedClock
 from bot.kernel.context import Deps
 from bot.kernel.settings import ConfigError, Settings, load_settings
 from feedbot.app import build_deps, configure_logging, open_database
+from feedbot.privacy_key import PrivacyKeyError, open_sealer
 
 if TYPE_CHECKING:
     from adapters.platform import Platform
@@ -140,8 +141,12 @@ async def with_deps(settings: Settings, action: Callable[[Deps], Awaitable[int]]
 
     db = await open_database(settings)
     try:
+        try:
+            sealer = await open_sealer(settings, db, notice=lambda line: print(f"feedbot: {line}", file=sys.stderr))
+        except PrivacyKeyError as exc:
+            raise CliError(str(exc)) from None
         messenger = messenger or ConsoleMessenger(sys.stdout if console_out else sys.stderr)
-        deps = build_deps(settings, db, messenger, clock=clock)
+        deps = build_deps(settings, db, messenger, clock=clock, sealer=sealer)
         return await action(deps)
     finally:
         await db.dispose()

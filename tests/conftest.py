@@ -60,6 +60,19 @@ def catalogs() -> Catalogs:
     return Catalogs()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def user_config_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """`feedbot` commands run by tests keep their privacy key here, never in the real ~/.config."""
+    home = tmp_path_factory.mktemp("user-config")
+    before = os.environ.get("XDG_CONFIG_HOME")
+    os.environ["XDG_CONFIG_HOME"] = str(home)
+    yield home
+    if before is None:
+        del os.environ["XDG_CONFIG_HOME"]
+    else:
+        os.environ["XDG_CONFIG_HOME"] = before
+
+
 @pytest.fixture(params=backends)
 async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
     """A migrated, empty database of each backend."""

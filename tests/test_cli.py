@@ -24,9 +24,11 @@ def workdir(tmp_path: Path) -> Path:
 
 def feedbot(workdir: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None,
             ) -> subprocess.CompletedProcess[str]:
-    """Run `python -m feedbot.cli ARGS` in `workdir` against its own SQLite file, with no FEEDBOT_* from outside."""
+    """Run `python -m feedbot.cli ARGS` in `workdir` against its own SQLite file, with no FEEDBOT_* from outside
+    and its own per-user configuration folder (where the privacy key is kept)."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("FEEDBOT_")}
     environ.update({"FEEDBOT_DATABASE__URL": f"sqlite:///{workdir / 'feedbot.db'}",
+                    "XDG_CONFIG_HOME": str(workdir / "user-config"),
                     "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8", **(env or {})})
     return subprocess.run([sys.executable, "-m", "feedbot.cli", *args], cwd=workdir, env=environ, input=stdin,
                           capture_output=True, text=True, encoding="utf-8", timeout=120, check=False)
@@ -134,3 +136,47 @@ def test_serve_with_slack_half_configured_says_what_is_missing(workdir):
     assert done.returncode == 1
     assert "slack.signing_secret is not set (env FEEDBOT_SLACK__SIGNING_SECRET)" in done.stderr
     assert "Traceback" not in done.stderr and "xoxb-not-shown" not in done.stderr
+
+
+def test_the_quick_start_keeps_the_key_outside_the_data_directory_and_refuses_a_lost_or_wrong_one(workdir):
+    key_file = workdir / "user-config" / "feedbot" / "feedbot.key"
+    done = feedbot(workdir, "console", "--demo", stdin="/idea --anon Fewer status meetings\n")
+    assert done.returncode == 0, done.stderr
+    assert "Idea #1 is posted anonymously" in done.stdout
+    assert f"feedbot: made a new privacy key in {key_file}: it opens the seals that tie anonymous ideas to their " \
+           "authors — back it up, separately from the database" in done.stderr
+    assert [p.name for p in workdir.iterdir() if "key" in p.name] == []
+    backup = key_file.read_text(encoding="utf-8").strip()
+    done = feedbot(workdir, "console", stdin="/idea list mine\n")
+    assert "Fewer status meetings" in done.stdout and "privacy key" not in done.stderr
+
+    key_file.unlink()  # lost: every anonymous author would be cut off, so nothing starts
+    done = feedbot(workdir, "console", stdin="/idea list mine\n")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (f"feedbot: this database holds sealed anonymous authors but there is no privacy key in "
+                           f"{key_file}: restore the key it was used with there from your backup, or set "
+                           f"FEEDBOT_PRIVACY__SECRET_KEY to it (a new key would cut every anonymous author off, so "
+                           f"none was made)\n")
+    assert not key_file.exists()
+    done = feedbot(workdir, "org", "show", env={"FEEDBOT_PRIVACY__SECRET_KEY": "w" * 44})
+    assert done.returncode == 1 and len(done.stderr.splitlines()) == 1 and "w" * 44 not in done.stderr
+    assert done.stderr.startswith("feedbot: privacy.secret_key (env FEEDBOT_PRIVACY__SECRET_KEY) does not open this "
+                                  "database's seals (none of 1 sampled)")
+    done = feedbot(workdir, "console", stdin="/idea list mine\n", env={"FEEDBOT_PRIVACY__SECRET_KEY": backup})
+    assert done.returncode == 0, done.stderr
+    assert "Fewer status meetings" in done.stdout and backup not in done.stdout + done.stderr
+
+
+def test_a_short_secret_is_refused_by_name(workdir):
+    done = feedbot(workdir, "org", "show", env={"FEEDBOT_PRIVACY__SECRET_KEY": "changeme"})
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == ("feedbot: privacy.secret_key (env FEEDBOT_PRIVACY__SECRET_KEY) is 8 bytes long, and a key "
+                           "needs at least 32: make one with `openssl rand -base64 32`\n")
+
+
+def test_on_postgresql_the_key_must_be_given_before_anything_connects(workdir):
+    done = feedbot(workdir, "org", "show", env={"FEEDBOT_DATABASE__URL": "postgresql://nobody@127.0.0.1:9/none"})
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.startswith("feedbot: on PostgreSQL the privacy key must be given: set privacy.secret_key "
+                                  "(env FEEDBOT_PRIVACY__SECRET_KEY) to at least 32 bytes")
+    assert len(done.stderr.splitlines()) == 1 and not (workdir / "user-config").exists()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import stat
 
-from bot.kernel.sealing import Sealer, load_secret
+import pytest
+
+from bot.kernel.sealing import Sealer, create_key_file, default_key_file, read_key_file
 
 
 def test_a_seal_opens_only_with_the_same_secret():
@@ -21,9 +23,20 @@ def test_two_seals_of_the_same_person_differ():
     assert sealer.seal("a" * 32) != sealer.seal("a" * 32)
 
 
-def test_without_a_configured_secret_a_private_key_file_is_made_once(tmp_path):
-    path = tmp_path / "feedbot.key"
-    first = load_secret(None, str(path))
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert load_secret(None, str(path)) == first and len(first) >= 32
-    assert load_secret("configured", str(path)) == b"configured"
+def test_a_key_file_is_made_private_once_and_never_overwritten(tmp_path):
+    path = tmp_path / "new" / "feedbot.key"
+    assert read_key_file(path) is None
+    first = create_key_file(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert read_key_file(path) == first and len(first) >= 32
+    with pytest.raises(FileExistsError):
+        create_key_file(path)
+    assert read_key_file(path) == first
+
+
+def test_the_default_key_file_is_per_user_configuration(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    assert default_key_file() == tmp_path / "feedbot" / "feedbot.key"
+    monkeypatch.delenv("XDG_CONFIG_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_key_file() == tmp_path / "home" / ".config" / "feedbot" / "feedbot.key"

@@ -1,4 +1,8 @@
-"""Seals a person's uid so only the running bot can reach an anonymous author; a database dump cannot."""
+"""Seals a person's uid so only the running bot can reach an anonymous author; a database dump cannot.
+
+The key that opens the seals is kept apart from the database: from the configuration or the environment, or, on
+the embedded default, in a per-user file outside the data directory (see `default_key_file`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,9 @@ import os
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
+
+# A shorter secret can be guessed offline against a copy of the database, and every seal in it opens.
+MIN_SECRET_BYTES = 32
 
 
 class Sealer:
@@ -24,14 +31,33 @@ class Sealer:
         except InvalidToken:
             return None
 
+    def opens_any(self, tokens: list[str]) -> bool:
+        return any(self.unseal(token) is not None for token in tokens)
 
-def load_secret(secret: str | None, key_file: str) -> bytes:
-    """The configured secret, else one kept in `key_file` (created once, readable by the owner only)."""
-    if secret:
-        return secret.encode()
-    path = Path(key_file)
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(base64.urlsafe_b64encode(os.urandom(32)).decode())
-    return path.read_bytes().strip()
+
+def default_key_file() -> Path:
+    """Per user and outside any data directory: $XDG_CONFIG_HOME/feedbot/feedbot.key, else ~/.config/…."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "feedbot" / "feedbot.key"
+
+
+def read_key_file(path: Path) -> bytes | None:
+    """The key kept in `path`, or None when there is no such file."""
+    try:
+        return path.read_bytes().strip()
+    except FileNotFoundError:
+        return None
+
+
+def create_key_file(path: Path) -> bytes:
+    """A new random key in `path` (its folder made private if new), readable by the owner only; never overwrites."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    key = base64.urlsafe_b64encode(os.urandom(MIN_SECRET_BYTES))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key + b"\n")
+    return key
+
+
+def readable_by_others(path: Path) -> bool:
+    return os.name == "posix" and bool(path.stat().st_mode & 0o077)

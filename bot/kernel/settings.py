@@ -191,9 +191,12 @@ class LimitSettings(Section):
 
 
 class PrivacySettings(Section):
-    # Seals the link to anonymous idea authors so the bot can notify them; keep it secret and stable.
+    # Seals the link to anonymous idea authors so the bot can notify them: at least 32 bytes, secret, stable, the
+    # same on every replica, backed up apart from the database. Required on PostgreSQL.
     secret_key: SecretStr | None = None
-    key_file: str = "feedbot.key"
+    # Where the key is kept when secret_key is unset; empty: $XDG_CONFIG_HOME/feedbot/feedbot.key (else
+    # ~/.config/feedbot/feedbot.key), outside the data directory, made once on SQLite.
+    key_file: str = ""
 
 
 class SlackSettings(Section):
