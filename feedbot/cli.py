@@ -9,6 +9,7 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,10 +27,18 @@ DEMO_ORG = Path(__file__).parent / "demo_org.csv"
 DEMO_ADMIN = "hr@example.com"
 
 
+CONFIG_HELP = "TOML settings file (default: $FEEDBOT_CONFIG, else ./feedbot.toml)"
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="feedbot", description="Continuous feedback at work.")
-    top.add_argument("--config", help="TOML settings file (default: $FEEDBOT_CONFIG, else ./feedbot.toml)")
-    sub = top.add_subparsers(dest="command", required=True)
+    top.add_argument("--config", help=CONFIG_HELP)
+    top.add_argument("--version", action="version", version=f"feedbot {package_version('feedbot')}")
+    # --config is also taken after any subcommand (`feedbot serve --config prod.toml`); SUPPRESS keeps the
+    # value given before the subcommand when none is given after it.
+    after = argparse.ArgumentParser(add_help=False)
+    after.add_argument("--config", default=argparse.SUPPRESS, help=CONFIG_HELP)
+    sub = Subcommands(top.add_subparsers(dest="command", required=True), after)
 
     console = sub.add_parser("console", help="chat with the bot in this terminal")
     console.add_argument("--as", dest="as_email", default="ana@example.com", help="who is typing (an email)")
@@ -38,17 +47,17 @@ def parser() -> argparse.ArgumentParser:
                                        "scripted session with the same dates every time")
 
     serve = sub.add_parser("serve", help="run the HTTP server (Slack, Teams, /healthz)")
-    serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
+    serve.add_argument("--host", help="address to listen on (default: server.host in the settings)")
+    serve.add_argument("--port", type=int, help="port to listen on (default: server.port in the settings)")
 
     run_due = sub.add_parser("run-due", help="one scheduler tick: send what is due (now, or --at an instant)")
     run_due.add_argument("--at", help="an ISO instant such as 2026-11-27T15:00 (UTC unless it has an offset)")
 
     db = sub.add_parser("db", help="database schema")
-    db.add_subparsers(dest="db_command", required=True).add_parser("upgrade", help="migrate to the latest schema")
+    sub.nested(db, "db_command").add_parser("upgrade", help="migrate to the latest schema")
 
     org = sub.add_parser("org", help="the org directory")
-    org_sub = org.add_subparsers(dest="org_command", required=True)
+    org_sub = sub.nested(org, "org_command")
     org_import = org_sub.add_parser("import", help="create or update people from a CSV file")
     org_import.add_argument("file", help="CSV with columns email,name,manager_email,team,timezone,locale")
     org_sub.add_parser("show", help="print the reporting tree")
@@ -61,13 +70,13 @@ def parser() -> argparse.ArgumentParser:
     erase.add_argument("--person", required=True, metavar="EMAIL")
 
     slack = sub.add_parser("slack", help="Slack app set-up")
-    manifest = slack.add_subparsers(dest="slack_command", required=True).add_parser(
+    manifest = sub.nested(slack, "slack_command").add_parser(
         "manifest", help="print the Slack app manifest (JSON) to paste when creating the app")
     manifest.add_argument("--url", help="public HTTPS base URL of `feedbot serve`, e.g. https://feedbot.example.com")
     manifest.add_argument("--socket-mode", action="store_true", help="connect over Socket Mode (no public URL)")
 
     teams = sub.add_parser("teams", help="Microsoft Teams app set-up")
-    teams_package = teams.add_subparsers(dest="teams_command", required=True).add_parser(
+    teams_package = sub.nested(teams, "teams_command").add_parser(
         "package", help="write the Teams app package (zip) to upload in Teams")
     teams_package.add_argument("--app-id", required=True, help="Microsoft App ID of the Azure bot (a GUID)")
     teams_package.add_argument("--url", required=True, help="public HTTPS base URL of `feedbot serve`")
@@ -78,6 +87,19 @@ def parser() -> argparse.ArgumentParser:
     teams_package.add_argument("--version", default="1.0.0",
                                help="app version, raised for each new upload (default: %(default)s)")
     return top
+
+
+class Subcommands:
+    """Subcommand parsers that each take --config too, nested ones included."""
+
+    def __init__(self, action: argparse._SubParsersAction, after: argparse.ArgumentParser) -> None:
+        self.action, self.after = action, after
+
+    def add_parser(self, name: str, **kwargs: str) -> argparse.ArgumentParser:
+        return self.action.add_parser(name, parents=[self.after], **kwargs)
+
+    def nested(self, parent: argparse.ArgumentParser, dest: str) -> Subcommands:
+        return Subcommands(parent.add_subparsers(dest=dest, required=True), self.after)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -180,3 +180,14 @@ def test_on_postgresql_the_key_must_be_given_before_anything_connects(workdir):
     assert done.stderr.startswith("feedbot: on PostgreSQL the privacy key must be given: set privacy.secret_key "
                                   "(env FEEDBOT_PRIVACY__SECRET_KEY) to at least 32 bytes")
     assert len(done.stderr.splitlines()) == 1 and not (workdir / "user-config").exists()
+
+
+def test_version_and_config_after_the_subcommand(workdir):
+    done = feedbot(workdir, "--version")
+    assert (done.returncode, done.stdout.split()[0]) == (0, "feedbot")
+    (workdir / "elsewhere.toml").write_text('[schedule]\ntick_seconds = "often"\n', encoding="utf-8")
+    for args in (("--config", "elsewhere.toml", "db", "upgrade"), ("db", "upgrade", "--config", "elsewhere.toml"),
+                 ("org", "import", "people.csv", "--config", "elsewhere.toml")):
+        done = feedbot(workdir, *args)
+        assert (done.returncode, done.stderr.splitlines()[0]) == (
+            2, "feedbot: invalid configuration in elsewhere.toml:"), args
