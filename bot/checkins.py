@@ -16,6 +16,7 @@ from bot.kernel.i18n import N_, Translator
 from bot.kernel.people import resolve_mention, split_mentions, who
 from bot.kernel.settings import CheckinQuestion, Settings, weekday_number
 from bot.kernel.views import Button, Buttons, Fields, Form, Input, Text, View, text_view
+from bot.kernel.visibility import sees_personal
 from storage.models import Checkin, Goal, GoalUpdate, Person
 
 PERIOD = re.compile(r"^\d{4}-W\d{2}$")
@@ -186,7 +187,7 @@ async def history(ctx: Context, text: str) -> View:
         raise UserError("Whose check-ins? Give one @name: {example}", example=ctx.cmd("checkin history @lea"))
     if tokens:
         person = await resolve_mention(ctx.uow, tokens[0], ctx.mentions)
-        if person.id != ctx.me.id and person.manager_id != ctx.me.id:  # admins too: not surveillance
+        if not sees_personal(ctx.me.id, person):  # admins too: not surveillance
             raise UserError("Check-ins are seen by the person and their manager only.")
     rows = await ctx.uow.checkins.recent(person.id, HISTORY)
     if not rows:

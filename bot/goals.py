@@ -11,6 +11,7 @@ from bot.kernel.i18n import N_
 from bot.kernel.parsing import MAX_ID, id_number
 from bot.kernel.people import resolve_mention, split_mentions, who
 from bot.kernel.views import Text, View, text_view
+from bot.kernel.visibility import sees_personal
 from storage.models import Goal, GoalUpdate, Person
 
 # Only a date-shaped word after a final "by" is a due date: "Be trusted by customers" keeps its title.
@@ -68,13 +69,13 @@ def parse_due(ctx: Context, text: str) -> date:
 
 
 async def listing(ctx: Context, text: str) -> View:
-    """My goals, or a report's goals for their manager (and admins): open ones first."""
+    """My goals, or a report's goals for their manager: open ones first."""
     tokens, rest = split_mentions(text, ctx.mentions)
     if rest or len(tokens) > 1:
         raise UserError("To see your goals type {mine}; to see a report's goals type {theirs}.",
                         mine=ctx.cmd("goal list"), theirs=ctx.cmd("goal list @lea"))
     person = await resolve_mention(ctx.uow, tokens[0], ctx.mentions) if tokens else ctx.me
-    if person != ctx.me and person.manager_id != ctx.me.id and not ctx.is_admin:
+    if not sees_personal(ctx.me.id, person):  # admins too: they get counts in the digest, not titles
         raise UserError("You are not allowed to see {name}'s goals: goals are visible to the person and their "
                         "manager.", name=who(person))
     goals = await ctx.uow.goals.of(person.id)

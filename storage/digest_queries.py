@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Integer, Row, Select, Text, and_, bindpara
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Checkin, Goal, Idea, IdeaStatusChange, Kudos, KudosRecipient, OneOnOne, Person
+from storage.models import Checkin, Goal, Idea, IdeaStatusChange, Kudos, KudosRecipient, OneOnOne, Person, Team
 
 FEW = 20  # up to this many ids are inlined as `IN (…)`, which the planners know best
 
@@ -125,6 +125,15 @@ class DigestQueries:
 
     async def everyone(self) -> list[Member]:
         return list(map(Member._make, await self.rows(select(*MEMBER).order_by(Person.name, Person.id))))
+
+    async def team_members(self) -> dict[str, dict[int, int | None]]:
+        """Each team's people and their managers (team name → {person id: manager id}), for whose slices a manager
+        may see (bot/kernel/visibility.py). Two columns a labelled person: one query for a whole digest batch."""
+        result: dict[str, dict[int, int | None]] = {}
+        for name, person_id, manager_id in await self.rows(
+                select(Team.name, Person.id, Person.manager_id).join(Person, Person.team_id == Team.id)):
+            result.setdefault(name, {})[person_id] = manager_id
+        return result
 
     async def checkins(self, ids: Sequence[int], periods: Sequence[str]) -> list[CheckinRow]:
         """(person id, period, blockers) of these people's check-ins in these weeks."""

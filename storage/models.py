@@ -310,6 +310,9 @@ class SurveyRound(Base):
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     invited: Mapped[int] = mapped_column(Integer, default=0)  # audience size when it opened: the response rate
+    # The anonymity threshold in force when the round opened, the one its invitation promised (None: opened before
+    # it was kept; the configuration's applies). Results of the round never use a lower one.
+    anonymity_threshold: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class SurveyParticipation(Base):

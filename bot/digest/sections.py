@@ -16,6 +16,7 @@ from bot.kernel.calendar import iso_week
 from bot.kernel.people import who
 from bot.kernel.sections import DigestScope, SectionBlocks
 from bot.kernel.views import Chart, Fields, Text
+from bot.kernel.visibility import aggregate_shown, personal, sees_personal
 from storage.digest_queries import DigestQueries, KudosRow
 
 TREND_WEEKS = 8
@@ -67,20 +68,32 @@ async def checkins(scopes: list[DigestScope]) -> list[SectionBlocks]:
 
 def checkins_of(scope: DigestScope, periods: list[str], answered: dict[tuple[int, str], str | None],
                 moods: dict[str, tuple[int, int]]) -> SectionBlocks:
+    """Counts for everyone covered; names, blockers and a mood of few only of those the reader may see (their own
+    reports: bot/kernel/visibility.py). An admin's organisation-wide digest is counts unless they manage someone."""
     if not scope.people:
         return []
     t, week = scope.t, periods[-1]
     done = [p for p in scope.people if (p.id, week) in answered]
-    missing = [who(p) for p in scope.people if (p.id, week) not in answered]
-    blockers = [t("{name}: {blockers}", name=who(p), blockers=answered[p.id, week]) for p in done
-                if answered[p.id, week]]
-    trend = [round(total / count, 1) if count else None for total, count in (moods.get(w, (0, 0)) for w in periods)]
+    visible = {p.id for p in personal(scope.reader.id, scope.people)}
+    missing = [who(p) for p in scope.people if (p.id, week) not in answered and p.id in visible]
+    blocked = [p for p in done if answered[p.id, week]]
+    blockers = [t("{name}: {blockers}", name=who(p), blockers=answered[p.id, week]) for p in blocked
+                if p.id in visible]
+    others = len(blocked) - len(blockers)  # counted, never quoted: only they and their managers read them
+    everyone_visible = len(visible) == len(scope.people)
+    k = scope.deps.settings.pulse.anonymity_threshold
+    trend = [round(total / count, 1) if count and aggregate_shown(count, k, everyone_visible) else None
+             for total, count in (moods.get(w, (0, 0)) for w in periods)]
     blocks: SectionBlocks = [Text(text=t("Check-ins: {done} of {total} answered for week {week}.", done=len(done),
                                          total=len(scope.people), week=week.split("-W")[1]))]
     if missing:
         blocks.append(Text(text=t("Not yet: {names}", names=", ".join(missing[:MAX_LINES]))))
-    if blockers:
-        blocks.append(Text(text=t("⚠ Blockers") + "\n" + capped(blockers, scope)))
+    if blockers or others:
+        lines = [capped(blockers, scope)] if blockers else []
+        if others:
+            lines.append(t("Blockers reported by people who do not report to you: {n}. Only each of them and their "
+                           "manager read the text.", n=others))
+        blocks.append(Text(text="\n".join([t("⚠ Blockers"), *lines])))
     if any(value is not None for value in trend):
         blocks.append(Chart(title=t("Mood, 1–5, last {n} weeks", n=TREND_WEEKS), labels=[p[-3:] for p in periods],
                             series=[(t("mood"), trend)], low=1, high=5))
@@ -132,10 +145,15 @@ async def goals(scopes: list[DigestScope]) -> list[SectionBlocks]:
             result.append([])
             continue
         average = round(sum(g.progress for _, g in mine) / len(mine))
+        visible = [(p, g) for p, g in mine if sees_personal(scope.reader.id, p)]  # titles: person and manager only
+        owners = len({p.id for p, _ in mine})
+        shown = aggregate_shown(owners, scope.deps.settings.pulse.anonymity_threshold, len(visible) == len(mine))
+        blocks: SectionBlocks = [Text(text=scope.t("Goals: {n} open, average progress {average}%.", n=len(mine),
+                                                   average=average) if shown else scope.t("Goals: {n} open.",
+                                                                                         n=len(mine)))]
         fields = [(who(p), scope.t("{title} — {progress}%", title=g.title, progress=g.progress))
-                  for p, g in mine[:MAX_LINES]]
-        result.append([Text(text=scope.t("Goals: {n} open, average progress {average}%.", n=len(mine),
-                                         average=average)), Fields(fields=fields)])
+                  for p, g in visible[:MAX_LINES]]
+        result.append([*blocks, Fields(fields=fields)] if fields else blocks)
     return result
 
 

@@ -22,7 +22,7 @@ class DigestScope:
     t: Translator
     reader: Person  # the manager, or the admin for the organisation-wide digest
     people: Sequence[Member]  # whom it covers: the reader's direct reports, or everyone
-    team_names: list[str]  # the teams those people belong to (for pulse results)
+    team_names: list[str]  # the teams those people belong to (pulse results: see visibility.own_teams)
     start: datetime  # the week covered, UTC: (start, end] — a preview includes what happened this instant
     end: datetime
     org_wide: bool = False

@@ -1,7 +1,8 @@
 """Pulse results shown: the `/pulse results` views and the digest section, above the thresholds only.
 
-Who may see what: admins everything, managers their own teams (bot/pulse/results.py has the tallies and the
-suppression). Results wait until a round closes. Nothing here is logged.
+Who may see what: admins everything, managers the slices of their own teams — teams whose every member reports to
+them (bot/kernel/visibility.py); bot/pulse/results.py has the tallies, each round's threshold and the suppression.
+Results wait until a round closes. Nothing here is logged.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from bot.kernel.errors import UserError
 from bot.kernel.i18n import Translator
 from bot.kernel.sections import DigestScope
 from bot.kernel.views import Block, Chart, Divider, Fields, Text, View
+from bot.kernel.visibility import TeamMembers, own_teams
 from bot.pulse.results import (
     NO_ANSWERS,
     NO_SCORES,
@@ -33,6 +35,7 @@ from bot.pulse.results import (
     percent,
     tallied,
 )
+from storage.digest_queries import DigestQueries
 from storage.models import Survey, SurveyQuestion, SurveyRound
 
 
@@ -56,13 +59,13 @@ def question_fields(t: Translator, questions: Sequence[SurveyQuestion], group: G
                           for question in questions if question.kind != "text"])
 
 
-def trend(t: Translator, questions: Sequence[SurveyQuestion], tallies: Sequence[RoundTally], k: int,
+def trend(t: Translator, questions: Sequence[SurveyQuestion], tallies: Sequence[RoundTally],
           pick: Callable[[RoundTally], Group | None]) -> list[Block]:
-    """Averages (scale) and eNPS per round, None where the group was too small; only from two rounds on."""
+    """Averages (scale) and eNPS per round, None where the group was too small for that round's threshold; only
+    from two rounds on."""
     if len(tallies) < 2:
         return []
-    groups = [pick(tally_) for tally_ in tallies]
-    shown = [group if group is not None and group.respondents >= k else None for group in groups]
+    shown = [tally_.shown(pick(tally_)) for tally_ in tallies]
     labels = [f"#{tally_.round.number}" for tally_ in tallies]
     charts: list[Block] = []
     for kind, title, low, high, measure in (
@@ -84,7 +87,8 @@ class Reader:
     """Whose results someone may see: everything (admins), or their own teams (managers)."""
 
     org_wide: bool
-    teams: frozenset[str] = frozenset()
+    teams: frozenset[str] = frozenset()  # teams made of the manager's reports only
+    shared: frozenset[str] = frozenset()  # teams of their reports that hold other people too: not theirs to see
 
 
 async def reader_of(ctx: Context) -> Reader:
@@ -94,7 +98,9 @@ async def reader_of(ctx: Context) -> Reader:
     if not reports:
         raise UserError("Survey results are shown to admins, and to managers for their own team.")
     names = {team.id: team.name for team in await ctx.uow.people.teams()}
-    return Reader(org_wide=False, teams=frozenset(names[p.team_id] for p in reports if p.team_id in names))
+    teams = frozenset(names[p.team_id] for p in reports if p.team_id in names)
+    own = own_teams(ctx.me.id, await DigestQueries(ctx.uow.session).team_members(), teams)
+    return Reader(org_wide=False, teams=own, shared=teams - own)
 
 
 async def results(ctx: Context, key: str) -> View | list[View]:
@@ -104,8 +110,8 @@ async def results(ctx: Context, key: str) -> View | list[View]:
         if survey is None:
             raise UserError("There is no survey {key}. {command} lists them.", key=key, command=ctx.cmd("pulse list"))
         return await survey_results(ctx, survey, reader)
-    surveys = [s for s in await ctx.uow.surveys.listing()
-               if reader.org_wide or about(s, reader.teams) or asked_teams(ctx.deps.settings, s, reader.teams)]
+    surveys = [s for s in await ctx.uow.surveys.listing() if reader.org_wide or about(s, reader.teams)
+               or asked_teams(ctx.deps.settings, s, reader.teams | reader.shared)]
     if not surveys:
         return View(title=ctx.t("Pulse results"), blocks=[Text(text=ctx.t("There are no survey results for you yet."))])
     return [await survey_results(ctx, survey, reader) for survey in surveys]
@@ -113,10 +119,9 @@ async def results(ctx: Context, key: str) -> View | list[View]:
 
 async def survey_results(ctx: Context, survey: Survey, reader: Reader) -> View:
     t, pulse = ctx.t, ctx.deps.settings.pulse
-    k = pulse.anonymity_threshold
     rounds = await ctx.uow.surveys.rounds(survey.id)
     current = next((rnd for rnd in rounds if rnd.opens_at <= ctx.now < rnd.closes_at), None)
-    tallies = await closed_tallies(ctx.uow, survey, ctx.now)
+    tallies = await closed_tallies(ctx.uow, survey, ctx.now, pulse.anonymity_threshold)
     blocks: list[Block] = []
     if not tallies:
         blocks.append(Text(text=t("Results appear when the round closes on {date}.", date=ctx.local_date(
@@ -128,13 +133,17 @@ async def survey_results(ctx: Context, survey: Survey, reader: Reader) -> View:
     if reader.org_wide or about(survey, reader.teams):
         blocks += await whole_blocks(ctx, survey, tallies)
         if reader.org_wide:
-            blocks += slice_blocks(t, survey, latest, k)
+            blocks += slice_blocks(t, survey, latest)
     else:
         teams = asked_teams(ctx.deps.settings, survey, reader.teams)
-        if not teams:
+        shared = asked_teams(ctx.deps.settings, survey, reader.shared)
+        if not teams and not shared:
             blocks.append(Text(text=t("This survey does not ask your team, so there is nothing to show you.")))
         for team in teams:
-            blocks += team_blocks(t, survey, tallies, k, team)
+            blocks += team_blocks(t, survey, tallies, team)
+        for team in shared:
+            blocks.append(Text(text=t("{team}: not shown to you, because it includes people who do not report to "
+                                      "you. Admins see it.", team=team)))
     if current is not None:
         blocks.append(Text(text=t("Round #{number} is open; its results appear when it closes on {date}.",
                                   number=current.number, date=ctx.local_date(current.closes_at))))
@@ -147,8 +156,8 @@ def not_enough(t: Translator, k: int) -> Text:
 
 async def whole_blocks(ctx: Context, survey: Survey, tallies: list[RoundTally]) -> list[Block]:
     t, pulse = ctx.t, ctx.deps.settings.pulse
-    k, latest = pulse.anonymity_threshold, tallies[-1]
-    whole = latest.whole()
+    latest = tallies[-1]
+    k, whole = latest.k, latest.whole()
     if whole.respondents < k:
         return [not_enough(t, k)]
     invited = latest.round.invited
@@ -167,16 +176,16 @@ async def whole_blocks(ctx: Context, survey: Survey, tallies: list[RoundTally]) 
             continue
         blocks.append(Text(text=t("{question} — comments:", question=question.text)))
         blocks += [Text(text=f"“{comment}”") for comment in comments]
-    return blocks + trend(t, survey.questions, tallies, k, RoundTally.whole)
+    return blocks + trend(t, survey.questions, tallies, RoundTally.whole)
 
 
-def slice_blocks(t: Translator, survey: Survey, latest: RoundTally, k: int) -> list[Block]:
+def slice_blocks(t: Translator, survey: Survey, latest: RoundTally) -> list[Block]:
     """Every team slice an admin may see in the latest round; hidden ones only as part of "other teams"."""
-    slices = latest.slices(k)
-    if latest.whole().respondents < k or not any(label != OTHER for label in slices):
+    slices = latest.slices()
+    if latest.shown(latest.whole()) is None or not any(label != OTHER for label in slices):
         return []
     blocks: list[Block] = [Divider(), Text(text=t("By team. Smaller groups are merged into “other teams” so that no "
-                                                  "group of fewer than {n} can be shown or worked out.", n=k))]
+                                                  "group of fewer than {n} can be shown or worked out.", n=latest.k))]
     for label, group in slices.items():
         name = t("Other teams") if label == OTHER else label
         blocks.append(Text(text=t.plural("{team}: {n} answer", "{team}: {n} answers", group.respondents, team=name)))
@@ -184,14 +193,14 @@ def slice_blocks(t: Translator, survey: Survey, latest: RoundTally, k: int) -> l
     return blocks
 
 
-def team_blocks(t: Translator, survey: Survey, tallies: list[RoundTally], k: int, team: str) -> list[Block]:
-    """A manager's view: their team's slice, when the suppression lets it be shown at all."""
-    group = tallies[-1].slices(k).get(team)
+def team_blocks(t: Translator, survey: Survey, tallies: list[RoundTally], team: str) -> list[Block]:
+    """A manager's view: their own team's slice, when the suppression lets it be shown at all."""
+    group = tallies[-1].slices().get(team)
     if group is None:
-        return [Text(text=t("{team}: not enough answers to show (fewer than {n}).", team=team, n=k))]
+        return [Text(text=t("{team}: not enough answers to show (fewer than {n}).", team=team, n=tallies[-1].k))]
     return [Text(text=t.plural("{team}: {n} answer", "{team}: {n} answers", group.respondents, team=team)),
             question_fields(t, survey.questions, group),
-            *trend(t, survey.questions, tallies, k, lambda tally_: tally_.slices(k).get(team))]
+            *trend(t, survey.questions, tallies, lambda tally_: tally_.slices().get(team))]
 
 
 async def digest_batch(scopes: list[DigestScope]) -> list[list[Block]]:
@@ -201,7 +210,8 @@ async def digest_batch(scopes: list[DigestScope]) -> list[list[Block]]:
     uow = scopes[0].uow
     surveys = await uow.surveys.listing()
     batch = DigestBatch(surveys, {survey.id: await uow.surveys.rounds(survey.id) for survey in surveys},
-                        {survey.id: audience_teams(scopes[0].deps.settings, survey) for survey in surveys})
+                        {survey.id: audience_teams(scopes[0].deps.settings, survey) for survey in surveys},
+                        await DigestQueries(uow.session).team_members() if surveys else {})
     return [await batch.blocks(scope) for scope in scopes]
 
 
@@ -217,13 +227,14 @@ class DigestBatch:
     surveys: Sequence[Survey]
     rounds: dict[int, Sequence[SurveyRound]]
     audiences: dict[int, frozenset[str] | None]  # the teams each survey asks (None: everyone)
+    members: TeamMembers  # whose slices a manager may see (bot/kernel/visibility.py)
     closed: dict[tuple[int, datetime], tuple[int, ...]] = field(default_factory=dict)  # (survey, end) → rounds
     tallies: dict[tuple[int, ...], list[RoundTally]] = field(default_factory=dict)
     shown: dict[tuple[tuple[int, ...], str, str], list[Block]] = field(default_factory=dict)  # (rounds, team, locale)
 
     async def blocks(self, scope: DigestScope) -> list[Block]:
         """The latest closed round of each survey the reader may see, above the thresholds; [] when nothing."""
-        teams = frozenset(scope.team_names)
+        teams = own_teams(scope.reader.id, self.members, scope.team_names)  # org-wide: the whole survey anyway
         blocks: list[Block] = []
         for survey in self.surveys:
             picks = [""] if scope.org_wide or about(survey, teams) else asked_of(self.audiences[survey.id], teams)
@@ -235,22 +246,22 @@ class DigestBatch:
                 continue
             if ids not in self.tallies:
                 closed = [rnd for rnd in self.rounds[survey.id] if rnd.id in ids]
-                self.tallies[ids] = await tallied(scope.uow, closed, survey.questions)
-            k = scope.deps.settings.pulse.anonymity_threshold
+                self.tallies[ids] = await tallied(scope.uow, closed, survey.questions,
+                                                  scope.deps.settings.pulse.anonymity_threshold)
             for team in picks:
                 if (ids, team, scope.t.locale) not in self.shown:
-                    self.shown[ids, team, scope.t.locale] = group_blocks(scope.t, survey, self.tallies[ids], k, team)
+                    self.shown[ids, team, scope.t.locale] = group_blocks(scope.t, survey, self.tallies[ids], team)
                 blocks += self.shown[ids, team, scope.t.locale]
         return blocks
 
 
-def group_blocks(t: Translator, survey: Survey, tallies: list[RoundTally], k: int, team: str) -> list[Block]:
+def group_blocks(t: Translator, survey: Survey, tallies: list[RoundTally], team: str) -> list[Block]:
     """One group's results in the latest round and their trend: the whole survey (no team), or one team's slice."""
     def pick(tally_: RoundTally) -> Group | None:
-        return tally_.slices(k).get(team) if team else tally_.whole()
+        return tally_.slices().get(team) if team else tally_.whole()
 
-    group, number = pick(tallies[-1]), tallies[-1].round.number
-    if group is None or group.respondents < k:
+    group, number = tallies[-1].shown(pick(tallies[-1])), tallies[-1].round.number
+    if group is None:
         return []
     return [Text(text=t.plural(
         "Pulse {title}, round #{number}: {n} answer", "Pulse {title}, round #{number}: {n} answers",
@@ -258,4 +269,4 @@ def group_blocks(t: Translator, survey: Survey, tallies: list[RoundTally], k: in
         "Pulse {title}, round #{number}, team {team}: {n} answer",
         "Pulse {title}, round #{number}, team {team}: {n} answers",
         group.respondents, title=survey.title, number=number, team=team)),
-        question_fields(t, survey.questions, group), *trend(t, survey.questions, tallies, k, pick)]
+        question_fields(t, survey.questions, group), *trend(t, survey.questions, tallies, pick)]

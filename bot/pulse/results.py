@@ -1,12 +1,12 @@
 """Pulse tallies: answers counted per group, the anonymity thresholds, and which groups a reader is about.
 
 The rules (PLATFORM.md §4.3): a group — the whole survey or one team's slice — is shown only with at least
-`anonymity_threshold` respondents, and so are its response counts. Hidden team slices are merged into "other
-teams"; while that merged group is non-empty but still too small, the next-smallest visible slice joins it, so
-no hidden group can be worked out by subtracting visible slices from the total. Free-text comments need
-`comment_threshold` respondents and are shown for the whole survey only (a slice's comments could otherwise be
-subtracted from the whole's). Results wait until a round closes. Nothing here is logged. The views and the digest
-section that show results are in bot/pulse/report.py.
+`anonymity_threshold` respondents (the round's own, see `threshold`), and so are its response counts. Hidden team
+slices are merged into "other teams"; while that merged group is non-empty but still too small, the next-smallest
+visible slice joins it, so no hidden group can be worked out by subtracting visible slices from the total.
+Free-text comments need `comment_threshold` respondents and are shown for the whole survey only (a slice's
+comments could otherwise be subtracted from the whole's). Results wait until a round closes. Nothing here is
+logged. The views and the digest section that show results are in bot/pulse/report.py.
 """
 
 from __future__ import annotations
@@ -82,8 +82,9 @@ class Group:
 class RoundTally:
     round: SurveyRound
     groups: dict[str | None, Group]  # by answer group_name; None: a team too small to name, or no team
+    k: int  # the round's anonymity threshold (`threshold`)
     # Computed once per round: a digest batch asks the same round for a thousand readers. Read-only results.
-    _slices: dict[int, dict[str, Group]] = field(default_factory=dict, repr=False, compare=False)
+    _slices: list[dict[str, Group]] = field(default_factory=list, repr=False, compare=False)
     _whole: list[Group] = field(default_factory=list, repr=False, compare=False)
 
     def whole(self) -> Group:
@@ -91,13 +92,24 @@ class RoundTally:
             self._whole.append(merged(self.groups.values()))
         return self._whole[0]
 
-    def slices(self, k: int) -> dict[str, Group]:
+    def slices(self) -> dict[str, Group]:
         """The team slices that may be shown, and OTHER for everything else merged (see `suppress`)."""
-        if k not in self._slices:
+        if not self._slices:
             sizes = {name: group.respondents for name, group in self.groups.items()}
-            self._slices[k] = {label: merged(self.groups[name] for name in names)
-                               for label, names in suppress(sizes, k).items()}
-        return self._slices[k]
+            self._slices.append({label: merged(self.groups[name] for name in names)
+                                 for label, names in suppress(sizes, self.k).items()})
+        return self._slices[0]
+
+    def shown(self, group: Group | None) -> Group | None:
+        """The group, if it is large enough to show in this round."""
+        return group if group is not None and group.respondents >= self.k else None
+
+
+def threshold(rnd: SurveyRound, configured: int) -> int:
+    """A round's anonymity threshold: the one in force when it opened (its invitation promised it), so lowering
+    the configuration later never shows a smaller group of that round; raising it applies at once. Rounds opened
+    before thresholds were kept use the configured one."""
+    return configured if rnd.anonymity_threshold is None else max(rnd.anonymity_threshold, configured)
 
 
 def merged(groups: Iterable[Group]) -> Group:
@@ -135,11 +147,12 @@ CountRow = tuple[int, int, str | None, int | None, str | None, int]  # see Surve
 
 
 def tally(scores: Sequence[ScoreRow], counts: Sequence[CountRow], rounds: Sequence[SurveyRound],
-          questions: Sequence[SurveyQuestion]) -> list[RoundTally]:
+          questions: Sequence[SurveyQuestion], configured: int) -> list[RoundTally]:
     """Rows of `Surveys.scores` and `Surveys.tallies` per round and group. Each respondent has one row per question
-    (empty for a skipped comment), so the first question's rows count the respondents."""
+    (empty for a skipped comment), so the first question's rows count the respondents. `configured`: the
+    anonymity threshold of the configuration now (see `threshold`)."""
     first = questions[0].id if questions else None
-    by_round = {rnd.id: RoundTally(rnd, {}) for rnd in rounds}
+    by_round = {rnd.id: RoundTally(rnd, {}, threshold(rnd, configured)) for rnd in rounds}
     for round_id, question_id, group_name, answered, scored, total, promoters, detractors in scores:
         groups = by_round[round_id].groups
         group = groups.get(group_name) or groups.setdefault(group_name, Group())
@@ -155,11 +168,11 @@ def tally(scores: Sequence[ScoreRow], counts: Sequence[CountRow], rounds: Sequen
     return [by_round[rnd.id] for rnd in rounds]
 
 
-async def tallied(uow: UnitOfWork, rounds: Sequence[SurveyRound], questions: Sequence[SurveyQuestion]) -> list[
-        RoundTally]:
+async def tallied(uow: UnitOfWork, rounds: Sequence[SurveyRound], questions: Sequence[SurveyQuestion],
+                  configured: int) -> list[RoundTally]:
     """The rounds' tallies: the scores of every round, and how often each answer was given in the latest."""
     ids = [rnd.id for rnd in rounds]
-    return tally(await uow.surveys.scores(ids), await uow.surveys.tallies(ids[-1:]), rounds, questions)
+    return tally(await uow.surveys.scores(ids), await uow.surveys.tallies(ids[-1:]), rounds, questions, configured)
 
 
 def average(counts: Mapping[int | str | None, int]) -> float | None:
@@ -204,7 +217,7 @@ def asked_of(audience: frozenset[str] | None, teams: frozenset[str]) -> list[str
     return sorted(teams if audience is None else teams & audience)
 
 
-async def closed_tallies(uow: UnitOfWork, survey: Survey, before: datetime) -> list[RoundTally]:
+async def closed_tallies(uow: UnitOfWork, survey: Survey, before: datetime, configured: int) -> list[RoundTally]:
     rounds = [rnd for rnd in await uow.surveys.rounds(survey.id) if rnd.closes_at <= before][-TREND:]
-    return await tallied(uow, rounds, survey.questions)
+    return await tallied(uow, rounds, survey.questions, configured)
 

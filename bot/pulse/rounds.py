@@ -16,7 +16,7 @@ from bot.kernel.context import Due, Tick
 from bot.kernel.i18n import Translator
 from bot.kernel.settings import Settings, weekday_number
 from bot.kernel.views import Button, Buttons, Text, View
-from bot.pulse.results import dependents
+from bot.pulse.results import dependents, threshold
 from storage.models import Person, Survey, SurveyQuestion, SurveyRound
 from storage.uow import UnitOfWork
 
@@ -114,6 +114,8 @@ async def current_round(tick: Tick, survey: Survey, zone: ZoneInfo) -> SurveyRou
         return await tick.uow.surveys.round_number(survey.id, number)
     await tick.uow.surveys.add_participants(opened.id, [person.id for person in people])
     opened.invited = len(people)
+    # The threshold its invitations promise holds for the round, whatever the configuration says later.
+    opened.anonymity_threshold = tick.deps.settings.pulse.anonymity_threshold
     log.info("pulse survey %s: round %s opened", survey.key, number)  # no names, no answers, no group sizes
     return opened
 
@@ -121,12 +123,13 @@ async def current_round(tick: Tick, survey: Survey, zone: ZoneInfo) -> SurveyRou
 async def due(tick: Tick) -> list[Due]:
     """Invitations to everyone asked in an open round (not while away), and one reminder at half time."""
     await sync_config(tick)
-    zone, k = org_zone(tick.deps.settings), tick.deps.settings.pulse.anonymity_threshold
+    zone, configured = org_zone(tick.deps.settings), tick.deps.settings.pulse.anonymity_threshold
     items: list[Due] = []
     for survey in await tick.uow.surveys.listing(active_only=True):
         rnd = await current_round(tick, survey, zone)
         if rnd is None:
             continue
+        k = threshold(rnd, configured)  # a reminder repeats what the invitation promised
         for person in await here(tick, tick.uow.surveys.waiting(rnd.id, unsent="pulse")):
             items.append(tick.due(f"pulse:{rnd.id}:{person.uid}", "pulse.invite", person,
                                   invitation(survey, rnd, tick.zone(person), k)))
