@@ -9,12 +9,16 @@ from datetime import timedelta
 from typing import Any
 
 from bot.kernel.context import Deps
-from bot.kernel.outbox import Address, DeliveryError, Recipient, view_for
+from bot.kernel.outbox import Address, DeliveryError, Recipient, open_address, view_for
 from bot.kernel.views import View
 from storage.models import Delivery
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+# What a sealed delivery keeps while it waits for another try: never the platform's reason, which could name the
+# account it was meant for.
+SEALED_RETRY = "not delivered yet; the reason of a sealed message is not kept"
 
 
 async def dispatch_pending(deps: Deps, batch: int = 200, stop: Callable[[], bool] = lambda: False) -> int:
@@ -23,6 +27,10 @@ async def dispatch_pending(deps: Deps, batch: int = 200, stop: Callable[[], bool
     Claimed rows belong to this worker alone, so two workers never send the same message. A refused send
     is tried again later with backoff; a claim whose worker died is taken over after the claim timeout.
     `stop` is asked before each batch: a process shutting down claims no more.
+
+    A sealed delivery (to an anonymous author) ends the same way whatever happens: sent, silent (the author did it
+    themselves), its author erased, or refused for good, it is recorded as sent with its seal gone, so its row
+    cannot tell an operator which it was. Only a refusal worth retrying waits, with a reason that names nothing.
     """
     limits = deps.settings.limits
     sent = 0
@@ -32,14 +40,19 @@ async def dispatch_pending(deps: Deps, batch: int = 200, stop: Callable[[], bool
         async with deps.uow() as uow:
             claimed = await uow.deliveries.claim_batch(batch, now, stale_before)
             recipients = await _recipients(deps, uow, claimed)
-            work = [(d.id, d.attempts, recipients.get(d.id), view_for(
+            work = [(d.id, d.attempts, _is_sealed(d), recipients.get(d.id), view_for(
                 d.payload, _locale(recipients.get(d.id)), deps.settings.org.default_locale)) for d in claimed]
         if not work:
             return sent
         done: list[int] = []
         refused: list[tuple[int, int, DeliveryError]] = []
-        for delivery_id, attempts, recipient, view in work:
-            error = await _send(deps.messenger.send, recipient, view, delivery_id)
+        for delivery_id, attempts, sealed, recipient, view in work:
+            if sealed:
+                error = await _send_sealed(deps.messenger.send, recipient, view)
+                final = error is None or error.permanent or attempts >= limits.delivery_attempts
+                error = None if final else DeliveryError(SEALED_RETRY, retry_after=error.retry_after)
+            else:
+                error = await _send(deps.messenger.send, recipient, view, delivery_id)
             if error is None:
                 done.append(delivery_id)
             else:
@@ -66,7 +79,7 @@ def retry_delay(attempts: int, base_seconds: float, error: DeliveryError) -> tim
 
 async def _recipients(deps: Deps, uow: UnitOfWork, claimed: Sequence[Delivery]) -> dict[int, Recipient]:
     """Whom each claimed delivery goes to, looked up for the whole batch at once."""
-    uids = {d.id: deps.sealer.unseal(d.recipient_seal) for d in claimed if d.recipient_id is None and d.recipient_seal}
+    uids = {d.id: open_address(deps.sealer, d.recipient_seal) for d in claimed if _is_sealed(d) and d.recipient_seal}
     people = await uow.people.by_ids([d.recipient_id for d in claimed if d.recipient_id is not None])
     people |= {p.id: p for p in await uow.people.by_uids([uid for uid in uids.values() if uid])}
     by_uid = {p.uid: p for p in people.values()}
@@ -85,6 +98,10 @@ async def _recipients(deps: Deps, uow: UnitOfWork, claimed: Sequence[Delivery]) 
     return found
 
 
+def _is_sealed(delivery: Delivery) -> bool:
+    return delivery.recipient_id is None and delivery.channel is None and delivery.recipient_seal is not None
+
+
 def _locale(recipient: Recipient | None) -> str | None:
     return recipient.locale if recipient is not None else None
 
@@ -100,5 +117,18 @@ async def _send(send: Callable[[Recipient, View], Any], recipient: Recipient | N
     except DeliveryError as exc:
         # The delivery id, never the recipient: a sealed recipient must not reach the logs.
         log.warning("delivery %s failed%s: %s", delivery_id, "" if exc.permanent else " (will retry)", exc)
+        return exc
+    return None
+
+
+async def _send_sealed(send: Callable[[Recipient, View], Any], recipient: Recipient | None,
+                       view: View) -> DeliveryError | None:
+    """Nobody to send to (a silent seal, an erased author, a key that no longer opens it) is not an error here:
+    it must look like a sent message. Nothing is logged about whom, nor why a send was refused."""
+    if recipient is None or (recipient.accounts and all(a.unreachable for a in recipient.accounts)):
+        return None
+    try:
+        await send(recipient, view)
+    except DeliveryError as exc:
         return exc
     return None
