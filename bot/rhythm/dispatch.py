@@ -8,6 +8,8 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import update
+
 from bot.kernel.context import Deps
 from bot.kernel.outbox import Address, DeliveryError, Recipient, open_address, view_for
 from bot.kernel.views import View
@@ -45,28 +47,30 @@ async def dispatch_pending(deps: Deps, batch: int = 200, stop: Callable[[], bool
         if not work:
             return sent
         done: list[int] = []
+        closed: list[int] = []  # sealed, whatever became of them
         refused: list[tuple[int, int, DeliveryError]] = []
         for delivery_id, attempts, sealed, recipient, view in work:
             if sealed:
-                error = await _send_sealed(deps.messenger.send, recipient, view)
-                final = error is None or error.permanent or attempts >= limits.delivery_attempts
-                error = None if final else DeliveryError(SEALED_RETRY, retry_after=error.retry_after)
+                error = await _send_sealed(deps.messenger.send, recipient, view, attempts, limits.delivery_attempts)
             else:
                 error = await _send(deps.messenger.send, recipient, view, delivery_id)
-            if error is None:
-                done.append(delivery_id)
-            else:
+            if error is not None:
                 refused.append((delivery_id, attempts, error))
+            else:
+                (closed if sealed else done).append(delivery_id)
         async with deps.uow() as uow:
             now = deps.clock.now()
-            await uow.deliveries.mark_sent(done, now)
+            await uow.deliveries.mark_sent(done + closed, now)
+            if closed:  # no trace of a refusal along the way either
+                await uow.session.execute(update(Delivery).where(Delivery.id.in_(closed)).values(
+                    attempts=1, last_error=None, next_attempt_at=None))
             for delivery_id, attempts, error in refused:
                 if error.permanent or attempts >= limits.delivery_attempts:
                     await uow.deliveries.mark_failed(delivery_id, str(error))
                 else:
                     await uow.deliveries.retry_later(delivery_id, str(error),
                                                      now + retry_delay(attempts, limits.retry_base_seconds, error))
-        sent += len(done)
+        sent += len(done) + len(closed)
     return sent
 
 
@@ -121,14 +125,17 @@ async def _send(send: Callable[[Recipient, View], Any], recipient: Recipient | N
     return None
 
 
-async def _send_sealed(send: Callable[[Recipient, View], Any], recipient: Recipient | None,
-                       view: View) -> DeliveryError | None:
-    """Nobody to send to (a silent seal, an erased author, a key that no longer opens it) is not an error here:
-    it must look like a sent message. Nothing is logged about whom, nor why a send was refused."""
+async def _send_sealed(send: Callable[[Recipient, View], Any], recipient: Recipient | None, view: View,
+                       attempts: int, max_attempts: int) -> DeliveryError | None:
+    """None once a sealed delivery is done with, sent or not: nobody to send to (a silent seal, an erased author, a
+    key that no longer opens it) or a refusal for good must look like a sent message. A refusal worth retrying
+    comes back with a reason that names nothing, and nothing is logged about it."""
     if recipient is None or (recipient.accounts and all(a.unreachable for a in recipient.accounts)):
         return None
     try:
         await send(recipient, view)
     except DeliveryError as exc:
-        return exc
+        if exc.permanent or attempts >= max_attempts:
+            return None
+        return DeliveryError(SEALED_RETRY, retry_after=exc.retry_after)
     return None
