@@ -17,6 +17,7 @@ from bot.core import deliver, handle_command
 from bot.datarights import erase_person
 from bot.kernel.messages import Command
 from bot.kernel.outbox import DeliveryError, Recipient
+from bot.kernel.sealing import Sealer
 from bot.kernel.views import View
 from bot.rhythm.dispatch import dispatch_pending
 from storage.models import Delivery
@@ -156,3 +157,15 @@ async def test_a_refused_sealed_delivery_keeps_no_reason_and_ends_like_a_sent_on
     assert rows["kudos.received"].status == "failed"
     sealed = rows["idea.comment"]
     assert (sealed.status, sealed.last_error, sealed.recipient_seal) == ("sent", None, None)
+
+
+async def test_a_seal_the_key_cannot_open_is_closed_like_the_rest_and_logged_by_count(deps, console, caplog):
+    await console.people(QUINN, BO)
+    await console.type("/idea --anon Fewer status meetings", as_=QUINN)
+    await queue(deps, "/idea comment 1 Yes please", BO)
+    await dispatch_pending(replace(deps, sealer=Sealer(b"another key")))
+    async with deps.uow() as uow:
+        row = (await uow.session.scalars(select(Delivery))).one()
+    assert (row.status, row.last_error, row.recipient_seal) == ("sent", None, None)
+    assert "1 sealed deliveries cannot be opened with this key" in caplog.text
+    assert "quinn" not in caplog.text

@@ -83,7 +83,13 @@ def retry_delay(attempts: int, base_seconds: float, error: DeliveryError) -> tim
 
 async def _recipients(deps: Deps, uow: UnitOfWork, claimed: Sequence[Delivery]) -> dict[int, Recipient]:
     """Whom each claimed delivery goes to, looked up for the whole batch at once."""
-    uids = {d.id: open_address(deps.sealer, d.recipient_seal) for d in claimed if _is_sealed(d) and d.recipient_seal}
+    seals = {d.id: d.recipient_seal for d in claimed if _is_sealed(d) and d.recipient_seal}
+    uids = {delivery_id: open_address(deps.sealer, seal) for delivery_id, seal in seals.items()}
+    # A silent seal or an erased author is no fault; a seal this key cannot open is, and says nothing about whom.
+    unopened = sum(1 for i, uid in uids.items() if uid is None and deps.sealer.unseal(seals[i]) is None)
+    if unopened:
+        log.error("%s sealed deliveries cannot be opened with this key: their anonymous authors are not reached "
+                  "(was privacy.secret_key or the key file changed?)", unopened)
     people = await uow.people.by_ids([d.recipient_id for d in claimed if d.recipient_id is not None])
     people |= {p.id: p for p in await uow.people.by_uids([uid for uid in uids.values() if uid])}
     by_uid = {p.uid: p for p in people.values()}
