@@ -1,7 +1,9 @@
 """Data rights (GDPR Art. 15, 17, 20): export everything about a person as JSON, or erase them.
 
 Anonymous stays anonymous: ideas posted with --anon are never unsealed here, so they are neither in their
-author's export nor removed by an erasure (their seal names a uid that no longer exists afterwards).
+author's export nor removed by an erasure (their seal names a uid that no longer exists afterwards). A sealed
+notice still waiting for an erased author is closed by the dispatcher as every sealed notice is (recorded as sent,
+no reason kept), and later events on their idea write the same sealed rows as before: nothing points at it.
 Erasure touches every table explicitly, in one transaction, so the report can count what went and it works
 where ON DELETE cascades are off. A new table that references people belongs in both functions.
 Operator output (this module) is plain English for the CLI, not chat text, so it is not translated.

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.ideas.idea import author_name, find, short, show_button, tell_author
+from bot.ideas.idea import FILTERS, author_name, find, short, show_button, tell_author
 from bot.ideas.lifecycle import MOVES, OPEN, STATUS_NAMES, assign_owner, label, may_move, move
+from bot.ideas.mistakes import ANON, check_first_word, flag_name, refuse_flag
+from bot.ideas.withdraw import withdraw
 from bot.kernel.context import Context, Feature
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_, Translator
@@ -18,8 +20,6 @@ USAGE = N_("idea Cut the build time by caching wheels")
 ANON_USAGE = N_("idea --anon Cut the build time by caching wheels")
 LIMIT = 20
 
-FILTERS = ("open", "mine", "top")
-
 
 async def handle(ctx: Context, text: str) -> View:
     word, rest = first_word(text)
@@ -30,8 +30,12 @@ async def handle(ctx: Context, text: str) -> View:
         return await list_ideas(ctx, "")
     if id_number(text) is not None:  # `/idea 12` means that idea, not an idea called "12"
         return await show(ctx, text)
-    if word.lower() == "--anon":
+    flag = flag_name(word)
+    if flag in ANON:  # --anon, and the —anon that Slack and phones make of it
         return await submit(ctx, rest, anonymous=True)
+    if flag is not None:
+        raise refuse_flag(ctx, word)
+    check_first_word(ctx, word, rest)
     return await submit(ctx, text, anonymous=False)
 
 
@@ -148,7 +152,8 @@ async def comment(ctx: Context, text: str) -> View:
 
 
 ACTIONS: dict[str, Callable[[Context, str], Awaitable[View]]] = {
-    "list": list_ideas, "show": show, "vote": vote, "comment": comment, "owner": assign_owner, "status": move}
+    "list": list_ideas, "show": show, "vote": vote, "comment": comment, "owner": assign_owner, "status": move,
+    "withdraw": withdraw}
 
 FEATURE = Feature(
     handle=handle,
@@ -160,6 +165,7 @@ FEATURE = Feature(
              "{p}idea show 12 — one idea with its status, history and comments\n"
              "{p}idea vote 12 — vote for it; again to withdraw your vote\n"
              "{p}idea comment 12 I can help with the trial — comment on it; its author hears of it\n"
+             "{p}idea withdraw 12 — take back your own idea while it is new; its votes and comments go with it\n"
              "{p}idea status 12 doing Trial on team A — move it (its owner or an admin): new → accepted (plan) → "
              "doing (do) → checking (check) → adopted (act), or declined with a reason\n"
              "{p}idea owner 12 @ana — admins: choose who moves it\n"

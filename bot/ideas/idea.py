@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from bot.kernel.context import BuildView, Context
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import Translator
@@ -11,15 +13,21 @@ from bot.kernel.views import Button, Buttons
 from storage.models import Idea, Person
 
 SHORT = 80  # characters of an idea shown in a list
+FILTERS = ("open", "mine", "top")  # /idea list …
 
 
-async def tell_author(ctx: Context, idea: Idea, kind: str, build: BuildView) -> str | None:
-    """Queue a message to the idea's author unless they are the one acting; returns the author's uid."""
+async def tell_author(ctx: Context, idea: Idea, kind: str, build: BuildView, *,
+                      voters: Collection[str] = ()) -> str | None:
+    """Queue a message to the idea's author, never to the one acting. Returns a named author's uid (so they are
+    not told twice), never an anonymous one's.
+
+    An anonymous author gets one sealed row every time, silent when they are the one acting or among `voters`
+    (uids told as voters): the outbox must look the same whether the author did it or someone else did."""
     if idea.anonymous:
-        uid = ctx.deps.sealer.unseal(idea.author_seal) if idea.author_seal else None
-        if idea.author_seal and uid != ctx.me.uid:
-            ctx.tell_sealed(idea.author_seal, kind, build)  # never ctx.tell: no delivery row may name them
-        return uid
+        if idea.author_seal:  # never ctx.tell: no delivery row may name them
+            uid = ctx.deps.sealer.unseal(idea.author_seal)
+            ctx.tell_sealed(idea.author_seal, kind, build, silent=uid in {ctx.me.uid, *voters})
+        return None
     author = await ctx.uow.people.get(idea.author_id) if idea.author_id is not None else None
     if author is not None and author.id != ctx.me.id:
         ctx.tell(author, kind, build)
@@ -37,6 +45,13 @@ async def find(ctx: Context, text: str, usage: str) -> Idea:
     if idea is None:
         raise UserError("There is no idea #{id}. See {list}", id=number, list=ctx.cmd("idea list"))
     return idea
+
+
+def is_author(ctx: Context, idea: Idea) -> bool:
+    """Whether I posted it: by name, or through the seal of an anonymous idea."""
+    if idea.anonymous:
+        return idea.author_seal is not None and ctx.deps.sealer.unseal(idea.author_seal) == ctx.me.uid
+    return idea.author_id is not None and idea.author_id == ctx.me.id
 
 
 def author_name(t: Translator, idea: Idea, people: dict[int, Person]) -> str:

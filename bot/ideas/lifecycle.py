@@ -140,14 +140,12 @@ async def tell_status(ctx: Context, idea: Idea, note: str) -> None:
             return View(title=title(t), blocks=[*blocks, show_button(t, idea.id)])
         return build
 
-    told = {ctx.me.uid}
     voters = await ctx.uow.people.by_ids(await ctx.uow.ideas.voter_ids(idea.id))
-    # An anonymous author who voted hears of it as a voter: a sealed message on top of the voters' would let
-    # anyone reading the outbox find them as the one voter without a message of their own.
-    hidden = idea.anonymous and ctx.deps.sealer.unseal(idea.author_seal or "") in {v.uid for v in voters.values()}
-    if not hidden:
-        told.add(await tell_author(ctx, idea, "idea.status", notice(
-            lambda t: t("Your idea #{id} is now {status}", id=idea.id, status=label(t, idea.status)))) or "")
+    # An anonymous author who voted hears of it as a voter; their sealed row is written all the same, silent.
+    author = await tell_author(ctx, idea, "idea.status", notice(
+        lambda t: t("Your idea #{id} is now {status}", id=idea.id, status=label(t, idea.status))),
+        voters={v.uid for v in voters.values()})
+    told = {ctx.me.uid, author or ""}
     for voter in voters.values():
         if voter.uid not in told:
             told.add(voter.uid)

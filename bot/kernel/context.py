@@ -17,7 +17,7 @@ from bot.kernel.clock import Clock
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import SUPPORTED_LOCALES, Catalogs, Translator
 from bot.kernel.messages import Actor, MentionRef
-from bot.kernel.outbox import Messenger, enqueue, enqueue_in_every_language
+from bot.kernel.outbox import Messenger, enqueue, enqueue_in_every_language, seal_address
 from bot.kernel.sealing import Sealer
 from bot.kernel.settings import Settings
 from bot.kernel.views import View
@@ -83,11 +83,16 @@ class Context:
         view = build(self.translator_for(person))
         enqueue(self.uow, self.now, view, kind=kind, recipient_id=person.id, key=key)
 
-    def tell_sealed(self, seal: str, kind: str, build: BuildView) -> None:
+    def tell_sealed(self, seal: str, kind: str, build: BuildView, *, silent: bool = False) -> None:
         """Queue a message to an anonymous author without naming them. It is written in every language and
-        the author's is picked at send time: one language stored beside the seal would hint at who it is."""
+        the author's is picked at send time: one language stored beside the seal would hint at who it is.
+
+        `silent`: the author must not get it (they did it themselves, or hear of it as a voter), yet the row is
+        written all the same, under a fresh seal that says so: what is stored never depends on who acted."""
         views = {locale: build(self.deps.catalogs.translator(locale)) for locale in SUPPORTED_LOCALES}
-        enqueue_in_every_language(self.uow, self.now, views, kind=kind, recipient_seal=seal)
+        uid = self.deps.sealer.unseal(seal)
+        address = seal_address(self.deps.sealer, uid, silent=silent) if uid is not None else seal
+        enqueue_in_every_language(self.uow, self.now, views, kind=kind, recipient_seal=address)
 
     def post(self, channel: str, kind: str, build: BuildView) -> None:
         view = build(self.deps.catalogs.translator(self.deps.settings.org.default_locale))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.kernel.sealing import Sealer
 from bot.kernel.views import View
 from storage.models import Delivery
 from storage.uow import UnitOfWork
@@ -71,3 +72,24 @@ def view_for(payload: dict[str, Any], locale: str | None, default_locale: str) -
         versions = payload[BY_LOCALE]
         payload = versions.get(locale or "") or versions.get(default_locale) or next(iter(versions.values()))
     return View.model_validate(payload)
+
+
+DELIVER, SILENT = "+", "-"
+
+
+def seal_address(sealer: Sealer, uid: str, *, silent: bool = False) -> str:
+    """The sealed recipient of a message to an anonymous author.
+
+    A silent one (the author did it themselves, or hears of it another way) is sealed the same way and is just as
+    long, so the stored row does not depend on whether the author acted: the dispatcher sends it to nobody and
+    records it like any other (see `open_address`)."""
+    return sealer.seal(SILENT + "0" * len(uid) if silent else DELIVER + uid)
+
+
+def open_address(sealer: Sealer, seal: str) -> str | None:
+    """The uid a sealed message goes to; None for a silent one or a seal this key cannot open.
+    A bare sealed uid (an idea's own seal, as rows written before silent seals were) goes to that uid."""
+    opened = sealer.unseal(seal)
+    if opened is None or opened.startswith(SILENT):
+        return None
+    return opened.removeprefix(DELIVER)

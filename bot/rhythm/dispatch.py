@@ -8,13 +8,19 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import update
+
 from bot.kernel.context import Deps
-from bot.kernel.outbox import Address, DeliveryError, Recipient, view_for
+from bot.kernel.outbox import Address, DeliveryError, Recipient, open_address, view_for
 from bot.kernel.views import View
 from storage.models import Delivery
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+# What a sealed delivery keeps while it waits for another try: never the platform's reason, which could name the
+# account it was meant for.
+SEALED_RETRY = "not delivered yet; the reason of a sealed message is not kept"
 
 
 async def dispatch_pending(deps: Deps, batch: int = 200, stop: Callable[[], bool] = lambda: False) -> int:
@@ -23,6 +29,10 @@ async def dispatch_pending(deps: Deps, batch: int = 200, stop: Callable[[], bool
     Claimed rows belong to this worker alone, so two workers never send the same message. A refused send
     is tried again later with backoff; a claim whose worker died is taken over after the claim timeout.
     `stop` is asked before each batch: a process shutting down claims no more.
+
+    A sealed delivery (to an anonymous author) ends the same way whatever happens: sent, silent (the author did it
+    themselves), its author erased, or refused for good, it is recorded as sent with its seal gone, so its row
+    cannot tell an operator which it was. Only a refusal worth retrying waits, with a reason that names nothing.
     """
     limits = deps.settings.limits
     sent = 0
@@ -32,28 +42,35 @@ async def dispatch_pending(deps: Deps, batch: int = 200, stop: Callable[[], bool
         async with deps.uow() as uow:
             claimed = await uow.deliveries.claim_batch(batch, now, stale_before)
             recipients = await _recipients(deps, uow, claimed)
-            work = [(d.id, d.attempts, recipients.get(d.id), view_for(
+            work = [(d.id, d.attempts, _is_sealed(d), recipients.get(d.id), view_for(
                 d.payload, _locale(recipients.get(d.id)), deps.settings.org.default_locale)) for d in claimed]
         if not work:
             return sent
         done: list[int] = []
+        closed: list[int] = []  # sealed, whatever became of them
         refused: list[tuple[int, int, DeliveryError]] = []
-        for delivery_id, attempts, recipient, view in work:
-            error = await _send(deps.messenger.send, recipient, view, delivery_id)
-            if error is None:
-                done.append(delivery_id)
+        for delivery_id, attempts, sealed, recipient, view in work:
+            if sealed:
+                error = await _send_sealed(deps.messenger.send, recipient, view, attempts, limits.delivery_attempts)
             else:
+                error = await _send(deps.messenger.send, recipient, view, delivery_id)
+            if error is not None:
                 refused.append((delivery_id, attempts, error))
+            else:
+                (closed if sealed else done).append(delivery_id)
         async with deps.uow() as uow:
             now = deps.clock.now()
-            await uow.deliveries.mark_sent(done, now)
+            await uow.deliveries.mark_sent(done + closed, now)
+            if closed:  # no trace of a refusal along the way either
+                await uow.session.execute(update(Delivery).where(Delivery.id.in_(closed)).values(
+                    attempts=1, last_error=None, next_attempt_at=None))
             for delivery_id, attempts, error in refused:
                 if error.permanent or attempts >= limits.delivery_attempts:
                     await uow.deliveries.mark_failed(delivery_id, str(error))
                 else:
                     await uow.deliveries.retry_later(delivery_id, str(error),
                                                      now + retry_delay(attempts, limits.retry_base_seconds, error))
-        sent += len(done)
+        sent += len(done) + len(closed)
     return sent
 
 
@@ -66,7 +83,13 @@ def retry_delay(attempts: int, base_seconds: float, error: DeliveryError) -> tim
 
 async def _recipients(deps: Deps, uow: UnitOfWork, claimed: Sequence[Delivery]) -> dict[int, Recipient]:
     """Whom each claimed delivery goes to, looked up for the whole batch at once."""
-    uids = {d.id: deps.sealer.unseal(d.recipient_seal) for d in claimed if d.recipient_id is None and d.recipient_seal}
+    seals = {d.id: d.recipient_seal for d in claimed if _is_sealed(d) and d.recipient_seal}
+    uids = {delivery_id: open_address(deps.sealer, seal) for delivery_id, seal in seals.items()}
+    # A silent seal or an erased author is no fault; a seal this key cannot open is, and says nothing about whom.
+    unopened = sum(1 for i, uid in uids.items() if uid is None and deps.sealer.unseal(seals[i]) is None)
+    if unopened:
+        log.error("%s sealed deliveries cannot be opened with this key: their anonymous authors are not reached "
+                  "(was privacy.secret_key or the key file changed?)", unopened)
     people = await uow.people.by_ids([d.recipient_id for d in claimed if d.recipient_id is not None])
     people |= {p.id: p for p in await uow.people.by_uids([uid for uid in uids.values() if uid])}
     by_uid = {p.uid: p for p in people.values()}
@@ -85,6 +108,10 @@ async def _recipients(deps: Deps, uow: UnitOfWork, claimed: Sequence[Delivery]) 
     return found
 
 
+def _is_sealed(delivery: Delivery) -> bool:
+    return delivery.recipient_id is None and delivery.channel is None and delivery.recipient_seal is not None
+
+
 def _locale(recipient: Recipient | None) -> str | None:
     return recipient.locale if recipient is not None else None
 
@@ -101,4 +128,20 @@ async def _send(send: Callable[[Recipient, View], Any], recipient: Recipient | N
         # The delivery id, never the recipient: a sealed recipient must not reach the logs.
         log.warning("delivery %s failed%s: %s", delivery_id, "" if exc.permanent else " (will retry)", exc)
         return exc
+    return None
+
+
+async def _send_sealed(send: Callable[[Recipient, View], Any], recipient: Recipient | None, view: View,
+                       attempts: int, max_attempts: int) -> DeliveryError | None:
+    """None once a sealed delivery is done with, sent or not: nobody to send to (a silent seal, an erased author, a
+    key that no longer opens it) or a refusal for good must look like a sent message. A refusal worth retrying
+    comes back with a reason that names nothing, and nothing is logged about it."""
+    if recipient is None or (recipient.accounts and all(a.unreachable for a in recipient.accounts)):
+        return None
+    try:
+        await send(recipient, view)
+    except DeliveryError as exc:
+        if exc.permanent or attempts >= max_attempts:
+            return None
+        return DeliveryError(SEALED_RETRY, retry_after=exc.retry_after)
     return None
