@@ -8,8 +8,6 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import update
-
 from bot.kernel.context import Deps
 from bot.kernel.outbox import Address, DeliveryError, Recipient, open_address, view_for
 from bot.kernel.views import View
@@ -60,10 +58,8 @@ async def dispatch_pending(deps: Deps, batch: int = 200, stop: Callable[[], bool
                 (closed if sealed else done).append(delivery_id)
         async with deps.uow() as uow:
             now = deps.clock.now()
-            await uow.deliveries.mark_sent(done + closed, now)
-            if closed:  # no trace of a refusal along the way either
-                await uow.session.execute(update(Delivery).where(Delivery.id.in_(closed)).values(
-                    attempts=1, last_error=None, next_attempt_at=None))
+            await uow.deliveries.mark_sent(done, now)
+            await uow.deliveries.close_sealed(closed, now)
             for delivery_id, attempts, error in refused:
                 if error.permanent or attempts >= limits.delivery_attempts:
                     await uow.deliveries.mark_failed(delivery_id, str(error))

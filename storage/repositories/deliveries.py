@@ -43,6 +43,13 @@ class Deliveries(Repository):
             await self.session.execute(update(Delivery).where(Delivery.id.in_(ids))
                                        .values(status="sent", sent_at=sent_at, recipient_seal=None))
 
+    async def close_sealed(self, ids: Sequence[int], sent_at: datetime) -> None:
+        """Sealed deliveries done with, sent or not: recorded as sent once, with no trace of a refusal on the way."""
+        if ids:
+            await self.session.execute(update(Delivery).where(Delivery.id.in_(ids)).values(
+                status="sent", sent_at=sent_at, recipient_seal=None, attempts=1, last_error=None,
+                next_attempt_at=None))
+
     async def mark_failed(self, delivery_id: int, error: str) -> None:
         await self.session.execute(update(Delivery).where(Delivery.id == delivery_id)
                                    .values(status="failed", last_error=error[:500]))
