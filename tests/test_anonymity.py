@@ -55,9 +55,10 @@ async def test_a_team_of_three_is_never_shown_and_its_answers_carry_no_team(deps
     deps, console = await opened(deps_factory, settings, tmp_path, clock)
     await answer_round(console, team("Design", 3), [1, 1, 1], [0, 0, 0], ["1", "1", "1"])
     await answer_round(console, team("Apps", 6), [5] * 6, [10] * 6, ["2"] * 6)
+    clock.set(CLOSE)
+    await tick(deps, CLOSE)
     assert {a.group_name for a in await all_rows(deps, SurveyAnswer)} == {None, "Apps"}
     assert sum(a.group_name is None for a in await all_rows(deps, SurveyAnswer)) == 3 * 4  # Design: no group
-    clock.set(CLOSE)
     out = await console.type("/pulse results team-health", as_=ADMIN)
     assert "9 of 21 answered (43%)." in out
     assert "Design" not in out
@@ -87,9 +88,10 @@ async def test_subtracting_visible_slices_from_the_total_reveals_no_hidden_group
     await answer_round(console, team("Apps", 6), [5] * 6, [10] * 6, ["2"] * 6)
     await answer_round(console, team("Platform", 5), [4] * 5, [9] * 5, ["2"] * 5)
     await answer_round(console, team("Design", 3), [1] * 3, [0] * 3, ["1"] * 3)
+    clock.set(CLOSE)
+    await tick(deps, CLOSE)
     groups = Counter(a.group_name for a in await all_rows(deps, SurveyAnswer))
     assert groups == {"Apps": 6 * 4, "Platform": 5 * 4, None: 3 * 4}  # Design has 3 people: stored without a team
-    clock.set(CLOSE)
     out = await console.type("/pulse results team-health", as_=ADMIN)
     # Design (3) alone would be "other teams" and equal to total − Apps − Platform: Platform, the next-smallest
     # visible slice, is merged into it, so what is shown subtracts only to groups of at least 5.
