@@ -310,6 +310,8 @@ class SurveyRound(Base):
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     invited: Mapped[int] = mapped_column(Integer, default=0)  # audience size when it opened: the response rate
+    # Its sealed submissions became answer rows (once closed): a submission racing the close is refused after this.
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class SurveyParticipation(Base):

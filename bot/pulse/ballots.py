@@ -62,6 +62,9 @@ async def publish_closed(uow: UnitOfWork, sealer: Sealer, now: datetime, rng: ra
 
 
 async def publish(uow: UnitOfWork, sealer: Sealer, round_id: int, rng: random.Random) -> bool:
+    rnd = await uow.surveys.round_locked(round_id)  # a submission still committing is waited for, a later one refused
+    if rnd is None or rnd.published:  # another process published it first
+        return False
     submissions = await uow.surveys.submissions(round_id)
     opened = [sealer.unseal_untimed(token) for _, token in submissions]
     if any(plain is None for plain in opened):
@@ -70,6 +73,6 @@ async def publish(uow: UnitOfWork, sealer: Sealer, round_id: int, rng: random.Ra
         return False
     rows = [row for plain in opened if plain is not None for row in answer_rows(round_id, plain)]
     rng.shuffle(rows)
-    await uow.surveys.publish([submission_id for submission_id, _ in submissions], rows)
+    await uow.surveys.publish(rnd, [submission_id for submission_id, _ in submissions], rows)
     log.info("pulse round %s: answers published", round_id)  # no counts: a round may be small
     return True

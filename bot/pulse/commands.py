@@ -128,6 +128,10 @@ async def submit(ctx: Context, raw: str) -> View:
     errors: list[FieldError] = []
     answers = [(question, read_answer(ctx, question, errors)) for question in survey.questions]
     check_form(errors)
+    locked = await ctx.uow.surveys.round_locked(rnd.id, shared=True)
+    if locked is None or locked.published:  # it closed and was published while I was typing
+        raise UserError("This survey closed on {date}; answers are no longer taken.",
+                        date=ctx.local_date(rnd.closes_at))
     if not await ctx.uow.surveys.mark_answered(rnd.id, ctx.me.id):  # a second submit raced this one
         raise UserError("You have already answered this survey — thank you. Results appear after it closes on {date}.",
                         date=ctx.local_date(rnd.closes_at))

@@ -109,21 +109,27 @@ class Surveys(Repository):
         """A person's answers, sealed, until the round closes: a random id, no person, no time."""
         self.session.add(SurveySubmission(round_id=round_id, sealed=sealed))
 
+    async def round_locked(self, round_id: int, *, shared: bool = False) -> SurveyRound | None:
+        """The round as committed now, locked until the commit (PostgreSQL; SQLite's writers queue anyway): shared by
+        submissions, exclusive for publishing, so a submission is either published with its round or refused."""
+        return await self.session.scalar(select(SurveyRound).where(SurveyRound.id == round_id)
+                                         .with_for_update(read=shared).execution_options(populate_existing=True))
+
     async def rounds_to_publish(self, now: datetime) -> Sequence[int]:
-        """Closed rounds still holding sealed submissions."""
-        return (await self.session.scalars(
-            select(SurveyRound.id).where(SurveyRound.closes_at <= now, exists().where(
-                SurveySubmission.round_id == SurveyRound.id)).order_by(SurveyRound.id))).all()
+        """Closed rounds not yet published."""
+        return (await self.session.scalars(select(SurveyRound.id).where(
+            SurveyRound.closes_at <= now, SurveyRound.published.is_(False)).order_by(SurveyRound.id))).all()
 
     async def submissions(self, round_id: int) -> Sequence[tuple[str, str]]:
-        """(id, sealed token) of a round's sealed submissions, locked until the commit (PostgreSQL): a second
-        process publishing the same round waits, then finds nothing left."""
+        """(id, sealed token) of a round's sealed submissions."""
         rows = await self.session.execute(select(SurveySubmission.id, SurveySubmission.sealed).where(
-            SurveySubmission.round_id == round_id).with_for_update())
+            SurveySubmission.round_id == round_id))
         return [(row[0], row[1]) for row in rows]
 
-    async def publish(self, submission_ids: Sequence[str], answers: Sequence[dict[str, object]]) -> None:
+    async def publish(self, rnd: SurveyRound, submission_ids: Sequence[str],
+                      answers: Sequence[dict[str, object]]) -> None:
         """Replace sealed submissions by answer rows, inserted in exactly the order given (already shuffled)."""
+        rnd.published = True
         for start in range(0, len(submission_ids), 5000):
             await self.session.execute(delete(SurveySubmission).where(
                 SurveySubmission.id.in_(submission_ids[start:start + 5000])))

@@ -32,6 +32,9 @@ def upgrade() -> None:
     with op.batch_alter_table('survey_submissions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_survey_submissions_round_id'), ['round_id'], unique=False)
 
+    # Not a batch: on SQLite that copies and drops survey_rounds, and the drop would cascade to every answer.
+    op.add_column('survey_rounds', sa.Column('published', sa.Boolean(), nullable=False, server_default=sa.false()))
+
     # Answers written before this revision carry their respondent's xmin (PostgreSQL) and sit in the order they came
     # (file bytes): rewrite them all in one transaction, in a random order. Old row versions stay until VACUUM.
     bind = op.get_bind()
@@ -51,3 +54,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_survey_submissions_round_id'))
 
     op.drop_table('survey_submissions')
+    op.drop_column('survey_rounds', 'published')
