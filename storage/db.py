@@ -44,7 +44,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # Take transaction control from pysqlite so BEGIN really starts one (see PLATFORM.md §3.3).
     dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
-    for pragma in ("journal_mode=WAL", "busy_timeout=15000", "foreign_keys=ON", "synchronous=NORMAL"):
+    # secure_delete: a deleted row's bytes are overwritten with zeros (sealed pulse submissions once published, an
+    # erased person), not left in free space for whoever copies the file.
+    for pragma in ("journal_mode=WAL", "busy_timeout=15000", "foreign_keys=ON", "synchronous=NORMAL",
+                   "secure_delete=ON"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
 

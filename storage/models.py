@@ -313,6 +313,8 @@ class SurveyRound(Base):
     # The anonymity threshold in force when the round opened, the one its invitation promised (None: opened before
     # it was kept; the configuration's applies). Results of the round never use a lower one.
     anonymity_threshold: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Its sealed submissions became answer rows (once closed): a submission racing the close is refused after this.
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class SurveyParticipation(Base):
@@ -325,8 +327,21 @@ class SurveyParticipation(Base):
     answered: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class SurveySubmission(Base):
+    """One person's answers to a round, sealed while the round is open: a random id, the round, and a token of
+    fixed length with no time in it. Written with the participation flag; opened and deleted only when the round
+    closes, when every submission of the round becomes answer rows in one shuffled batch (bot/pulse/ballots.py)."""
+
+    __tablename__ = "survey_submissions"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_uid)
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id", ondelete="CASCADE"), index=True)
+    sealed: Mapped[str] = mapped_column(Text)
+
+
 class SurveyAnswer(Base):
-    """An anonymous answer: no person, no time, a random id (so the row order tells nothing either).
+    """An anonymous answer: no person, no time, a random id, and written only when its round closes, with every
+    other answer of the round in one transaction, rows shuffled (so neither xmin nor row order follows anyone).
 
     `group_name` is the respondent's team when that team is large enough to be shown at all.
     """

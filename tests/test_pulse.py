@@ -19,7 +19,15 @@ from bot.pulse.report import digest_batch, digest_section
 from bot.pulse.results import average, enps
 from bot.rhythm.record import run_due
 from bot.rhythm.scheduler import tick
-from storage.models import Delivery, Survey, SurveyAnswer, SurveyParticipation, SurveyQuestion, SurveyRound
+from storage.models import (
+    Delivery,
+    Survey,
+    SurveyAnswer,
+    SurveyParticipation,
+    SurveyQuestion,
+    SurveyRound,
+    SurveySubmission,
+)
 from tests.conftest import START
 
 ADMIN = "admin@example.com"
@@ -291,10 +299,9 @@ async def test_answering_stores_anonymous_rows_and_marks_participation(deps_fact
     out = await console.type("More demos please")
     assert ("Thank you — your answers to Team health are saved. Your answers are anonymous: they are stored without "
             "your name, and results are shown only for groups of at least 5 people.") in out
-    answers = await all_rows(deps, SurveyAnswer)
-    assert sorted(((a.score, a.choice, a.text, a.group_name) for a in answers), key=str) == sorted([
-        (4, None, None, "Apps"), (9, None, None, "Apps"), (None, "Thursday", None, "Apps"),
-        (None, None, "More demos please", "Apps")], key=str)
+    assert await count(deps, SurveyAnswer) == 0  # sealed until the round closes
+    [sealed] = await all_rows(deps, SurveySubmission)
+    assert sealed.round_id == 1 and "More demos" not in sealed.sealed
     async with deps.uow() as uow:
         me = await uow.people.by_email(member("Apps", 1))
         assert (await uow.surveys.participation(1, me.id)).answered is True
@@ -302,7 +309,14 @@ async def test_answering_stores_anonymous_rows_and_marks_participation(deps_fact
     out = await console.type("/pulse", as_=member("Apps", 1))
     assert "No survey is waiting for you. /pulse list lists all surveys." in out
     await answer(console, member("Design", 1), "5", "10", "Tuesday", "")  # a choice by its text; no comment
-    answers = [a for a in await all_rows(deps, SurveyAnswer) if a.group_name is None]
+    assert await count(deps, SurveyAnswer) == 0
+    await tick(deps, CLOSE)  # the round closes: its sealed submissions become answer rows
+    assert await count(deps, SurveySubmission) == 0
+    answers = await all_rows(deps, SurveyAnswer)
+    assert sorted(((a.score, a.choice, a.text, a.group_name) for a in answers if a.group_name), key=str) == sorted([
+        (4, None, None, "Apps"), (9, None, None, "Apps"), (None, "Thursday", None, "Apps"),
+        (None, None, "More demos please", "Apps")], key=str)
+    answers = [a for a in answers if a.group_name is None]
     assert sorted((a.score or 0, a.choice or "", a.text or "") for a in answers) == [
         (0, "", ""), (0, "Tuesday", ""), (5, "", ""), (10, "", "")]  # Design has 3 people: no group
 
@@ -336,7 +350,7 @@ async def test_every_refusal_when_answering(deps_factory, settings, tmp_path, cl
     for line in ("8", "1", "late"):
         out += await console.type(line)
     assert "⚠ This survey closed on 2026-11-27; answers are no longer taken." in out
-    assert await count(deps, SurveyAnswer) == 4
+    assert await count(deps, SurveySubmission) == 1
     assert await count(deps, SurveyParticipation, SurveyParticipation.answered.is_(True)) == 1
     out = await console.type("/pulse vote", as_=member("Apps", 2))
     assert "⚠ I don't know /pulse vote. Try /pulse, /pulse list or /pulse results." in out
@@ -470,6 +484,7 @@ async def test_digest_section_for_managers_and_admins(deps_factory, settings, tm
     clock.set(OPEN + timedelta(hours=1))
     await answer_round(console, [member("Apps", n) for n in range(1, 7)], [4] * 6, [9] * 6, ["1"] * 6)
     await answer_round(console, [member("Platform", n) for n in range(1, 6)], [2] * 5, [3] * 5, ["2"] * 5)
+    await tick(deps, CLOSE)  # as the digest's own tick does first: the closed round is published
     async with deps.uow() as uow:
         admin, apps_lead = await uow.people.by_email(ADMIN), await uow.people.by_email(lead("Apps"))
         before = scope_for(deps, uow, apps_lead, [], ["Apps"], CLOSE - timedelta(minutes=1))

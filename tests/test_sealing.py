@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import stat
 
 import pytest
@@ -40,3 +41,16 @@ def test_the_default_key_file_is_per_user_configuration(monkeypatch, tmp_path):
     monkeypatch.delenv("XDG_CONFIG_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert default_key_file() == tmp_path / "home" / ".config" / "feedbot" / "feedbot.key"
+
+
+def test_an_untimed_seal_carries_no_time_and_opens_only_with_the_same_secret():
+    sealed = Sealer(b"secret").seal_untimed(b"answers")
+    assert base64.urlsafe_b64decode(sealed)[1:9] == bytes(8)  # Fernet's clear timestamp is zero
+    assert Sealer(b"secret").unseal_untimed(sealed) == b"answers"
+    assert Sealer(b"other").unseal_untimed(sealed) is None
+
+
+def test_a_tag_is_stable_keyed_and_not_the_text():
+    assert Sealer(b"secret").tag("a:chat|1763888400000") == Sealer(b"secret").tag("a:chat|1763888400000")
+    assert Sealer(b"secret").tag("a:chat|1763888400000") != Sealer(b"other").tag("a:chat|1763888400000")
+    assert "chat" not in Sealer(b"secret").tag("a:chat|1763888400000")

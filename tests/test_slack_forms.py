@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from bot.orgdir import import_people
 from bot.rhythm.scheduler import tick
-from storage.models import Checkin, Survey, SurveyAnswer, SurveyParticipation
+from storage.models import Checkin, Survey, SurveyAnswer, SurveyParticipation, SurveySubmission
 from tests.conftest import START
 from tests.fakes.slack_api import SlackEnv, add_people, running_slack
 from tests.fakes.slack_api import slack as slack  # the fixture
@@ -94,7 +94,7 @@ async def test_a_survey_prompt_button_opens_the_modal_and_the_answer_is_stored_w
 
     status, body = await surveyed.submit(modal, {workload: "4", comment: "Fine"}, user="U0BO")
     assert (status, body) == (200, "")
-    assert await surveyed.count(SurveyAnswer) == 2
+    assert await surveyed.count(SurveySubmission) == 1 and await surveyed.count(SurveyAnswer) == 0  # sealed
     async with surveyed.deps.uow() as uow:
         answered = await uow.session.scalar(select(func.count()).select_from(SurveyParticipation).where(
             SurveyParticipation.answered.is_(True)))
@@ -103,7 +103,9 @@ async def test_a_survey_prompt_button_opens_the_modal_and_the_answer_is_stored_w
     status, body = await surveyed.submit(modal, {workload: "5", comment: ""}, user="U0BO")
     ack = json.loads(body)  # answered already: the modal says so instead of taking a second answer
     assert ack["response_action"] == "update" and "already answered" in json.dumps(ack["view"])
-    assert await surveyed.count(SurveyAnswer) == 2
+    assert await surveyed.count(SurveySubmission) == 1
+    await tick(surveyed.deps, OPEN + timedelta(days=4))  # the round closes: its answers are published
+    assert await surveyed.count(SurveyAnswer) == 2 and await surveyed.count(SurveySubmission) == 0
 
 
 async def test_admins_create_a_survey_in_a_modal(slack: SlackEnv) -> None:

@@ -167,6 +167,13 @@ async def test_a_replayed_activity_is_handled_once(teams):
     assert await count(teams, Kudos) == 1
     assert len([r for r in teams.connector.sent() if r["conversation"]["id"] == f"a:{BO.teams_id}"]) == 1
     assert await count(teams, InboundEvent) == 1
+    async with teams.deps.uow() as uow:
+        [event] = (await uow.session.scalars(select(InboundEvent))).all()
+    # What an attacker reading the table finds: neither the personal chat nor the message id, only a keyed tag and
+    # the hour (a message id in a personal chat is its time in milliseconds: a plain hash could be recomputed).
+    assert BO.teams_id not in event.event_id and str(activity["id"]) not in event.event_id
+    assert event.event_id == teams.deps.sealer.tag(f"{activity['conversation']['id']}|{activity['id']}")
+    assert (event.received_at.minute, event.received_at.second, event.received_at.microsecond) == (0, 0, 0)
 
 
 async def test_someone_the_connector_cannot_look_up_is_told_why_in_their_language(teams):

@@ -13,7 +13,7 @@ from adapters.teams.cards import CONTENT_TYPE
 from bot.kernel.settings import Settings
 from bot.orgdir import import_people
 from bot.rhythm.scheduler import tick
-from storage.models import Checkin, IdeaVote, Survey, SurveyAnswer
+from storage.models import Checkin, IdeaVote, Survey, SurveyAnswer, SurveySubmission
 from tests.conftest import START
 from tests.fakes.teams_connector import TeamsHarness, actions, card_text, fail_once, inputs, user
 
@@ -98,6 +98,8 @@ async def test_a_pulse_prompt_from_the_scheduler_is_answered_in_a_card_anonymous
 
     done = await teams.press(BO, form, "Send answers", {ids[0]: "4", ids[1]: "2"})
     assert done[0].method == "update" and not is_form(done[0].body)
+    assert await rows(teams, SurveyAnswer) == [] and len(await rows(teams, SurveySubmission)) == 1  # sealed
+    await tick(teams.deps, START + timedelta(hours=1, days=4))  # the round closes: its answers are published
     answers = await rows(teams, SurveyAnswer)
     assert sorted(((a.score, a.choice) for a in answers), key=str) == [(4, None), (None, "Thursday")]
 

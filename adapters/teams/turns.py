@@ -62,7 +62,7 @@ class TeamsTurns:
             log.exception("handling Teams activity %s failed; nothing was saved", key)
             if key is not None:
                 async with self.deps.uow() as uow:
-                    await uow.inbound.forget(PLATFORM, key)
+                    await uow.inbound.forget(PLATFORM, self.deps.sealer.tag(key))
             if not await self._failed(tc, activity):
                 raise  # nobody to tell (an install): answer 500, so the Bot Connector may deliver it again
 
@@ -96,8 +96,10 @@ class TeamsTurns:
         return True
 
     async def _first_time(self, key: str) -> bool:
+        """Recorded as a keyed tag: the dedup row names no chat, and the tag cannot be recomputed from a guessed
+        chat id and message time without the bot's secret."""
         async with self.deps.uow() as uow:
-            return await uow.inbound.first_time(PLATFORM, key, self.deps.clock.now())
+            return await uow.inbound.first_time(PLATFORM, self.deps.sealer.tag(key), self.deps.clock.now())
 
     async def _message(self, tc: TurnContext, activity: dict[str, Any]) -> None:
         submission = inbound.card_submission(activity)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import os
 from pathlib import Path
 
@@ -20,6 +21,7 @@ MIN_SECRET_BYTES = 32
 class Sealer:
     def __init__(self, secret: bytes) -> None:
         self._fernet = Fernet(base64.urlsafe_b64encode(hashlib.sha256(secret).digest()))
+        self._tag_key = hashlib.sha256(b"feedbot tag\x00" + secret).digest()  # a key of its own, not the seal's
 
     def seal(self, uid: str) -> str:
         # Fernet tokens carry a random IV: two ideas by the same person cannot be matched by their seals.
@@ -33,6 +35,21 @@ class Sealer:
 
     def opens_any(self, tokens: list[str]) -> bool:
         return any(self.unseal(token) is not None for token in tokens)
+
+    def seal_untimed(self, data: bytes) -> str:
+        """Like `seal`, but the token carries no time (Fernet's clear timestamp is 0): it tells nothing of when."""
+        return self._fernet.encrypt_at_time(data, 0).decode()
+
+    def unseal_untimed(self, token: str) -> bytes | None:
+        try:
+            return self._fernet.decrypt(token.encode())
+        except InvalidToken:
+            return None
+
+    def tag(self, text: str) -> str:
+        """A keyed fingerprint: equal texts give equal tags, and without the secret a tag cannot be recomputed
+        from guesses (a chat id and a time, say)."""
+        return hmac.new(self._tag_key, text.encode(), hashlib.sha256).hexdigest()[:40]
 
 
 def default_key_file() -> Path:

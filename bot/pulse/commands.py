@@ -7,8 +7,8 @@ from bot.kernel.errors import FieldError, UserError, check_form
 from bot.kernel.i18n import N_, Translator
 from bot.kernel.parsing import MAX_ID, id_number
 from bot.kernel.views import Block, Button, Buttons, Form, Input, Text, View, text_view
-from bot.pulse import admin, report
-from storage.models import Survey, SurveyAnswer, SurveyQuestion, SurveyRound
+from bot.pulse import admin, ballots, report
+from storage.models import Survey, SurveyQuestion, SurveyRound
 
 SCORES = {"scale": [str(n) for n in range(1, 6)], "enps": [str(n) for n in range(11)]}
 
@@ -26,7 +26,8 @@ async def handle(ctx: Context, text: str) -> View | list[View]:
         return await submit(ctx, rest)
     if word == "list":
         return await admin.listing(ctx)
-    if word == "results":
+    if word == "results":  # a round that closed since the last tick is published first, so it counts whole
+        await ballots.publish_closed(ctx.uow, ctx.deps.sealer, ctx.now)
         return await report.results(ctx, rest)
     if word == "create":
         return await admin.create(ctx, rest)
@@ -127,13 +128,19 @@ async def submit(ctx: Context, raw: str) -> View:
     errors: list[FieldError] = []
     answers = [(question, read_answer(ctx, question, errors)) for question in survey.questions]
     check_form(errors)
+    locked = await ctx.uow.surveys.round_locked(rnd.id, shared=True)
+    if locked is None or locked.published:  # it closed and was published while I was typing
+        raise UserError("This survey closed on {date}; answers are no longer taken.",
+                        date=ctx.local_date(rnd.closes_at))
     if not await ctx.uow.surveys.mark_answered(rnd.id, ctx.me.id):  # a second submit raced this one
         raise UserError("You have already answered this survey — thank you. Results appear after it closes on {date}.",
                         date=ctx.local_date(rnd.closes_at))
     group = await group_of(ctx, rnd)
-    # One row per question (an empty one for a skipped comment), no person, no time, a random id.
-    ctx.uow.surveys.add(*[SurveyAnswer(round_id=rnd.id, question_id=question.id, group_name=group, **values)
-                          for question, values in answers])
+    # Sealed until the round closes (one value per question, an empty one for a skipped comment): no answer row is
+    # written in the transaction that marks me as having answered. See bot/pulse/ballots.py.
+    await ctx.uow.surveys.seal_submission(rnd.id, ballots.seal(
+        ctx.deps.sealer, ballots.capacity(survey.questions, ctx.deps.settings), group,
+        [(question.id, values) for question, values in answers]))
     return text_view(ctx.t("Thank you — your answers to {title} are saved. Your answers are anonymous: they are "
                            "stored without your name, and results are shown only for groups of at least {k} people.",
                            title=survey.title, k=ctx.deps.settings.pulse.anonymity_threshold))

@@ -16,10 +16,12 @@ class InboundEvents(Repository):
     """Platforms retry what they think was lost; each event id is handled once, across restarts and processes."""
 
     async def first_time(self, platform: str, event_id: str, now: datetime) -> bool:
-        """Record the event; False when it was recorded before (a retry)."""
+        """Record the event; False when it was recorded before (a retry). The time kept is the hour, which is
+        enough to forget it later and says nothing of when within the hour someone did something."""
         insert = dialect_insert(self.session)
+        hour = now.replace(minute=0, second=0, microsecond=0)
         recorded = await self.session.scalar(
-            insert(InboundEvent).values(platform=platform, event_id=event_id[:200], received_at=now)
+            insert(InboundEvent).values(platform=platform, event_id=event_id[:200], received_at=hour)
             .on_conflict_do_nothing(index_elements=["platform", "event_id"]).returning(InboundEvent.event_id))
         return recorded is not None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, String, case, exists, func, literal, select, update
+from sqlalchemy import ColumnElement, String, case, delete, exists, func, insert, literal, select, update
 
 from storage.digest_queries import core_rows
 from storage.models import (
@@ -15,6 +15,7 @@ from storage.models import (
     SurveyAnswer,
     SurveyParticipation,
     SurveyRound,
+    SurveySubmission,
 )
 from storage.repositories.base import Repository, dialect_insert
 
@@ -45,9 +46,13 @@ class Surveys(Repository):
                                          .execution_options(populate_existing=True))
 
     async def has_answers(self, survey_id: int) -> bool:
-        answered = select(SurveyAnswer.id).join(SurveyRound, SurveyAnswer.round_id == SurveyRound.id).where(
-            SurveyRound.survey_id == survey_id)
-        return bool(await self.session.scalar(select(answered.exists())))
+        """Whether any round has answers, published or still sealed."""
+        for table in (SurveyAnswer, SurveySubmission):
+            answered = select(table.id).join(SurveyRound, table.round_id == SurveyRound.id).where(
+                SurveyRound.survey_id == survey_id)
+            if await self.session.scalar(select(answered.exists())):
+                return True
+        return False
 
     async def round(self, round_id: int) -> SurveyRound | None:
         return await self.session.get(SurveyRound, round_id)
@@ -99,6 +104,37 @@ class Surveys(Repository):
                                               SurveyParticipation.person_id == person_id,
                                               SurveyParticipation.answered.is_(False)).values(answered=True))
         return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def seal_submission(self, round_id: int, sealed: str) -> None:
+        """A person's answers, sealed, until the round closes: a random id, no person, no time."""
+        self.session.add(SurveySubmission(round_id=round_id, sealed=sealed))
+
+    async def round_locked(self, round_id: int, *, shared: bool = False) -> SurveyRound | None:
+        """The round as committed now, locked until the commit (PostgreSQL; SQLite's writers queue anyway): shared by
+        submissions, exclusive for publishing, so a submission is either published with its round or refused."""
+        return await self.session.scalar(select(SurveyRound).where(SurveyRound.id == round_id)
+                                         .with_for_update(read=shared).execution_options(populate_existing=True))
+
+    async def rounds_to_publish(self, now: datetime) -> Sequence[int]:
+        """Closed rounds not yet published."""
+        return (await self.session.scalars(select(SurveyRound.id).where(
+            SurveyRound.closes_at <= now, SurveyRound.published.is_(False)).order_by(SurveyRound.id))).all()
+
+    async def submissions(self, round_id: int) -> Sequence[tuple[str, str]]:
+        """(id, sealed token) of a round's sealed submissions."""
+        rows = await self.session.execute(select(SurveySubmission.id, SurveySubmission.sealed).where(
+            SurveySubmission.round_id == round_id))
+        return [(row[0], row[1]) for row in rows]
+
+    async def publish(self, rnd: SurveyRound, submission_ids: Sequence[str],
+                      answers: Sequence[dict[str, object]]) -> None:
+        """Replace sealed submissions by answer rows, inserted in exactly the order given (already shuffled)."""
+        rnd.published = True
+        for start in range(0, len(submission_ids), 5000):
+            await self.session.execute(delete(SurveySubmission).where(
+                SurveySubmission.id.in_(submission_ids[start:start + 5000])))
+        for start in range(0, len(answers), 5000):
+            await self.session.execute(insert(SurveyAnswer), list(answers[start:start + 5000]))
 
     async def waiting_for(self, person_id: int, now: datetime) -> Sequence[tuple[SurveyRound, Survey]]:
         """Open rounds the person was asked in and has not answered, soonest closing first."""
