@@ -17,8 +17,8 @@ depends_on = None
 
 def upgrade() -> None:
     # Nullable: rounds opened before this revision promised no stored value and fall back to the configuration.
-    with op.batch_alter_table('survey_rounds', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('anonymity_threshold', sa.Integer(), nullable=True))
+    # A plain ADD COLUMN: rebuilding survey_rounds on SQLite would cascade-delete every answer of every round.
+    op.add_column('survey_rounds', sa.Column('anonymity_threshold', sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
