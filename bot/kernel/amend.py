@@ -28,6 +28,7 @@ AMENDMENT = "amendment"  # the payload key of an amendment row
 class Amendment:
     replacement: View | None  # None: the message is withdrawn
     notice: View  # sent when the message cannot be changed in place
+    unsent: View | None = None  # for a recipient who never got the earlier version (default: `replacement`)
 
 
 Amend = Callable[[Delivery], Amendment]  # what becomes of one earlier delivery, in its reader's language
@@ -60,7 +61,7 @@ def amend_deliveries(uow: UnitOfWork, now: datetime, deliveries: Sequence[Delive
             if amendment.replacement is None:
                 delivery.status = "withdrawn"
             else:
-                delivery.payload = amendment.replacement.model_dump(mode="json")
+                delivery.payload = (amendment.unsent or amendment.replacement).model_dump(mode="json")
             continue
         told += 1
         uow.deliveries.add(Delivery(kind=_amendment_kind(delivery.kind), recipient_id=delivery.recipient_id,

@@ -102,10 +102,11 @@ class Context:
         enqueue(self.uow, self.now, view.model_copy(update={"ephemeral": False}), kind=kind, channel=channel,
                 subject=subject)
 
-    async def amend(self, subject: str, replace: BuildView | None, notice: BuildView) -> int:
+    async def amend(self, subject: str, replace: BuildView | None, notice: BuildView,
+                    unsent: BuildView | None = None) -> int:
         """Every message told or posted about `subject` is replaced by `replace` (None: withdrawn), each in its
-        reader's language: rewritten if not sent yet, else changed in place or followed by `notice`
-        (bot/kernel/amend.py). Returns how many recipients had already been sent it."""
+        reader's language: rewritten if not sent yet (as `unsent`, if given), else changed in place or followed by
+        `notice` (bot/kernel/amend.py). Returns how many recipients had already been sent it."""
         deliveries = await self.uow.deliveries.about(subject)
         people = await self.uow.people.by_ids([d.recipient_id for d in deliveries if d.recipient_id is not None])
         default = self.deps.catalogs.translator(self.deps.settings.org.default_locale)
@@ -115,7 +116,8 @@ class Context:
             t = self.translator_for(person) if person is not None else default
             public = {"ephemeral": False} if delivery.channel else {}
             return Amendment(replace(t).model_copy(update=public) if replace else None,
-                             notice(t).model_copy(update=public))
+                             notice(t).model_copy(update=public),
+                             unsent(t).model_copy(update=public) if unsent else None)
 
         return amend_deliveries(self.uow, self.now, deliveries, amendment)
 
