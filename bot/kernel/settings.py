@@ -138,10 +138,17 @@ class DigestSettings(WeeklySlot):
     hour: int = Field(9, ge=0, le=23)
 
 
+CADENCES = {"weekly": 7, "biweekly": 14, "monthly": 28}  # a 1:1 cadence's name → days between meetings
+
+
 class OneOnOneSettings(Section):
     cadence: str = Field("biweekly", pattern="^(weekly|biweekly|monthly)$")
     # Local hour, the day before the meeting, when both get the agenda.
     agenda_hour: int = Field(9, ge=0, le=23)
+
+    @property
+    def cadence_days(self) -> int:
+        return CADENCES[self.cadence]
 
 
 class SurveyQuestionSettings(Section):

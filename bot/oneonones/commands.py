@@ -9,6 +9,7 @@ from bot.kernel.errors import FieldError, UserError, check_form
 from bot.kernel.i18n import N_
 from bot.kernel.parsing import MAX_ID, id_number
 from bot.kernel.people import resolve_mention, split_mentions, who
+from bot.kernel.settings import CADENCES
 from bot.kernel.views import Fields, Form, Input, Text, View, text_view
 from bot.oneonones.agenda import agenda_view, load_agenda
 from bot.oneonones.pairs import (
@@ -16,7 +17,6 @@ from bot.oneonones.pairs import (
     ADD,
     AGENDA,
     CADENCE,
-    CADENCES,
     DONE,
     NOTE,
     Pair,

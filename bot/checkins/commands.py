@@ -1,15 +1,11 @@
-"""Weekly check-ins: asked on each person's day and local hour, answered any time with /checkin.
-
-Answers go to the person and their manager; blockers are flagged. One reminder to those who have not
-answered. No prompt on weekends, holidays, or while someone is away (see bot/away.py).
-"""
+"""/checkin: the form, history, schedule, and the weekly prompt and reminder."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, timedelta
 
-from bot.checkin_reactions import editable_week, react, reactions, refuse_after_the_week, share_edit
+from bot.checkins.reactions import editable_week, react, reactions, refuse_after_the_week, share_edit
 from bot.kernel.calendar import WEEKDAY_NAMES, iso_week
 from bot.kernel.context import Context, Due, Feature, Tick
 from bot.kernel.errors import FieldError, UserError, check_form

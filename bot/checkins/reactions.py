@@ -1,6 +1,6 @@
 """A check-in after it is sent: the edit reaches the manager, who can answer it or put it on the next 1:1.
 
-Part of the check-ins feature (bot/checkins.py imports it); the 1:1 agenda is reached through storage, not
+Part of the check-ins feature (bot/checkins/commands.py imports it); the 1:1 agenda is reached through storage, not
 through bot/oneonones, since features never import each other.
 """
 
@@ -17,7 +17,6 @@ from bot.kernel.people import who
 from bot.kernel.views import Button, Buttons, Text, View, text_view
 from storage.models import Checkin, OneOnOneEntry, Person
 
-CADENCE_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 28}  # as bot/oneonones/pairs.py counts them
 REPLY_USAGE = N_("checkin reply 12 Thanks, good to hear the release went out")
 
 
@@ -71,8 +70,7 @@ async def react(ctx: Context, word: str, text: str) -> View:
 
 async def discuss(ctx: Context, checkin: Checkin, report: Person, week: str) -> View:
     """The check-in as a topic of the pair's next 1:1 (its blockers, if any, say what to talk about)."""
-    days = CADENCE_DAYS[ctx.deps.settings.oneonone.cadence]
-    await ctx.uow.oneonones.create_missing(days, ctx.now, involving=ctx.me.id)
+    await ctx.uow.oneonones.create_missing(ctx.deps.settings.oneonone.cadence_days, ctx.now, involving=ctx.me.id)
     pair = next((row for row, _, r in await ctx.uow.oneonones.current(involving=ctx.me.id) if r.id == report.id), None)
     if pair is None:
         raise UserError("{name} does not report to you, so you have no 1:1s together.", name=who(report))
