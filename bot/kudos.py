@@ -11,7 +11,9 @@ from bot.kernel.people import mentions_anywhere, resolve_mentions, who
 from bot.kernel.views import Text, View, text_view
 from storage.models import Kudos, KudosRecipient, KudosValue, Person
 
-TAG = re.compile(r"(?<![\w&])#([A-Za-z][\w-]*)")
+# A tag starts with a letter of any script (`#teamwork`, `#学习`; `#12` is an idea, not a tag) after a space, a
+# punctuation mark or Chinese text, never inside a word or an HTML entity (`C#`, `&#39;`).
+TAG = re.compile(r"(?<!&)(?<![^\W\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff])#([^\W\d_][\w-]*)")
 RECENT = 10
 USAGE = N_("kudos @ana @bo Thanks for the release notes #teamwork")
 
@@ -82,5 +84,5 @@ FEATURE = Feature(
     usage=N_("{p}kudos @ana @bo Thanks for the release notes #teamwork — thank one or more people; "
              "it is posted in the kudos channel and sent to each of them\n"
              "{p}kudos — your recent kudos, given and received\n"
-             "Tags after # must be one of the company values."),
+             "Tags after # must be one of the company values: {values}"),
 )
