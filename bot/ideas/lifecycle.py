@@ -114,7 +114,8 @@ async def move_from_form(ctx: Context, idea: Idea) -> View:
     note = ctx.values.get("note", "").strip()
     errors = []
     if target not in MOVES[idea.status]:
-        errors.append(FieldError("status", "Choose one of: {choices}.", choices=names(ctx.t, MOVES[idea.status])))
+        choices = names(ctx.t, MOVES[idea.status])
+        errors.append(FieldError("status", "Choose one of: {choices}.", choices=choices))
     elif target == "declined" and not note:
         errors.append(FieldError("note", "Please say why it is declined."))
     if len(note) > ctx.deps.settings.limits.max_text_length:
