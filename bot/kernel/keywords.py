@@ -14,10 +14,14 @@ from collections.abc import Mapping
 from bot.kernel.i18n import SUPPORTED_LOCALES, Catalogs, Translator
 
 
+# What a Chinese keyboard types instead of ASCII: full-width letters, digits and punctuation, the ideographic space.
+HALF_WIDTH = {0x3000: " ", **{code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}}
+
+
 def normalized(text: str) -> str:
-    """What two spellings of one word share: compatibility forms folded (full-width letters), case folded, spaces
-    collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    """What two spellings of one word share: full-width forms made ASCII, case folded, spaces collapsed. Not NFKC:
+    it would read "²" as 2."""
+    return " ".join(text.translate(HALF_WIDTH).casefold().split())
 
 
 def wide(char: str) -> bool:

@@ -157,7 +157,7 @@ async def read_audience(ctx: Context, raw: str, errors: list[FieldError]) -> str
     catalogs = ctx.deps.catalogs
     if AUDIENCE_WORDS.read(catalogs, raw) == "everyone":
         return "everyone"
-    kind, _, name = raw.replace("\uff1a", ":").partition(":")  # a Chinese keyboard types the full-width colon
+    kind, _, name = raw.replace("：", ":").partition(":")  # a Chinese keyboard types the full-width colon
     kind, name = AUDIENCE_WORDS.read(catalogs, kind) or "", name.strip()
     if kind not in ("team", "customers") or not name:
         errors.append(FieldError("audience", "Write everyone, team:NAME or customers:NAME, like {example}.",
