@@ -13,7 +13,6 @@ from collections.abc import Mapping
 
 from bot.kernel.i18n import SUPPORTED_LOCALES, Catalogs, Translator
 
-
 # What a Chinese keyboard types instead of ASCII: full-width letters, digits and punctuation, the ideographic space.
 HALF_WIDTH = {0x3000: " ", **{code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}}
 
