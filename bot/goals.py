@@ -8,14 +8,18 @@ from datetime import date, datetime
 from bot.kernel.context import Context, Feature
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_, Translator
+from bot.kernel.keywords import Keywords
 from bot.kernel.parsing import MAX_ID, id_number
 from bot.kernel.people import resolve_mention, split_mentions, who
 from bot.kernel.views import Text, View, text_view
 from bot.kernel.visibility import sees_personal
 from storage.models import Goal, GoalUpdate, Person
 
-# Only a date-shaped word after a final "by" is a due date: "Be trusted by customers" keeps its title.
-DUE = re.compile(r"(?:^|\s+)by\s+(\d{4}-\d{1,2}-\d{1,2})\s*$", re.IGNORECASE)
+# Only a date-shaped word at the end, next to a due word in any language, is a due date: "Be trusted by customers"
+# keeps its title. `by 2026-12-31`, `senast 2026-12-31`, `截止 2026-12-31`, `2026-12-31之前`.
+DUE_WORDS = Keywords({"by": (N_("by"), N_("due"))})
+DATE_LAST = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})\s*$")
+DATE_THEN_WORD = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})\s*(\S+)\s*$")
 PERCENT = re.compile(r"^(\d{1,3})%?$")
 SUBCOMMANDS = ("add", "list", "progress", "done", "edit", "drop")
 ADD_USAGE = N_("goal add Reduce p95 latency to 200 ms by 2027-03-31")
@@ -57,16 +61,29 @@ async def add(ctx: Context, text: str) -> View:
 
 
 def title_and_due(ctx: Context, text: str, usage: str, *, title_optional: bool = False) -> tuple[str, date | None]:
-    """The title and the due date after a final "by"; with `title_optional`, "by 2027-03-31" alone is a new due
-    date (the title comes back empty)."""
+    """The title and the due date after a final due word ("by", "senast", "截止", …); with `title_optional`,
+    "by 2027-03-31" alone is a new due date (the title comes back empty)."""
     title = ctx.require_text(text, usage)
-    match = DUE.search(title)
-    if not match:
+    found = due_at_end(ctx, title)
+    if not found:
         return title, None
-    due = parse_due(ctx, match.group(1))
-    if title_optional and not title[:match.start()].strip():
+    rest, day = found
+    due = parse_due(ctx, day)
+    if title_optional and not rest.strip():
         return "", due
-    return ctx.require_text(title[:match.start()], usage), due
+    return ctx.require_text(rest, usage), due
+
+
+def due_at_end(ctx: Context, text: str) -> tuple[str, str] | None:
+    """(the title, the due date as typed) when `text` ends with a due word and a date, in either order."""
+    match = DATE_LAST.search(text)
+    if match:
+        word, title = DUE_WORDS.trailing(ctx.deps.catalogs, text[:match.start()])
+        return (title, match.group(1)) if word else None
+    match = DATE_THEN_WORD.search(text)
+    if match and DUE_WORDS.read(ctx.deps.catalogs, match.group(2)):
+        return text[:match.start()].rstrip(), match.group(1)
+    return None
 
 
 def parse_due(ctx: Context, text: str) -> date:

@@ -12,7 +12,9 @@ from bot.kernel.people import mentions_anywhere, resolve_mentions, who
 from bot.kernel.views import Text, View, text_view
 from storage.models import Kudos, KudosRecipient, KudosValue, Person
 
-TAG = re.compile(r"(?<![\w&])#([A-Za-z][\w-]*)")
+# A tag starts with a letter of any script (`#teamwork`, `#学习`; `#12` is an idea, not a tag) after a space, a
+# punctuation mark or Chinese text, never inside a word or an HTML entity (`C#`, `&#39;`).
+TAG = re.compile(r"(?<!&)(?<![^\W\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff])#([^\W\d_][\w-]*)")
 RECENT = 10
 UNDO_WITHIN = timedelta(minutes=10)
 USAGE = N_("kudos @ana @bo Thanks for the release notes #teamwork")
@@ -107,5 +109,5 @@ FEATURE = Feature(
              "it is posted in the kudos channel and sent to each of them\n"
              "{p}kudos — your recent kudos, given and received\n"
              "{p}kudos undo — take back your last kudos within 10 minutes; its messages are withdrawn\n"
-             "Tags after # must be one of the company values."),
+             "Tags after # must be one of the company values: {values}"),
 )

@@ -6,17 +6,18 @@ import re
 from datetime import date, timedelta
 
 from bot.checkins.reactions import editable_week, react, reactions, refuse_after_the_week, share_edit
-from bot.kernel.calendar import WEEKDAY_NAMES, iso_week
+from bot.kernel.calendar import WEEKDAY_NAMES, iso_week, read_weekday
 from bot.kernel.context import Context, Due, Feature, Tick
 from bot.kernel.errors import FieldError, UserError, check_form
 from bot.kernel.i18n import N_, Translator
 from bot.kernel.people import resolve_mention, split_mentions, who
-from bot.kernel.settings import CheckinQuestion, Settings, weekday_number
+from bot.kernel.settings import CheckinQuestion, Settings
 from bot.kernel.views import Button, Buttons, Fields, Form, Input, Text, View, text_view
 from bot.kernel.visibility import sees_personal
 from storage.models import Checkin, Goal, GoalUpdate, Person
 
 PERIOD = re.compile(r"^\d{4}-W\d{2}$")
+HOUR = re.compile(r"-?\d{1,4}")  # a negative hour is read, to be refused as out of range
 DEFAULT_QUESTIONS = [
     CheckinQuestion(key="well", text=N_("What went well this week?")),
     CheckinQuestion(key="next", text=N_("What's next?")),
@@ -25,6 +26,9 @@ DEFAULT_QUESTIONS = [
 ]
 MOODS = [(str(n), str(n)) for n in range(1, 6)]
 HISTORY = 4
+# Example commands, in the reader's language (the weekday is read back in any language).
+SCHEDULE = N_("checkin schedule friday 15")
+SCHEDULE_THURSDAY = N_("checkin schedule thursday 16")
 
 
 def questions(configured: list[CheckinQuestion]) -> list[CheckinQuestion]:
@@ -65,7 +69,7 @@ async def handle(ctx: Context, text: str) -> View:
     if text:
         raise UserError("I don't know {command}. Try {form}, {history} or {schedule}.",
                         command=ctx.cmd(f"checkin {text}"), form=ctx.cmd("checkin"), history=ctx.cmd("checkin history"),
-                        schedule=ctx.cmd("checkin schedule friday 15"))
+                        schedule=ctx.cmd(SCHEDULE))
     return await form(ctx, await current_period(ctx))
 
 
@@ -101,7 +105,8 @@ async def form(ctx: Context, period: str) -> View:
                     kind="choice" if q.kind == "mood" else "multiline", options=MOODS if q.kind == "mood" else [])
               for q in questions(ctx.deps.settings.checkin.questions)]
     inputs += [Input(name=f"goal_{g.id}", label=ctx.t("Goal #{id} {title}: progress now?", id=g.id, title=g.title),
-                     optional=True, hint=ctx.t("0–100%, now {progress}%; empty keeps it", progress=g.progress))
+                     optional=True, low=0, high=100,
+                     hint=ctx.t("0–100%, now {progress}%; empty keeps it", progress=g.progress))
                for g in goals]
     again = before is not None
     title = ctx.t("Check-in for week {week}", week=period.split("-W")[1])
@@ -205,6 +210,8 @@ async def history(ctx: Context, text: str) -> View:
         if not sees_personal(ctx.me.id, person):  # admins too: not surveillance
             raise UserError("Check-ins are seen by the person and their manager only.")
     rows = await ctx.uow.checkins.recent(person.id, HISTORY)
+    if not rows and person.id != ctx.me.id:  # a report's empty history: only they can start one
+        return text_view(ctx.t("{name} has no check-ins yet.", name=who(person)))
     if not rows:
         return text_view(ctx.t("No check-ins yet. Start one with {command}.", command=ctx.cmd("checkin")))
     blocks: list[Text | Fields] = []
@@ -220,16 +227,13 @@ async def schedule(ctx: Context, text: str) -> View:
     team = await ctx.uow.people.team_name(ctx.me)
     if text:
         parts = text.split()
-        try:
-            if len(parts) > 2:
-                raise ValueError(text)
-            weekday, hour = weekday_number(parts[0]), int(parts[1]) if len(parts) > 1 else 15
-        except ValueError:
-            raise UserError("Give a weekday and an hour: {example}", example=ctx.cmd("checkin schedule friday 15")) \
-                from None
+        weekday = read_weekday(ctx.deps.catalogs, parts[0])
+        hour = int(parts[1]) if len(parts) == 2 and HOUR.fullmatch(parts[1]) else 15 if len(parts) == 1 else None
+        if weekday is None or hour is None:
+            raise UserError("Give a weekday and an hour: {example}", example=ctx.cmd(SCHEDULE))
         if not 0 <= hour <= 23 or weekday >= 5:
             raise UserError("Pick a weekday from Monday to Friday and an hour from 0 to 23: {example}",
-                            example=ctx.cmd("checkin schedule thursday 16"))
+                            example=ctx.cmd(SCHEDULE_THURSDAY))
         ctx.me.checkin_weekday, ctx.me.checkin_hour = weekday, hour
     weekday, hour = slot(ctx.deps.settings, ctx.me, team)
     return text_view(ctx.t("I ask for your check-in every {weekday} at {hour}:00 ({zone}).",

@@ -21,6 +21,7 @@ from storage.digest_queries import DigestQueries, KudosRow
 
 TREND_WEEKS = 8
 MAX_LINES = 10
+LATEST_KUDOS = 3
 
 
 def weeks(scope: DigestScope, count: int) -> list[str]:
@@ -34,10 +35,14 @@ def weeks_in(zone: str, start: datetime, count: int) -> tuple[str, ...]:
     return tuple(iso_week(covered - timedelta(weeks=n)) for n in reversed(range(count)))
 
 
-def capped(lines: list[str], scope: DigestScope) -> str:
-    if len(lines) <= MAX_LINES:
-        return "\n".join(lines)
-    return "\n".join([*lines[:MAX_LINES], scope.t("… and {n} more", n=len(lines) - MAX_LINES)])
+def capped(lines: list[str], scope: DigestScope, *, limit: int = MAX_LINES, sep: str = "\n") -> str:
+    """At most `limit` items, and "… and N more" when some were left out: a list is never cut silently."""
+    return sep.join(lines[:limit] + more(len(lines), scope, limit))
+
+
+def more(total: int, scope: DigestScope, limit: int = MAX_LINES) -> list[str]:
+    """["… and N more"] when `total` items were cut to `limit`; else nothing."""
+    return [scope.t("… and {n} more", n=total - limit)] if total > limit else []
 
 
 def everyone(scopes: list[DigestScope]) -> list[int]:
@@ -87,7 +92,7 @@ def checkins_of(scope: DigestScope, periods: list[str], answered: dict[tuple[int
     blocks: SectionBlocks = [Text(text=t("Check-ins: {done} of {total} answered for week {week}.", done=len(done),
                                          total=len(scope.people), week=week.split("-W")[1]))]
     if missing:
-        blocks.append(Text(text=t("Not yet: {names}", names=", ".join(missing[:MAX_LINES]))))
+        blocks.append(Text(text=t("Not yet: {names}", names=capped(missing, scope, sep=", "))))
     if blockers or others:
         lines = [capped(blockers, scope)] if blockers else []
         if others:
@@ -125,9 +130,9 @@ def kudos_of(scope: DigestScope, rows: list[KudosRow], people: dict) -> SectionB
     received = [r for r in in_week if r.recipient_id in ids]
     if not given and not received:
         return [Text(text=scope.t("Kudos: none given or received this week."))]
-    latest = sorted(received, key=lambda r: (r.created_at, r.kudos_id), reverse=True)[:3]
+    latest = sorted(received, key=lambda r: (r.created_at, r.kudos_id), reverse=True)
     lines = [scope.t("{giver} → {name}: {message}", giver=who(people[r.giver_id]), name=who(people[r.recipient_id]),
-                     message=r.message) for r in latest]
+                     message=r.message) for r in latest[:LATEST_KUDOS]] + more(len(latest), scope, LATEST_KUDOS)
     blocks: SectionBlocks = [Text(text=scope.t("Kudos: {given} given, {received} received this week.",
                                                given=given, received=len({r.kudos_id for r in received})))]
     return [*blocks, Text(text="\n".join(lines))] if lines else blocks
@@ -153,7 +158,8 @@ async def goals(scopes: list[DigestScope]) -> list[SectionBlocks]:
                                                                                          n=len(mine)))]
         fields = [(who(p), scope.t("{title} — {progress}%", title=g.title, progress=g.progress))
                   for p, g in visible[:MAX_LINES]]
-        result.append([*blocks, Fields(fields=fields)] if fields else blocks)
+        cut: SectionBlocks = [Text(text=line) for line in more(len(visible), scope)]
+        result.append([*blocks, Fields(fields=fields), *cut] if fields else blocks)
     return result
 
 

@@ -8,6 +8,7 @@ from bot.ideas.idea import find, short, show_button, tell_author
 from bot.kernel.context import BuildView, Context
 from bot.kernel.errors import FieldError, UserError, check_form
 from bot.kernel.i18n import N_, Translator
+from bot.kernel.keywords import Keywords
 from bot.kernel.parsing import first_word, id_number
 from bot.kernel.people import resolve_mention, split_mentions, who
 from bot.kernel.views import Buttons, Form, Input, Text, View, text_view
@@ -18,6 +19,9 @@ STATUS_NAMES = {"new": N_("new"), "accepted": N_("accepted"), "doing": N_("doing
 
 
 STAGES = {"accepted": N_("plan"), "doing": N_("do"), "checking": N_("check"), "adopted": N_("act")}
+# A status as typed: its name or its PDCA stage, in any language (`doing`, `do`, `pågår`, `进行中`).
+STATUS_WORDS = Keywords({status: (name, *([STAGES[status]] if status in STAGES else [])) for status, name in
+                         STATUS_NAMES.items()})
 
 
 # Checking may go back to doing: another turn of the cycle. Adopted and declined are final.
@@ -74,16 +78,16 @@ async def move(ctx: Context, text: str) -> View:
         raise UserError("Idea #{id} is {status}, which is final: it cannot move any more.", id=idea.id, status=current)
     if ctx.values:  # the form below, submitted
         return await move_from_form(ctx, idea)
-    word, note = first_word(rest)
-    target, choices = word.lower(), ", ".join(nexts)
-    if not target:
+    if not rest:
         return status_form(ctx, idea)
-    if target in STATUS_NAMES and target not in nexts:
+    target, note = STATUS_WORDS.leading(ctx.deps.catalogs, rest)
+    choices = names(ctx.t, nexts)
+    if target is None:
+        raise UserError("“{word}” is not a status. Idea #{id} is {status} and can move to: {choices}.",
+                        word=first_word(rest)[0], id=idea.id, status=current, choices=choices)
+    if target not in nexts:
         raise UserError("Idea #{id} is {status}; it cannot move to {target}, only to: {choices}.", id=idea.id,
                         status=current, target=label(ctx.t, target), choices=choices)
-    if target not in nexts:
-        raise UserError("“{word}” is not a status. Idea #{id} is {status} and can move to: {choices}.", word=word,
-                        id=idea.id, status=current, choices=choices)
     if target == "declined" and not note:
         raise UserError("Please say why idea #{id} is declined: type {command} followed by the reason.", id=idea.id,
                         command=ctx.cmd(f"idea status {idea.id} declined"))
@@ -106,10 +110,12 @@ def status_form(ctx: Context, idea: Idea) -> View:
 
 
 async def move_from_form(ctx: Context, idea: Idea) -> View:
-    target, note = ctx.values.get("status", "").strip().lower(), ctx.values.get("note", "").strip()
+    target = STATUS_WORDS.read(ctx.deps.catalogs, ctx.values.get("status", "")) or ""
+    note = ctx.values.get("note", "").strip()
     errors = []
     if target not in MOVES[idea.status]:
-        errors.append(FieldError("status", "Choose one of: {choices}.", choices=", ".join(MOVES[idea.status])))
+        choices = names(ctx.t, MOVES[idea.status])
+        errors.append(FieldError("status", "Choose one of: {choices}.", choices=choices))
     elif target == "declined" and not note:
         errors.append(FieldError("note", "Please say why it is declined."))
     if len(note) > ctx.deps.settings.limits.max_text_length:
@@ -155,6 +161,11 @@ async def tell_status(ctx: Context, idea: Idea, note: str) -> None:
 
 def may_move(ctx: Context, idea: Idea) -> bool:
     return ctx.is_admin or (idea.owner_id is not None and idea.owner_id == ctx.me.id)
+
+
+def names(t: Translator, statuses: tuple[str, ...]) -> str:
+    """Statuses as the reader types them: `accepted, declined`, `godkänd, avböjd`."""
+    return ", ".join(t(STATUS_NAMES[status]) for status in statuses)
 
 
 def label(t: Translator, status: str) -> str:

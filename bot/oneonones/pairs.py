@@ -13,12 +13,16 @@ from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.kernel.i18n import N_, Translator
+from bot.kernel.keywords import Keywords
 from bot.kernel.settings import Settings
 from storage.digest_queries import DigestQueries, Member, PairRow
 from storage.models import OneOnOne, Person
 from storage.uow import UnitOfWork
 
 CADENCE_NAMES = {7: N_("weekly"), 14: N_("every two weeks"), 28: N_("every four weeks")}
+# A cadence as typed: its keyword or its name as shown, in any language (`biweekly`, `varannan vecka`, `每两周一次`).
+CADENCE_WORDS = Keywords({"weekly": (CADENCE_NAMES[7],), "biweekly": (CADENCE_NAMES[14],),
+                          "monthly": (CADENCE_NAMES[28],)})
 # Example commands: {name} is the other person of the pair; the free text comes out in the reader's language.
 ADD = N_("1on1 add {name} Career plans")
 NOTE = N_("1on1 note {name} Wants to lead the next release")

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 
-from bot.kernel.calendar import WEEKDAY_NAMES
+from bot.kernel.calendar import WEEKDAY_NAMES, read_weekday
 from bot.kernel.context import Context
 from bot.kernel.errors import FieldError, UserError, check_form
 from bot.kernel.i18n import N_, Translator
+from bot.kernel.keywords import Keywords
 from bot.kernel.parsing import whole_number
-from bot.kernel.settings import WEEKDAYS, weekday_number
+from bot.kernel.settings import WEEKDAYS
 from bot.kernel.views import Fields, Form, Input, View, text_view
 from bot.pulse.results import dependents
 from bot.pulse.rounds import number_at, org_zone, window
@@ -22,6 +23,9 @@ KEY = re.compile(r"^[a-z][a-z0-9-]{0,59}$")
 KINDS = ("scale", "enps", "choice", "text")
 MAX_QUESTIONS = 20
 AUDIENCES = {"everyone": N_("everyone"), "team": N_("team {name}"), "customers": N_("customers of {name}")}
+# What an admin may type for an audience, in any language: `everyone`, `alla`, `team:Apps`, `kunder:Apps`, `团队：Apps`.
+AUDIENCE_WORDS = Keywords({"everyone": (AUDIENCES["everyone"],), "team": (N_("team"),),
+                           "customers": (N_("customers"),)})
 EXAMPLE_QUESTIONS = N_("scale: How well does Platform support you?")
 
 
@@ -124,11 +128,9 @@ async def save(ctx: Context) -> View:
     every = optional_number(values["every_weeks"], 2, 1, 52)
     if every is None:
         errors.append(FieldError("every_weeks", "Give a number of weeks from 1 to 52."))
-    try:
-        weekday = weekday_number(values["weekday"] or 0)
-    except ValueError:
-        weekday = 0
-        errors.append(FieldError("weekday", "Pick a weekday, like monday."))
+    weekday = read_weekday(ctx.deps.catalogs, values["weekday"]) if values["weekday"] else 0
+    if weekday is None:
+        errors.append(FieldError("weekday", "Pick a weekday, like {example}.", example=ctx.t(WEEKDAY_NAMES[0])))
     hour = optional_number(values["hour"], 10, 0, 23)
     if hour is None:
         errors.append(FieldError("hour", "Give an hour from 0 to 23."))
@@ -152,10 +154,11 @@ async def save(ctx: Context) -> View:
 
 
 async def read_audience(ctx: Context, raw: str, errors: list[FieldError]) -> str:
-    if raw.lower() == "everyone":
+    catalogs = ctx.deps.catalogs
+    if AUDIENCE_WORDS.read(catalogs, raw) == "everyone":
         return "everyone"
-    kind, _, name = raw.partition(":")
-    kind, name = kind.strip().lower(), name.strip()
+    kind, _, name = raw.replace("：", ":").partition(":")  # a Chinese keyboard types the full-width colon
+    kind, name = AUDIENCE_WORDS.read(catalogs, kind) or "", name.strip()
     if kind not in ("team", "customers") or not name:
         errors.append(FieldError("audience", "Write everyone, team:NAME or customers:NAME, like {example}.",
                                  example="team:Platform"))
