@@ -32,6 +32,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.pacing import Pacer
@@ -43,6 +44,7 @@ from adapters.slack.inbound import Inbound
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.modals import CALLBACK_ID
 from adapters.slack.people import PLATFORM, Profiles
+from adapters.slack.shapes import BadRequest, check, parse
 from bot.kernel.context import Deps
 from bot.kernel.settings import Settings
 
@@ -76,6 +78,7 @@ class SlackPlatform:
         self.messenger = SlackMessenger(self.client, Pacer(slack.messages_per_second_per_conversation,
                                                            slack.messages_per_second))
         # Token checked in start() (auth.test), so building the app never touches the network.
+        self.verifier = SignatureVerifier(slack.signing_secret.get_secret_value()) if slack.signing_secret else None
         self.app = AsyncApp(client=self.client, process_before_response=True,
                             signing_secret=slack.signing_secret.get_secret_value() if slack.signing_secret else None,
                             request_verification_enabled=not slack.socket_mode)
@@ -168,7 +171,28 @@ class SlackPlatform:
     async def _http(self, request: web.Request) -> web.Response:
         if self.stopping:  # before the signature and the event id are looked at: Slack resends it elsewhere
             return web.Response(status=503, text="shutting down")
+        refused = await self._refuse(request)
+        if refused is not None:
+            return refused
         return await to_aiohttp_response(await self.app.async_dispatch(await to_bolt_request(request)))
+
+    async def _refuse(self, request: web.Request) -> web.Response | None:
+        """What bolt cannot parse, or our handlers cannot read, answered before them: 401 unsigned (as bolt
+        would), 400 signed but of a shape Slack does not send."""
+        try:
+            raw = (await request.read()).decode("utf-8")
+        except UnicodeDecodeError:
+            raw = None
+        if self.verifier is not None and not _signed(self.verifier, raw, request):
+            return web.json_response({"error": "invalid request"}, status=401)
+        try:
+            if raw is None:
+                raise BadRequest("the body is not UTF-8")
+            check(parse(raw, request.content_type))
+        except BadRequest as exc:
+            log.warning("Slack: refused a signed request: %s", exc)
+            return web.json_response({"error": "unexpected payload"}, status=400)
+        return None
 
     def _spawn(self, who: str, work: Coroutine[Any, Any, None]) -> None:
         """Queue work to run after the ack, on the queue of `who` (workers start with the first work)."""
@@ -200,7 +224,13 @@ class SlackPlatform:
         @app.middleware
         async def once(body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]) -> BoltResponse:
             """Slack retries an event it thinks was lost (X-Slack-Retry-Num); handle each event_id once,
-            across restarts and processes (a unique row per id)."""
+            across restarts and processes (a unique row per id). Socket Mode payloads are checked here (HTTP
+            ones before bolt, in _refuse)."""
+            try:
+                check(body)
+            except BadRequest as exc:
+                log.warning("Slack: refused a request: %s", exc)
+                return BoltResponse(status=400, body="")
             event_id = body.get("event_id")
             if event_id and self.inbound is not None:
                 deps = self.inbound.deps
@@ -249,6 +279,13 @@ class SlackPlatform:
         if self.inbound is None:
             raise SlackError("SlackPlatform.mount() or start() must run before requests arrive")
         return self.inbound
+
+
+def _signed(verifier: SignatureVerifier, raw: str | None, request: web.Request) -> bool:
+    try:
+        return raw is not None and verifier.is_valid_request(raw, dict(request.headers))
+    except ValueError:  # a timestamp that is not a number
+        return False
 
 
 def _who(body: dict[str, Any]) -> str:
