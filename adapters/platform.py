@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from bot.core import deliver
 from bot.kernel.i18n import N_
-from bot.kernel.outbox import DeliveryError, Messenger, Recipient
+from bot.kernel.outbox import Amender, DeliveryError, Messenger, Receipt, Recipient
 from bot.kernel.views import View, error_view
 
 if TYPE_CHECKING:
@@ -96,8 +96,15 @@ class PlatformMessenger:
     def __init__(self, platforms: Sequence[Platform]) -> None:
         self.platforms = {platform.name: platform for platform in platforms}
 
-    async def send(self, recipient: Recipient, view: View) -> None:
-        await self._platform_for(recipient).messenger.send(recipient, view)
+    async def send(self, recipient: Recipient, view: View) -> Receipt | None:
+        return await self._platform_for(recipient).messenger.send(recipient, view)
+
+    async def amend(self, receipt: Receipt, view: View | None) -> bool:
+        """Change a message in place through the platform that sent it, if it can."""
+        platform = self.platforms.get(str(receipt.get("platform")))
+        if platform is None or not isinstance(platform.messenger, Amender):
+            return False
+        return await platform.messenger.amend(receipt, view)
 
     def _platform_for(self, recipient: Recipient) -> Platform:
         if recipient.channel:

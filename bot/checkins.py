@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from bot.checkin_reactions import editable_week, react, reactions, refuse_after_the_week, share_edit
 from bot.kernel.calendar import WEEKDAY_NAMES, iso_week
 from bot.kernel.context import Context, Due, Feature, Tick
 from bot.kernel.errors import FieldError, UserError, check_form
@@ -59,6 +60,10 @@ async def handle(ctx: Context, text: str) -> View:
         return await history(ctx, rest.strip())
     if word == "schedule":
         return await schedule(ctx, rest.strip())
+    if word == "edit":
+        return await form(ctx, await editable_week(ctx, rest.strip()))
+    if word in ("reply", "discuss"):
+        return await react(ctx, word, rest.strip())
     if PERIOD.match(word.upper()):
         return await form(ctx, started_week(ctx, word.upper()))
     if text:
@@ -94,13 +99,15 @@ async def current_period(ctx: Context) -> str:
 
 async def form(ctx: Context, period: str) -> View:
     goals = await ctx.uow.goals.of(ctx.me.id, include_done=False)
-    inputs = [Input(name=q.key, label=ctx.t(q.text), optional=q.optional,
+    before = await ctx.uow.checkins.of(ctx.me.id, period)
+    answered = before.answers if before is not None else {}
+    inputs = [Input(name=q.key, label=ctx.t(q.text), optional=q.optional, value=str(answered.get(q.key) or ""),
                     kind="choice" if q.kind == "mood" else "multiline", options=MOODS if q.kind == "mood" else [])
               for q in questions(ctx.deps.settings.checkin.questions)]
     inputs += [Input(name=f"goal_{g.id}", label=ctx.t("Goal #{id} {title}: progress now?", id=g.id, title=g.title),
                      optional=True, hint=ctx.t("0–100%, now {progress}%; empty keeps it", progress=g.progress))
                for g in goals]
-    again = await ctx.uow.checkins.of(ctx.me.id, period) is not None
+    again = before is not None
     title = ctx.t("Check-in for week {week}", week=period.split("-W")[1])
     note = ctx.t("You already checked in this week; answering again replaces it.") if again else ctx.t(
         "Your answers go to you and your manager.")
@@ -110,11 +117,14 @@ async def form(ctx: Context, period: str) -> View:
 
 async def submit(ctx: Context, period: str) -> View:
     period = started_week(ctx, period.upper())
+    checkin = await ctx.uow.checkins.of(ctx.me.id, period)
+    if checkin is not None:
+        refuse_after_the_week(ctx, period)
     answers, errors = read_answers(ctx)
     goals = {g.id: g for g in await ctx.uow.goals.of(ctx.me.id, include_done=False)}
     progress = read_goal_progress(ctx, goals, errors)
     check_form(errors)
-    checkin = await ctx.uow.checkins.of(ctx.me.id, period)
+    edited = checkin is not None
     if checkin is None:
         checkin = Checkin(person_id=ctx.me.id, period=period, answers={}, submitted_at=ctx.now)
         ctx.uow.checkins.add(checkin)
@@ -126,10 +136,15 @@ async def submit(ctx: Context, period: str) -> View:
         goal = goals[goal_id]
         goal.progress, goal.updated_at = value, ctx.now
         ctx.uow.goals.add(GoalUpdate(goal_id=goal_id, progress=value, note=ctx.t("check-in"), created_at=ctx.now))
+    await ctx.uow.checkins.flush()  # its number names the messages about it
     manager = await ctx.uow.people.get(ctx.me.manager_id) if ctx.me.manager_id else None
-    if manager is not None:
-        configured = ctx.deps.settings.checkin.questions
-        ctx.tell(manager, "checkin.shared", lambda t: summary(t, ctx.me, period, checkin, goals, progress, configured))
+    subject, configured = f"checkin:{checkin.id}", ctx.deps.settings.checkin.questions
+    if edited and await ctx.uow.deliveries.about(subject):
+        await share_edit(ctx, subject, lambda t, edit: summary(t, ctx.me, period, checkin, goals, progress,
+                                                              configured, edited=edit))
+    elif manager is not None:
+        ctx.tell(manager, "checkin.shared", lambda t: summary(t, ctx.me, period, checkin, goals, progress, configured),
+                 subject=subject)
     week = period.split("-W")[1]
     if manager is None:
         return text_view(ctx.t("Thanks — your check-in for week {week} is saved.", week=week))
@@ -167,17 +182,21 @@ def read_goal_progress(ctx: Context, goals: dict[int, Goal], errors: list[FieldE
 
 
 def summary(t: Translator, person: Person, period: str, checkin: Checkin, goals: dict[int, Goal],
-            progress: dict[int, int], configured: list[CheckinQuestion]) -> View:
-    """A check-in as the manager sees it; blockers first and flagged."""
+            progress: dict[int, int], configured: list[CheckinQuestion], *, edited: str = "") -> View:
+    """A check-in as the manager sees it; blockers first and flagged; `edited`: "replaced" (the message itself,
+    changed in place) or "notice" (a new message saying it was edited), with what the manager can do."""
     fields = labelled(t, configured, checkin.answers)
     fields += [(t("Goal #{id} {title}", id=goal_id, title=goals[goal_id].title), f"{value}%")
                for goal_id, value in progress.items()]
-    blocks: list[Text | Fields] = []
+    blocks: list[Text | Fields | Buttons] = []
     if checkin.blockers:
         blocks.append(Text(text=t("⚠ Blocked: {blockers}", blockers=checkin.blockers)))
-    blocks.append(Fields(fields=fields))
-    return View(title=t("Check-in from {name}, week {week}", name=who(person), week=period.split("-W")[1]),
-                blocks=blocks)
+    blocks += [Fields(fields=fields), *reactions(t, checkin.id)]
+    week = period.split("-W")[1]
+    title = t("{name} edited their check-in for week {week}", name=who(person), week=week) if edited == "notice" \
+        else t("Check-in from {name}, week {week} (edited)", name=who(person), week=week) if edited \
+        else t("Check-in from {name}, week {week}", name=who(person), week=week)
+    return View(title=title, blocks=blocks)
 
 
 async def history(ctx: Context, text: str) -> View:
@@ -266,7 +285,10 @@ FEATURE = Feature(
     handle=handle,
     summary=N_("Your weekly check-in, any time: {p}checkin"),
     usage=N_("{p}checkin — answer this week's check-in (what went well, what's next, blockers, mood, goal progress)\n"
+             "{p}checkin edit — change this week's check-in until the week ends; your manager sees the edit\n"
              "{p}checkin history — your recent check-ins; {p}checkin history @lea — a report's\n"
+             "{p}checkin reply 12 Great week! — answer a report's check-in; "
+             "{p}checkin discuss 12 — add it to your next 1:1\n"
              "{p}checkin schedule friday 15 — when I ask you (your local time)\n"
              "I ask every week on your day; no prompts on weekends, holidays, or while you are away ({p}away)."),
 )

@@ -214,7 +214,7 @@ class Goal(Base):
     title: Mapped[str] = mapped_column(Text)
     due_date: Mapped[date | None] = mapped_column(Date)
     progress: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(10), default="open")  # open | done
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | done | dropped (archived, kept)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -237,6 +237,11 @@ class Delivery(Base):
 
     `key` makes a delivery idempotent (person, kind, period); the dispatcher sends pending rows after
     the commit. A delivery to an anonymous author names them only through `recipient_seal`.
+
+    `subject` names what a message is about ("kudos:12", "checkin:40"), so an edit or an undo finds what was
+    sent of it; `receipt` is what the platform said when it was sent (a Slack ts, a Teams activity id), so the
+    message can be updated or deleted in place. An amendment (`amends_id`) replaces or withdraws an earlier
+    delivery (bot/kernel/amend.py); a delivery withdrawn before it was sent is `withdrawn` and never sent.
     """
 
     __tablename__ = "deliveries"
@@ -250,13 +255,17 @@ class Delivery(Base):
     recipient_seal: Mapped[str | None] = mapped_column(Text)
     channel: Mapped[str | None] = mapped_column(String(200))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | sending | sent | failed
+    # pending | sending | sent | failed | withdrawn
+    status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a retry waits until then
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a claim older than the timeout is stale
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    subject: Mapped[str | None] = mapped_column(String(60), index=True)
+    receipt: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    amends_id: Mapped[int | None] = mapped_column(Integer)  # no foreign key: erasing the original leaves it moot
 
 
 class Checkin(Base):

@@ -74,7 +74,9 @@ async def test_the_form_asks_every_question_and_the_manager_gets_it_with_blocker
                    "    What went well this week?                        Shipped the release\n"
                    "    What's next?                                     Docs\n"
                    "    How was your week, from 1 (rough) to 5 (great)?  4\n"
-                   "    Goal #2 Ship the app                             60%\n")
+                   "    Goal #2 Ship the app                             60%\n"
+                   "  Answer with /checkin reply 1 and your reply.\n"
+                   "  [Add to our next 1:1: /checkin discuss 1]\n")
     assert await checkins(deps) == [(LEA, "2026-W48", {"well": "Shipped the release", "next": "Docs",
                                                        "blockers": "Waiting for review access", "mood": "4"},
                                      4, "Waiting for review access", datetime(2026, 11, 23, 9, tzinfo=UTC))]
@@ -147,10 +149,12 @@ async def test_answering_again_in_the_same_week_replaces_the_answers(deps, conso
         await console.type(line)
     out = await console.type("4")
     assert out == ("Thanks — your check-in for week 48 is saved and shared with @Max.\n"
-                   "→ max@example.com: Check-in from @Lea, week 48\n"
+                   "→ max@example.com: @Lea edited their check-in for week 48\n"
                    "    What went well this week?                        Shipped, reviewed\n"
                    "    What's next?                                     Docs\n"
-                   "    How was your week, from 1 (rough) to 5 (great)?  4\n")  # no blocker any more: no flag
+                   "    How was your week, from 1 (rough) to 5 (great)?  4\n"
+                   "  Answer with /checkin reply 1 and your reply.\n"
+                   "  [Add to our next 1:1: /checkin discuss 1]\n")  # no blocker: no flag; Max is told of the edit
     assert await checkins(deps) == [(LEA, "2026-W48", {"well": "Shipped, reviewed", "next": "Docs", "blockers": "",
                                                        "mood": "4"}, 4, None, datetime(2026, 11, 25, 12, tzinfo=UTC))]
 
@@ -199,7 +203,9 @@ async def test_questions_come_from_the_settings(deps_factory, settings, tmp_path
     assert out == ("Thanks — your check-in for week 48 is saved and shared with @Max.\n"
                    "→ max@example.com: Check-in from @Lea, week 48\n"
                    "    Your win this week?  The demo\n"
-                   "    Energy, 1 to 5?      2\n")
+                   "    Energy, 1 to 5?      2\n"
+                   "  Answer with /checkin reply 1 and your reply.\n"
+                   "  [Add to our next 1:1: /checkin discuss 1]\n")
     assert [row[2:5] for row in await checkins(deps)] == [({"win": "The demo", "energy": "2", "blockers": ""},
                                                             None, None)]
 

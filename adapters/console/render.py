@@ -56,4 +56,6 @@ def render_prompt(field: Input) -> str:
                                      for value, label in field.options) + ")")
     if field.hint:
         parts.append(f"— {field.hint}")
+    if field.value:
+        parts.append(f"[{field.value}]")
     return "? " + " ".join(parts)

@@ -80,7 +80,7 @@ def _block(block: object, view: View, values: dict[str, str], people: Mapping[st
 def _form(form: Form, view: View, values: dict[str, str]) -> list[dict[str, Any]]:
     elements: list[dict[str, Any]] = [_text(form.title, weight="bolder")]
     for field in form.inputs:
-        elements.append(_input(field, values.get(field.name)))
+        elements.append(_input(field, values.get(field.name) or field.value))
         if field.name in view.field_errors:
             elements.append(_text(view.field_errors[field.name], color="attention", spacing="none"))
     # The form alone (no errors, no answers) travels with the submit, to be shown again if refused.

@@ -57,6 +57,7 @@ class Input(BaseModel):
     options: list[tuple[str, str]] = []
     optional: bool = False
     hint: str = ""
+    value: str = ""  # the answer given before (an edit reopens the form prefilled)
 
 
 class Form(BaseModel):
