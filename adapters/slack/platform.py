@@ -44,7 +44,7 @@ from adapters.slack.inbound import Inbound
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.modals import CALLBACK_ID
 from adapters.slack.people import PLATFORM, Profiles
-from adapters.slack.shapes import BadRequest, check, parse
+from adapters.slack.shapes import BadRequest, check, refusal
 from bot.kernel.context import Deps
 from bot.kernel.settings import Settings
 
@@ -177,22 +177,15 @@ class SlackPlatform:
         return await to_aiohttp_response(await self.app.async_dispatch(await to_bolt_request(request)))
 
     async def _refuse(self, request: web.Request) -> web.Response | None:
-        """What bolt cannot parse, or our handlers cannot read, answered before them: 401 unsigned (as bolt
-        would), 400 signed but of a shape Slack does not send."""
-        try:
-            raw = (await request.read()).decode("utf-8")
-        except UnicodeDecodeError:
-            raw = None
-        if self.verifier is not None and not _signed(self.verifier, raw, request):
-            return web.json_response({"error": "invalid request"}, status=401)
-        try:
-            if raw is None:
-                raise BadRequest("the body is not UTF-8")
-            check(parse(raw, request.content_type))
-        except BadRequest as exc:
-            log.warning("Slack: refused a signed request: %s", exc)
-            return web.json_response({"error": "unexpected payload"}, status=400)
-        return None
+        """What bolt cannot parse, or our handlers cannot read, answered before them."""
+        refused = refusal(self.verifier, await request.read(), dict(request.headers), request.content_type)
+        if refused is None:
+            return None
+        status, reason = refused
+        if status == 400:
+            log.warning("Slack: refused a signed request: %s", reason)
+        return web.json_response({"error": "invalid request" if status == 401 else "unexpected payload"},
+                                 status=status)
 
     def _spawn(self, who: str, work: Coroutine[Any, Any, None]) -> None:
         """Queue work to run after the ack, on the queue of `who` (workers start with the first work)."""
@@ -279,13 +272,6 @@ class SlackPlatform:
         if self.inbound is None:
             raise SlackError("SlackPlatform.mount() or start() must run before requests arrive")
         return self.inbound
-
-
-def _signed(verifier: SignatureVerifier, raw: str | None, request: web.Request) -> bool:
-    try:
-        return raw is not None and verifier.is_valid_request(raw, dict(request.headers))
-    except ValueError:  # a timestamp that is not a number
-        return False
 
 
 def _who(body: dict[str, Any]) -> str:

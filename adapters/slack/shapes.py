@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl
 
 from pydantic import Field, StringConstraints, ValidationError, model_validator
+from slack_sdk.signature import SignatureVerifier
 
 from adapters.shapes import Shape as _Shape
 from adapters.shapes import ident, problem
@@ -173,6 +174,24 @@ class _ViewSubmission(_Common):
 KINDS: dict[str, type[_Common]] = {"event_callback": _EventCallback, "url_verification": _UrlVerification,
                                    "block_actions": _BlockActions, "view_submission": _ViewSubmission,
                                    "view_closed": _ViewSubmission}
+
+
+def refusal(verifier: SignatureVerifier | None, raw: bytes, headers: dict[str, str],
+            content_type: str | None) -> tuple[int, str] | None:
+    """Why an HTTP request is refused before bolt — (401, …) unsigned, as bolt would; (400, …) signed but of a
+    shape Slack does not send — or None."""
+    try:
+        text = raw.decode("utf-8")
+        signed = verifier is None or verifier.is_valid_request(text, headers)
+    except ValueError:  # not UTF-8 (UnicodeDecodeError is one), or a timestamp that is no number
+        return 401, "not signed"
+    if not signed:
+        return 401, "not signed"
+    try:
+        check(parse(text, content_type))
+    except BadRequest as exc:
+        return 400, str(exc)
+    return None
 
 
 def parse(raw: str, content_type: str | None) -> dict[str, Any]:
