@@ -83,8 +83,10 @@ def submitted_values(state: dict[str, Any]) -> dict[str, str]:
 
 
 def read_metadata(view: dict[str, Any]) -> dict[str, str]:
+    """What form_modal put in `private_metadata`; anything else there (not JSON, not an object, values that
+    are not text) is not ours and is left out."""
     try:
         data = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
+    except (TypeError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
+    return {key: value for key, value in data.items() if isinstance(value, str)} if isinstance(data, dict) else {}
