@@ -40,9 +40,11 @@ async def recognise(ctx: Context, idea: Idea, measured: Measured | None) -> bool
     kudos = None
     if recipients:
         names = ", ".join(who(p) for p in recipients)
+        def message(t: Translator) -> str:
+            return " — ".join([t("Thank you for idea #{id}, adopted", id=idea.id), *lines(t)])
+
         stored = ctx.deps.catalogs.translator(ctx.deps.settings.org.default_locale)  # the language of the post
-        kudos = Kudos(giver_id=ctx.me.id, created_at=ctx.now,
-                      message=" — ".join([stored("Thank you for idea #{id}, adopted", id=idea.id), *lines(stored)]),
+        kudos = Kudos(giver_id=ctx.me.id, created_at=ctx.now, message=message(stored),
                       recipients=[KudosRecipient(person_id=p.id) for p in recipients],
                       values=[KudosValue(value=value)])
         ctx.uow.kudos.add(kudos)
