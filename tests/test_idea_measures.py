@@ -162,10 +162,27 @@ async def test_a_measure_reads_in_the_readers_language(deps, console):
 
 def test_the_recognition_value_must_be_a_company_value(monkeypatch):
     monkeypatch.setenv("FEEDBOT_IDEAS__RECOGNITION_VALUE", "speed")
-    with pytest.raises(ConfigError, match="ideas.recognition_value must be one of kudos.values"):
+    with pytest.raises(ConfigError, match=r"ideas\.recognition_value must be one of kudos\.values"):
         load_settings(None)
     monkeypatch.setenv("FEEDBOT_IDEAS__RECOGNITION_VALUE", "#Quality")
     settings = load_settings(None)
     assert settings.recognition_value == "quality"
     monkeypatch.delenv("FEEDBOT_IDEAS__RECOGNITION_VALUE")
     assert load_settings(None).recognition_value == "teamwork"  # the first company value
+
+
+async def test_the_console_status_form_asks_for_the_result_when_adopting(deps, console):
+    await accepted(console)
+    for line in ("measure 1 baseline 11 target 6 minutes", "status 1 doing", "status 1 checking"):
+        await console.type(f"/idea {line}", as_=ANA)
+    out = await console.type("/idea status 1", as_=ANA)
+    for answer in ("adopted", "Rolled out"):
+        out = await console.type(answer)
+    assert "Result in minutes (baseline 11, target 6)" in out
+    out = await console.type("")
+    assert "It has a baseline, so it needs a result before it is adopted." in out
+    assert (await counts(deps))[1] == 0
+    assert "Everyone who took part in it is thanked" in await console.type("6,5")
+    async with deps.uow() as uow:
+        assert (await uow.ideas.get(1)).status == "adopted"
+        assert [r.value for r in await uow.ideas.results(1)] == [6.5]
