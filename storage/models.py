@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -174,6 +175,38 @@ class IdeaStatusChange(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class IdeaMeasure(Base):
+    """What an idea should change, set in Plan: the baseline, the target and their unit. No one is recorded as
+    having set it (an anonymous author may, through the seal)."""
+
+    __tablename__ = "idea_measures"
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True)
+    baseline: Mapped[float] = mapped_column(Float)
+    target: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class IdeaResult(Base):
+    """A re-measurement of an idea's measure; the latest counts. Like the measure, it names nobody."""
+
+    __tablename__ = "idea_results"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    value: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class IdeaRecognition(Base):
+    """An adopted idea's contributors were thanked: one row per idea, ever (its key), so adopting it again is
+    silent. `kudos_id` is the thank-you as kudos (None when nobody could be named, or once it is erased)."""
+
+    __tablename__ = "idea_recognitions"
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True)
+    kudos_id: Mapped[int | None] = mapped_column(ForeignKey("kudos.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class FeedbackRequest(Base):

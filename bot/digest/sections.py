@@ -11,13 +11,14 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from bot.ideas.effect import Measured, describe
 from bot.ideas.lifecycle import label
 from bot.kernel.calendar import iso_week
 from bot.kernel.people import who
 from bot.kernel.sections import DigestScope, SectionBlocks
 from bot.kernel.views import Chart, Fields, Text
 from bot.kernel.visibility import aggregate_shown, personal, sees_personal
-from storage.digest_queries import DigestQueries, KudosRow
+from storage.digest_queries import DigestQueries, EffectRow, IdeaRow, KudosRow
 
 TREND_WEEKS = 8
 MAX_LINES = 10
@@ -166,16 +167,30 @@ async def goals(scopes: list[DigestScope]) -> list[SectionBlocks]:
 async def ideas(scopes: list[DigestScope]) -> list[SectionBlocks]:
     start, end = window(scopes)
     queries = DigestQueries(scopes[0].uow.session)
+    org_wide = any(scope.org_wide for scope in scopes)
     rows = [*await queries.new_ideas(everyone(scopes), start, end),
-            *await queries.status_changes(everyone(scopes), start, end)]
-    by_author: dict[int, list[int]] = defaultdict(list)  # positions in `rows`, so each team reads only its own
+            *await queries.status_changes(everyone(scopes), start, end, unsigned_adopted=org_wide)]
+    effects = await queries.effects({row.id for row in rows if row.status == "adopted"})
+    by_author: dict[int | None, list[int]] = defaultdict(list)  # positions in `rows`: each team reads only its own
     for n, row in enumerate(rows):
         by_author[row.author_id].append(n)
     result: list[SectionBlocks] = []
     for scope in scopes:
         t = scope.t
-        mine = [rows[n] for n in sorted(n for person_id in scope.ids for n in by_author.get(person_id, []))]
-        lines = [t("#{id} {text} → {status}", id=i.id, text=i.text[:60], status=label(t, i.status)) if i.status else
-                 t("New: #{id} {text}", id=i.id, text=i.text[:80]) for i in mine if scope.covers(i.created_at)]
+        whose = [*scope.ids, None] if scope.org_wide else scope.ids  # the organisation's also has anonymous ideas
+        mine = [rows[n] for n in sorted(n for person_id in whose for n in by_author.get(person_id, []))]
+        lines = [idea_line(scope, i, effects) for i in mine if scope.covers(i.created_at)]
         result.append([Text(text=t("Ideas from the team") + "\n" + capped(lines, scope))] if lines else [])
     return result
+
+
+def idea_line(scope: DigestScope, row: IdeaRow, effects: dict[int, EffectRow]) -> str:
+    """New, moved, or adopted with its measured effect."""
+    t = scope.t
+    if not row.status:
+        return t("New: #{id} {text}", id=row.id, text=row.text[:80])
+    effect = effects.get(row.id) if row.status == "adopted" else None
+    if effect is not None:
+        return t("#{id} {text} → {status}: {effect}", id=row.id, text=row.text[:60], status=label(t, row.status),
+                 effect=describe(t, Measured(effect.baseline, effect.target, effect.unit, effect.result)))
+    return t("#{id} {text} → {status}", id=row.id, text=row.text[:60], status=label(t, row.status))

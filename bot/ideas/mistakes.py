@@ -58,10 +58,15 @@ def _owner(rest: str) -> bool:
     return _number_first(rest) and (not after or after.startswith(("@", "<@")))
 
 
+def _measure(rest: str) -> bool:
+    word = first_word(first_word(rest)[1])[0].lower()
+    return _number_first(rest) and word in ("", "baseline", "result")
+
+
 # What each subcommand takes after it: a first word close to one of them, followed by that, is a mistyped command.
 SHAPES: dict[str, Callable[[str], bool]] = {
     "list": _list, "show": _number, "vote": _number, "withdraw": _number, "comment": _number_first,
-    "status": _status, "owner": _owner}
+    "status": _status, "owner": _owner, "measure": _measure}
 # Words that are no subcommand but look like one: what was probably meant, and what would follow it.
 INSTEAD: dict[str, tuple[str, Callable[[str], bool]]] = {
     "edit": ("withdraw", _number_first), "delete": ("withdraw", _number), "remove": ("withdraw", _number),

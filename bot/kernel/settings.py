@@ -78,6 +78,19 @@ class KudosSettings(Section):
         return tags
 
 
+class IdeasSettings(Section):
+    # The company value an adopted idea's contributors are thanked with; empty: the first of kudos.values.
+    recognition_value: str = ""
+
+    @field_validator("recognition_value")
+    @classmethod
+    def _plain_tag(cls, value: str) -> str:
+        tag = value.strip().lstrip("#").lower()
+        if " " in tag:
+            raise ValueError("must be one word, one of kudos.values")
+        return tag
+
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -258,6 +271,7 @@ class Settings(BaseSettings):
     server: ServerSettings = ServerSettings()
     org: OrgSettings = OrgSettings()
     kudos: KudosSettings = KudosSettings()
+    ideas: IdeasSettings = IdeasSettings()
     limits: LimitSettings = LimitSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     checkin: CheckinSettings = CheckinSettings()
@@ -268,6 +282,18 @@ class Settings(BaseSettings):
     slack: SlackSettings = SlackSettings()
     teams: TeamsSettings = TeamsSettings()
     logging: LoggingSettings = LoggingSettings()
+
+    @model_validator(mode="after")
+    def _recognition_is_a_value(self) -> Settings:
+        value = self.ideas.recognition_value
+        if value and value not in self.kudos.values:
+            raise ValueError(f"ideas.recognition_value must be one of kudos.values ({', '.join(self.kudos.values)})")
+        return self
+
+    @property
+    def recognition_value(self) -> str:
+        """The value an adopted idea's contributors are thanked with."""
+        return self.ideas.recognition_value or self.kudos.values[0]
 
 
 class ConfigError(Exception):
