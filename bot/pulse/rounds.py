@@ -60,7 +60,7 @@ async def audience_of(uow: UnitOfWork, settings: Settings, audience: str) -> lis
     teams = {name} if kind == "team" else dependents(settings, name)
     if kind != "everyone" and not teams:  # nobody depends on NAME: asked every tick, answered without a query
         return []
-    people = await uow.people.with_team_names()
+    people = [(person, team) for person, team in await uow.people.with_team_names() if person.deactivated_at is None]
     if kind == "everyone":
         return [person for person, _ in people]
     return [person for person, team in people if team in teams]
