@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.kernel.calendar import at_local
 from bot.kernel.context import Due, Tick
 from bot.kernel.i18n import Translator
-from bot.kernel.settings import Settings, weekday_number
+from bot.kernel.settings import Settings, pick_text, weekday_number
 from bot.kernel.views import Button, Buttons, Text, View
 from bot.pulse.ballots import publish_closed
 from bot.pulse.results import dependents, threshold
@@ -90,11 +90,13 @@ async def sync_config(tick: Tick) -> None:
         for name, value in fields.items():
             if getattr(survey, name) != value:
                 setattr(survey, name, value)
-        questions = [(q.kind, q.text, list(q.options)) for q in wanted.questions]
-        if questions != [(q.kind, q.text, list(q.options)) for q in survey.questions] \
+        # `text` is the org default locale's (the first of a table), `texts` the table for other readers.
+        questions = [(q.kind, pick_text(q.text, ""), list(q.options), q.text if isinstance(q.text, dict) else None)
+                     for q in wanted.questions]
+        if questions != [(q.kind, q.text, list(q.options), q.texts) for q in survey.questions] \
                 and not await tick.uow.surveys.has_answers(survey.id):
-            survey.questions = [SurveyQuestion(position=n, kind=kind, text=text, options=options)
-                                for n, (kind, text, options) in enumerate(questions)]
+            survey.questions = [SurveyQuestion(position=n, kind=kind, text=text, options=options, texts=texts)
+                                for n, (kind, text, options, texts) in enumerate(questions)]
     for survey in await tick.uow.surveys.listing(active_only=True):
         if survey.from_config and survey.key not in configured:
             survey.active = False
