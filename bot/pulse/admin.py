@@ -148,9 +148,10 @@ async def save(ctx: Context) -> View:
         k = ctx.deps.settings.pulse.anonymity_threshold
         size = len(await audience_of(ctx.uow, ctx.deps.settings, audience))
         if size < k:
+            asked = audience_label(ctx.t, audience)
             errors.append(FieldError("audience", "{audience} is {n} people, fewer than the anonymity threshold of {k}: "
                                                  "no result could ever be shown. Ask a larger group, like everyone.",
-                                     audience=audience_label(ctx.t, audience), n=size, k=k))
+                                     audience=asked, n=size, k=k))
     check_form(errors)
     survey = Survey(key=key, title=values["title"], audience=audience, every_weeks=every, weekday=weekday, hour=hour,
                     open_days=open_days, active=True, from_config=False, created_at=ctx.now, timezone=admin_zone(ctx),
