@@ -166,6 +166,28 @@ REJECTED = [
                  id="empty-file"),
     pytest.param(GOOD.encode() + b"x@example.com,J\xf6rg,,,,\n", "row 4: not UTF-8 text; save the file as CSV UTF-8",
                  id="not-utf8"),
+    # Malformed CSV: refused with its row, never imported half-read.
+    pytest.param(GOOD + 'x@example.com,"X Unclosed,,,,\ny@example.com,Y,,,,\n',
+                 'row 4: a quoted value is never closed (an unterminated ")', id="unterminated-quote"),
+    pytest.param(GOOD + 'x@example.com,"X" Y,,,,\n',
+                 "row 4: not valid CSV: ',' expected after '\"'; a double quote inside a value must be doubled (\"\")",
+                 id="stray-quote"),
+    pytest.param(GOOD + '"""x""@example.com",X,,,,\n', 'row 4: invalid email "x"@example.com', id="quoted-email"),
+    pytest.param(GOOD + '"x,y@example.com",X,,,,\n', "row 4: invalid email x,y@example.com", id="comma-email"),
+    pytest.param(GOOD + "x\u200b@example.com,X,,,,\n",
+                 "row 4: invalid email 'x\\u200b@example.com': it contains the invisible character U+200B",
+                 id="zero-width-email"),
+    pytest.param(GOOD + "y@example.com,Y,x\u200b@example.com,,,\n",
+                 "row 4: invalid manager_email 'x\\u200b@example.com': it contains the invisible character U+200B",
+                 id="zero-width-manager"),
+    pytest.param(GOOD + "\ufeffx@example.com,X,,,,\n",
+                 "row 4: a byte order mark (U+FEFF) inside the file; save it again as CSV UTF-8", id="stray-bom"),
+    pytest.param(GOOD + "x@example.com,X\0,,,,\n",
+                 "row 4: a NUL character inside a value; remove it (a line break usually means a quote is not "
+                 "closed)", id="nul"),
+    pytest.param(GOOD + 'x@example.com,"Two\nLines",,,,\n',
+                 "row 4: a line break inside a value; remove it (a line break usually means a quote is not closed)",
+                 id="line-break-in-value"),
 ]
 
 

@@ -16,42 +16,6 @@ from storage.models import Delivery
 from tests.test_cli import feedbot
 from tests.test_orgdir import BASE, HEADER, csv_file, directory, facts
 
-GOOD = HEADER + "ana@example.com,Ana Renamed,,Apps,,\n"
-
-MALFORMED = [
-    pytest.param(GOOD + 'x@example.com,"X Unclosed,,,,\ny@example.com,Y,,,,\n',
-                 'row 3: a quoted value is never closed (an unterminated ")', id="unterminated-quote"),
-    pytest.param(GOOD + 'x@example.com,"X" Y,,,,\n',
-                 "row 3: not valid CSV: ',' expected after '\"'; a double quote inside a value must be doubled (\"\")",
-                 id="stray-quote"),
-    pytest.param(GOOD + '"""x""@example.com",X,,,,\n', 'row 3: invalid email "x"@example.com', id="quoted-email"),
-    pytest.param(GOOD + '"x,y@example.com",X,,,,\n', "row 3: invalid email x,y@example.com", id="comma-email"),
-    pytest.param(GOOD + "x\u200b@example.com,X,,,,\n",
-                 "row 3: invalid email 'x\\u200b@example.com': it contains the invisible character U+200B",
-                 id="zero-width-email"),
-    pytest.param(GOOD + "y@example.com,Y,x\u200b@example.com,,,\n",
-                 "row 3: invalid manager_email 'x\\u200b@example.com': it contains the invisible character U+200B",
-                 id="zero-width-manager"),
-    pytest.param(GOOD + "\ufeffx@example.com,X,,,,\n",
-                 "row 3: a byte order mark (U+FEFF) inside the file; save it again as CSV UTF-8", id="stray-bom"),
-    pytest.param(GOOD + "x@example.com,X\0,,,,\n",
-                 "row 3: a NUL character inside a value; remove it (a line break usually means a quote is not "
-                 "closed)", id="nul"),
-    pytest.param(GOOD + 'x@example.com,"Two\nLines",,,,\n',
-                 "row 3: a line break inside a value; remove it (a line break usually means a quote is not closed)",
-                 id="line-break-in-value"),
-]
-
-
-@pytest.mark.parametrize(("content", "message"), MALFORMED)
-async def test_malformed_csv_is_refused_with_its_row_and_nothing_is_written(deps, tmp_path, content, message):
-    await import_people(deps, csv_file(tmp_path, BASE, "base.csv"))
-    before = await directory(deps)
-    with pytest.raises(OrgImportError) as info:
-        await import_people(deps, csv_file(tmp_path, content))
-    assert str(info.value) == message
-    assert await directory(deps) == before
-
 
 async def test_every_bad_row_is_reported_in_one_run_in_file_order(deps, tmp_path):
     content = HEADER + (
