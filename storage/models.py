@@ -85,6 +85,10 @@ class Person(Base):
     checkin_hour: Mapped[int | None] = mapped_column(SmallInteger)
     digest_weekday: Mapped[int | None] = mapped_column(SmallInteger)
     digest_hour: Mapped[int | None] = mapped_column(SmallInteger)
+    # Left the org (`feedbot org import --deactivate-missing`): kept for their history, never prompted.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the person chose their language with /language: an org import no longer changes it.
+    locale_chosen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     manager: Mapped[Person | None] = relationship(remote_side=[id], lazy="raise")
     team: Mapped[Team | None] = relationship(lazy="raise")
@@ -328,6 +332,8 @@ class Survey(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     from_config: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The zone its weekday and hour are in: the creating admin's (None: the organisation's).
+    timezone: Mapped[str | None] = mapped_column(String(64))
 
     questions: Mapped[list[SurveyQuestion]] = relationship(cascade="all, delete-orphan", lazy="selectin",
                                                            order_by="SurveyQuestion.position")
@@ -341,6 +347,8 @@ class SurveyQuestion(Base):
     kind: Mapped[str] = mapped_column(String(10))  # scale | enps | choice | text
     text: Mapped[str] = mapped_column(Text)
     options: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The question in other languages, locale → text (None: `text` for everyone).
+    texts: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
 
 class SurveyRound(Base):

@@ -279,8 +279,7 @@ async def test_history_for_yourself_and_for_a_report_but_nobody_else(deps, conso
     assert await console.type("/checkin history lea", as_=MAX) == whose  # not quietly his own
     assert await console.type("/checkin history @lea @bo", as_=MAX) == whose
     assert await console.type("/checkin history @nobody", as_=LEA) == (
-        "⚠ I don't know anyone called @nobody. Write their email, e.g. @nobody@example.com, "
-        "or check the spelling.\n")
+        "⚠ I don't know anyone called @nobody. Check the spelling, or write their full email address.\n")
 
 
 async def test_schedule_mistakes_are_explained_and_change_nothing(deps, console, tmp_path):

@@ -141,7 +141,7 @@ async def test_giving_feedback_errors_write_nothing(deps, console):
             "Feedback is for someone else — you can't send it to yourself. To hear how you are doing, "
             "ask others: /feedback ask @ana @cy About my design review",
         "/feedback @zed Nice demo":
-            "I don't know anyone called @zed. Write their email, e.g. @zed@example.com, or check the spelling.",
+            "I don't know anyone called @zed. Check the spelling, or write their full email address.",
         "/feedback @zed@example.com Nice demo": "Nobody with the email zed@example.com is known here.",
         "/feedback @bo " + "x" * 2001: "That text is 2001 characters long; the limit is 2000. Please shorten it.",
     }

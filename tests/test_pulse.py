@@ -455,9 +455,9 @@ async def test_list_and_stop(deps_factory, settings, tmp_path, clock):
     await tick(deps, START)
     await tick(deps, OPEN)
     clock.set(OPEN)
-    await create(console, "retro", "Retro", "team:Design", "1", "friday", "16", "1", "text: What should change?")
+    await create(console, "retro", "Retro", "team:Apps", "1", "friday", "16", "1", "text: What should change?")
     out = await console.type("/pulse list", as_=member("Data", 1))
-    assert ("  retro        Retro · team Design · next round 2026-11-27\n"
+    assert ("  retro        Retro · team Apps · next round 2026-11-27\n"
             "  team-health  Team health · everyone · round #1 open until 2026-11-27") in out
     assert "⚠ Only admins can create and stop surveys." in await console.type("/pulse stop retro")
     assert "⚠ Which survey? For example /pulse stop team-health" in await console.type("/pulse stop", as_=ADMIN)
@@ -467,7 +467,7 @@ async def test_list_and_stop(deps_factory, settings, tmp_path, clock):
     out = await console.type("/pulse stop retro")
     assert "The survey retro is stopped: no new rounds. Past results stay available with /pulse results retro." in out
     assert "⚠ The survey retro is already stopped." in await console.type("/pulse stop retro")
-    assert "retro        Retro · team Design · stopped" in await console.type("/pulse list")
+    assert "retro        Retro · team Apps · stopped" in await console.type("/pulse list")
     await tick(deps, datetime(2026, 11, 27, 16, tzinfo=UTC))
     assert [r.survey_id for r in await all_rows(deps, SurveyRound)] == [1]
 
@@ -522,3 +522,26 @@ async def test_odd_digits_and_huge_round_numbers_are_refused_politely(console):
     for line in ("/pulse answer ²", "/pulse answer 99999999999", "/pulse answer #12"):
         out = await console.type(line, as_="ana@example.com")
         assert out.startswith("⚠ "), line
+
+
+async def test_a_survey_whose_audience_can_never_be_shown_is_refused_with_the_reason(deps_factory, settings,
+                                                                                     tmp_path):
+    deps, console = await setup(deps_factory, settings, tmp_path)
+    out = await create(console, "design-retro", "Retro", "team:Design", "", "", "", "", "text: What should change?")
+    assert "  ⚠ team Design is 3 people, fewer than the anonymity threshold of 5: no result could ever be shown. " \
+           "Ask a larger group, like everyone.\n" in out
+    assert [s.key for s in await all_rows(deps, Survey)] == []
+    out = await create(console, "platform-retro", "Retro", "team:Platform", "", "", "", "", "text: Change?")
+    assert "Survey platform-retro created for team Platform." in out  # 5 people: exactly enough
+
+
+async def test_survey_hours_are_in_the_creating_admins_zone_and_the_form_says_so(deps_factory, settings, tmp_path):
+    deps, console = await setup(deps_factory, settings, tmp_path)
+    (tmp_path / "admin.csv").write_text(f"email,name,timezone\n{ADMIN},Admin,America/New_York\n", encoding="utf-8")
+    await import_people(deps, tmp_path / "admin.csv")
+    out = await create(console, "ny-pulse", "NY pulse", "everyone", "1", "tuesday", "9", "", "scale: Fine?")
+    assert "At which hour, in your time zone (America/New_York)?" in out
+    assert "Round 1 opens on 2026-11-24 at 09:00 (America/New_York)." in out
+    (survey,) = [s for s in await all_rows(deps, Survey) if s.key == "ny-pulse"]
+    assert survey.timezone == "America/New_York"
+    assert (await tick(deps, datetime(2026, 11, 24, 14, 0, tzinfo=UTC)))["pulse.invite"] == 21  # 09:00 EST

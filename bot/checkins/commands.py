@@ -11,7 +11,7 @@ from bot.kernel.context import Context, Due, Feature, Tick
 from bot.kernel.errors import FieldError, UserError, check_form
 from bot.kernel.i18n import N_, Translator
 from bot.kernel.people import resolve_mention, split_mentions, who
-from bot.kernel.settings import CheckinQuestion, Settings
+from bot.kernel.settings import CheckinQuestion, Settings, pick_text
 from bot.kernel.views import Button, Buttons, Fields, Form, Input, Text, View, text_view
 from bot.kernel.visibility import sees_personal
 from storage.models import Checkin, Goal, GoalUpdate, Person
@@ -35,9 +35,15 @@ def questions(configured: list[CheckinQuestion]) -> list[CheckinQuestion]:
     return configured or DEFAULT_QUESTIONS
 
 
+def question_text(t: Translator, question: CheckinQuestion) -> str:
+    """In the reader's language: a default question from the catalogs, a configured one from its table (falling
+    back to the org default locale's text); a configured plain string as written."""
+    return t(question.text) if isinstance(question.text, str) else pick_text(question.text, t.locale)
+
+
 def labelled(t: Translator, configured: list[CheckinQuestion], answers: dict[str, str]) -> list[tuple[str, str]]:
     """Answers with their questions as labels, in the questions' order; blockers are flagged separately."""
-    asked = {q.key: t(q.text) for q in questions(configured)}
+    asked = {q.key: question_text(t, q) for q in questions(configured)}
     return [(asked.get(key, key), value or "—") for key, value in answers.items() if key != "blockers"]
 
 
@@ -101,7 +107,8 @@ async def form(ctx: Context, period: str) -> View:
     goals = await ctx.uow.goals.of(ctx.me.id, include_done=False)
     before = await ctx.uow.checkins.of(ctx.me.id, period)
     answered = before.answers if before is not None else {}
-    inputs = [Input(name=q.key, label=ctx.t(q.text), optional=q.optional, value=str(answered.get(q.key) or ""),
+    inputs = [Input(name=q.key, label=question_text(ctx.t, q), optional=q.optional,
+                    value=str(answered.get(q.key) or ""),
                     kind="choice" if q.kind == "mood" else "multiline", options=MOODS if q.kind == "mood" else [])
               for q in questions(ctx.deps.settings.checkin.questions)]
     inputs += [Input(name=f"goal_{g.id}", label=ctx.t("Goal #{id} {title}: progress now?", id=g.id, title=g.title),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from bot.ideas.edit import edit
 from bot.ideas.idea import FILTERS, author_name, find, short, show_button, tell_author
 from bot.ideas.lifecycle import MOVES, OPEN, STATUS_NAMES, assign_owner, label, may_move, move
 from bot.ideas.measure import measure, measure_blocks
@@ -25,6 +26,8 @@ LIMIT = 20
 async def handle(ctx: Context, text: str) -> View:
     word, rest = first_word(text)
     action = ACTIONS.get(word.lower())
+    if word.lower() == "edit" and rest and id_number(first_word(rest)[0]) is None:
+        action = None  # "Edit the wiki weekly" is an idea; `edit 12 …` edits one
     if action is not None:
         return await action(ctx, rest)
     if not text:
@@ -155,7 +158,7 @@ async def comment(ctx: Context, text: str) -> View:
 ACTIONS: dict[str, Callable[[Context, str], Awaitable[View]]] = {
     "list": list_ideas, "show": show, "vote": vote, "comment": comment, "owner": assign_owner, "status": move,
     "measure": measure,
-    "withdraw": withdraw}
+    "withdraw": withdraw, "edit": edit}
 
 FEATURE = Feature(
     handle=handle,
@@ -167,6 +170,7 @@ FEATURE = Feature(
              "{p}idea show 12 — one idea with its status, history and comments\n"
              "{p}idea vote 12 — vote for it; again to withdraw your vote\n"
              "{p}idea comment 12 I can help with the trial — comment on it; its author hears of it\n"
+             "{p}idea edit 12 Cache wheels and images — rewrite your own idea while it is new; its voters hear of it\n"
              "{p}idea withdraw 12 — take back your own idea while it is new; its votes and comments go with it\n"
              "{p}idea status 12 doing Trial on team A — move it (its owner or an admin): new → accepted (plan) → "
              "doing (do) → checking (check) → adopted (act), or declined with a reason\n"
