@@ -18,7 +18,7 @@ from feedbot.app import build_deps, configure_logging, open_database
 from feedbot.cli_errors import CliError, explain, leave_quietly_on_broken_pipe
 from feedbot.cli_parsing import Parser, Subcommands
 from feedbot.commands_serve import NOTHING_TO_SERVE, parse_instant, run_due, serve
-from feedbot.privacy_key import PrivacyKeyError, open_sealer
+from feedbot.privacy_key import open_sealer, require_given
 
 if TYPE_CHECKING:
     from bot.kernel.outbox import Messenger
@@ -171,12 +171,10 @@ async def with_deps(settings: Settings, action: Callable[[Deps], Awaitable[int]]
                     console_out: bool = False, clock: Clock | None = None, messenger: Messenger | None = None) -> int:
     from adapters.console.chat import ConsoleMessenger
 
+    require_given(settings, settings.database.url)  # before anything connects
     db = await open_database(settings)
     try:
-        try:
-            sealer = await open_sealer(settings, db, notice=lambda line: print(f"feedbot: {line}", file=sys.stderr))
-        except PrivacyKeyError as exc:
-            raise CliError(str(exc)) from None
+        sealer = await open_sealer(settings, db, notice=lambda line: print(f"feedbot: {line}", file=sys.stderr))
         messenger = messenger or ConsoleMessenger(sys.stdout if console_out else sys.stderr)
         deps = build_deps(settings, db, messenger, clock=clock, sealer=sealer)
         return await action(deps)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
+from feedbot.privacy_key import PrivacyKeyError
 from storage.db import unavailable
 
 FILE_PROBLEMS: dict[type[OSError], str] = {
@@ -25,7 +26,7 @@ def explain(exc: BaseException, database_url: str) -> str | None:
     its traceback."""
     from adapters.platform import PlatformError  # the adapters load only for commands that need them
 
-    if isinstance(exc, CliError | PlatformError):
+    if isinstance(exc, CliError | PlatformError | PrivacyKeyError):
         return str(exc)
     reason = unavailable(exc, database_url)
     if reason is not None:

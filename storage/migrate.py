@@ -11,6 +11,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.script.revision import ResolutionError
+from alembic.util.exc import CommandError
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -74,7 +75,7 @@ def read_state(connection: Connection) -> SchemaState:
     current = MigrationContext.configure(connection).get_current_revision()
     try:
         known = current is None or scripts().get_revision(current) is not None
-    except ResolutionError:
+    except (ResolutionError, CommandError):
         known = False
     return SchemaState(current, head_revision(), known)
 
