@@ -125,34 +125,60 @@ class Proxy:
         await self.server.wait_closed()
 
 
-@pytest.mark.skipif(not PG_URL, reason=NO_POSTGRES)
-async def test_postgresql_going_away_while_serving_is_503_and_one_line_a_tick_until_it_is_back(tmp_path) -> None:
+@contextlib.asynccontextmanager
+async def fresh_postgresql_database() -> AsyncIterator[str]:
+    """An empty database of its own on the test server (schemas are not enough: `CREATE DATABASE` is the state of
+    a new deployment), dropped afterwards."""
     name = "feedbot_outage_" + uuid.uuid4().hex[:8]
     admin = create_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
     async with admin.connect() as connection:
         await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    server = make_url(PG_URL)
-    proxy = Proxy((server.host or "127.0.0.1", server.port or 5432))
-    await proxy.start()
-    url = server.set(port=proxy.port, database=name).render_as_string(hide_password=False)
     try:
-        await feedbot(tmp_path, "db", "upgrade", env={"FEEDBOT_DATABASE__URL": url})
-        async with serving(tmp_path, {"FEEDBOT_DATABASE__URL": url}) as serve:
-            assert await serve.ready() == (200, {"status": "ready"})
-            await proxy.stop()
-            status, body = await serve.ready()
-            assert (status, body["reason"]) == (503, f"cannot reach PostgreSQL at 127.0.0.1:{proxy.port}/{name} "
-                                                     f"(connection refused): is it running, and is database.url (env "
-                                                     f"FEEDBOT_DATABASE__URL) right?")
-            line = await serve.logged("tick skipped")
-            # Refused, or cut in the middle of a statement when the outage came: one line either way.
-            assert f"tick skipped, trying again in 5s: cannot reach PostgreSQL at 127.0.0.1:{proxy.port}/{name} (" \
-                   in line and line.endswith("is it running, and is database.url (env FEEDBOT_DATABASE__URL) right?\n")
-            await proxy.start()
-            assert await serve.ready() == (200, {"status": "ready"})
-        assert "Traceback" not in "".join(serve.log)
+        yield name
     finally:
-        await proxy.stop()
         async with admin.connect() as connection:
             await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         await admin.dispose()
+
+
+@pytest.mark.skipif(not PG_URL, reason=NO_POSTGRES)
+async def test_serve_on_an_unmigrated_postgresql_says_so_in_one_line(tmp_path) -> None:
+    async with fresh_postgresql_database() as name:
+        server = make_url(PG_URL)
+        url = server.set(database=name).render_as_string(hide_password=False)
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "feedbot.cli", "serve", cwd=tmp_path,
+            env=environment(tmp_path, TICK | {"FEEDBOT_DATABASE__URL": url}),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await process.communicate()
+        assert (process.returncode, out) == (1, b"")
+        assert err.decode() == (f"feedbot: PostgreSQL at {server.host}:{server.port or 5432}/{name} has no feedbot "
+                                f"schema yet: run `feedbot db upgrade`\n")
+
+
+@pytest.mark.skipif(not PG_URL, reason=NO_POSTGRES)
+async def test_postgresql_going_away_while_serving_is_503_and_one_line_a_tick_until_it_is_back(tmp_path) -> None:
+    server = make_url(PG_URL)
+    proxy = Proxy((server.host or "127.0.0.1", server.port or 5432))
+    await proxy.start()
+    try:
+        async with fresh_postgresql_database() as name:
+            url = server.set(port=proxy.port, database=name).render_as_string(hide_password=False)
+            await feedbot(tmp_path, "db", "upgrade", env={"FEEDBOT_DATABASE__URL": url})
+            async with serving(tmp_path, {"FEEDBOT_DATABASE__URL": url}) as serve:
+                assert await serve.ready() == (200, {"status": "ready"})
+                await proxy.stop()
+                status, body = await serve.ready()
+                assert (status, body["reason"]) == (503, f"cannot reach PostgreSQL at 127.0.0.1:{proxy.port}/{name} "
+                                                         f"(connection refused): is it running, and is database.url "
+                                                         f"(env FEEDBOT_DATABASE__URL) right?")
+                line = await serve.logged("tick skipped")
+                # Refused, or cut in the middle of a statement when the outage came: one line either way.
+                assert f"tick skipped, trying again in 5s: cannot reach PostgreSQL at 127.0.0.1:{proxy.port}/{name} (" \
+                       in line and line.endswith("is it running, and is database.url (env FEEDBOT_DATABASE__URL) "
+                                                 "right?\n")
+                await proxy.start()
+                assert await serve.ready() == (200, {"status": "ready"})
+            assert "Traceback" not in "".join(serve.log)
+    finally:
+        await proxy.stop()
