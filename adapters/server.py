@@ -23,6 +23,10 @@ def build_app(deps: Deps, platforms: Sequence[Platform] = ()) -> web.Application
         return web.json_response({"status": "ok", "platforms": [platform.name for platform in platforms]})
 
     app.router.add_get("/healthz", healthz)
+    if deps.settings.dashboard.enabled:
+        from adapters.web import WebDashboard
+
+        WebDashboard(deps).mount(app)
     for platform in platforms:
         platform.mount(app, deps)
     return app
