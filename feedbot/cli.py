@@ -71,6 +71,9 @@ def parser() -> argparse.ArgumentParser:
     erase = sub.add_parser("erase", help="remove a person and their personal data")
     erase.add_argument("--person", required=True, metavar="EMAIL")
 
+    link = sub.add_parser("dashboard-link", help="print a one-time sign-in link to the web dashboard")
+    link.add_argument("email", help="whose dashboard (an email in the org directory)")
+
     slack = sub.add_parser("slack", help="Slack app set-up")
     manifest = sub.nested(slack, "slack_command").add_parser(
         "manifest", help="print the Slack app manifest (JSON) to paste when creating the app")
@@ -154,6 +157,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                                console_out=args.command == "run-due")
     if args.command == "org":
         return await with_deps(settings, lambda deps: org(deps, args))
+    if args.command == "dashboard-link":
+        return await with_deps(settings, lambda deps: dashboard_link(deps, args))
     if args.command == "export":
         return await with_deps(settings, lambda deps: export(deps, args))
     return await with_deps(settings, lambda deps: erase(deps, args))
@@ -263,6 +268,17 @@ async def org(deps: Deps, args: argparse.Namespace) -> int:
             raise CliError(f"{args.file}: {exc} — nothing was imported") from None
         raise CliError(f"{args.file}: {len(exc.problems)} problems, nothing was imported:\n{exc}") from None
     print(report.summary())
+    return 0
+
+
+async def dashboard_link(deps: Deps, args: argparse.Namespace) -> int:
+    from bot.signin import make_link
+
+    async with deps.uow() as uow:
+        person = await uow.people.by_email(args.email.strip().lower())
+    if person is None or person.deactivated_at is not None:
+        raise CliError(f"nobody active with the email {args.email}")
+    print(make_link(deps, person, deps.clock.now()))
     return 0
 
 

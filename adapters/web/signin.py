@@ -38,7 +38,7 @@ class SignIn:
             t = self.deps.catalogs.translator(locale_of(self.deps, request, None))
             return sign_in_page(self.deps, request, t("This sign-in link is used, expired or not valid. Ask feedbot "
                                                       "for a new one with {command}.", command="/dashboard"))
-        response = web.HTTPSeeOther("/dashboard/me", headers={"Cache-Control": "no-store"})
+        response = web.Response(status=303, headers={"Location": "/dashboard/me", "Cache-Control": "no-store"})
         sessions.start(response, request, self.deps, redeemed.person)
         return response
 
