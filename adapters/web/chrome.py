@@ -22,7 +22,7 @@ TEMPLATES.filters["chat"] = text  # mentions as @Name, line breaks kept
 TEMPLATES.filters["plain"] = plain_mentions
 HEADERS = {
     "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",  # a sign-in link in the address bar never travels on
+    "Referrer-Policy": "same-origin",  # a sign-in link in the address bar never travels to another site
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
