@@ -14,8 +14,6 @@ import asyncio
 import statistics
 import time
 
-import aiohttp
-
 from benchmarks import generate
 from benchmarks.common import ADMIN, DIGEST_AT, SQLITE_PATH, Target, emit, make_deps
 from storage.models import Person
@@ -24,14 +22,14 @@ from tests.web_dashboard import dashboard
 TARGET_MS = 200
 
 
-async def managers(deps, count: int) -> list[Person]:  # noqa: ANN001
+async def managers(deps, count: int) -> list[Person]:
     async with deps.uow() as uow:
         ids = sorted(await uow.people.manager_ids())
         people = await uow.people.by_ids(ids[:: max(len(ids) // count, 1)][:count])
     return list(people.values())
 
 
-async def timed(web, email: str, path: str, repeat: int) -> list[float]:  # noqa: ANN001
+async def timed(web, email: str, path: str, repeat: int) -> list[float]:
     spent = []
     async with web.client(email) as session:
         await web.get(session, path)  # warm: first contact links the web account
@@ -39,7 +37,7 @@ async def timed(web, email: str, path: str, repeat: int) -> list[float]:  # noqa
             began = time.perf_counter()
             status, html = await web.get(session, path)
             spent.append((time.perf_counter() - began) * 1000)
-            assert status == 200 and "<svg" in html or status == 200, status
+            assert (status == 200 and "<svg" in html) or status == 200, status
     return spent
 
 
