@@ -18,7 +18,7 @@ BLOCKERS = "blockers"  # the question whose answer gets a category
 def category_input(ctx: Context, before: Checkin | None) -> Input:
     return Input(name=FIELD, label=ctx.t("What kind of blocker is it?"), kind="choice", optional=True,
                  options=options(ctx.t, ctx.deps.settings.checkin.blocker_categories),
-                 hint=ctx.t("only when something blocks you"),
+                 hint=ctx.t("only when something blocks you"), follows=BLOCKERS,
                  value=before.blocker_category or "" if before is not None else "")
 
 

@@ -81,7 +81,7 @@ def judged(t: Translator, series: Series, in_weeks: bool) -> tuple[list[str], Ch
     if not found:
         lines = [t("{series}: no signal — the ups and downs are within normal variation.", series=series.name)]
     else:
-        lines = [t("⚠ {series}, week {week}: {rule}, {side}.", series=series.name, week=series.labels[s.index],
+        lines = [t("⚠ {series}, week {week}: {rule}, {side}.", series=series.name, week=series.labels[s.index].removeprefix("W"),
                    rule=t(RULES[s.rule]), side=t("up") if s.above else t("down")) if in_weeks else t(
             "⚠ {series}, round {round}: {rule}, {side}.", series=series.name, round=series.labels[s.index],
             rule=t(RULES[s.rule]), side=t("up") if s.above else t("down")) for s in found]

@@ -59,8 +59,10 @@ async def record(ctx: Context, pair: Pair, kind: str, text: str) -> View:  # typ
     ctx.uow.oneonones.add(OneOnOneEntry(pair_id=pair.row.id, kind=kind, text=text, author_id=ctx.me.id,
                                         created_at=ctx.now, category=analysis.category))
     if kind == "cause":
-        return text_view(ctx.t("Root cause of “{category}” recorded after {n} whys: {cause}. The 5 Whys is closed; "
-                               "only the two of you see it.", category=category, n=len(analysis.whys), cause=text))
+        return text_view(ctx.t.plural(
+            "Root cause of “{category}” recorded after {n} why: {cause}. The 5 Whys is closed; only the two of you "
+            "see it.", "Root cause of “{category}” recorded after {n} whys: {cause}. The 5 Whys is closed; only the "
+            "two of you see it.", len(analysis.whys), category=category, cause=text))
     n = len(analysis.whys) + 1
     follow = ctx.t("Next: {why} — or, with the root cause, {cause}", why=example(ctx.t, ctx.prefix, WHY, other),
                    cause=example(ctx.t, ctx.prefix, CAUSE, other)) if n < MAX_WHYS else ctx.t(
