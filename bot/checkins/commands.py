@@ -113,7 +113,8 @@ async def form(ctx: Context, period: str) -> View:
                     kind="choice" if q.kind == "mood" else "multiline", options=MOODS if q.kind == "mood" else [])
               for q in questions(ctx.deps.settings.checkin.questions)]
     at = next((n + 1 for n, field in enumerate(inputs) if field.name == BLOCKERS), None)
-    inputs[at:at] = [category_input(ctx, before)] if at is not None else []
+    if at is not None:  # configured questions may have no blockers question
+        inputs.insert(at, category_input(ctx, before))
     inputs += [Input(name=f"goal_{g.id}", label=ctx.t("Goal #{id} {title}: progress now?", id=g.id, title=g.title),
                      optional=True, low=0, high=100,
                      hint=ctx.t("0–100%, now {progress}%; empty keeps it", progress=g.progress))
