@@ -81,10 +81,12 @@ def judged(t: Translator, series: Series, in_weeks: bool) -> tuple[list[str], Ch
     if not found:
         lines = [t("{series}: no signal — the ups and downs are within normal variation.", series=series.name)]
     else:
-        lines = [t("⚠ {series}, week {week}: {rule}, {side}.", series=series.name, week=series.labels[s.index].removeprefix("W"),
-                   rule=t(RULES[s.rule]), side=t("up") if s.above else t("down")) if in_weeks else t(
-            "⚠ {series}, round {round}: {rule}, {side}.", series=series.name, round=series.labels[s.index],
-            rule=t(RULES[s.rule]), side=t("up") if s.above else t("down")) for s in found]
+        lines = []
+        for s in found:
+            said = {"series": series.name, "rule": t(RULES[s.rule]), "side": t("up") if s.above else t("down")}
+            lines.append(t("⚠ {series}, week {week}: {rule}, {side}.", week=series.labels[s.index].removeprefix("W"),
+                           **said) if in_weeks else t("⚠ {series}, round {round}: {rule}, {side}.",
+                                                      round=series.labels[s.index], **said))
     spread = [*series.values, chart.lower, chart.upper]
     return lines, Chart(title=t("{series}: control chart", series=series.name), labels=series.labels,
                         series=[(t("mean"), [round(v, 2) for v in series.values])], low=min(spread),
