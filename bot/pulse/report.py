@@ -34,6 +34,7 @@ from bot.pulse.results import (
     closed_tallies,
     percent,
     tallied,
+    tally,
 )
 from storage.digest_queries import DigestQueries
 from storage.models import Survey, SurveyQuestion, SurveyRound
@@ -225,17 +226,18 @@ class DigestBatch:
     audiences: dict[int, frozenset[str] | None]  # the teams each survey asks (None: everyone)
     members: TeamMembers  # whose slices a manager may see (bot/kernel/visibility.py)
     depth: int = TREND  # closed rounds read, the latest last
+    distribution: bool = True  # also how often each answer was given in the latest round (not for a series)
     closed: dict[tuple[int, datetime], tuple[int, ...]] = field(default_factory=dict)  # (survey, end) → rounds
     tallies: dict[tuple[int, ...], list[RoundTally]] = field(default_factory=dict)
     shown: dict[tuple[tuple[int, ...], str, str], list[Block]] = field(default_factory=dict)  # (rounds, team, locale)
 
     @classmethod
-    async def load(cls, scopes: list[DigestScope], depth: int = TREND) -> DigestBatch:
+    async def load(cls, scopes: list[DigestScope], depth: int = TREND, distribution: bool = True) -> DigestBatch:
         uow = scopes[0].uow
         surveys = await uow.surveys.listing()
         return cls(surveys, {survey.id: await uow.surveys.rounds(survey.id) for survey in surveys},
                    {survey.id: audience_teams(scopes[0].deps.settings, survey) for survey in surveys},
-                   await DigestQueries(uow.session).team_members() if surveys else {}, depth)
+                   await DigestQueries(uow.session).team_members() if surveys else {}, depth, distribution)
 
     async def groups(self, scope: DigestScope) -> list[tuple[Survey, tuple[int, ...], str]]:
         """(survey, its closed rounds, group) the reader may see: the whole survey ("") or their own teams' slices;
@@ -252,8 +254,9 @@ class DigestBatch:
                 continue
             if ids not in self.tallies:
                 closed = [rnd for rnd in self.rounds[survey.id] if rnd.id in ids]
-                self.tallies[ids] = await tallied(scope.uow, closed, survey.questions,
-                                                  scope.deps.settings.pulse.anonymity_threshold)
+                k = scope.deps.settings.pulse.anonymity_threshold
+                self.tallies[ids] = await tallied(scope.uow, closed, survey.questions, k) if self.distribution else \
+                    tally(await scope.uow.surveys.scores(list(ids)), [], closed, survey.questions, k)
             found += [(survey, ids, team) for team in picks]
         return found
 

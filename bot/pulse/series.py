@@ -28,7 +28,7 @@ async def digest_series(scopes: list[DigestScope]) -> list[list[Series]]:
     """The pulse series each reader may see, the rounds of the whole batch tallied once."""
     if not scopes:
         return []
-    batch = await DigestBatch.load(scopes, SIGNAL_ROUNDS)
+    batch = await DigestBatch.load(scopes, SIGNAL_ROUNDS, distribution=False)  # the means only
     return [[series for survey, ids, team in await batch.groups(scope)
              for series in question_series(scope.t, survey, batch.tallies[ids], team)] for scope in scopes]
 
