@@ -316,6 +316,7 @@ class Checkin(Base):
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     mood: Mapped[int | None] = mapped_column(SmallInteger)
     blockers: Mapped[str | None] = mapped_column(Text)
+    blocker_category: Mapped[str | None] = mapped_column(String(40))  # a key of checkin.blocker_categories
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -427,12 +428,13 @@ class OneOnOneEntry(Base):
     __tablename__ = "one_on_one_entries"
     id: Mapped[int] = mapped_column(primary_key=True)
     pair_id: Mapped[int] = mapped_column(ForeignKey("one_on_ones.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(10))  # topic | note | action
+    kind: Mapped[str] = mapped_column(String(10))  # topic | note | action | why | cause (5 Whys)
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     held_on: Mapped[date | None] = mapped_column(Date)  # the meeting it was discussed in
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    category: Mapped[str | None] = mapped_column(String(40))  # a why's or a cause's blocker category
 
 
 class InboundEvent(Base):

@@ -149,6 +149,9 @@ class ConsoleChat:
             self.out.write(f"  ⚠ {t(problem.message, **problem.params)}\n{render_prompt(question)}\n")
             return
         current.questions.pop(0)
+        while current.questions and current.questions[0].follows and not current.answers.get(
+                current.questions[0].follows):  # a follow-up of a question left empty is not asked
+            current.questions.pop(0)
         if current.questions:
             self.out.write(render_prompt(current.questions[0]) + "\n")
             return

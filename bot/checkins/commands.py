@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from bot.checkins.answers import BLOCKERS, blocked_line, category_input, read_blocker_category, read_goal_progress
 from bot.checkins.reactions import editable_week, react, reactions, refuse_after_the_week, share_edit
 from bot.kernel.calendar import WEEKDAY_NAMES, iso_week, read_weekday
 from bot.kernel.context import Context, Due, Feature, Tick
@@ -111,6 +112,9 @@ async def form(ctx: Context, period: str) -> View:
                     value=str(answered.get(q.key) or ""),
                     kind="choice" if q.kind == "mood" else "multiline", options=MOODS if q.kind == "mood" else [])
               for q in questions(ctx.deps.settings.checkin.questions)]
+    at = next((n + 1 for n, field in enumerate(inputs) if field.name == BLOCKERS), None)
+    if at is not None:  # configured questions may have no blockers question
+        inputs.insert(at, category_input(ctx, before))
     inputs += [Input(name=f"goal_{g.id}", label=ctx.t("Goal #{id} {title}: progress now?", id=g.id, title=g.title),
                      optional=True, low=0, high=100,
                      hint=ctx.t("0–100%, now {progress}%; empty keeps it", progress=g.progress))
@@ -129,6 +133,7 @@ async def submit(ctx: Context, period: str) -> View:
     if checkin is not None:
         refuse_after_the_week(ctx, period)
     answers, errors = read_answers(ctx)
+    category = read_blocker_category(ctx, answers, errors)
     goals = {g.id: g for g in await ctx.uow.goals.of(ctx.me.id, include_done=False)}
     progress = read_goal_progress(ctx, goals, errors)
     check_form(errors)
@@ -138,7 +143,7 @@ async def submit(ctx: Context, period: str) -> View:
         ctx.uow.checkins.add(checkin)
     checkin.answers = answers
     checkin.mood = int(answers["mood"]) if answers.get("mood") else None
-    checkin.blockers = answers.get("blockers") or None
+    checkin.blockers, checkin.blocker_category = answers.get(BLOCKERS) or None, category
     checkin.submitted_at = ctx.now
     for goal_id, value in progress.items():
         goal = goals[goal_id]
@@ -176,19 +181,6 @@ def read_answers(ctx: Context) -> tuple[dict[str, str], list[FieldError]]:
     return answers, errors
 
 
-def read_goal_progress(ctx: Context, goals: dict[int, Goal], errors: list[FieldError]) -> dict[int, int]:
-    progress: dict[int, int] = {}
-    for goal_id in goals:
-        raw = ctx.values.get(f"goal_{goal_id}", "").strip().rstrip("%").strip()
-        if not raw:
-            continue
-        if not raw.isdecimal() or int(raw) > 100:  # isdigit() would let "²" through to int()
-            errors.append(FieldError(f"goal_{goal_id}", "Give a number from 0 to 100, like 40%."))
-        else:
-            progress[goal_id] = int(raw)
-    return progress
-
-
 def summary(t: Translator, person: Person, period: str, checkin: Checkin, goals: dict[int, Goal],
             progress: dict[int, int], configured: list[CheckinQuestion], *, edited: str = "") -> View:
     """A check-in as the manager sees it; blockers first and flagged; `edited`: "replaced" (the message itself,
@@ -198,7 +190,7 @@ def summary(t: Translator, person: Person, period: str, checkin: Checkin, goals:
                for goal_id, value in progress.items()]
     blocks: list[Text | Fields | Buttons] = []
     if checkin.blockers:
-        blocks.append(Text(text=t("⚠ Blocked: {blockers}", blockers=checkin.blockers)))
+        blocks.append(Text(text=blocked_line(t, checkin)))
     blocks += [Fields(fields=fields), *reactions(t, checkin.id)]
     week = period.split("-W")[1]
     title = t("{name} edited their check-in for week {week}", name=who(person), week=week) if edited == "notice" \
@@ -225,7 +217,7 @@ async def history(ctx: Context, text: str) -> View:
     for checkin in rows:
         blocks.append(Text(text=ctx.t("Week {week}", week=checkin.period.split("-W")[1])))
         if checkin.blockers:
-            blocks.append(Text(text=ctx.t("⚠ Blocked: {blockers}", blockers=checkin.blockers)))
+            blocks.append(Text(text=blocked_line(ctx.t, checkin)))
         blocks.append(Fields(fields=labelled(ctx.t, ctx.deps.settings.checkin.questions, checkin.answers)))
     return View(title=ctx.t("Recent check-ins of {name}", name=who(person)), blocks=blocks)
 

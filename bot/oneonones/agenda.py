@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.kernel.blockers import Analysis, category_label
 from bot.kernel.calendar import WEEKDAY_NAMES, at_local, iso_week
 from bot.kernel.context import Due, Tick
 from bot.kernel.i18n import Translator
@@ -17,6 +18,7 @@ from bot.kernel.people import who
 from bot.kernel.sections import DigestScope, SectionBlocks
 from bot.kernel.views import Button, Buttons, Fields, Text, View
 from bot.oneonones.pairs import ADD, Pair, cadence_name, example, read_pairs
+from bot.oneonones.whys import agenda_lines, analysis_of
 from storage.digest_queries import DigestQueries, Member, PairRow
 from storage.models import Checkin, Goal, Kudos, OneOnOneEntry, Person
 from storage.uow import UnitOfWork
@@ -32,6 +34,7 @@ class Agenda:
     kudos: list[Kudos]
     goals: list[Goal]
     people: dict[int, Person]  # authors and kudos givers
+    analysis: Analysis | None = None  # an open 5 Whys about a recurring blocker
 
 
 async def load_agenda(uow: UnitOfWork, pair: Pair) -> Agenda:
@@ -41,7 +44,8 @@ async def load_agenda(uow: UnitOfWork, pair: Pair) -> Agenda:
     kudos = list(await uow.oneonones.kudos_received_since(pair.report.id, since))
     people = await uow.people.by_ids([e.author_id for e in entries if e.author_id] + [k.giver_id for k in kudos])
     return Agenda(pair=pair, entries=entries, checkins=list(await uow.oneonones.checkins_since(pair.report.id, since)),
-                  kudos=kudos, goals=list(await uow.goals.of(pair.report.id, include_done=False)), people=people)
+                  kudos=kudos, goals=list(await uow.goals.of(pair.report.id, include_done=False)), people=people,
+                  analysis=await analysis_of(uow, pair))
 
 
 def agenda_view(t: Translator, agenda: Agenda, viewer: Person, zone: ZoneInfo, prefix: str = "/") -> View:
@@ -67,6 +71,8 @@ def agenda_view(t: Translator, agenda: Agenda, viewer: Person, zone: ZoneInfo, p
                                    example=example(t, prefix, ADD, pair.other(viewer)))]),
         (t("Open action items"), actions or [t("No open action items.")]),
         *([(t("Notes from last time"), notes)] if notes else []),
+        *([(t("5 Whys"), agenda_lines(t, agenda.analysis, pair.report, pair.other(viewer), prefix))]
+          if agenda.analysis else []),
         (t("Check-ins of {name} since {date}", name=report, date=since), checkins or [t("No check-ins yet.")]),
         (t("Kudos {name} received since {date}", name=report, date=since), kudos or [t("No kudos yet.")]),
         (t("Open goals of {name}", name=report), goals or [t("No open goals.")]),
@@ -79,6 +85,9 @@ def agenda_view(t: Translator, agenda: Agenda, viewer: Person, zone: ZoneInfo, p
 
 def checkin_line(t: Translator, checkin: Checkin) -> str:
     week, mood = checkin.period.split("-W")[1], f"{checkin.mood}/5" if checkin.mood else "—"
+    if checkin.blockers and checkin.blocker_category:
+        return t("• Week {week}: mood {mood} — ⚠ blocked ({category}): {blockers}", week=week, mood=mood,
+                 category=category_label(t, checkin.blocker_category), blockers=checkin.blockers)
     if checkin.blockers:
         return t("• Week {week}: mood {mood} — ⚠ blocked: {blockers}", week=week, mood=mood,
                  blockers=checkin.blockers)

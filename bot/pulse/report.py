@@ -34,6 +34,7 @@ from bot.pulse.results import (
     closed_tallies,
     percent,
     tallied,
+    tally,
 )
 from storage.digest_queries import DigestQueries
 from storage.models import Survey, SurveyQuestion, SurveyRound
@@ -207,11 +208,7 @@ async def digest_batch(scopes: list[DigestScope]) -> list[list[Block]]:
     """The pulse section of many digests at once (see `DigestBatch`)."""
     if not scopes:
         return []
-    uow = scopes[0].uow
-    surveys = await uow.surveys.listing()
-    batch = DigestBatch(surveys, {survey.id: await uow.surveys.rounds(survey.id) for survey in surveys},
-                        {survey.id: audience_teams(scopes[0].deps.settings, survey) for survey in surveys},
-                        await DigestQueries(uow.session).team_members() if surveys else {})
+    batch = await DigestBatch.load(scopes)
     return [await batch.blocks(scope) for scope in scopes]
 
 
@@ -228,38 +225,61 @@ class DigestBatch:
     rounds: dict[int, Sequence[SurveyRound]]
     audiences: dict[int, frozenset[str] | None]  # the teams each survey asks (None: everyone)
     members: TeamMembers  # whose slices a manager may see (bot/kernel/visibility.py)
+    depth: int = TREND  # closed rounds read, the latest last
+    distribution: bool = True  # also how often each answer was given in the latest round (not for a series)
     closed: dict[tuple[int, datetime], tuple[int, ...]] = field(default_factory=dict)  # (survey, end) → rounds
     tallies: dict[tuple[int, ...], list[RoundTally]] = field(default_factory=dict)
     shown: dict[tuple[tuple[int, ...], str, str], list[Block]] = field(default_factory=dict)  # (rounds, team, locale)
 
-    async def blocks(self, scope: DigestScope) -> list[Block]:
-        """The latest closed round of each survey the reader may see, above the thresholds; [] when nothing."""
+    @classmethod
+    async def load(cls, scopes: list[DigestScope], depth: int = TREND, distribution: bool = True) -> DigestBatch:
+        uow = scopes[0].uow
+        surveys = await uow.surveys.listing()
+        return cls(surveys, {survey.id: await uow.surveys.rounds(survey.id) for survey in surveys},
+                   {survey.id: audience_teams(scopes[0].deps.settings, survey) for survey in surveys},
+                   await DigestQueries(uow.session).team_members() if surveys else {}, depth, distribution)
+
+    async def groups(self, scope: DigestScope) -> list[tuple[Survey, tuple[int, ...], str]]:
+        """(survey, its closed rounds, group) the reader may see: the whole survey ("") or their own teams' slices;
+        the rounds tallied in `tallies`."""
         teams = own_teams(scope.reader.id, self.members, scope.team_names)  # org-wide: the whole survey anyway
-        blocks: list[Block] = []
+        found: list[tuple[Survey, tuple[int, ...], str]] = []
         for survey in self.surveys:
             picks = [""] if scope.org_wide or about(survey, teams) else asked_of(self.audiences[survey.id], teams)
             if (survey.id, scope.end) not in self.closed:
                 self.closed[survey.id, scope.end] = tuple(
-                    rnd.id for rnd in self.rounds[survey.id] if rnd.closes_at <= scope.end)[-TREND:]
+                    rnd.id for rnd in self.rounds[survey.id] if rnd.closes_at <= scope.end)[-self.depth:]
             ids = self.closed[survey.id, scope.end]
             if not ids or not picks:
                 continue
             if ids not in self.tallies:
                 closed = [rnd for rnd in self.rounds[survey.id] if rnd.id in ids]
-                self.tallies[ids] = await tallied(scope.uow, closed, survey.questions,
-                                                  scope.deps.settings.pulse.anonymity_threshold)
-            for team in picks:
-                if (ids, team, scope.t.locale) not in self.shown:
-                    self.shown[ids, team, scope.t.locale] = group_blocks(scope.t, survey, self.tallies[ids], team)
-                blocks += self.shown[ids, team, scope.t.locale]
+                k = scope.deps.settings.pulse.anonymity_threshold
+                self.tallies[ids] = await tallied(scope.uow, closed, survey.questions, k) if self.distribution else \
+                    tally(await scope.uow.surveys.scores(list(ids)), [], closed, survey.questions, k)
+            found += [(survey, ids, team) for team in picks]
+        return found
+
+    async def blocks(self, scope: DigestScope) -> list[Block]:
+        """The latest closed round of each survey the reader may see, above the thresholds; [] when nothing."""
+        blocks: list[Block] = []
+        for survey, ids, team in await self.groups(scope):
+            if (ids, team, scope.t.locale) not in self.shown:
+                self.shown[ids, team, scope.t.locale] = group_blocks(scope.t, survey, self.tallies[ids], team)
+            blocks += self.shown[ids, team, scope.t.locale]
         return blocks
+
+
+def pick_group(team: str) -> Callable[[RoundTally], Group | None]:
+    """A round's group: the whole survey (no team), or one team's slice."""
+    def pick(tally_: RoundTally) -> Group | None:
+        return tally_.slices().get(team) if team else tally_.whole()
+    return pick
 
 
 def group_blocks(t: Translator, survey: Survey, tallies: list[RoundTally], team: str) -> list[Block]:
     """One group's results in the latest round and their trend: the whole survey (no team), or one team's slice."""
-    def pick(tally_: RoundTally) -> Group | None:
-        return tally_.slices().get(team) if team else tally_.whole()
-
+    pick = pick_group(team)
     group, number = tallies[-1].shown(pick(tallies[-1])), tallies[-1].round.number
     if group is None:
         return []
