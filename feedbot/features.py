@@ -29,4 +29,4 @@ COMMANDS: dict[str, Feature] = {
     "help": help.FEATURE,
 }
 
-DUE_FINDERS: list[DueFinder] = [checkins.due, agenda.due, rounds.due, weekly.due]
+DUE_FINDERS: list[DueFinder] = [checkins.due, agenda.due, rounds.due, goals.due, weekly.due]
