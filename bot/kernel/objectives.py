@@ -55,7 +55,7 @@ def confidence_text(t: Translator, confidence: str | None) -> str:
 
 def measured(t: Translator, value: float, unit: str) -> str:
     """450 ms, 40 %, 6,5 h: the number in the reader's notation and the unit."""
-    return f"{number(t, value)}%" if unit == "%" else f"{number(t, value)} {unit}"
+    return f"{number(t, value)}%" if unit == "%" else f"{number(t, value)} {unit}".rstrip()
 
 
 def read_update(catalogs: Catalogs, text: str) -> tuple[float | None, str | None, str] | None:
