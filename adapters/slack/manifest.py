@@ -17,7 +17,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "pulse": ("Short anonymous surveys", "[list | results SURVEY | create]"),
     "1on1": ("One-on-ones with your manager or reports", "[add @lea topic | note @lea … | done @lea]"),
     "feedback": ("Private feedback, or ask for it", "@bo Your demo was clear | ask @ana @cy topic"),
-    "goal": ("Your measurable goals", "add Reduce p95 latency by 2027-03-31 | list"),
+    "goal": ("Your objectives and key results", "add Reduce p95 latency | kr 12 … | update 12.1 450 | tree"),
+    "grow": ("Your development plan", "add Learn query tuning by 2027-03-31 — the PostgreSQL course | @lea"),
     "digest": ("Your team's week at a glance (managers)", "[org]"),
     FEEDBOT_COMMAND: ("Help, language, away", "help | language sv | away until 2026-12-01"),
 }

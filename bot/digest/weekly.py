@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.digest import sections
+from bot.digest import objectives, sections
 from bot.kernel.calendar import iso_week
 from bot.kernel.context import Context, Deps, Due, Feature, Tick
 from bot.kernel.errors import UserError
@@ -30,7 +30,8 @@ Section = Callable[[list[DigestScope]], Awaitable[list[SectionBlocks]]]
 
 
 SECTIONS: list[Section] = [
-    sections.checkins, sections.kudos, agenda.digest_batch, sections.goals, report.digest_batch, sections.ideas,
+    sections.checkins, sections.kudos, agenda.digest_batch, sections.goals, objectives.attention_batch,
+    report.digest_batch, sections.ideas,
 ]
 
 

@@ -7,19 +7,13 @@ import re
 from datetime import date, datetime, timedelta
 
 from bot.kernel.context import Context
+from bot.kernel.due import due_at_end
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_
-from bot.kernel.keywords import Keywords
 from bot.kernel.parsing import MAX_ID, id_number
 from bot.kernel.visibility import sees_personal
 from storage.models import Goal, KeyResult, Person
 
-# Only a date- or quarter-shaped word at the end, next to a due word in any language, is a due date: "Be trusted by
-# customers" keeps its title. `by 2026-12-31`, `by 2027-Q1`, `senast 2026-12-31`, `截止 2026-12-31`, `2026-12-31之前`.
-DUE_WORDS = Keywords({"by": (N_("by"), N_("due"))})
-WHEN = r"(\d{4}-\d{1,2}-\d{1,2}|\d{4}-[Qq][1-4])"
-DATE_LAST = re.compile(WHEN + r"\s*$")
-DATE_THEN_WORD = re.compile(WHEN + r"\s*(\S+)\s*$")
 QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
 KR_REF = re.compile(r"^#?(\d{1,10})\.(\d{1,4})$")
 ADD_USAGE = N_("goal add Reduce p95 latency to 200 ms by 2027-03-31")
@@ -61,7 +55,7 @@ def title_and_when(ctx: Context, text: str, usage: str, *, title_optional: bool 
     """The title and the due date or quarter after a final due word ("by", "senast", "截止", …); with
     `title_optional`, "by 2027-03-31" alone is a new due date (the title comes back empty)."""
     title = ctx.require_text(text, usage)
-    found = due_at_end(ctx, title)
+    found = due_at_end(ctx.deps.catalogs, title)
     if not found:
         return title, When()
     rest, day = found
@@ -69,18 +63,6 @@ def title_and_when(ctx: Context, text: str, usage: str, *, title_optional: bool 
     if title_optional and not rest.strip():
         return "", when
     return ctx.require_text(rest, usage), when
-
-
-def due_at_end(ctx: Context, text: str) -> tuple[str, str] | None:
-    """(the title, the due date as typed) when `text` ends with a due word and a date, in either order."""
-    match = DATE_LAST.search(text)
-    if match:
-        word, title = DUE_WORDS.trailing(ctx.deps.catalogs, text[:match.start()])
-        return (title, match.group(1)) if word else None
-    match = DATE_THEN_WORD.search(text)
-    if match and DUE_WORDS.read(ctx.deps.catalogs, match.group(2)):
-        return text[:match.start()].rstrip(), match.group(1)
-    return None
 
 
 def parse_when(ctx: Context, text: str) -> When:

@@ -16,6 +16,7 @@ from bot.kernel.i18n import Translator
 from bot.kernel.people import who
 from bot.kernel.sections import DigestScope, SectionBlocks
 from bot.kernel.views import Button, Buttons, Fields, Text, View
+from bot.oneonones.goal_topics import GoalTopics, goal_sections, load_goal_topics
 from bot.oneonones.pairs import ADD, Pair, cadence_name, example, read_pairs
 from storage.digest_queries import DigestQueries, Member, PairRow
 from storage.models import Checkin, Goal, Kudos, OneOnOneEntry, Person
@@ -32,16 +33,18 @@ class Agenda:
     kudos: list[Kudos]
     goals: list[Goal]
     people: dict[int, Person]  # authors and kudos givers
+    topics: GoalTopics | None = None  # key results that need attention; the growth topic
 
 
-async def load_agenda(uow: UnitOfWork, pair: Pair) -> Agenda:
+async def load_agenda(uow: UnitOfWork, pair: Pair, growth_every: int = 4) -> Agenda:
     """Everything since the last meeting (or since the pair started)."""
     since = at_local(pair.since, 0, pair.zone)
     entries = list(await uow.oneonones.agenda_entries(pair.row.id, pair.row.last_held_on))
     kudos = list(await uow.oneonones.kudos_received_since(pair.report.id, since))
     people = await uow.people.by_ids([e.author_id for e in entries if e.author_id] + [k.giver_id for k in kudos])
     return Agenda(pair=pair, entries=entries, checkins=list(await uow.oneonones.checkins_since(pair.report.id, since)),
-                  kudos=kudos, goals=list(await uow.goals.of(pair.report.id, include_done=False)), people=people)
+                  kudos=kudos, goals=list(await uow.goals.of(pair.report.id, include_done=False)), people=people,
+                  topics=await load_goal_topics(uow, pair, growth_every))
 
 
 def agenda_view(t: Translator, agenda: Agenda, viewer: Person, zone: ZoneInfo, prefix: str = "/") -> View:
@@ -70,6 +73,7 @@ def agenda_view(t: Translator, agenda: Agenda, viewer: Person, zone: ZoneInfo, p
         (t("Check-ins of {name} since {date}", name=report, date=since), checkins or [t("No check-ins yet.")]),
         (t("Kudos {name} received since {date}", name=report, date=since), kudos or [t("No kudos yet.")]),
         (t("Open goals of {name}", name=report), goals or [t("No open goals.")]),
+        *goal_sections(t, agenda.topics, report, f"{prefix}grow add …"),
     ]
     day = pair.next_day
     return View(title=t("1:1 agenda: {manager} and {report}, {weekday} {date}", manager=who(pair.manager),
@@ -109,7 +113,7 @@ async def due(tick: Tick) -> list[Due]:
         if key in sent:
             continue
         if pair.row.id not in loaded:
-            loaded[pair.row.id] = await load_agenda(tick.uow, pair)
+            loaded[pair.row.id] = await load_agenda(tick.uow, pair, tick.deps.settings.oneonone.growth_every)
         zone = tick.zone(person)
         items.append(tick.due(key, "1on1.agenda", person, lambda t, a=loaded[pair.row.id], p=person, z=zone:
                               agenda_view(t, a, p, z)))
