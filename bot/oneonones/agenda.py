@@ -7,7 +7,7 @@ organisation-wide digest.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.kernel.calendar import WEEKDAY_NAMES, at_local, iso_week
@@ -36,7 +36,7 @@ class Agenda:
     topics: GoalTopics | None = None  # key results that need attention; the growth topic
 
 
-async def load_agenda(uow: UnitOfWork, pair: Pair, growth_every: int = 4) -> Agenda:
+async def load_agenda(uow: UnitOfWork, pair: Pair, growth_every: int = 4, now: datetime | None = None) -> Agenda:
     """Everything since the last meeting (or since the pair started)."""
     since = at_local(pair.since, 0, pair.zone)
     entries = list(await uow.oneonones.agenda_entries(pair.row.id, pair.row.last_held_on))
@@ -44,7 +44,7 @@ async def load_agenda(uow: UnitOfWork, pair: Pair, growth_every: int = 4) -> Age
     people = await uow.people.by_ids([e.author_id for e in entries if e.author_id] + [k.giver_id for k in kudos])
     return Agenda(pair=pair, entries=entries, checkins=list(await uow.oneonones.checkins_since(pair.report.id, since)),
                   kudos=kudos, goals=list(await uow.goals.of(pair.report.id, include_done=False)), people=people,
-                  topics=await load_goal_topics(uow, pair, growth_every))
+                  topics=await load_goal_topics(uow, pair, growth_every, now))
 
 
 def agenda_view(t: Translator, agenda: Agenda, viewer: Person, zone: ZoneInfo, prefix: str = "/") -> View:
@@ -113,7 +113,8 @@ async def due(tick: Tick) -> list[Due]:
         if key in sent:
             continue
         if pair.row.id not in loaded:
-            loaded[pair.row.id] = await load_agenda(tick.uow, pair, tick.deps.settings.oneonone.growth_every)
+            loaded[pair.row.id] = await load_agenda(tick.uow, pair, tick.deps.settings.oneonone.growth_every,
+                                                     tick.now)
         zone = tick.zone(person)
         items.append(tick.due(key, "1on1.agenda", person, lambda t, a=loaded[pair.row.id], p=person, z=zone:
                               agenda_view(t, a, p, z)))

@@ -221,7 +221,7 @@ async def agenda(ctx: Context, text: str) -> View:
     if rest:
         raise UserError("Only the person goes after {command}: {example}", command=ctx.cmd("1on1 agenda"),
                         example=example(ctx.t, ctx.prefix, AGENDA, pair.other(ctx.me)))
-    loaded = await load_agenda(ctx.uow, pair, ctx.deps.settings.oneonone.growth_every)
+    loaded = await load_agenda(ctx.uow, pair, ctx.deps.settings.oneonone.growth_every, ctx.now)
     return agenda_view(ctx.t, loaded, ctx.me, zone_of(ctx.deps.settings, ctx.me), ctx.prefix)
 
 

@@ -4,7 +4,7 @@ weeks without an update), and on every fourth meeting (configurable) a growth to
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.kernel.calendar import at_local
 from bot.kernel.i18n import Translator
@@ -22,8 +22,9 @@ class GoalTopics:
     meeting: int  # the pair's meeting number this agenda is for
 
 
-async def load_goal_topics(uow: UnitOfWork, pair: Pair, growth_every: int) -> GoalTopics:
-    day = at_local(pair.next_day + timedelta(days=1), 0, pair.zone)  # as things stand on the meeting day
+async def load_goal_topics(uow: UnitOfWork, pair: Pair, growth_every: int, now: datetime | None) -> GoalTopics:
+    day = at_local(pair.next_day + timedelta(days=1), 0, pair.zone)  # as things will stand on the meeting day
+    day = max(day, now) if now else day  # an overdue meeting: as they stand now
     rows = await ObjectiveQueries(uow.session).needing_attention([pair.report.id], day - STALE_AFTER)
     found = [(row, reason) for row in rows if (reason := attention(row.confidence, row.updated_at, day))]
     meeting = (pair.row.held_count or 0) + 1
