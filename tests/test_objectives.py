@@ -49,7 +49,7 @@ async def test_three_levels_and_who_may_add_them(deps, console, tmp_path):
     out = await console.type("/goal add --company Win the Nordic market by 2027-Q2", as_=ADMIN)
     assert "Company objective #1 added: Win the Nordic market. Due 2027-Q2.\n" \
            "Give it key results with /goal kr 1 Cut p95 latency from 900 to 200 ms; objectives align to it with " \
-           "/goal align 7 to 1." in out
+           "/goal align 12 to 1." in out
     out = await console.type("/goal add --team Make the app fast", as_=MAX)
     assert "Team objective #2 added: Make the app fast." in out
     cases = {

@@ -76,7 +76,7 @@ async def add(ctx: Context, text: str) -> View:
             else ctx.t("Team objective #{id} added: {title}.", id=goal.id, title=title)
         return View(blocks=[Text(text=added + (" " + ctx.t("Due {due}.", due=due) if due else "")), Text(
             text=ctx.t("Give it key results with {kr}; objectives align to it with {align}.", kr=ctx.cmd(
-                KR_USAGE.replace("12", str(goal.id), 1)), align=ctx.cmd(f"goal align 7 to {goal.id}")))])
+                KR_USAGE.replace("12", str(goal.id), 1)), align=ctx.cmd(f"goal align 12 to {goal.id}")))])
     ctx.uow.goals.add(default_key_result(goal, ctx.now))
     added = ctx.t("Goal #{id} added: {title} (due {due}).", id=goal.id, title=title, due=due) if due \
         else ctx.t("Goal #{id} added: {title}.", id=goal.id, title=title)
