@@ -173,12 +173,16 @@ async def edit(ctx: Context, text: str) -> View:
     return text_view(reply + (" " + ctx.t("Those who were told of it see the edit.") if told else ""))
 
 
-async def drop(ctx: Context, text: str) -> View:
-    """Archived, never deleted: it leaves the lists, the check-in and the 1:1 agenda; export keeps it."""
+def only_number(ctx: Context, text: str, usage: str) -> str:
     number, _, rest = text.strip().partition(" ")
     if rest.strip():
-        raise UserError("Just the goal's number: {example}", example=ctx.cmd(DROP_USAGE))
-    goal = await my_goal(ctx, number, DROP_USAGE)
+        raise UserError("Just the goal's number: {example}", example=ctx.cmd(usage))
+    return number
+
+
+async def drop(ctx: Context, text: str) -> View:
+    """Archived, never deleted: it leaves the lists, the check-in and the 1:1 agenda; export keeps it."""
+    goal = await my_goal(ctx, only_number(ctx, text, DROP_USAGE), DROP_USAGE)
     goal.status, goal.updated_at = "dropped", ctx.now
     name, goal_id, title = who(ctx.me), goal.id, goal.title
 
@@ -193,10 +197,7 @@ async def drop(ctx: Context, text: str) -> View:
 
 async def carry(ctx: Context, text: str) -> View:
     """Carry an open objective over into the next quarter (after its due date or quarter ended)."""
-    number, _, rest = text.strip().partition(" ")
-    if rest.strip():
-        raise UserError("Just the goal's number: {example}", example=ctx.cmd(CARRY_USAGE))
-    goal = await my_open_goal(ctx, number, CARRY_USAGE)
+    goal = await my_open_goal(ctx, only_number(ctx, text, CARRY_USAGE), CARRY_USAGE)
     today = date.fromisoformat(ctx.local_date(ctx.now))
     end = When(goal.due_date, goal.quarter).end or today
     goal.quarter, goal.due_date, goal.updated_at = max(next_quarter(end), quarter_of(today)), None, ctx.now
