@@ -9,7 +9,7 @@ from bot.kernel.context import Context
 from bot.kernel.errors import FieldError
 from bot.kernel.i18n import Translator
 from bot.kernel.views import Input
-from storage.models import Checkin, Goal
+from storage.models import Checkin
 
 FIELD = "blocker_category"
 BLOCKERS = "blockers"  # the question whose answer gets a category
@@ -47,14 +47,3 @@ def blocked_line(t: Translator, checkin: Checkin) -> str:
     return t("⚠ Blocked: {blockers}", blockers=checkin.blockers)
 
 
-def read_goal_progress(ctx: Context, goals: dict[int, Goal], errors: list[FieldError]) -> dict[int, int]:
-    progress: dict[int, int] = {}
-    for goal_id in goals:
-        raw = ctx.values.get(f"goal_{goal_id}", "").strip().rstrip("%").strip()
-        if not raw:
-            continue
-        if not raw.isdecimal() or int(raw) > 100:  # isdigit() would let "²" through to int()
-            errors.append(FieldError(f"goal_{goal_id}", "Give a number from 0 to 100, like 40%."))
-        else:
-            progress[goal_id] = int(raw)
-    return progress

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.digest import pareto, sections, signals
+from bot.digest import objectives, pareto, sections, signals
 from bot.kernel.calendar import iso_week
 from bot.kernel.context import Context, Deps, Due, Feature, Tick
 from bot.kernel.errors import UserError
@@ -31,6 +31,7 @@ Section = Callable[[list[DigestScope]], Awaitable[list[SectionBlocks]]]
 
 SECTIONS: list[Section] = [
     sections.checkins, signals.section, pareto.blockers, sections.kudos, agenda.digest_batch, sections.goals,
+    objectives.attention_batch,
     report.digest_batch, sections.ideas,
 ]
 

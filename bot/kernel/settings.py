@@ -219,6 +219,8 @@ class OneOnOneSettings(Section):
     cadence: str = Field("biweekly", pattern="^(weekly|biweekly|monthly)$")
     # Local hour, the day before the meeting, when both get the agenda.
     agenda_hour: int = Field(9, ge=0, le=23)
+    # Every this many 1:1s the agenda has a growth topic with the report's development plan.
+    growth_every: int = Field(4, ge=1, le=52)
 
     @property
     def cadence_days(self) -> int:

@@ -7,7 +7,7 @@ organisation-wide digest.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.kernel.blockers import Analysis, category_label
@@ -17,6 +17,7 @@ from bot.kernel.i18n import Translator
 from bot.kernel.people import who
 from bot.kernel.sections import DigestScope, SectionBlocks
 from bot.kernel.views import Button, Buttons, Fields, Text, View
+from bot.oneonones.goal_topics import GoalTopics, goal_sections, load_goal_topics
 from bot.oneonones.pairs import ADD, Pair, cadence_name, example, read_pairs
 from bot.oneonones.whys import agenda_lines, analysis_of
 from storage.digest_queries import DigestQueries, Member, PairRow
@@ -35,9 +36,10 @@ class Agenda:
     goals: list[Goal]
     people: dict[int, Person]  # authors and kudos givers
     analysis: Analysis | None = None  # an open 5 Whys about a recurring blocker
+    topics: GoalTopics | None = None  # key results that need attention; the growth topic
 
 
-async def load_agenda(uow: UnitOfWork, pair: Pair) -> Agenda:
+async def load_agenda(uow: UnitOfWork, pair: Pair, growth_every: int = 4, now: datetime | None = None) -> Agenda:
     """Everything since the last meeting (or since the pair started)."""
     since = at_local(pair.since, 0, pair.zone)
     entries = list(await uow.oneonones.agenda_entries(pair.row.id, pair.row.last_held_on))
@@ -45,7 +47,8 @@ async def load_agenda(uow: UnitOfWork, pair: Pair) -> Agenda:
     people = await uow.people.by_ids([e.author_id for e in entries if e.author_id] + [k.giver_id for k in kudos])
     return Agenda(pair=pair, entries=entries, checkins=list(await uow.oneonones.checkins_since(pair.report.id, since)),
                   kudos=kudos, goals=list(await uow.goals.of(pair.report.id, include_done=False)), people=people,
-                  analysis=await analysis_of(uow, pair))
+                  analysis=await analysis_of(uow, pair),
+                  topics=await load_goal_topics(uow, pair, growth_every, now))
 
 
 def agenda_view(t: Translator, agenda: Agenda, viewer: Person, zone: ZoneInfo, prefix: str = "/") -> View:
@@ -76,6 +79,7 @@ def agenda_view(t: Translator, agenda: Agenda, viewer: Person, zone: ZoneInfo, p
         (t("Check-ins of {name} since {date}", name=report, date=since), checkins or [t("No check-ins yet.")]),
         (t("Kudos {name} received since {date}", name=report, date=since), kudos or [t("No kudos yet.")]),
         (t("Open goals of {name}", name=report), goals or [t("No open goals.")]),
+        *goal_sections(t, agenda.topics, report, f"{prefix}grow add …"),
     ]
     day = pair.next_day
     return View(title=t("1:1 agenda: {manager} and {report}, {weekday} {date}", manager=who(pair.manager),
@@ -118,7 +122,8 @@ async def due(tick: Tick) -> list[Due]:
         if key in sent:
             continue
         if pair.row.id not in loaded:
-            loaded[pair.row.id] = await load_agenda(tick.uow, pair)
+            loaded[pair.row.id] = await load_agenda(tick.uow, pair, tick.deps.settings.oneonone.growth_every,
+                                                     tick.now)
         zone = tick.zone(person)
         items.append(tick.due(key, "1on1.agenda", person, lambda t, a=loaded[pair.row.id], p=person, z=zone:
                               agenda_view(t, a, p, z)))

@@ -213,7 +213,7 @@ async def done(ctx: Context, text: str) -> View:
                         example=example(ctx.t, ctx.prefix, DONE, pair.other(ctx.me)))
     day = today(ctx, pair)
     topics = await ctx.uow.oneonones.mark_held(pair.row.id, day)
-    pair.row.last_held_on = day
+    pair.row.last_held_on, pair.row.held_count = day, (pair.row.held_count or 0) + 1
     return text_view(ctx.t.plural(
         "Your 1:1 with {name} is recorded as held on {date}, with {n} topic. The next one is on {next}.",
         "Your 1:1 with {name} is recorded as held on {date}, with {n} topics. The next one is on {next}.",
@@ -225,7 +225,7 @@ async def agenda(ctx: Context, text: str) -> View:
     if rest:
         raise UserError("Only the person goes after {command}: {example}", command=ctx.cmd("1on1 agenda"),
                         example=example(ctx.t, ctx.prefix, AGENDA, pair.other(ctx.me)))
-    loaded = await load_agenda(ctx.uow, pair)
+    loaded = await load_agenda(ctx.uow, pair, ctx.deps.settings.oneonone.growth_every, ctx.now)
     return agenda_view(ctx.t, loaded, ctx.me, zone_of(ctx.deps.settings, ctx.me), ctx.prefix)
 
 
