@@ -63,7 +63,8 @@ async def test_the_teams_check_in_card_asks_each_key_result(database, clock, cat
         await teams.say(bo, "goal kr 1 Cut p95 latency from 900 to 200 ms")
         await teams.say(bo, "checkin")
         form = teams.last_card(f"a:{bo.teams_id}")
-        assert [i["id"] for i in inputs(form.body)] == ["well", "next", "blockers", "blocker_category", "mood", "kr_1_1"]
+        assert [i["id"] for i in inputs(form.body)] == [
+            "well", "next", "blockers", "blocker_category", "mood", "kr_1_1"]
         answered = await teams.press(bo, form, "Send check-in", ANSWERS | {"kr_1_1": "soon"})
         assert "Give a number, or “no change”" in json.dumps(answered[0].body, ensure_ascii=False)
         assert await stored(teams.deps) == ([(1, 900, None)], [])

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO, TextIO
 
 from adapters.console.render import render_prompt, render_text
-from bot.core import cancelled, deliver, handle_command, handle_interaction, handle_message, introduce
+from bot.core import cancelled, deliver, handle_command, handle_interaction, handle_message, introduce, person_named
 from bot.kernel.answers import check_answer
 from bot.kernel.context import Deps
 from bot.kernel.errors import FieldError
@@ -85,7 +85,11 @@ class ConsoleChat:
         if name in ("quit", "exit"):
             return False
         if name == "as" and line.startswith("/"):
-            self.actor = console_actor(text or self.actor.user_id)
+            email, refusal = await person_named(self.deps, self.actor, text or self.actor.user_id)
+            if email is None:  # nobody fits: the session stays with who was typing
+                await self._show([refusal] if refusal else [])
+                return True
+            self.actor = console_actor(email)
             await self._show([await introduce(self.deps, self.actor)])
             return True
         if line.startswith("/"):
