@@ -15,7 +15,7 @@ from bot.core import cancelled, deliver, handle_command, handle_interaction, han
 from bot.kernel.answers import check_answer
 from bot.kernel.context import Deps
 from bot.kernel.errors import FieldError
-from bot.kernel.messages import Actor, Command, Interaction, Message
+from bot.kernel.messages import Actor, Command, Interaction, Message, clean
 from bot.kernel.outbox import Recipient
 from bot.kernel.views import Form, Input, View
 
@@ -70,7 +70,7 @@ class ConsoleChat:
 
     async def handle_line(self, line: str) -> bool:
         """Handle one typed line; False when the person wants to leave."""
-        line = line.strip()
+        line = clean(line).strip()  # as every platform's input is: the console's own /as and forms read it raw
         if self.open_form is not None and (self.open_form.lines or not line.startswith("/")):
             await self._answer(line)
             return True
