@@ -20,7 +20,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from adapters.pacing import Pacer
+from adapters.pacing import Limiter, Pacer
 from adapters.slack.blocks import MORE, SlackIds, chart_filename, pages, render_blocks
 from adapters.slack.errors import UNREACHABLE, api_error
 from adapters.slack.people import PLATFORM
@@ -48,6 +48,10 @@ class SlackMessenger:
         self.deps: Deps | None = None
         self.workspace = ""  # the bot's own workspace (auth.test), for channel posts
         self.stopping = False  # shutting down: messages not yet begun stay in the outbox
+
+    def share_pacing(self, shared: Limiter | None) -> None:
+        """Pace with every replica (None: this process alone)."""
+        self.pacer.share(shared, PLATFORM)
 
     def bind(self, deps: Deps, workspace: str) -> None:
         self.deps, self.workspace = deps, workspace
