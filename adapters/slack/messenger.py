@@ -20,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from adapters.metrics import RATE_LIMITED
 from adapters.pacing import Limiter, Pacer
 from adapters.slack.blocks import MORE, SlackIds, chart_filename, pages, render_blocks
 from adapters.slack.errors import UNREACHABLE, api_error
@@ -186,6 +187,7 @@ class SlackMessenger:
         except SlackApiError as exc:
             error = api_error(exc)
             if exc.response.status_code == 429:
+                RATE_LIMITED.labels(PLATFORM).inc()
                 retry_after = float(exc.response.headers.get("Retry-After") or 1)
                 raise DeliveryError("rate limited by Slack", retry_after=retry_after) from None
             if error in ACCOUNT_GONE and account is not None:

@@ -26,6 +26,7 @@ from botbuilder.schema import (
 )
 from msrest.exceptions import HttpOperationError
 
+from adapters.metrics import RATE_LIMITED
 from adapters.pacing import Limiter, Pacer
 from adapters.teams.auth import TokenError
 from adapters.teams.cards import render_card
@@ -79,6 +80,8 @@ async def with_retries(call: Callable[[], Awaitable[T]], policy: RetryPolicy) ->
             response = exc.response if isinstance(exc, HttpOperationError) else None
             refused = Refused(f"{type(exc).__name__}: {exc}", None if response is None else response.status_code,
                               None if response is None else _retry_after(response.headers))
+            if refused.status == 429:
+                RATE_LIMITED.labels(PLATFORM).inc()
             if not transient(exc) or attempt >= policy.retries or (refused.retry_after or 0) > policy.cap_seconds:
                 raise refused from None  # a long Retry-After is the outbox's to wait, not a sender held in place
         await policy.sleep(policy.delay(attempt, refused.retry_after))
