@@ -11,6 +11,7 @@ from contextvars import ContextVar
 from aiohttp import web
 
 REQUEST_ID: ContextVar[str | None] = ContextVar("feedbot_request_id", default=None)
+ID_KEY = web.RequestKey("request_id", str)
 SAFE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")  # a caller's id is logged only if it cannot carry anything else
 
 
@@ -19,7 +20,7 @@ async def with_request_id(request: web.Request,
                           handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
     given = request.headers.get("X-Request-Id", "")
     request_id = given if SAFE.match(given) else uuid.uuid4().hex[:16]
-    request["request_id"] = request_id
+    request[ID_KEY] = request_id
     token = REQUEST_ID.set(request_id)
     try:
         return await handler(request)
@@ -29,5 +30,5 @@ async def with_request_id(request: web.Request,
 
 async def answer_request_id(request: web.Request, response: web.StreamResponse) -> None:
     """on_response_prepare: also for a response a handler sent itself, before the middleware saw it."""
-    if request.get("request_id"):
-        response.headers["X-Request-Id"] = request["request_id"]
+    if ID_KEY in request:
+        response.headers["X-Request-Id"] = request[ID_KEY]
