@@ -55,7 +55,8 @@ async def test_three_replicas_share_a_fan_out_and_a_killed_one_loses_and_doubles
     channels = [channel for _, channel, _ in sent]
     assert set(channels) == {f"D{n}" for n in range(MESSAGES)}  # nothing lost
     assert duplicates(channels) == 0  # nothing sent twice
-    assert busiest_second(sorted(at for at, _, _ in sent)) <= RATE + 2  # the allowance, plus a slot's edge
+    busiest = busiest_second(sorted(at for at, _, _ in sent))
+    assert busiest <= RATE + 2, busiest  # the allowance, plus a slot's edge and loopback jitter
     by_replica = {token for _, _, token in sent[:killed_at]}
     assert by_replica == {"xoxb-replica-0", "xoxb-replica-1", "xoxb-replica-2"}  # all three were sending
     assert not [c for c in fake.calls if c.refused]
