@@ -1,39 +1,86 @@
 """Pacing proactive fan-out under a platform's rate limits: a per-conversation interval and an overall
 budget, so a 10,000-person prompt run arrives without a storm of 429s.
 
-Each `wait` reserves the next free slot for its conversation and for the whole bot, then sleeps until
-then; slots are handed out in call order, so concurrent senders share the budget fairly.
+Each `wait` reserves the next free slot for its conversation and for the whole budget (a Slack workspace, a
+Teams tenant), then sleeps until then; slots are handed out in call order, so concurrent senders share the
+budget fairly. With one process the slots are kept here; several replicas share them through a `Limiter`
+(Redis or PostgreSQL, `adapters.limiters`), so the budget holds for the whole deployment.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Protocol, runtime_checkable
+
+Slots = Sequence[tuple[str, float]]  # (budget key, seconds between two sends in it)
+
+
+class Limiter(Protocol):
+    async def reserve(self, slots: Slots) -> float:
+        """Take the first instant free in every budget of `slots`; how many seconds from now it is."""
+        ...
+
+    async def aclose(self) -> None: ...
+
+
+@runtime_checkable
+class Paced(Protocol):
+    """A messenger whose sends are paced: it can share its budgets with the other replicas."""
+
+    def share_pacing(self, shared: Limiter | None) -> None: ...
+
+
+class LocalSlots:
+    """Next free instant of each budget, in this process (on `clock`)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._next: dict[str, float] = {}
+
+    def take(self, slots: Slots) -> float:
+        now = self._clock()
+        slot = max([now, *(self._next.get(key, 0.0) for key, _ in slots)])
+        for key, gap in slots:
+            self._next[key] = slot + gap
+        if len(self._next) > 10_000:  # forget budgets whose slots are long past
+            self._next = {k: v for k, v in self._next.items() if v > now}
+        return slot - now
+
+    async def reserve(self, slots: Slots) -> float:
+        return self.take(slots)
+
+    async def aclose(self) -> None:
+        return None
 
 
 class Pacer:
-    def __init__(self, per_conversation: float, overall: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    """One budget (`budget`, e.g. "slack" or "teams:<tenant>") and its conversations."""
+
+    def __init__(self, per_conversation: float, overall: float, clock: Callable[[], float] = time.monotonic,
+                 *, budget: str = "", shared: Limiter | None = None) -> None:
         if per_conversation <= 0 or overall <= 0:
             raise ValueError("rates must be positive (messages per second)")
         self._conversation_gap = 1 / per_conversation
         self._overall_gap = 1 / overall
-        self._clock = clock
-        self._next_overall = 0.0
-        self._next_by_conversation: dict[str, float] = {}
+        self._budget = budget
+        self._local = LocalSlots(clock)
+        self._shared = shared
+
+    def share(self, shared: Limiter | None, budget: str) -> None:
+        """Take slots from `shared` (None: this process), under the budget key `budget`."""
+        self._shared, self._budget = shared, budget
+
+    def _slots(self, conversation: str) -> Slots:
+        return [(self._budget, self._overall_gap), (f"{self._budget}:{conversation}", self._conversation_gap)]
 
     def reserve(self, conversation: str) -> float:
-        """Claim the next slot for `conversation`; returns how many seconds to wait for it."""
-        now = self._clock()
-        slot = max(now, self._next_overall, self._next_by_conversation.get(conversation, 0.0))
-        self._next_overall = slot + self._overall_gap
-        self._next_by_conversation[conversation] = slot + self._conversation_gap
-        if len(self._next_by_conversation) > 10_000:  # forget conversations whose slots are long past
-            self._next_by_conversation = {k: v for k, v in self._next_by_conversation.items() if v > now}
-        return slot - now
+        """Claim the next slot for `conversation` in this process; returns how many seconds to wait for it."""
+        return self._local.take(self._slots(conversation))
 
     async def wait(self, conversation: str) -> None:
-        delay = self.reserve(conversation)
+        slots = self._slots(conversation)
+        delay = await self._shared.reserve(slots) if self._shared is not None else self._local.take(slots)
         if delay > 0:
             await asyncio.sleep(delay)

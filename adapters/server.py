@@ -1,5 +1,5 @@
-"""`feedbot serve`: one aiohttp server for every HTTP adapter, plus GET /healthz (the process answers) and GET /readyz
-(the database answers and is at the latest schema: a load balancer sends traffic here)."""
+"""`feedbot serve`: one aiohttp server for every HTTP adapter, plus GET /healthz (the process answers), GET /readyz
+(the database answers and is at the latest schema: a load balancer sends traffic here) and GET /metrics."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from adapters.metrics import count_requests, mount_metrics
 from adapters.platform import Platform
+from adapters.request_id import answer_request_id, with_request_id
 from bot.kernel.context import Deps
 from storage.db import unavailable, where
 from storage.migrate import read_state
@@ -18,7 +20,8 @@ log = logging.getLogger(__name__)
 
 
 def build_app(deps: Deps, platforms: Sequence[Platform] = ()) -> web.Application:
-    app = web.Application()
+    app = web.Application(middlewares=[with_request_id, count_requests])
+    app.on_response_prepare.append(answer_request_id)
 
     async def healthz(_request: web.Request) -> web.Response:
         return web.json_response({"status": "ok", "platforms": [platform.name for platform in platforms]})
@@ -31,6 +34,8 @@ def build_app(deps: Deps, platforms: Sequence[Platform] = ()) -> web.Application
 
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    if deps.settings.metrics.enabled:
+        mount_metrics(app, deps)
     if deps.settings.dashboard.enabled:
         from adapters.web import WebDashboard
 

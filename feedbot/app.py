@@ -11,6 +11,7 @@ from bot.kernel.outbox import Messenger
 from bot.kernel.sealing import Sealer
 from bot.kernel.settings import Settings
 from feedbot.features import COMMANDS, DUE_FINDERS
+from feedbot.logs import log_handler
 from storage.db import Database, DatabaseUnavailable, is_sqlite, require_directory, unavailable, where
 from storage.migrate import schema_state, upgrade
 from storage.uow import unit_of_work
@@ -55,7 +56,7 @@ def build_deps(settings: Settings, db: Database, messenger: Messenger, clock: Cl
 
 
 def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=settings.logging.level, handlers=[log_handler(settings.logging.format)])
     level = logging.getLevelName(settings.logging.level)
     logging.getLogger("alembic").setLevel(max(logging.WARNING, level))
     # aiosqlite logs every statement with its values at DEBUG: anonymous answers must never reach a log.

@@ -152,18 +152,24 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         clock = FixedClock(parse_instant(args.now, "--now")) if args.now else None
         return await with_deps(settings, lambda deps: console(deps, args), console_out=True, clock=clock)
     if args.command in ("serve", "run-due"):
+        from adapters.limiters import shared_limiter
         from adapters.platform import PlatformMessenger
         from feedbot.platforms import enabled_platforms
 
         # Without a platform configured, run-due prints the messages, as the console does; serve still has the web
         # dashboard to serve, unless that is switched off too.
-        platforms = enabled_platforms(settings)
-        if args.command == "serve" and not platforms and not settings.dashboard.enabled:
-            raise CliError(NOTHING_TO_SERVE)
-        messenger = PlatformMessenger(platforms) if platforms else None
-        action = serve if args.command == "serve" else run_due
-        return await with_deps(settings, lambda deps: action(deps, args, platforms), messenger=messenger,
-                               console_out=args.command == "run-due")
+        pacing = shared_limiter(settings)
+        try:
+            platforms = enabled_platforms(settings, pacing)
+            if args.command == "serve" and not platforms and not settings.dashboard.enabled:
+                raise CliError(NOTHING_TO_SERVE)
+            messenger = PlatformMessenger(platforms) if platforms else None
+            action = serve if args.command == "serve" else run_due
+            return await with_deps(settings, lambda deps: action(deps, args, platforms), messenger=messenger,
+                                   console_out=args.command == "run-due")
+        finally:
+            if pacing is not None:
+                await pacing.aclose()
     if args.command == "org":
         return await with_deps(settings, lambda deps: org(deps, args))
     if args.command == "dashboard-link":

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from adapters.pacing import Limiter, Paced
 from adapters.platform import Platform
 from adapters.slack import SlackPlatform
 from adapters.teams import TeamsPlatform
 from bot.kernel.settings import Settings
 
 
-def enabled_platforms(settings: Settings) -> list[Platform]:
-    """Slack with a bot token, Teams with an app id (or explicitly unauthenticated, for local testing)."""
+def enabled_platforms(settings: Settings, pacing: Limiter | None = None) -> list[Platform]:
+    """Slack with a bot token, Teams with an app id (or explicitly unauthenticated, for local testing); their sends
+    paced through `pacing` (`adapters.limiters.shared_limiter`) when replicas share the budgets."""
     platforms: list[Platform] = []
     if settings.slack.bot_token is not None:
         platforms.append(SlackPlatform(settings))
     if settings.teams.app_id or settings.teams.allow_unauthenticated:
         platforms.append(TeamsPlatform(settings))
+    for platform in platforms:
+        if isinstance(platform.messenger, Paced):
+            platform.messenger.share_pacing(pacing)
     return platforms

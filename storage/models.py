@@ -512,3 +512,12 @@ class InboundEvent(Base):
     platform: Mapped[str] = mapped_column(String(20), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class PacingSlot(Base):
+    """The next free send slot of one pacing budget (a workspace, a tenant, a conversation), shared by every replica
+    when there is no Redis: seconds since the epoch on the database's clock."""
+
+    __tablename__ = "pacing_slots"
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Float)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.kernel.context import Deps
@@ -170,3 +171,30 @@ async def test_a_stopping_dispatcher_claims_no_further_batch(deps, clock):
     async with deps.uow() as uow:
         rows = (await uow.session.scalars(select(Delivery).order_by(Delivery.id))).all()
     assert [(r.status, r.attempts) for r in rows] == [("sent", 1)] * 2 + [("pending", 0)] * 3
+
+
+class Killed(BaseException):
+    """The process dying under the dispatcher (SIGKILL: nothing after it runs)."""
+
+
+async def test_a_worker_killed_in_the_middle_of_a_batch_leaves_only_its_current_message_unrecorded(deps, clock):
+    for n in range(5):
+        await _one_delivery(deps, f"m{n}")
+    sent: list[str] = []
+
+    class DiesAtTheThird:
+        async def send(self, recipient: Recipient, view: View) -> None:
+            if len(sent) == 2:
+                raise Killed
+            sent.append(view.title)
+
+    with pytest.raises(Killed):
+        await dispatch_pending(replace(deps, messenger=DiesAtTheThird()))
+    async with deps.uow() as uow:
+        statuses = (await uow.session.scalars(select(Delivery.status).order_by(Delivery.id))).all()
+    # What went out is recorded as sent: whoever takes the claim over sends only the rest, nothing twice.
+    assert (sent, statuses) == (["m0", "m1"], ["sent", "sent", "sending", "sending", "sending"])
+    clock.advance(timedelta(minutes=11))
+    survivor = Refusing(refusals=0)
+    assert await dispatch_pending(replace(deps, messenger=survivor)) == 3
+    assert survivor.sent == ["m2", "m3", "m4"]

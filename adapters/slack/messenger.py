@@ -20,7 +20,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from adapters.pacing import Pacer
+from adapters.metrics import RATE_LIMITED
+from adapters.pacing import Limiter, Pacer
 from adapters.slack.blocks import MORE, SlackIds, chart_filename, pages, render_blocks
 from adapters.slack.errors import UNREACHABLE, api_error
 from adapters.slack.people import PLATFORM
@@ -48,6 +49,10 @@ class SlackMessenger:
         self.deps: Deps | None = None
         self.workspace = ""  # the bot's own workspace (auth.test), for channel posts
         self.stopping = False  # shutting down: messages not yet begun stay in the outbox
+
+    def share_pacing(self, shared: Limiter | None) -> None:
+        """Pace with every replica (None: this process alone)."""
+        self.pacer.share(shared, PLATFORM)
 
     def bind(self, deps: Deps, workspace: str) -> None:
         self.deps, self.workspace = deps, workspace
@@ -182,6 +187,7 @@ class SlackMessenger:
         except SlackApiError as exc:
             error = api_error(exc)
             if exc.response.status_code == 429:
+                RATE_LIMITED.labels(PLATFORM).inc()
                 retry_after = float(exc.response.headers.get("Retry-After") or 1)
                 raise DeliveryError("rate limited by Slack", retry_after=retry_after) from None
             if error in ACCOUNT_GONE and account is not None:

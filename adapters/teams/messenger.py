@@ -26,7 +26,8 @@ from botbuilder.schema import (
 )
 from msrest.exceptions import HttpOperationError
 
-from adapters.pacing import Pacer
+from adapters.metrics import RATE_LIMITED
+from adapters.pacing import Limiter, Pacer
 from adapters.teams.auth import TokenError
 from adapters.teams.cards import render_card
 from adapters.teams.connector import CONNECTOR_ERRORS, RETRIED_STATUSES, TeamsAdapter, to_activity, transient
@@ -79,6 +80,8 @@ async def with_retries(call: Callable[[], Awaitable[T]], policy: RetryPolicy) ->
             response = exc.response if isinstance(exc, HttpOperationError) else None
             refused = Refused(f"{type(exc).__name__}: {exc}", None if response is None else response.status_code,
                               None if response is None else _retry_after(response.headers))
+            if refused.status == 429:
+                RATE_LIMITED.labels(PLATFORM).inc()
             if not transient(exc) or attempt >= policy.retries or (refused.retry_after or 0) > policy.cap_seconds:
                 raise refused from None  # a long Retry-After is the outbox's to wait, not a sender held in place
         await policy.sleep(policy.delay(attempt, refused.retry_after))
@@ -116,6 +119,7 @@ class TeamsMessenger:
         self.settings = settings
         self.policy = policy or RetryPolicy()
         self.pacers: dict[str, Pacer] = {}
+        self.shared_pacing: Limiter | None = None
         self.last_seen = (settings.tenant_id, settings.service_url)  # tenant and Bot Connector of the last activity
         self.deps: Deps | None = None  # set when the platform starts
 
@@ -123,6 +127,12 @@ class TeamsMessenger:
     def owns_channel(channel: str) -> bool:
         """Teams channels are configured by id, as in the channel's link: 19:…@thread.tacv2."""
         return bool(TEAMS_CHANNEL.match(channel))
+
+    def share_pacing(self, shared: Limiter | None) -> None:
+        """Pace with every replica (None: this process alone)."""
+        self.shared_pacing = shared
+        for tenant, pacer in self.pacers.items():
+            pacer.share(shared, f"{PLATFORM}:{tenant}")
 
     def saw(self, tenant: str, service_url: str) -> None:
         if tenant and service_url and (not self.settings.tenant_id or tenant == self.settings.tenant_id):
@@ -233,7 +243,8 @@ class TeamsMessenger:
     def _pacer(self, tenant: str) -> Pacer:
         if tenant not in self.pacers:
             self.pacers[tenant] = Pacer(self.settings.sends_per_second_per_conversation,
-                                        self.settings.sends_per_second)
+                                        self.settings.sends_per_second, budget=f"{PLATFORM}:{tenant}",
+                                        shared=self.shared_pacing)
         return self.pacers[tenant]
 
     async def _continue(self, address: dict[str, Any], view: View) -> str:

@@ -342,6 +342,23 @@ class DashboardSettings(Section):
 
 class LoggingSettings(Section):
     level: str = Field("INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
+    # "json": one JSON object a line (time, level, logger, message, request/event id), for a log collector.
+    format: str = Field("text", pattern="^(text|json)$")
+
+
+class PacingSettings(Section):
+    """Where replicas share the platforms' send budgets (docs/deploying.md): Redis when redis_url is set, else
+    PostgreSQL; on SQLite (one process) the budget is kept in the process."""
+
+    redis_url: SecretStr | None = None  # redis://host:6379/0 (it may carry a password)
+    key_prefix: str = Field("feedbot", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")  # several deployments on one Redis
+
+
+class MetricsSettings(Section):
+    """GET /metrics on `feedbot serve`, in Prometheus' text format."""
+
+    enabled: bool = True
+    token: SecretStr | None = None  # when set, a scrape must send "Authorization: Bearer <token>"
 
 
 class Settings(BaseSettings):
@@ -363,6 +380,8 @@ class Settings(BaseSettings):
     teams: TeamsSettings = TeamsSettings()
     dashboard: DashboardSettings = DashboardSettings()
     logging: LoggingSettings = LoggingSettings()
+    pacing: PacingSettings = PacingSettings()
+    metrics: MetricsSettings = MetricsSettings()
 
     @model_validator(mode="after")
     def _recognition_is_a_value(self) -> Settings:

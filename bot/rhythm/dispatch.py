@@ -1,4 +1,4 @@
-"""Sending the outbox: claim a batch (one transaction), send it, record what happened (one transaction)."""
+"""Sending the outbox: claim a batch (one transaction), send each message and record what happened to it."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from bot.kernel.context import Deps
 from bot.kernel.outbox import Address, DeliveryError, Receipt, Recipient, open_address, view_for
 from bot.kernel.views import View
 from bot.rhythm.amending import earlier_states, send_amendment, view_of
+from bot.rhythm.metrics import DELIVERIES
 from storage.models import Delivery
 from storage.uow import UnitOfWork
 
@@ -24,7 +25,8 @@ SEALED_RETRY = "not delivered yet; the reason of a sealed message is not kept"
 
 
 async def dispatch_pending(deps: Deps, batch: int = 200, stop: Callable[[], bool] = lambda: False) -> int:
-    """Send everything that is due, a batch at a time: claim (one transaction), send, record (one transaction).
+    """Send everything that is due, a batch at a time: claim (one transaction), then send each and record it (one
+    short transaction each, so a replica killed mid-batch leaves at most the one message it was sending unrecorded).
 
     Claimed rows belong to this worker alone, so two workers never send the same message. A refused send
     is tried again later with backoff; a claim whose worker died is taken over after the claim timeout.
@@ -47,11 +49,8 @@ async def dispatch_pending(deps: Deps, batch: int = 200, stop: Callable[[], bool
                     for d in claimed]
         if not work:
             return sent
-        done: list[int] = []
-        receipts: dict[int, Receipt] = {}  # what the platform answered, to change the message later
-        closed: list[int] = []  # sealed, whatever became of them
-        refused: list[tuple[int, int, DeliveryError]] = []
         for delivery_id, attempts, sealed, recipient, content in work:
+            receipt: Receipt | None = None
             if sealed:
                 error = await _send_sealed(deps.messenger.send, recipient, view_of(content), attempts,
                                            limits.delivery_attempts)
@@ -60,24 +59,29 @@ async def dispatch_pending(deps: Deps, batch: int = 200, stop: Callable[[], bool
                                              lambda r, v, i=delivery_id: _send(deps.messenger.send, r, v, i))
             else:
                 error, receipt = await _send(deps.messenger.send, recipient, content, delivery_id)
-                if receipt:
-                    receipts[delivery_id] = receipt
-            if error is not None:
-                refused.append((delivery_id, attempts, error))
-            else:
-                (closed if sealed else done).append(delivery_id)
-        async with deps.uow() as uow:
-            now = deps.clock.now()
-            await uow.deliveries.mark_sent(done, now, receipts)
-            await uow.deliveries.close_sealed(closed, now)
-            for delivery_id, attempts, error in refused:
-                if error.permanent or attempts >= limits.delivery_attempts:
-                    await uow.deliveries.mark_failed(delivery_id, str(error))
-                else:
-                    await uow.deliveries.retry_later(delivery_id, str(error),
-                                                     now + retry_delay(attempts, limits.retry_base_seconds, error))
-        sent += len(done) + len(closed)
+            # Recorded at once, not at the end of the batch: a process killed in the middle of a batch leaves
+            # only the message it was sending to be sent again by whoever takes its claim over.
+            await _record(deps, delivery_id, attempts, sealed, error, receipt)
+            sent += error is None
     return sent
+
+
+async def _record(deps: Deps, delivery_id: int, attempts: int, sealed: bool, error: DeliveryError | None,
+                  receipt: Receipt | None) -> None:
+    limits = deps.settings.limits
+    async with deps.uow() as uow:
+        now = deps.clock.now()
+        if error is None and sealed:
+            await uow.deliveries.close_sealed([delivery_id], now)
+        elif error is None:
+            await uow.deliveries.mark_sent([delivery_id], now, {delivery_id: receipt} if receipt else None)
+        elif error.permanent or attempts >= limits.delivery_attempts:
+            await uow.deliveries.mark_failed(delivery_id, str(error))
+        else:
+            await uow.deliveries.retry_later(delivery_id, str(error),
+                                             now + retry_delay(attempts, limits.retry_base_seconds, error))
+    DELIVERIES.labels("sent" if error is None else "retried" if not error.permanent
+                      and attempts < limits.delivery_attempts else "given_up").inc()
 
 
 def retry_delay(attempts: int, base_seconds: float, error: DeliveryError) -> timedelta:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.kernel.context import Deps, Due, DueFinder, Tick
+from bot.rhythm.metrics import DUE_SECONDS
 from storage.uow import UnitOfWork
 
 CHUNK = 500
@@ -21,12 +22,13 @@ async def run_due(deps: Deps, at: datetime, finders: Sequence[DueFinder] | None 
     """Record everything due at `at` in the outbox (once per key); returns how many were new, by kind."""
     recorded: Counter[str] = Counter()
     for finder in deps.due_finders if finders is None else finders:
-        async with deps.uow() as uow:
-            items = await finder(Tick(deps=deps, uow=uow, now=at))
-            fresh = await _not_recorded(uow, items)
-        for start in range(0, len(fresh), CHUNK):
+        with DUE_SECONDS.labels(finder.__module__).time():
             async with deps.uow() as uow:
-                recorded.update(await _record(deps, uow, fresh[start:start + CHUNK], at))
+                items = await finder(Tick(deps=deps, uow=uow, now=at))
+                fresh = await _not_recorded(uow, items)
+            for start in range(0, len(fresh), CHUNK):
+                async with deps.uow() as uow:
+                    recorded.update(await _record(deps, uow, fresh[start:start + CHUNK], at))
     return recorded
 
 

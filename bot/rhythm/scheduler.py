@@ -16,6 +16,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.kernel.context import Deps
 from bot.rhythm.dispatch import dispatch_pending
+from bot.rhythm.metrics import TICK_SECONDS
 from bot.rhythm.record import run_due
 from storage.db import unavailable
 
@@ -27,12 +28,13 @@ INBOUND_MEMORY = timedelta(days=2)  # platforms retry an event for minutes (Slac
 async def tick(deps: Deps, at: datetime | None = None) -> Counter[str]:
     """One tick: record what is due at `at` (default: now), then send the outbox."""
     now = at or deps.clock.now()
-    recorded = await run_due(deps, now)
-    if recorded:
-        log.info("tick recorded %s", dict(recorded))  # kinds and counts only: never who
-    await dispatch_pending(deps)
-    async with deps.uow() as uow:
-        await uow.inbound.forget_before(now - INBOUND_MEMORY)
+    with TICK_SECONDS.time():
+        recorded = await run_due(deps, now)
+        if recorded:
+            log.info("tick recorded %s", dict(recorded))  # kinds and counts only: never who
+        await dispatch_pending(deps)
+        async with deps.uow() as uow:
+            await uow.inbound.forget_before(now - INBOUND_MEMORY)
     return recorded
 
 

@@ -35,6 +35,7 @@ class Call:
     args: dict[str, Any]
     token: str = ""
     refused: bool = False  # answered 429 or ok:false
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
 
 @dataclass

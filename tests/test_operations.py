@@ -1,0 +1,79 @@
+"""What an operator watches: GET /metrics (Prometheus text, optional bearer token), request counts and the outbox
+backlog, and JSON log lines carrying a request id but never a secret or what someone typed."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import aiohttp
+from prometheus_client.parser import text_string_to_metric_families
+from pydantic import SecretStr
+
+from adapters.server import start_server
+from bot.kernel.outbox import enqueue
+from bot.kernel.views import View
+from tests.fakes.teams_connector import payload
+from tests.test_serve_outages import serving
+
+
+def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(text) for s in family.samples}
+
+
+async def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, str, dict[str, str]]:
+    async with aiohttp.ClientSession() as session, session.get(url, headers=headers) as response:
+        return response.status, await response.text(), dict(response.headers)
+
+
+async def test_metrics_count_requests_and_measure_the_outbox_backlog(deps, clock) -> None:
+    async with deps.uow() as uow:
+        enqueue(uow, clock.now(), View(title="waiting"), kind="test", channel="#general")
+    clock.advance(timedelta(minutes=3))
+    server = await start_server(deps)
+    try:
+        await get(f"{server.url}/healthz")
+        status, text, headers = await get(f"{server.url}/metrics")
+    finally:
+        await server.close()
+    assert status == 200 and headers["Content-Type"].startswith("text/plain; version=")
+    found = samples(text)
+    assert found[("feedbot_outbox_backlog", ())] == 1
+    assert found[("feedbot_outbox_oldest_seconds", ())] == 180
+    assert found[("feedbot_requests_total", (("platform", "other"), ("status", "200")))] >= 1
+    assert ("feedbot_ack_seconds_count", (("platform", "other"),)) in found
+    for name in ("feedbot_deliveries_total", "feedbot_tick_seconds", "feedbot_due_build_seconds",
+                 "feedbot_rate_limited_total"):
+        assert f"# TYPE {name.removesuffix('_total')}" in text, name
+
+
+async def test_metrics_behind_a_bearer_token(deps_factory, settings) -> None:
+    deps, _ = deps_factory(settings.model_copy(update={"metrics": settings.metrics.model_copy(
+        update={"token": SecretStr("s3cret-scrape-token")})}))
+    server = await start_server(deps)
+    try:
+        refused = await get(f"{server.url}/metrics")
+        wrong = await get(f"{server.url}/metrics", {"Authorization": "Bearer nope"})
+        allowed = await get(f"{server.url}/metrics", {"Authorization": "Bearer s3cret-scrape-token"})
+    finally:
+        await server.close()
+    assert (refused[0], wrong[0], allowed[0]) == (401, 401, 200)
+    assert refused[2]["WWW-Authenticate"] == "Bearer" and "feedbot_requests_total" in allowed[1]
+
+
+async def test_json_logs_carry_the_request_id_and_neither_secrets_nor_what_was_typed(tmp_path) -> None:
+    secret = "k" * 44  # the privacy key tests/test_serve_outages.py's servers run with
+    words = "my very private answer text 7f3a"
+    activity = payload("personal_message") | {"text": f"feedback {words}", "serviceUrl": "http://127.0.0.1:9/"}
+    env = {"FEEDBOT_LOGGING__FORMAT": "json", "FEEDBOT_LOGGING__LEVEL": "DEBUG"}
+    async with serving(tmp_path, env) as serve:
+        async with aiohttp.ClientSession() as session, session.post(f"{serve.url}/api/messages", json=activity,
+                                headers={"X-Request-Id": "req-42"}) as response:
+            assert response.headers["X-Request-Id"] == "req-42"
+        await serve.logged("req-42")
+    lines = [json.loads(line) for line in serve.log]  # every line is one JSON object
+    assert {"time", "level", "logger", "message"} <= set(lines[0])
+    assert any(line.get("request_id") == "req-42" for line in lines)
+    everything = "".join(serve.log)
+    assert words not in everything and secret not in everything

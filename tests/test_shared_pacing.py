@@ -1,0 +1,135 @@
+"""Replicas share the send budgets: a slot one replica took in Redis or PostgreSQL is not given to another; Redis
+down means PostgreSQL (or the process) with one warning, and Redis again once it is back."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+
+from adapters.limiters import FallbackLimiter, PostgresLimiter, RedisLimiter, shared_limiter
+from adapters.pacing import LocalSlots, Pacer, Slots
+from bot.kernel.outbox import DeliveryError
+from bot.kernel.settings import Settings
+from storage.db import Database
+from tests.conftest import NO_POSTGRES, PG_URL
+from tests.redis_server import REDIS_URL, key_prefix, needs_redis
+
+GAP = 0.05  # 20 a second for the whole budget
+
+
+@pytest.fixture
+async def redis_replicas() -> AsyncIterator[list[RedisLimiter]]:
+    prefix = key_prefix()
+    replicas = [RedisLimiter(REDIS_URL, prefix), RedisLimiter(REDIS_URL, prefix)]
+    yield replicas
+    for replica in replicas:
+        await replica.aclose()
+
+
+def slots(conversation: str) -> Slots:
+    return [("slack", GAP), (f"slack:{conversation}", 1.0)]
+
+
+async def taken_instants(replicas: list, rounds: int = 6) -> list[float]:
+    """Each replica in turn reserves for a conversation of its own; when each slot falls, on this machine's clock."""
+    instants = []
+    for n in range(rounds):
+        for number, replica in enumerate(replicas):
+            instants.append(time.monotonic() + await replica.reserve(slots(f"D{number}-{n}")))
+    return sorted(instants)
+
+
+def assert_spaced(instants: list[float], gap: float) -> None:
+    spacing = [later - earlier for earlier, later in itertools.pairwise(instants)]
+    assert min(spacing) > gap * 0.8, spacing  # the clocks of Redis/PostgreSQL and of this process differ by µs
+
+
+@needs_redis
+async def test_two_replicas_take_turns_in_one_redis_budget(redis_replicas) -> None:
+    instants = await taken_instants(redis_replicas)
+    assert_spaced(instants, GAP)
+    assert instants[-1] - instants[0] == pytest.approx(11 * GAP, abs=0.03)
+
+
+@needs_redis
+async def test_one_conversation_waits_its_own_interval_across_replicas(redis_replicas) -> None:
+    first, second = redis_replicas
+    assert await first.reserve(slots("D1")) == pytest.approx(0, abs=0.01)
+    assert await second.reserve(slots("D1")) == pytest.approx(1.0, abs=0.02)
+
+
+@pytest.mark.skipif(not PG_URL, reason=NO_POSTGRES)
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+async def test_two_replicas_take_turns_in_one_postgresql_budget(database: Database) -> None:
+    replicas = [PostgresLimiter(PG_URL, database.engine), PostgresLimiter(PG_URL, database.engine)]
+    instants = await taken_instants(replicas)
+    assert_spaced(instants, GAP)
+    assert await replicas[1].reserve(slots("D0-0")) == pytest.approx(1.0 - (time.monotonic() - instants[0]), abs=0.05)
+
+
+async def test_the_postgresql_budget_out_of_reach_is_a_send_to_retry_later() -> None:
+    limiter = PostgresLimiter("postgresql://feedbot@127.0.0.1:9/feedbot")  # nothing listens on port 9
+    with pytest.raises(DeliveryError, match="cannot be reached") as refused:
+        await limiter.reserve(slots("D1"))
+    assert not refused.value.permanent and refused.value.retry_after == 5
+    await limiter.aclose()
+
+
+class Recorded(LocalSlots):
+    def __init__(self) -> None:
+        super().__init__()
+        self.reserved: list[Slots] = []
+
+    async def reserve(self, slots: Slots) -> float:
+        self.reserved.append(list(slots))
+        return 0.0
+
+
+async def test_redis_down_falls_back_with_one_warning_and_comes_back(caplog) -> None:
+    now = [100.0]
+    down = RedisLimiter("redis://127.0.0.1:9/0", key_prefix())  # nothing listens on port 9
+    fallback = Recorded()
+    limiter = FallbackLimiter(down, fallback, clock=lambda: now[0])
+    with caplog.at_level(logging.WARNING, "adapters.limiters"):
+        for n in range(3):
+            assert await limiter.reserve(slots(f"D{n}")) == 0.0
+    assert len(fallback.reserved) == 3
+    assert [r.getMessage() for r in caplog.records] == [
+        "Redis at 127.0.0.1:9 cannot be reached (ConnectionError): pacing through this process alone until it is back"]
+
+    class Back(RedisLimiter):
+        async def reserve(self, slots: Slots) -> float:
+            return 0.25
+
+    limiter.primary = Back("redis://127.0.0.1:9/0", "x")
+    assert await limiter.reserve(slots("D9")) == 0.0  # not tried again at once: each send would wait for a timeout
+    now[0] += 16
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, "adapters.limiters"):
+        assert await limiter.reserve(slots("D9")) == 0.25
+    assert caplog.records[0].getMessage() == "Redis at 127.0.0.1:9 is back: pacing through it again"
+    await limiter.aclose()
+
+
+async def test_a_pacer_sharing_a_budget_asks_the_limiter_under_its_budget_key() -> None:
+    shared = Recorded()
+    pacer = Pacer(per_conversation=1, overall=10)
+    pacer.share(shared, "teams:tenant-1")
+    await pacer.wait("a:1")
+    assert shared.reserved == [[("teams:tenant-1", 0.1), ("teams:tenant-1:a:1", 1.0)]]
+
+
+def test_what_the_deployment_paces_through() -> None:
+    def limiter(database: str, redis: str | None = None) -> object:
+        return shared_limiter(Settings.model_validate({"database": {"url": database}, "pacing": {"redis_url": redis}}))
+
+    assert limiter("sqlite:///feedbot.db") is None  # one process: its own pacers
+    assert isinstance(limiter("postgresql://db/feedbot"), PostgresLimiter)
+    with_redis = limiter("postgresql://db/feedbot", "redis://:secret@cache:6380/0")
+    assert isinstance(with_redis, FallbackLimiter) and isinstance(with_redis.fallback, PostgresLimiter)
+    assert with_redis.primary.where == "Redis at cache:6380"  # never the password
+    assert isinstance(limiter("sqlite:///feedbot.db", "redis://cache/0").fallback, LocalSlots)
