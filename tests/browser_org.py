@@ -74,7 +74,8 @@ class BrowserOrg:
             self.clock.set(START - timedelta(weeks=3 - week) + timedelta(hours=5))
             for email, mood in zip(APPS, moods, strict=True):
                 blocker = "Waiting for the staging VPN" if week == 3 and email == APPS[3] else ""
-                for line in ("/checkin", "Shipped the release", "Release notes", blocker, str(mood), ""):
+                kind = ["1"] if blocker else []  # a blocker is asked its kind (waiting on others)
+                for line in ("/checkin", "Shipped the release", "Release notes", blocker, *kind, str(mood), ""):
                     await chat.type(line, as_=email)
         await chat.type("/idea Cache the wheels in CI", as_=APPS[0])
         await chat.type("/idea --anon Fewer status meetings", as_=APPS[1])

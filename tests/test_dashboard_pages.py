@@ -27,7 +27,7 @@ async def org(console, tmp_path) -> None:
 async def test_a_manager_sees_their_team_and_a_report_cannot_open_it(console, deps, tmp_path, clock):
     await org(console, tmp_path)
     await console.type("/checkin", as_=BO)
-    for line in ("Shipped the release", "Docs", "Waiting for the VPN", "4", ""):
+    for line in ("Shipped the release", "Docs", "Waiting for the VPN", "1", "4", ""):  # 1: its kind
         await console.type(line)
     clock.advance(timedelta(days=7))  # the team page is the digest of the week before
     async with deps.uow() as uow:

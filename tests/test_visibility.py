@@ -68,8 +68,8 @@ def test_the_policy_itself():
 
 async def test_a_member_sees_their_own_and_nobody_elses(deps, console, clock, tmp_path):
     await week(deps, console, clock, tmp_path)
-    assert "Recent check-ins of @Bo Nilsson\nWeek 47\n⚠ Blocked: Bo waits" in await console.type(
-        "/checkin history", as_=BO)
+    history = await console.type("/checkin history", as_=BO)
+    assert "Recent check-ins of @Bo Nilsson\nWeek 47\n⚠ Blocked (tools and environment): Bo waits" in history
     assert "Check-ins are seen by the person and their manager only." in await console.type(
         "/checkin history @cy", as_=BO)
     assert "You are not allowed to see @Cy Walker's goals" in await console.type("/goal list @cy", as_=BO)
