@@ -60,6 +60,23 @@ async def test_a_round_keeps_the_threshold_its_invitation_promised(deps_factory,
     assert "4 of 21 answered (19%)." in await console.type("/pulse results team-health", as_=ADMIN)
 
 
+async def test_the_answer_form_and_the_thank_you_quote_the_rounds_threshold_not_the_lowered_one(
+        deps_factory, settings, tmp_path, clock):
+    """Before: the form and the thank-you quoted the configuration (3) while the round's results keep to 5."""
+    deps, _ = await setup(deps_factory, settings, tmp_path, anonymity_threshold=5)
+    await tick(deps, START)
+    await tick(deps, OPEN)
+    _, console = deps_factory(configured(settings, SURVEY, anonymity_threshold=3))
+    clock.set(OPEN + timedelta(hours=1))
+    out = await console.type("/pulse answer 1", as_=APPS[0])
+    assert "results are shown only for groups of at least 5 people, after the survey closes on 2026-11-27." in out
+    for line in ("4", "9", "1"):
+        out = await console.type(line)
+    out = await console.type("")
+    assert "Thank you — your answers to Team health are saved." in out
+    assert "results are shown only for groups of at least 5 people." in out and "at least 3" not in out
+
+
 async def test_raising_the_threshold_later_applies_at_once(deps_factory, settings, tmp_path, clock):
     deps, console = await setup(deps_factory, settings, tmp_path, anonymity_threshold=3)
     await tick(deps, START)
