@@ -16,7 +16,7 @@ from sqlalchemy import inspect, select, text
 from bot.datarights import export_person
 from bot.kernel.settings import LoggingSettings
 from bot.pulse.report import digest_section
-from bot.pulse.results import OTHER, suppress
+from bot.pulse.suppression import OTHER, suppress
 from bot.rhythm.scheduler import tick
 from feedbot.app import configure_logging
 from storage.models import Person, Survey, SurveyAnswer, SurveyParticipation, SurveyRound, SurveySubmission
@@ -56,8 +56,8 @@ async def test_a_team_of_three_is_never_shown_and_its_answers_carry_no_team(deps
     await answer_round(console, team("Apps", 6), [5] * 6, [10] * 6, ["2"] * 6)
     clock.set(CLOSE)
     await tick(deps, CLOSE)
-    assert {a.group_name for a in await all_rows(deps, SurveyAnswer)} == {None, "Apps"}
-    assert sum(a.group_name is None for a in await all_rows(deps, SurveyAnswer)) == 3 * 4  # Design: no group
+    # Design (3) is too small, and Apps joins it in results (below): so in the rows too, no team is named.
+    assert {a.group_name for a in await all_rows(deps, SurveyAnswer)} == {None}
     out = await console.type("/pulse results team-health", as_=ADMIN)
     assert "9 of 21 answered (43%)." in out
     assert "Design" not in out
@@ -90,7 +90,8 @@ async def test_subtracting_visible_slices_from_the_total_reveals_no_hidden_group
     clock.set(CLOSE)
     await tick(deps, CLOSE)
     groups = Counter(a.group_name for a in await all_rows(deps, SurveyAnswer))
-    assert groups == {"Apps": 6 * 4, "Platform": 5 * 4, None: 3 * 4}  # Design has 3 people: stored without a team
+    # Design (3) is too small to be named, and Platform, which results merge with it, is stored without its name too.
+    assert groups == {"Apps": 6 * 4, None: (5 + 3) * 4}
     out = await console.type("/pulse results team-health", as_=ADMIN)
     # Design (3) alone would be "other teams" and equal to total − Apps − Platform: Platform, the next-smallest
     # visible slice, is merged into it, so what is shown subtracts only to groups of at least 5.
@@ -136,26 +137,32 @@ def test_complementary_suppression_holds_for_any_group_sizes():
         assert None not in slices
 
 
-def test_naming_no_team_for_the_answers_of_a_team_below_the_threshold_changes_no_visible_slice():
-    """At publish, a team with fewer than k submissions loses its name (bot/pulse/ballots.py): the suppression merged
-    it with the answers of no team anyway, so every reader sees the same slices as if it had kept it."""
+def test_publishing_names_only_the_teams_results_could_show_and_no_reader_sees_a_difference():
+    """At publish (bot/pulse/ballots.py) a team is named on its rows only if suppression could show its slice; the
+    others count with the answers of no team, where results merged them anyway. So every group a reader of the table
+    can tell apart holds at least k, and a reader sees the slices they would have seen with every team named — or,
+    if they were asked and so need one more in their own group, at most fewer of them."""
     rng = random.Random(20261201)
     for _ in range(3000):
         k = rng.randint(3, 6)
-        named = random_sizes(rng)
+        sizes = random_sizes(rng)
+        if sum(sizes.values()) < k:
+            continue  # such a round is published as nothing at all
+        shown = set(suppress(sizes, k)) - {OTHER}
         published: dict[str | None, int] = {}
-        for name, n in named.items():
-            label = name if name is not None and n >= k else None
+        for name, n in sizes.items():
+            label = name if name in shown else None
             published[label] = published.get(label, 0) + n
-        for reader in [None, *named]:  # not asked; or asked, with their team (None: no team)
-            before = suppress(named, k, {reader} if reader in named else set())
-            mine = {reader if reader in published else None} if reader in named else set()
-            after = suppress(published, k, mine)
-            if reader is None and None not in named and None in published:
-                continue  # the answers of no team may now hold theirs: stricter for them, never looser
-            sizes = [{label: sum(groups[name] for name in names) for label, names in slices.items()}
-                     for groups, slices in ((named, before), (published, after))]
-            assert sizes[0] == sizes[1], (named, k, reader, before, after)
+        assert all(n >= k for n in published.values()), (sizes, k, published)
+        # The reader: not asked; or asked, of each team that answered, of no team, or of a team that did not answer.
+        for asked, team in [(False, None), *((True, name) for name in sizes), (True, None), (True, "absent")]:
+            mine = [{team if team in groups else None} if asked else set() for groups in (sizes, published)]
+            seen = [{label: sum(groups[name] for name in names) for label, names in suppress(groups, k, own).items()}
+                    for groups, own in zip((sizes, published), mine, strict=True)]
+            if not asked:
+                assert seen[0] == seen[1], (sizes, k, seen)
+            named = {label: n for label, n in seen[1].items() if label != OTHER}
+            assert named.items() <= seen[0].items(), (sizes, k, team, seen)  # never a team slice they did not see
 
 
 async def test_a_round_below_the_threshold_leaves_no_answer_row_and_says_too_few(deps_factory, settings, tmp_path,

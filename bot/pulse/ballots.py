@@ -12,9 +12,11 @@ opened (the secret key was changed) is not published at all: publishing the rest
 
 Publishing writes nothing that no reader could ever be shown (`threshold`, the round's, never goes down): a round
 with fewer than `k` submissions gets no answer rows at all — its tokens are deleted unread, while who answered stays
-(reminders, the response rate) — and a team label held by fewer than `k` submissions is dropped from their rows,
-which then count with the answers of no team, exactly where the suppression in bot/pulse/results.py would merge them.
-Results are read only after their round is published: bot/pulse/results.py publishes a closed round first.
+(reminders, the response rate) — and a team is named on its rows only if results could show its slice: the answers
+of a team below `k`, or merged into "other teams" by complementary suppression, count with those of no team, which
+is where results merge them anyway (bot/pulse/suppression.py). Every group a reader of the table can tell apart then
+holds at least `k` submissions. Results are read only after their round is published: bot/pulse/results.py
+publishes a closed round first.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from datetime import datetime
 
 from bot.kernel.sealing import Sealer
 from bot.kernel.settings import Settings
-from storage.models import SurveyQuestion, SurveyRound, new_uid
+from bot.pulse.suppression import OTHER, suppress, threshold
+from storage.models import SurveyQuestion, new_uid
 from storage.uow import UnitOfWork
 
 log = logging.getLogger("bot.pulse")
@@ -54,20 +57,14 @@ def seal(sealer: Sealer, size: int, group: str | None, answers: Sequence[tuple[i
     return sealer.seal_untimed(plain.ljust(size))  # trailing spaces: still the same JSON
 
 
-def threshold(rnd: SurveyRound, configured: int) -> int:
-    """A round's anonymity threshold: the one in force when it opened (its invitation promised it), so lowering
-    the configuration later never shows a smaller group of that round; raising it applies at once. Rounds opened
-    before thresholds were kept use the configured one."""
-    return configured if rnd.anonymity_threshold is None else max(rnd.anonymity_threshold, configured)
-
-
 def answer_rows(round_id: int, opened: Sequence[bytes], k: int) -> list[Values]:
-    """The submissions' answers as `survey_answers` rows, each with a fresh random id; a team held by fewer than `k`
-    of them is named on none (its answers count with those of no team)."""
+    """The submissions' answers as `survey_answers` rows, each with a fresh random id. A team is named only where
+    results could ever show it (`suppress`); the others' answers count with those of no team — "other teams", which
+    then holds none or at least `k`."""
     submissions = [json.loads(plain) for plain in opened]
-    sizes = Counter(submission["group"] for submission in submissions)
+    named = set(suppress(Counter(submission["group"] for submission in submissions), k)) - {OTHER}
     return [{"id": new_uid(), "round_id": round_id, "question_id": question_id,
-             "group_name": submission["group"] if sizes[submission["group"]] >= k else None,
+             "group_name": submission["group"] if submission["group"] in named else None,
              "score": values.get("score"), "choice": values.get("choice"), "text": values.get("text")}
             for submission in submissions for question_id, values in submission["answers"]]
 

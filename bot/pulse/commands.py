@@ -8,6 +8,7 @@ from bot.kernel.i18n import N_, Translator
 from bot.kernel.parsing import MAX_ID, id_number
 from bot.kernel.views import Block, Button, Buttons, Form, Input, Text, View, text_view
 from bot.pulse import admin, ballots, report
+from bot.pulse.suppression import threshold
 from storage.models import Survey, SurveyQuestion, SurveyRound
 
 SCORES = {"scale": [str(n) for n in range(1, 6)], "enps": [str(n) for n in range(11)]}
@@ -93,7 +94,7 @@ def answer_form(ctx: Context, rnd: SurveyRound, survey: Survey) -> View:
     inputs = [question_input(ctx.t, question, pulse.comment_threshold) for question in survey.questions]
     note = ctx.t("Your answers are anonymous: they are stored without your name, and results are shown only for "
                  "groups of at least {k} people, after the survey closes on {date}.",
-                 k=ballots.threshold(rnd, pulse.anonymity_threshold), date=ctx.local_date(rnd.closes_at))
+                 k=threshold(rnd, pulse.anonymity_threshold), date=ctx.local_date(rnd.closes_at))
     return View(title=survey.title, blocks=[Text(text=note), Form(
         title=survey.title, command=f"pulse submit {rnd.id}", submit_label=ctx.t("Send answers"), inputs=inputs)])
 
@@ -143,7 +144,7 @@ async def submit(ctx: Context, raw: str) -> View:
         [(question.id, values) for question, values in answers]))
     return text_view(ctx.t("Thank you — your answers to {title} are saved. Your answers are anonymous: they are "
                            "stored without your name, and results are shown only for groups of at least {k} people.",
-                           title=survey.title, k=ballots.threshold(rnd, ctx.deps.settings.pulse.anonymity_threshold)))
+                           title=survey.title, k=threshold(rnd, ctx.deps.settings.pulse.anonymity_threshold)))
 
 
 FEATURE = Feature(

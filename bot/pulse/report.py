@@ -22,7 +22,6 @@ from bot.pulse.results import (
     NO_ANSWERS,
     NO_SCORES,
     NOT_ASKED,
-    OTHER,
     TREND,
     WHOLE,
     Asked,
@@ -39,6 +38,7 @@ from bot.pulse.results import (
     percent,
     tallied,
 )
+from bot.pulse.suppression import OTHER
 from storage.digest_queries import DigestQueries
 from storage.models import Survey, SurveyQuestion, SurveyRound
 

@@ -13,17 +13,17 @@ them (`Asked`). Results wait until a round closes, and a closed round is publish
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.kernel.context import Deps
 from bot.kernel.settings import Settings
-from bot.pulse.ballots import publish, threshold
+from bot.pulse.ballots import publish
+from bot.pulse.suppression import suppress, threshold
 from storage.models import Survey, SurveyQuestion, SurveyRound
 from storage.uow import UnitOfWork
 
-OTHER = "\x00other"  # the merged group's label; never a team name
 WHOLE = ""  # the whole survey, where a team's name would stand; never a team name
 TREND = 8  # closed rounds in a trend
 Counts = dict[int | str | None, int]  # how often each answer (score, choice; None: skipped) was given
@@ -150,30 +150,6 @@ def merged(groups: Iterable[Group]) -> Group:
     for group in groups:
         total.add(group)
     return total
-
-
-def suppress(sizes: Mapping[str | None, int], k: int,
-             mine: Collection[str | None] = ()) -> dict[str, list[str | None]]:
-    """Which groups may be shown: named groups of at least `k`, and OTHER (all the rest) once that reaches `k`. A group
-    that may hold the reader's own answer (`mine`, see `Asked`) needs `k + 1`.
-
-    While the rest is non-empty but below what it needs, the smallest shown group joins it (complementary
-    suppression), so the total minus the shown slices is always 0 or a shown group — never a hidden one.
-    """
-    def need(names: Iterable[str | None]) -> int:
-        return k + 1 if any(name in mine for name in names) else k
-
-    shown = {name: n for name, n in sizes.items() if name is not None and n >= need((name,))}
-    rest_names = [name for name in sizes if name not in shown]
-    rest = sum(sizes[name] for name in rest_names)
-    while 0 < rest < need(rest_names) and shown:
-        smallest = min(shown, key=lambda name: (shown[name], name))
-        rest += shown.pop(smallest)
-        rest_names.append(smallest)
-    slices: dict[str, list[str | None]] = {name: [name] for name in sorted(shown)}
-    if rest >= need(rest_names):
-        slices[OTHER] = rest_names
-    return slices
 
 
 ScoreRow = tuple[int, int, str | None, int, int, int, int, int]  # see Surveys.scores

@@ -16,8 +16,9 @@ from bot.kernel.context import Due, Tick
 from bot.kernel.i18n import Translator
 from bot.kernel.settings import Settings, weekday_number
 from bot.kernel.views import Button, Buttons, Text, View
-from bot.pulse.ballots import publish_closed, threshold
+from bot.pulse.ballots import publish_closed
 from bot.pulse.results import dependents
+from bot.pulse.suppression import threshold
 from storage.models import Person, Survey, SurveyQuestion, SurveyRound
 from storage.uow import UnitOfWork
 
