@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from bot.core import deliver
 from bot.kernel.i18n import N_
-from bot.kernel.outbox import DeliveryError, Messenger, Recipient
-from bot.kernel.views import View
+from bot.kernel.outbox import Amender, DeliveryError, Messenger, Receipt, Recipient
+from bot.kernel.views import View, error_view
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -22,6 +22,20 @@ log = logging.getLogger(__name__)
 
 # A platform's answer when the core failed on a request: its transaction was rolled back.
 FAILED = N_("Something went wrong on my side, and nothing was saved. Please try again in a minute.")
+
+
+async def failure_view(deps: Deps, platform: str, workspace: str, user_id: str, client_locale: str | None) -> View:
+    """FAILED in the language the person chose (`/language`, the org file), else their client's, else the org's:
+    the same language as every other reply they get."""
+    locale = None
+    try:
+        async with deps.uow() as uow:
+            person = await uow.people.by_account(platform, workspace, user_id)
+            locale = person.locale if person is not None else None
+    except Exception as exc:  # the database may be why the request failed: the client's language then
+        log.warning("no stored language for the failure reply: %s", type(exc).__name__)
+    t = deps.catalogs.translator(locale or client_locale or deps.settings.org.default_locale)
+    return error_view(t(FAILED))
 
 
 class PlatformError(Exception):
@@ -82,8 +96,15 @@ class PlatformMessenger:
     def __init__(self, platforms: Sequence[Platform]) -> None:
         self.platforms = {platform.name: platform for platform in platforms}
 
-    async def send(self, recipient: Recipient, view: View) -> None:
-        await self._platform_for(recipient).messenger.send(recipient, view)
+    async def send(self, recipient: Recipient, view: View) -> Receipt | None:
+        return await self._platform_for(recipient).messenger.send(recipient, view)
+
+    async def amend(self, receipt: Receipt, view: View | None) -> bool:
+        """Change a message in place through the platform that sent it, if it can."""
+        platform = self.platforms.get(str(receipt.get("platform")))
+        if platform is None or not isinstance(platform.messenger, Amender):
+            return False
+        return await platform.messenger.amend(receipt, view)
 
     def _platform_for(self, recipient: Recipient) -> Platform:
         if recipient.channel:

@@ -64,6 +64,12 @@ CORE = {
         SELECT p.manager_id, i.id, i.text, s.to_status FROM idea_status_changes s JOIN ideas i ON i.id = s.idea_id
         JOIN people p ON p.id = i.author_id
         WHERE s.created_at > :start AND s.created_at <= :end AND p.manager_id IS NOT NULL""",
+    "adopted effects": """
+        SELECT m.idea_id, m.baseline, m.target, m.unit, r.value FROM idea_measures m
+        LEFT JOIN (SELECT idea_id, max(id) AS last_id FROM idea_results GROUP BY idea_id) l ON l.idea_id = m.idea_id
+        LEFT JOIN idea_results r ON r.id = l.last_id
+        WHERE m.idea_id IN (SELECT idea_id FROM idea_status_changes
+                            WHERE to_status = 'adopted' AND created_at > :start AND created_at <= :end)""",
 }
 
 # The rhythm's own sections: 1:1 status per manager, pulse results per team (the last 16 weeks for the trend).

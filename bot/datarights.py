@@ -116,7 +116,7 @@ async def export_person(deps: Deps, email: str) -> Json | None:
                        "completed_at": iso(g.completed_at),
                        "updates": [{"progress": u.progress, "note": u.note, "created_at": iso(u.created_at)}
                                    for u in await uow.goals.updates(g.id)]}
-                      for g in sorted(await uow.goals.of(person.id), key=lambda g: g.id)],
+                      for g in sorted(await uow.goals.of(person.id, include_dropped=True), key=lambda g: g.id)],
             "away_until": iso(person.away_until),
             "checkins": [{"week": c.period, "answers": c.answers, "mood": c.mood, "blockers": c.blockers,
                           "submitted_at": iso(c.submitted_at)}

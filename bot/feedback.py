@@ -98,14 +98,16 @@ async def mention_token(ctx: Context, person: Person) -> str:
 
 
 async def overview(ctx: Context) -> View:
-    """What I received, the requests waiting for my answer, and who answered mine."""
+    """What I received and gave, the requests waiting for my answer, and who answered mine."""
     received = await ctx.uow.feedback.received_by(ctx.me.id, RECENT)
+    given = list(await ctx.uow.feedback.given_by(ctx.me.id))[-RECENT:][::-1]
     waiting = await ctx.uow.feedback.open_requests_to(ctx.me.id)
     mine = list(await ctx.uow.feedback.requests_by(ctx.me.id))[-RECENT:][::-1]
-    if not received and not waiting and not mine:
+    if not received and not given and not waiting and not mine:
         return text_view(ctx.t("No feedback yet. Give some with {give}, or ask for some with {ask}",
                                give=ctx.cmd(USAGE), ask=ctx.cmd(ASK_USAGE)))
     people = await ctx.uow.people.by_ids([f.giver_id for f in received] + [r.requester_id for r in waiting] +
+                                         [f.receiver_id for f in given] +
                                          [tg.person_id for r in mine for tg in r.targets])
     blocks: list[Text] = []
     if received:
@@ -114,6 +116,10 @@ async def overview(ctx: Context) -> View:
     else:
         lines = [ctx.t("Nothing yet.")]
     blocks.append(Text(text="\n".join([ctx.t("Feedback you received, newest first:"), *lines])))
+    if given:
+        lines = [ctx.t("{date} to {receiver}: {text}", date=ctx.local_date(f.created_at),
+                       receiver=who(people[f.receiver_id]), text=f.text) for f in given]
+        blocks.append(Text(text="\n".join([ctx.t("Feedback you gave, newest first:"), *lines])))
     if waiting:
         lines = [ctx.t("{date} {requester} asks: {topic} — answer with {command} and your feedback",
                        date=ctx.local_date(r.created_at), requester=who(people[r.requester_id]), topic=r.topic,
@@ -143,5 +149,5 @@ FEATURE = Feature(
              "only the two of you can see it\n"
              "{p}feedback ask @ana @cy About my design review — ask people for feedback; "
              "I tell them how to answer\n"
-             "{p}feedback — feedback you received, requests waiting for you, and who answered yours"),
+             "{p}feedback — feedback you received and gave, requests waiting for you, and who answered yours"),
 )

@@ -7,20 +7,26 @@ from datetime import date, datetime
 
 from bot.kernel.context import Context, Feature
 from bot.kernel.errors import UserError
-from bot.kernel.i18n import N_
+from bot.kernel.i18n import N_, Translator
+from bot.kernel.keywords import Keywords
 from bot.kernel.parsing import MAX_ID, id_number
 from bot.kernel.people import resolve_mention, split_mentions, who
 from bot.kernel.views import Text, View, text_view
 from bot.kernel.visibility import sees_personal
 from storage.models import Goal, GoalUpdate, Person
 
-# Only a date-shaped word after a final "by" is a due date: "Be trusted by customers" keeps its title.
-DUE = re.compile(r"(?:^|\s+)by\s+(\d{4}-\d{1,2}-\d{1,2})\s*$", re.IGNORECASE)
+# Only a date-shaped word at the end, next to a due word in any language, is a due date: "Be trusted by customers"
+# keeps its title. `by 2026-12-31`, `senast 2026-12-31`, `截止 2026-12-31`, `2026-12-31之前`.
+DUE_WORDS = Keywords({"by": (N_("by"), N_("due"))})
+DATE_LAST = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})\s*$")
+DATE_THEN_WORD = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})\s*(\S+)\s*$")
 PERCENT = re.compile(r"^(\d{1,3})%?$")
-SUBCOMMANDS = ("add", "list", "progress", "done")
+SUBCOMMANDS = ("add", "list", "progress", "done", "edit", "drop")
 ADD_USAGE = N_("goal add Reduce p95 latency to 200 ms by 2027-03-31")
 PROGRESS_USAGE = N_("goal progress 3 40% Caching is live on two services")
 DONE_USAGE = "goal done 3"
+EDIT_USAGE = N_("goal edit 3 Reduce p95 latency to 150 ms by 2027-06-30")
+DROP_USAGE = "goal drop 3"
 
 
 async def handle(ctx: Context, text: str) -> View:
@@ -34,17 +40,16 @@ async def handle(ctx: Context, text: str) -> View:
         return await progress(ctx, rest)
     if word == "done":
         return await done(ctx, rest)
+    if word == "edit":
+        return await edit(ctx, rest)
+    if word == "drop":
+        return await drop(ctx, rest)
     raise UserError("There is no {command}. Use one of: {commands}.", command=ctx.cmd("goal " + word),
                     commands=", ".join(ctx.cmd("goal " + name) for name in SUBCOMMANDS))
 
 
 async def add(ctx: Context, text: str) -> View:
-    title = ctx.require_text(text, ADD_USAGE)
-    due = None
-    match = DUE.search(title)
-    if match:
-        due = parse_due(ctx, match.group(1))
-        title = ctx.require_text(title[:match.start()], ADD_USAGE)
+    title, due = title_and_due(ctx, text, ADD_USAGE)
     goal = Goal(person_id=ctx.me.id, title=title, due_date=due, progress=0, status="open", created_at=ctx.now,
                 updated_at=ctx.now)
     ctx.uow.goals.add(goal)
@@ -53,6 +58,32 @@ async def add(ctx: Context, text: str) -> View:
         else ctx.t("Goal #{id} added: {title}.", id=goal.id, title=title)
     return View(blocks=[Text(text=added), Text(text=ctx.t("Report progress with {command}.", command=ctx.cmd(
         f"goal progress {goal.id} 40%")))])
+
+
+def title_and_due(ctx: Context, text: str, usage: str, *, title_optional: bool = False) -> tuple[str, date | None]:
+    """The title and the due date after a final due word ("by", "senast", "截止", …); with `title_optional`,
+    "by 2027-03-31" alone is a new due date (the title comes back empty)."""
+    title = ctx.require_text(text, usage)
+    found = due_at_end(ctx, title)
+    if not found:
+        return title, None
+    rest, day = found
+    due = parse_due(ctx, day)
+    if title_optional and not rest.strip():
+        return "", due
+    return ctx.require_text(rest, usage), due
+
+
+def due_at_end(ctx: Context, text: str) -> tuple[str, str] | None:
+    """(the title, the due date as typed) when `text` ends with a due word and a date, in either order."""
+    match = DATE_LAST.search(text)
+    if match:
+        word, title = DUE_WORDS.trailing(ctx.deps.catalogs, text[:match.start()])
+        return (title, match.group(1)) if word else None
+    match = DATE_THEN_WORD.search(text)
+    if match and DUE_WORDS.read(ctx.deps.catalogs, match.group(2)):
+        return text[:match.start()].rstrip(), match.group(1)
+    return None
 
 
 def parse_due(ctx: Context, text: str) -> date:
@@ -143,11 +174,60 @@ def tell_manager(ctx: Context, manager: Person, goal: Goal, note: str) -> None:
     name, title, goal_id = who(ctx.me), goal.title, goal.id
     ctx.tell(manager, "goal.done", lambda t: View(
         title=t("{name} completed goal #{id}", name=name, id=goal_id),
-        blocks=[Text(text=title)] + ([Text(text=note)] if note else [])))
+        blocks=[Text(text=title)] + ([Text(text=note)] if note else [])), subject=f"goal:{goal.id}")
+
+
+async def edit(ctx: Context, text: str) -> View:
+    """A new title, due date or both; whoever was told of the goal sees the edit."""
+    number, _, rest = text.strip().partition(" ")
+    goal = await my_goal(ctx, number, EDIT_USAGE)
+    title, due = title_and_due(ctx, rest, EDIT_USAGE, title_optional=True)
+    goal.title, goal.due_date, goal.updated_at = title or goal.title, due or goal.due_date, ctx.now
+    name, goal_id, title = who(ctx.me), goal.id, goal.title
+    told = await ctx.amend(f"goal:{goal.id}", lambda t: View(
+        title=t("{name} completed goal #{id} (edited)", name=name, id=goal_id), blocks=[Text(text=title)]),
+        lambda t: text_view(t("{name} edited goal #{id}: {title}", name=name, id=goal_id, title=title)))
+    reply = ctx.t("Goal #{id} is now: {title}.", id=goal.id, title=goal.title) if goal.due_date is None else \
+        ctx.t("Goal #{id} is now: {title} (due {due}).", id=goal.id, title=goal.title, due=goal.due_date.isoformat())
+    return text_view(reply + (" " + ctx.t("Those who were told of it see the edit.") if told else ""))
+
+
+async def drop(ctx: Context, text: str) -> View:
+    """Archived, never deleted: it leaves the lists, the check-in and the 1:1 agenda; export keeps it."""
+    number, _, rest = text.strip().partition(" ")
+    if rest.strip():
+        raise UserError("Just the goal's number: {example}", example=ctx.cmd(DROP_USAGE))
+    goal = await my_goal(ctx, number, DROP_USAGE)
+    goal.status, goal.updated_at = "dropped", ctx.now
+    name, goal_id, title = who(ctx.me), goal.id, goal.title
+
+    def dropped(t: Translator) -> View:
+        return text_view(t("{name} dropped goal #{id}: {title}", name=name, id=goal_id, title=title))
+
+    told = await ctx.amend(f"goal:{goal.id}", dropped, dropped)
+    reply = ctx.t("Goal #{id} dropped: {title}. It is archived, no longer in your lists.", id=goal.id,
+                  title=goal.title)
+    return text_view(reply + (" " + ctx.t("Those who were told of it see the edit.") if told else ""))
+
+
+async def my_goal(ctx: Context, number: str, usage: str) -> Goal:
+    """My goal with that number, open or done; not one I dropped."""
+    goal = await find_my_goal(ctx, number, usage)
+    if goal.status == "dropped":
+        raise UserError("There is no goal #{id} of yours. See {list}", id=goal.id, list=ctx.cmd("goal list"))
+    return goal
 
 
 async def my_open_goal(ctx: Context, number: str, usage: str) -> Goal:
     """My goal with that number, still open; otherwise the error that says what to type."""
+    goal = await my_goal(ctx, number, usage)
+    if goal.status == "done":
+        raise UserError("Goal #{id} is already done. For a new target, add a goal: {example}", id=goal.id,
+                        example=ctx.cmd(ADD_USAGE))
+    return goal
+
+
+async def find_my_goal(ctx: Context, number: str, usage: str) -> Goal:
     if not number:
         raise UserError("Which goal? Give its number: {example}. See {list}", example=ctx.cmd(usage),
                         list=ctx.cmd("goal list"))
@@ -158,9 +238,6 @@ async def my_open_goal(ctx: Context, number: str, usage: str) -> Goal:
     goal = await ctx.uow.goals.get(goal_id) if goal_id <= MAX_ID else None
     if goal is None or goal.person_id != ctx.me.id:
         raise UserError("There is no goal #{id} of yours. See {list}", id=goal_id, list=ctx.cmd("goal list"))
-    if goal.status == "done":
-        raise UserError("Goal #{id} is already done. For a new target, add a goal: {example}", id=goal.id,
-                        example=ctx.cmd(ADD_USAGE))
     return goal
 
 
@@ -173,5 +250,7 @@ FEATURE = Feature(
              "{p}goal list @lea — the goals of someone who reports to you\n"
              "{p}goal progress 3 40% Caching is live — report progress from 0 to 100%, with an optional note\n"
              "{p}goal done 3 — close a goal; your manager hears about it\n"
+             "{p}goal edit 3 New title by 2027-06-30 — change its title, its due date or both\n"
+             "{p}goal drop 3 — archive a goal you no longer pursue (kept, not deleted)\n"
              "Goals are visible to you and your manager."),
 )

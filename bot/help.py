@@ -19,8 +19,8 @@ async def handle(ctx: Context, text: str) -> View:
                   Text(text=ctx.t("Type {example} for details of one command.", example=ctx.cmd("help kudos")))]
         if ctx.actor.platform == CONSOLE:  # the terminal's own commands, which no chat platform has
             blocks.append(Text(text=ctx.t(
-                "In this terminal: /as EMAIL types as someone else, /cancel leaves a form, /quit (or Ctrl-D) "
-                "leaves; Ctrl-C cancels a form at once.")))
+                "In this terminal: /as EMAIL types as someone else, /cancel leaves a form (any other command is "
+                "answered and the form goes on), /quit (or Ctrl-D) leaves; Ctrl-C cancels a form at once.")))
         return View(title=ctx.t("feedbot — continuous feedback"), blocks=blocks)
     feature = ctx.deps.commands.get(name)
     if feature is None:
@@ -30,9 +30,10 @@ async def handle(ctx: Context, text: str) -> View:
 
 
 def feature_help(ctx: Context, name: str, feature: Feature) -> View:
-    """`/help idea` and `/idea help` alike."""
+    """`/help idea` and `/idea help` alike. A usage may name `{values}`: the company values configured."""
+    values = " ".join("#" + value for value in ctx.deps.settings.kudos.values)
     return View(title=ctx.cmd(name), blocks=[Text(text=ctx.t(feature.summary, p=ctx.prefix_for(name))),
-                                             Text(text=ctx.t(feature.usage, p=ctx.prefix_for(name)))])
+                                             Text(text=ctx.t(feature.usage, p=ctx.prefix_for(name), values=values))])
 
 
 FEATURE = Feature(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from bot.kernel.context import Context, Feature
 from bot.kernel.errors import UserError
@@ -11,12 +12,17 @@ from bot.kernel.people import mentions_anywhere, resolve_mentions, who
 from bot.kernel.views import Text, View, text_view
 from storage.models import Kudos, KudosRecipient, KudosValue, Person
 
-TAG = re.compile(r"(?<![\w&])#([A-Za-z][\w-]*)")
+# A tag starts with a letter of any script (`#teamwork`, `#学习`; `#12` is an idea, not a tag) after a space, a
+# punctuation mark or Chinese text, never inside a word or an HTML entity (`C#`, `&#39;`).
+TAG = re.compile(r"(?<!&)(?<![^\W\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff])#([^\W\d_][\w-]*)")
 RECENT = 10
+UNDO_WITHIN = timedelta(minutes=10)
 USAGE = N_("kudos @ana @bo Thanks for the release notes #teamwork")
 
 
 async def handle(ctx: Context, text: str) -> View:
+    if text.strip().lower() == "undo":
+        return await undo(ctx)
     tokens, message = mentions_anywhere(text, ctx.mentions)
     if not tokens and not message:
         return await recent(ctx)
@@ -27,7 +33,7 @@ async def handle(ctx: Context, text: str) -> View:
     recipients = await resolve_mentions(ctx.uow, tokens, ctx.mentions)
     if ctx.me in recipients:
         raise UserError("Kudos are for others — you can't give them to yourself. Who helped you this week?")
-    give(ctx, recipients, message, values)
+    await give(ctx, recipients, message, values)
     names = ", ".join(who(p) for p in recipients)
     channel = ctx.deps.settings.kudos.channel
     if not channel:
@@ -45,19 +51,39 @@ def tags_in(ctx: Context, message: str) -> list[str]:
     return tags
 
 
-def give(ctx: Context, recipients: list[Person], message: str, values: list[str]) -> Kudos:
+async def give(ctx: Context, recipients: list[Person], message: str, values: list[str]) -> Kudos:
     kudos = Kudos(giver_id=ctx.me.id, message=message, created_at=ctx.now,
                   recipients=[KudosRecipient(person_id=p.id) for p in recipients],
                   values=[KudosValue(value=v) for v in values])
     ctx.uow.kudos.add(kudos)
-    names = ", ".join(who(p) for p in recipients)
+    await ctx.uow.kudos.flush()  # its number names the messages, so /kudos undo finds them
+    names, subject = ", ".join(who(p) for p in recipients), f"kudos:{kudos.id}"
     if ctx.deps.settings.kudos.channel:
         ctx.post(ctx.deps.settings.kudos.channel, "kudos.post", lambda t: text_view(
-            message, title=t("Kudos from {giver} to {names}", giver=who(ctx.me), names=names)))
+            message, title=t("Kudos from {giver} to {names}", giver=who(ctx.me), names=names)), subject=subject)
     for person in recipients:
         ctx.tell(person, "kudos.received",
-                 lambda t: text_view(message, title=t("{giver} gave you kudos", giver=who(ctx.me))))
+                 lambda t: text_view(message, title=t("{giver} gave you kudos", giver=who(ctx.me))), subject=subject)
     return kudos
+
+
+async def undo(ctx: Context) -> View:
+    """Take back my last kudos while it is fresh: its messages are never sent, or withdrawn where they were."""
+    kudos = await ctx.uow.kudos.last_given_by(ctx.me.id)
+    if kudos is None:
+        raise UserError("You have no kudos to take back.")
+    if ctx.now - kudos.created_at > UNDO_WITHIN:
+        raise UserError("Your last kudos ({message}) was given more than {minutes} minutes ago, so it stays. "
+                        "Kudos can be taken back within {minutes} minutes.", message=kudos.message,
+                        minutes=int(UNDO_WITHIN.total_seconds() // 60))
+    giver = who(ctx.me)
+    told = await ctx.amend(f"kudos:{kudos.id}", None, lambda t: text_view(
+        t("{giver} took back their kudos: {message}", giver=giver, message=kudos.message)))
+    await ctx.uow.kudos.delete(kudos)
+    if told:
+        return text_view(ctx.t("Your kudos is taken back: {message}. Where it was already delivered it is "
+                               "withdrawn.", message=kudos.message))
+    return text_view(ctx.t("Your kudos is taken back before anyone saw it: {message}", message=kudos.message))
 
 
 async def recent(ctx: Context) -> View:
@@ -82,5 +108,6 @@ FEATURE = Feature(
     usage=N_("{p}kudos @ana @bo Thanks for the release notes #teamwork — thank one or more people; "
              "it is posted in the kudos channel and sent to each of them\n"
              "{p}kudos — your recent kudos, given and received\n"
-             "Tags after # must be one of the company values."),
+             "{p}kudos undo — take back your last kudos within 10 minutes; its messages are withdrawn\n"
+             "Tags after # must be one of the company values: {values}"),
 )

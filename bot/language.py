@@ -18,7 +18,7 @@ async def handle(ctx: Context, text: str) -> View:
     if locale is None:
         raise UserError("I don't speak {language}. Available: {choices}.", language=text.split()[0],
                         choices=choices)
-    ctx.me.locale = locale
+    ctx.me.locale, ctx.me.locale_chosen_at = locale, ctx.now  # theirs: an org import no longer changes it
     t = ctx.translator_for(ctx.me)  # answer in the new language
     return text_view(t("From now on I will speak {language} with you.", language=LOCALE_NAMES[locale]))
 

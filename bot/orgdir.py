@@ -2,48 +2,25 @@
 
 The file is authoritative for the people it lists and the columns it has: an empty manager_email or team
 clears it. Empty timezone and locale cells keep what is stored, because those are also filled from the
-chat platform's profile (and `/language`). People not in the file are never touched.
+chat platform's profile; a locale the person chose with `/language` is theirs and stays. People in the
+directory but not in the file are listed, and deactivated only with `deactivate_missing` (kept with their
+history, never prompted); one who is in a later file again is reactivated. The file's checks are in bot/orgfile.py.
 Operator output (this module) is plain English for the CLI, not chat text, so it is not translated.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.kernel.context import Deps
-from bot.kernel.i18n import SUPPORTED_LOCALES, normalize_locale
-from bot.kernel.people import is_email, valid_timezone
+from bot.orgfile import HEADER, OrgImportError, Row, find_cycles, parse_rows, read_file
 from storage.models import Person, Team
 
-REQUIRED = ("email", "name")
-OPTIONAL = ("manager_email", "team", "timezone", "locale")
-HEADER = ",".join(REQUIRED + OPTIONAL)
+__all__ = ["HEADER", "ImportReport", "OrgImportError", "import_people", "org_tree"]
 NONE = "(none)"
 EMPTY_DIRECTORY = "The org directory is empty. Import one with: feedbot org import people.csv"
-LIMITS = {"email": 320, "name": 200, "team": 200}  # the column sizes in storage.models
-
-
-class OrgImportError(Exception):
-    """A bad file; `row` is the spreadsheet row (the header is row 1). Nothing has been written."""
-
-    def __init__(self, row: int, reason: str) -> None:
-        super().__init__(f"row {row}: {reason}")
-        self.row = row
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class Row:
-    number: int
-    email: str
-    name: str
-    manager_email: str | None  # None also when the column is absent (see `columns`)
-    team: str | None
-    timezone: str | None
-    locale: str | None
+SHOWN = 20  # emails listed of those missing from the file
 
 
 @dataclass
@@ -53,22 +30,40 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     changes: dict[str, list[str]] = field(default_factory=dict)  # email → "team Platform → Apps", …
     teams_created: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # active people in the directory, not in the file
+    deactivated: list[str] = field(default_factory=list)  # … and deactivated by this import
+    kept_locale: list[str] = field(default_factory=list)  # the file's locale not applied: chosen with /language
 
     def summary(self) -> str:
         lines = [f"{len(self.created)} created, {len(self.updated)} updated, {len(self.unchanged)} unchanged"]
         lines += [f"created team {name}" for name in self.teams_created]
         lines += [f"created {email}: {', '.join(self.changes[email])}" for email in self.created]
         lines += [f"updated {email}: {', '.join(self.changes[email])}" for email in self.updated]
+        lines += [f"kept the language {email} chose with /language" for email in self.kept_locale]
+        if self.deactivated:
+            lines.append(f"deactivated {len(self.deactivated)} not in the file (no more prompts): "
+                         f"{listed(self.deactivated)}")
+        elif self.missing:
+            lines.append(f"{len(self.missing)} in the directory but not in the file: {listed(self.missing)} — "
+                         f"import again with --deactivate-missing to deactivate them")
         return "\n".join(lines)
 
 
-async def import_people(deps: Deps, path: Path) -> ImportReport:
-    """Create or update people, teams and reporting lines from `path`, all or nothing."""
-    columns, records = read_file(path)
+def listed(emails: list[str]) -> str:
+    more = f" and {len(emails) - SHOWN} more" if len(emails) > SHOWN else ""
+    return ", ".join(emails[:SHOWN]) + more
+
+
+async def import_people(deps: Deps, path: Path, *, deactivate_missing: bool = False) -> ImportReport:
+    """Create or update people, teams and reporting lines from `path`, all or nothing; every bad row is reported
+    in one OrgImportError. `deactivate_missing`: people in the directory but not in the file are deactivated."""
+    columns, records, problems = read_file(path)
     async with deps.uow() as uow:
         existing = {p.email: p for p in await uow.people.all()}
-        rows = parse_rows(records, existing)
-        check_cycles(columns, rows, existing)
+        rows, bad_rows = parse_rows(records, set(existing))
+        problems += bad_rows + check_cycles(columns, rows, existing)
+        if problems:
+            raise OrgImportError(problems)
         teams = {t.name: t for t in await uow.people.teams()}
         email_of = {p.id: p.email for p in existing.values()}
         team_of = {t.id: t.name for t in teams.values()}
@@ -87,7 +82,14 @@ async def import_people(deps: Deps, path: Path) -> ImportReport:
                 uow.people.add(people[row.email])
         await uow.people.flush()  # ids for the new people and teams
         for row in rows:
-            apply(people[row.email], row, columns, people, teams)
+            if apply(people[row.email], row, columns, people, teams):
+                report.kept_locale.append(row.email)
+        in_file = {row.email for row in rows}
+        report.missing = sorted(e for e, p in existing.items() if e not in in_file and p.deactivated_at is None)
+        if deactivate_missing:
+            for email in report.missing:
+                existing[email].deactivated_at = now
+            report.deactivated = report.missing
         email_of = {p.id: p.email for p in people.values()}
         team_of = {t.id: t.name for t in teams.values()}
         for row in rows:
@@ -99,23 +101,27 @@ async def import_people(deps: Deps, path: Path) -> ImportReport:
                     f"{label} {value}" for label, value in after.items() if label != "name" and value]
             elif old != after:
                 report.updated.append(row.email)
-                report.changes[row.email] = [f"{label} {old[label] or NONE} → {after[label] or NONE}"
-                                             for label in after if old[label] != after[label]]
+                report.changes[row.email] = [
+                    "reactivated" if label == "status" else f"{label} {old[label] or NONE} → {after[label] or NONE}"
+                    for label in after if old[label] != after[label]]
             else:
                 report.unchanged.append(row.email)
     return report
 
 
-def apply(person: Person, row: Row, columns: set[str], people: dict[str, Person], teams: dict[str, Team]) -> None:
+def apply(person: Person, row: Row, columns: set[str], people: dict[str, Person], teams: dict[str, Team]) -> bool:
+    """Write the row into `person`; True when the file's locale was not applied because the person chose theirs."""
     person.name = row.name
+    person.deactivated_at = None  # in the file: with the org again
     if "manager_email" in columns:
         person.manager_id = people[row.manager_email].id if row.manager_email else None
     if "team" in columns:
         person.team_id = teams[row.team].id if row.team else None
     if row.timezone:
         person.timezone = row.timezone
-    if row.locale:
+    if row.locale and person.locale_chosen_at is None:
         person.locale = row.locale
+    return bool(row.locale) and person.locale_chosen_at is not None and row.locale != person.locale
 
 
 def snapshot(person: Person, email_of: dict[int, str], team_of: dict[int, str]) -> dict[str, str | None]:
@@ -124,94 +130,11 @@ def snapshot(person: Person, email_of: dict[int, str], team_of: dict[int, str]) 
             "manager": email_of.get(person.manager_id) if person.manager_id is not None else None,
             "team": team_of.get(person.team_id) if person.team_id is not None else None,
             "time zone": person.timezone,
-            "locale": person.locale}
+            "locale": person.locale,
+            "status": "deactivated" if person.deactivated_at is not None else None}
 
 
-Record = tuple[int, dict[str, str]]  # (row number, column → stripped cell)
-
-
-def read_file(path: Path) -> tuple[set[str], list[Record]]:
-    """The header's columns and the non-blank rows; problems with the file as a whole are raised here."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")  # Excel writes a BOM
-    except UnicodeDecodeError as exc:
-        raise OrgImportError(raw[:exc.start].count(b"\n") + 1,
-                             "not UTF-8 text; save the file as CSV UTF-8") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        lines = list(reader)
-    except csv.Error as exc:
-        raise OrgImportError(reader.line_num, f"not valid CSV: {exc}") from None
-    if not lines or not any(cell.strip() for cell in lines[0]):
-        raise OrgImportError(1, f"the first row must be the header {HEADER}")
-    header = [cell.strip().lower() for cell in lines[0]]
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        raise OrgImportError(1, f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
-                                f"the header must have email,name "
-                                f"and may have manager_email,team,timezone,locale")
-    twice = next((name for name in header if name and header.count(name) > 1), None)
-    if twice:
-        raise OrgImportError(1, f"the column {twice} appears twice in the header")
-    records: list[Record] = []
-    for number, cells in enumerate(lines[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            continue  # blank lines still count as spreadsheet rows
-        if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header):]):
-            raise OrgImportError(number, f"{len(cells)} values but the header has {len(header)} columns; "
-                                         f"put values that contain commas in double quotes")
-        records.append((number, {name: cell.strip() for name, cell in zip(header, cells, strict=False)}))
-    return set(header), records
-
-
-def parse_rows(records: list[Record], existing: dict[str, Person]) -> list[Row]:
-    """Check every row in file order and raise the first problem, so the operator fixes them top down."""
-    in_file = {values.get("email", "").lower() for _, values in records}
-    first_row_of: dict[str, int] = {}
-    rows: list[Row] = []
-    for number, values in records:
-        row = parse_row(number, values)
-        if row.email in first_row_of:
-            raise OrgImportError(number, f"duplicate email {row.email} (also on row {first_row_of[row.email]})")
-        if row.manager_email and row.manager_email not in in_file and row.manager_email not in existing:
-            raise OrgImportError(number, f"unknown manager {row.manager_email} (not in the file or the directory)")
-        first_row_of[row.email] = number
-        rows.append(row)
-    return rows
-
-
-def parse_row(number: int, values: dict[str, str]) -> Row:
-    def fail(reason: str) -> OrgImportError:
-        return OrgImportError(number, reason)
-
-    email = values.get("email", "").lower()
-    if not email:
-        raise fail("email is empty")
-    if not is_email(email):
-        raise fail(f"invalid email {email}")
-    name = values.get("name", "")
-    if not name:
-        raise fail(f"name is empty for {email}")
-    manager = values.get("manager_email", "").lower() or None
-    if manager is not None and not is_email(manager):
-        raise fail(f"invalid manager_email {manager}")
-    if manager == email:
-        raise fail(f"{email} cannot be their own manager")
-    for column, limit in LIMITS.items():
-        if len(values.get(column, "")) > limit:
-            raise fail(f"{column} is longer than {limit} characters")
-    zone = values.get("timezone", "") or None
-    if zone is not None and valid_timezone(zone) is None:
-        raise fail(f"unknown time zone {zone} (use an IANA name such as Europe/Stockholm, or leave it empty)")
-    locale = values.get("locale", "") or None
-    if locale is not None and normalize_locale(locale) is None:
-        raise fail(f"unsupported locale {locale} (use one of {', '.join(SUPPORTED_LOCALES)}, or leave it empty)")
-    return Row(number=number, email=email, name=name, manager_email=manager, team=values.get("team", "") or None,
-               timezone=zone, locale=normalize_locale(locale))
-
-
-def check_cycles(columns: set[str], rows: list[Row], existing: dict[str, Person]) -> None:
+def check_cycles(columns: set[str], rows: list[Row], existing: dict[str, Person]) -> list[tuple[int, str]]:
     """No reporting cycle after the import, also through people in the directory who are not in the file."""
     email_of = {p.id: p.email for p in existing.values()}
     manager_of: dict[str, str | None] = {
@@ -219,23 +142,7 @@ def check_cycles(columns: set[str], rows: list[Row], existing: dict[str, Person]
     for row in rows:
         if "manager_email" in columns or row.email not in existing:
             manager_of[row.email] = row.manager_email
-    for row in rows:
-        cycle = cycle_through(row.email, manager_of)
-        if cycle:
-            raise OrgImportError(row.number, f"reporting cycle {' → '.join(cycle)} (each reports to the next)")
-
-
-def cycle_through(start: str, manager_of: dict[str, str | None]) -> list[str] | None:
-    """The chain start → manager → … → start, if following managers up from `start` comes back to it."""
-    chain, current = [start], manager_of.get(start)
-    while current is not None:
-        if current == start:
-            return [*chain, start]
-        if current in chain:
-            return None  # a loop higher up that `start` is not part of; reported from one of its members
-        chain.append(current)
-        current = manager_of.get(current)
-    return None
+    return find_cycles(manager_of, {row.email: row.number for row in rows})
 
 
 async def org_tree(deps: Deps) -> str:

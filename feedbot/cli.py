@@ -60,6 +60,8 @@ def parser() -> argparse.ArgumentParser:
     org_sub = sub.nested(org, "org_command")
     org_import = org_sub.add_parser("import", help="create or update people from a CSV file")
     org_import.add_argument("file", help="CSV with columns email,name,manager_email,team,timezone,locale")
+    org_import.add_argument("--deactivate-missing", action="store_true",
+                            help="deactivate people in the directory who are not in the file (no more prompts)")
     org_sub.add_parser("show", help="print the reporting tree")
 
     export = sub.add_parser("export", help="write everything about a person as JSON")
@@ -255,9 +257,11 @@ async def org(deps: Deps, args: argparse.Namespace) -> int:
         print(await org_tree(deps))
         return 0
     try:
-        report = await import_people(deps, Path(args.file))
+        report = await import_people(deps, Path(args.file), deactivate_missing=args.deactivate_missing)
     except OrgImportError as exc:
-        raise CliError(f"{args.file}: {exc} — nothing was imported") from None
+        if len(exc.problems) == 1:
+            raise CliError(f"{args.file}: {exc} — nothing was imported") from None
+        raise CliError(f"{args.file}: {len(exc.problems)} problems, nothing was imported:\n{exc}") from None
     print(report.summary())
     return 0
 

@@ -5,7 +5,8 @@ A new feature is one module or package in bot/ plus its line here.
 
 from __future__ import annotations
 
-from bot import away, checkins, feedback, goals, help, kudos, language
+from bot import away, feedback, goals, help, kudos, language
+from bot.checkins import commands as checkins
 from bot.digest import weekly
 from bot.ideas import commands as ideas
 from bot.kernel.context import DueFinder, Feature

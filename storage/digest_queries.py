@@ -19,6 +19,8 @@ from storage.models import (
     Checkin,
     Goal,
     Idea,
+    IdeaMeasure,
+    IdeaResult,
     IdeaStatusChange,
     Kudos,
     KudosRecipient,
@@ -92,10 +94,20 @@ class GoalRow(NamedTuple):
 
 class IdeaRow(NamedTuple):
     id: int
-    author_id: int
+    author_id: int | None  # None: an anonymous idea (only the organisation-wide digest lists those)
     text: str
     created_at: datetime  # of the idea, or of the status change
     status: str | None = None  # the new status of a status change
+
+
+class EffectRow(NamedTuple):
+    """An idea's measure and its latest result (None before the first)."""
+
+    idea_id: int
+    baseline: float
+    target: float
+    unit: str
+    result: float | None
 
 
 class PairRow(NamedTuple):
@@ -202,17 +214,34 @@ class DigestQueries:
             self.among(Idea.author_id, ids), Idea.created_at > start, Idea.created_at <= end).order_by(Idea.id))
         return [IdeaRow(*row) for row in rows]
 
-    async def status_changes(self, ids: Sequence[int], start: datetime, end: datetime) -> list[IdeaRow]:
-        """Status changes in (start, end] of ideas these people signed."""
-        if not ids:
+    async def status_changes(self, ids: Sequence[int], start: datetime, end: datetime, *,
+                             unsigned_adopted: bool = False) -> list[IdeaRow]:
+        """Status changes in (start, end] of ideas these people signed; with `unsigned_adopted`, also the adoptions
+        of ideas nobody signed (anonymous ones: author None, never a team's)."""
+        if not ids and not unsigned_adopted:
             return []
+        whose = self.among(Idea.author_id, ids)
+        if unsigned_adopted:
+            whose = or_(whose, and_(Idea.author_id.is_(None), IdeaStatusChange.to_status == "adopted"))
         rows = await self.rows(
             select(Idea.id, Idea.author_id, Idea.text, IdeaStatusChange.created_at, IdeaStatusChange.to_status)
             .join(Idea, IdeaStatusChange.idea_id == Idea.id)
-            .where(self.among(Idea.author_id, ids), IdeaStatusChange.created_at > start,
-                   IdeaStatusChange.created_at <= end)
+            .where(whose, IdeaStatusChange.created_at > start, IdeaStatusChange.created_at <= end)
             .order_by(IdeaStatusChange.id))
         return list(map(IdeaRow._make, rows))
+
+    async def effects(self, idea_ids: Collection[int]) -> dict[int, EffectRow]:
+        """The measure and latest result of each of these ideas that has a measure, in one query."""
+        if not idea_ids:
+            return {}
+        latest = (select(IdeaResult.idea_id, func.max(IdeaResult.id).label("last_id"))
+                  .where(self.among(IdeaResult.idea_id, idea_ids)).group_by(IdeaResult.idea_id).subquery())
+        rows = await self.rows(
+            select(IdeaMeasure.idea_id, IdeaMeasure.baseline, IdeaMeasure.target, IdeaMeasure.unit, IdeaResult.value)
+            .outerjoin(latest, latest.c.idea_id == IdeaMeasure.idea_id)
+            .outerjoin(IdeaResult, IdeaResult.id == latest.c.last_id)
+            .where(self.among(IdeaMeasure.idea_id, idea_ids)))
+        return {row[0]: EffectRow._make(row) for row in rows}
 
     async def pairs(self, report_ids: Sequence[int] | None) -> list[PairRow]:
         """The current 1:1 pairs (the report's manager is the pair's manager) of these reports; None: of all."""

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -84,6 +85,10 @@ class Person(Base):
     checkin_hour: Mapped[int | None] = mapped_column(SmallInteger)
     digest_weekday: Mapped[int | None] = mapped_column(SmallInteger)
     digest_hour: Mapped[int | None] = mapped_column(SmallInteger)
+    # Left the org (`feedbot org import --deactivate-missing`): kept for their history, never prompted.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the person chose their language with /language: an org import no longer changes it.
+    locale_chosen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     manager: Mapped[Person | None] = relationship(remote_side=[id], lazy="raise")
     team: Mapped[Team | None] = relationship(lazy="raise")
@@ -176,6 +181,38 @@ class IdeaStatusChange(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
+class IdeaMeasure(Base):
+    """What an idea should change, set in Plan: the baseline, the target and their unit. No one is recorded as
+    having set it (an anonymous author may, through the seal)."""
+
+    __tablename__ = "idea_measures"
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True)
+    baseline: Mapped[float] = mapped_column(Float)
+    target: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class IdeaResult(Base):
+    """A re-measurement of an idea's measure; the latest counts. Like the measure, it names nobody."""
+
+    __tablename__ = "idea_results"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    value: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class IdeaRecognition(Base):
+    """An adopted idea's contributors were thanked: one row per idea, ever (its key), so adopting it again is
+    silent. `kudos_id` is the thank-you as kudos (None when nobody could be named, or once it is erased)."""
+
+    __tablename__ = "idea_recognitions"
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True)
+    kudos_id: Mapped[int | None] = mapped_column(ForeignKey("kudos.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class FeedbackRequest(Base):
     __tablename__ = "feedback_requests"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -214,7 +251,7 @@ class Goal(Base):
     title: Mapped[str] = mapped_column(Text)
     due_date: Mapped[date | None] = mapped_column(Date)
     progress: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(10), default="open")  # open | done
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | done | dropped (archived, kept)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -237,6 +274,11 @@ class Delivery(Base):
 
     `key` makes a delivery idempotent (person, kind, period); the dispatcher sends pending rows after
     the commit. A delivery to an anonymous author names them only through `recipient_seal`.
+
+    `subject` names what a message is about ("kudos:12", "checkin:40"), so an edit or an undo finds what was
+    sent of it; `receipt` is what the platform said when it was sent (a Slack ts, a Teams activity id), so the
+    message can be updated or deleted in place. An amendment (`amends_id`) replaces or withdraws an earlier
+    delivery (bot/kernel/amend.py); a delivery withdrawn before it was sent is `withdrawn` and never sent.
     """
 
     __tablename__ = "deliveries"
@@ -250,13 +292,17 @@ class Delivery(Base):
     recipient_seal: Mapped[str | None] = mapped_column(Text)
     channel: Mapped[str | None] = mapped_column(String(200))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | sending | sent | failed
+    # pending | sending | sent | failed | withdrawn
+    status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a retry waits until then
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a claim older than the timeout is stale
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    subject: Mapped[str | None] = mapped_column(String(60), index=True)
+    receipt: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    amends_id: Mapped[int | None] = mapped_column(Integer)  # no foreign key: erasing the original leaves it moot
 
 
 class Checkin(Base):
@@ -286,6 +332,8 @@ class Survey(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     from_config: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The zone its weekday and hour are in: the creating admin's (None: the organisation's).
+    timezone: Mapped[str | None] = mapped_column(String(64))
 
     questions: Mapped[list[SurveyQuestion]] = relationship(cascade="all, delete-orphan", lazy="selectin",
                                                            order_by="SurveyQuestion.position")
@@ -299,6 +347,8 @@ class SurveyQuestion(Base):
     kind: Mapped[str] = mapped_column(String(10))  # scale | enps | choice | text
     text: Mapped[str] = mapped_column(Text)
     options: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The question in other languages, locale → text (None: `text` for everyone).
+    texts: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
 
 class SurveyRound(Base):

@@ -16,7 +16,8 @@ async def test_help_lists_every_command(console):
         if name != "help":
             assert f"/{name} " in out
     assert "Type /help kudos for details of one command." in out
-    assert "In this terminal: /as EMAIL types as someone else, /cancel leaves a form, /quit" in out
+    assert ("In this terminal: /as EMAIL types as someone else, /cancel leaves a form (any other command is answered "
+            "and the form goes on), /quit") in out
 
 
 async def test_help_for_one_command(console):

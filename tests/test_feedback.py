@@ -141,7 +141,7 @@ async def test_giving_feedback_errors_write_nothing(deps, console):
             "Feedback is for someone else — you can't send it to yourself. To hear how you are doing, "
             "ask others: /feedback ask @ana @cy About my design review",
         "/feedback @zed Nice demo":
-            "I don't know anyone called @zed. Write their email, e.g. @zed@example.com, or check the spelling.",
+            "I don't know anyone called @zed. Check the spelling, or write their full email address.",
         "/feedback @zed@example.com Nice demo": "Nobody with the email zed@example.com is known here.",
         "/feedback @bo " + "x" * 2001: "That text is 2001 characters long; the limit is 2000. Please shorten it.",
     }
@@ -186,3 +186,12 @@ async def test_feedback_finds_its_receiver_anywhere_in_the_text(console):
     await console.people("ana@example.com", "bo@example.com")
     out = await console.type("/feedback Great work on the demo @bo", as_="ana@example.com")
     assert "→ bo@example.com" in out and "Great work on the demo @bo" in out
+
+
+async def test_the_overview_shows_what_you_gave_as_well(console):
+    await console.people("ana@example.com", "bo@example.com")
+    await console.type("/feedback @bo Your demo was clear", as_="ana@example.com")
+    out = await console.type("/feedback", as_="ana@example.com")
+    assert "Feedback you received, newest first:\nNothing yet." in out
+    assert "Feedback you gave, newest first:\n2026-11-23 to @bo: Your demo was clear" in out
+    assert "Feedback you gave" not in await console.type("/feedback", as_="bo@example.com")

@@ -63,10 +63,10 @@ async def test_a_mistyped_subcommand_is_not_published(deps, console):
         out = await console.type(line, as_=ANA)
         assert out.startswith("⚠ Nothing was posted: ") and hint in out, (line, out)
         assert "word it differently. Everything /idea does: /help idea" in out
-    out = await console.type("/idea edit 1 Fewer and shorter status meetings", as_=ANA)
-    assert ("⚠ Nothing was posted: an idea cannot be edited. While it is new, its author can take it back with "
-            "/idea withdraw 1 and post it again. Everything /idea does: /help idea") in out
-    assert "/idea withdraw 12 and post it again" in await console.type("/idea edit", as_=ANA)
+    out = await console.type("/idea edti 1 Fewer and shorter status meetings", as_=ANA)
+    assert "⚠ Nothing was posted: did you mean /idea edit 1?" in out
+    assert "did you mean /idea edit 1?" in await console.type("/idea change 1 Shorter meetings", as_=ANA)
+    assert "Which idea? Add its number: /idea edit 12" in await console.type("/idea edit", as_=ANA)
     assert await counts(deps) == before
 
 

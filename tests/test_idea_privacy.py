@@ -20,7 +20,7 @@ from bot.kernel.outbox import DeliveryError, Recipient
 from bot.kernel.sealing import Sealer
 from bot.kernel.views import View
 from bot.rhythm.dispatch import dispatch_pending
-from storage.models import Delivery
+from storage.models import Delivery, Kudos
 
 QUINN = "quinn.hidden@example.com"  # the anonymous author
 ANA, BO, CY, ADMIN = "ana@example.com", "bo@example.com", "cy@example.com", "admin@example.com"
@@ -169,3 +169,26 @@ async def test_a_seal_the_key_cannot_open_is_closed_like_the_rest_and_logged_by_
     assert (row.status, row.last_error, row.recipient_seal) == ("sent", None, None)
     assert "1 sealed deliveries cannot be opened with this key" in caplog.text
     assert "quinn" not in caplog.text
+
+
+async def test_recognising_an_idea_its_anonymous_author_commented_on_leaves_the_rows_of_one_she_did_not(deps, console):
+    await console.people(QUINN, BO, CY, ADMIN)
+    for n in (1, 2):
+        await console.type(f"/idea --anon Idea {n}", as_=QUINN)
+        await console.type(f"/idea owner {n} @cy", as_=ADMIN)
+        await console.type(f"/idea status {n} accepted", as_=CY)
+    await console.type("/idea comment 1 I can help", as_=QUINN)  # she also commented, under her name
+    await console.type("/idea comment 2 I can help", as_=BO)
+    for step in ("doing", "checking"):
+        for n in (1, 2):
+            await console.type(f"/idea status {n} {step}", as_=CY)
+    commented, did_not, out_commented, out_not = await twice(
+        deps, console, ("/idea status 1 adopted", CY), ("/idea status 2 adopted", CY))
+    assert commented == did_not
+    assert sorted(kind for kind, *_ in commented) == [
+        "idea.recognition", "idea.status", "kudos.post", "kudos.received"]
+    async with deps.uow() as uow:
+        kudos = (await uow.session.scalars(select(Kudos).order_by(Kudos.id))).all()
+    assert [(len(k.recipients), [v.value for v in k.values]) for k in kudos] == [(2, ["teamwork"])] * 2
+    for out in (out_commented, out_not):
+        assert "→ quinn.hidden@example.com: Thank you: your idea #" in out  # privately, in both cases

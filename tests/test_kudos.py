@@ -83,7 +83,7 @@ async def test_kudos_needs_a_recipient_and_a_message(console):
 async def test_unknown_and_ambiguous_people(console):
     await console.people(ANA, "bo@example.com", "bo@other.org")
     out = await console.type("/kudos @zed thanks", as_=ANA)
-    assert "I don't know anyone called @zed. Write their email, e.g. @zed@example.com" in out
+    assert "I don't know anyone called @zed. Check the spelling, or write their full email address." in out
     out = await console.type("/kudos @bo thanks", as_=ANA)
     assert "@bo could be several people: @bo@example.com, @bo@other.org. Write the full email instead." in out
     out = await console.type("/kudos @bo@other.org thanks", as_=ANA)
@@ -108,3 +108,11 @@ async def test_mentions_anywhere_in_the_text_find_the_recipients_and_the_text_st
     assert "Kudos sent to @bo" in out and "gave you kudos\n  Great demo" in out
     out = await console.type("/kudos Mail me at ana@example.com", as_=BO)  # an email address is not a mention
     assert "Who is it for?" in out
+
+
+async def test_a_mistyped_mention_suggests_only_people_who_exist(deps, console):
+    await console.people("bo.nilsson@example.com", "ana@example.com")
+    out = await console.type("/kudos @bo.nilson Thanks for the demo", as_="ana@example.com")
+    assert "I don't know anyone called @bo.nilson. Did you mean @bo.nilsson@example.com?" in out
+    out = await console.type("/kudos @zed Thanks", as_="ana@example.com")
+    assert "@zed@" not in out and "example.com" not in out

@@ -139,7 +139,8 @@ async def test_admins_create_a_survey_with_a_form(deps_factory, settings, tmp_pa
         "Apps": ["Platform"]}})})
     deps, console = await setup(deps_factory, settings, tmp_path)
     out = await create(console)
-    assert "New pulse survey — /cancel to stop\n? Short name — lowercase letters, digits and dashes" in out
+    assert ("New pulse survey — /cancel to stop; end a line with \\ to write another line\n"
+            "? Short name — lowercase letters, digits and dashes") in out
     out = ""
     for line in ["platform-service", "Platform service", "customers:platform", "1", "wednesday", "", "3",
                  "scale: How well does Platform support you?; choice: What matters most? | speed | docs | uptime"]:
@@ -163,11 +164,12 @@ async def test_the_create_form_says_what_is_wrong_and_writes_nothing(deps_factor
     await tick(deps, START)  # the configured team-health exists now
     out = await create(console, as_=member("Apps", 1))
     assert "⚠ Only admins can create and stop surveys." in out
-    out = await create(console, "Bad Key", "", "team:Nope", "x", "someday", "25", "40", "scale How?")
+    out = await create(console, "Bad Key", "", "A title", "team:Nope", "x", "someday", "", "25", "40", "scale How?")
+    assert "  ⚠ Please answer this one.\n? Title\n" in out  # asked again at once
+    assert "  ⚠ Answer with one of: Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday.\n" in out
     for message in ["Use lowercase letters, digits and dashes, starting with a letter, like platform-service.",
-                    "Please answer this one.", "There is no team Nope. Teams: Apps, Data, Design, Platform.",
-                    "Give a number of weeks from 1 to 52.", "Pick a weekday, like monday.",
-                    "Give an hour from 0 to 23.",
+                    "There is no team Nope. Teams: Apps, Data, Design, Platform.",
+                    "Give a number of weeks from 1 to 52.", "Give an hour from 0 to 23.",
                     "Give a number of days from 1 to 28, so a round closes before the next one opens.",
                     "Question 1: start it with scale:, enps:, choice: or text:, like scale: How well does Platform "
                     "support you?"]:
@@ -177,7 +179,7 @@ async def test_the_create_form_says_what_is_wrong_and_writes_nothing(deps_factor
         ("new", "customers:Apps", "", "", "scale: Ok?", "No team depends on Apps, so it has no internal customers."),
         ("new", "people", "", "", "scale: Ok?", "Write everyone, team:NAME or customers:NAME, like team:Platform."),
         ("new", "everyone", "1", "8", "scale: Ok?", "Give a number of days from 1 to 7, so a round closes"),
-        ("new", "everyone", "", "", "", "Add at least one question, like scale: How well does Platform support you?"),
+        ("new", "everyone", "", "", ";", "Add at least one question, like scale: How well does Platform support you?"),
         ("new", "everyone", "", "", "scale: Ok?; choice: Which? | only one",
          "Question 2: a choice question needs at least two options, like choice: Which day? | Monday | Friday"),
         ("new", "everyone", "", "", "text: Why? | a | b", "Question 1: only choice questions have options (after |)."),
@@ -289,7 +291,8 @@ async def test_answering_stores_anonymous_rows_and_marks_participation(deps_fact
     assert "Surveys waiting for you\nTeam health — open until 2026-11-27\n[Answer: /pulse answer 1]" in out
     out = await console.type("/pulse answer 1")
     assert ("Team health\nYour answers are anonymous: they are stored without your name, and results are shown only "
-            "for groups of at least 5 people, after the survey closes on 2026-11-27.\nTeam health — /cancel to stop\n"
+            "for groups of at least 5 people, after the survey closes on 2026-11-27.\nTeam health — /cancel to stop; "
+            "end a line with \\ to write another line\n"
             "? How is your workload? (1, 2, 3, 4, 5) — 1 = not at all, 5 = completely") in out
     assert "? How likely would you recommend us? (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10) — 0 = not at all likely, 10 = " \
            "extremely likely" in await console.type("4")
@@ -329,10 +332,12 @@ async def test_every_refusal_when_answering(deps_factory, settings, tmp_path, cl
     await tick(deps, START)
     await tick(deps, OPEN)
     clock.set(OPEN + timedelta(hours=1))
-    out = await answer(console, member("Apps", 1), "0", "11", "3", "x" * 2001)
-    assert ("⚠ Some answers need another look.\n  ⚠ Answer with a number from 1 to 5.\n"
-            "  ⚠ Answer with a number from 0 to 10.\n  ⚠ Pick one of the options by its number, from 1 to 2.\n"
-            "  ⚠ Please keep it under 2000 characters.\n? How is your workload?") in out
+    out = await answer(console, member("Apps", 1), "0", "4", "11", "9", "3", "1", "x" * 2001)
+    for message, question in (("Answer with one of: 1, 2, 3, 4, 5.", "? How is your workload?"),
+                              ("Answer with one of: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10.", "? How likely"),
+                              ("Answer with one of: Tuesday, Thursday.", "? Best day for demos?")):
+        assert f"  ⚠ {message}\n{question}" in out  # asked again at once
+    assert "⚠ Some answers need another look.\n  ⚠ Please keep it under 2000 characters.\n? Anything else?" in out
     assert await count(deps, SurveyAnswer) == 0
     await console.type("/cancel")
     out = await console.type("/pulse submit 1", as_=member("Apps", 1))
@@ -454,9 +459,9 @@ async def test_list_and_stop(deps_factory, settings, tmp_path, clock):
     await tick(deps, START)
     await tick(deps, OPEN)
     clock.set(OPEN)
-    await create(console, "retro", "Retro", "team:Design", "1", "friday", "16", "1", "text: What should change?")
+    await create(console, "retro", "Retro", "team:Apps", "1", "friday", "16", "1", "text: What should change?")
     out = await console.type("/pulse list", as_=member("Data", 1))
-    assert ("  retro        Retro · team Design · next round 2026-11-27\n"
+    assert ("  retro        Retro · team Apps · next round 2026-11-27\n"
             "  team-health  Team health · everyone · round #1 open until 2026-11-27") in out
     assert "⚠ Only admins can create and stop surveys." in await console.type("/pulse stop retro")
     assert "⚠ Which survey? For example /pulse stop team-health" in await console.type("/pulse stop", as_=ADMIN)
@@ -466,7 +471,7 @@ async def test_list_and_stop(deps_factory, settings, tmp_path, clock):
     out = await console.type("/pulse stop retro")
     assert "The survey retro is stopped: no new rounds. Past results stay available with /pulse results retro." in out
     assert "⚠ The survey retro is already stopped." in await console.type("/pulse stop retro")
-    assert "retro        Retro · team Design · stopped" in await console.type("/pulse list")
+    assert "retro        Retro · team Apps · stopped" in await console.type("/pulse list")
     await tick(deps, datetime(2026, 11, 27, 16, tzinfo=UTC))
     assert [r.survey_id for r in await all_rows(deps, SurveyRound)] == [1]
 
@@ -521,3 +526,26 @@ async def test_odd_digits_and_huge_round_numbers_are_refused_politely(console):
     for line in ("/pulse answer ²", "/pulse answer 99999999999", "/pulse answer #12"):
         out = await console.type(line, as_="ana@example.com")
         assert out.startswith("⚠ "), line
+
+
+async def test_a_survey_whose_audience_can_never_be_shown_is_refused_with_the_reason(deps_factory, settings,
+                                                                                     tmp_path):
+    deps, console = await setup(deps_factory, settings, tmp_path)
+    out = await create(console, "design-retro", "Retro", "team:Design", "", "", "", "", "text: What should change?")
+    assert "  ⚠ team Design is 3 people, fewer than the anonymity threshold of 5: no result could ever be shown. " \
+           "Ask a larger group, like everyone.\n" in out
+    assert [s.key for s in await all_rows(deps, Survey)] == []
+    out = await create(console, "platform-retro", "Retro", "team:Platform", "", "", "", "", "text: Change?")
+    assert "Survey platform-retro created for team Platform." in out  # 5 people: exactly enough
+
+
+async def test_survey_hours_are_in_the_creating_admins_zone_and_the_form_says_so(deps_factory, settings, tmp_path):
+    deps, console = await setup(deps_factory, settings, tmp_path)
+    (tmp_path / "admin.csv").write_text(f"email,name,timezone\n{ADMIN},Admin,America/New_York\n", encoding="utf-8")
+    await import_people(deps, tmp_path / "admin.csv")
+    out = await create(console, "ny-pulse", "NY pulse", "everyone", "1", "tuesday", "9", "", "scale: Fine?")
+    assert "At which hour, in your time zone (America/New_York)?" in out
+    assert "Round 1 opens on 2026-11-24 at 09:00 (America/New_York)." in out
+    (survey,) = [s for s in await all_rows(deps, Survey) if s.key == "ny-pulse"]
+    assert survey.timezone == "America/New_York"
+    assert (await tick(deps, datetime(2026, 11, 24, 14, 0, tzinfo=UTC)))["pulse.invite"] == 21  # 09:00 EST

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
-from adapters.slack.blocks import pages, render_blocks, surface_blocks
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from adapters.slack.blocks import UNCUTTABLE, chunks, cut, mrkdwn, pages, render_blocks, surface_blocks
 from adapters.slack.modals import form_modal, submitted_values
 from bot.kernel.views import Button, Buttons, Fields, Form, Input, Text, View, mention
 
@@ -72,3 +75,32 @@ def test_a_home_tab_full_of_chinese_stays_under_slacks_250_kb() -> None:
     view = View(blocks=[Text(text="反馈" * 1400) for _ in range(120)])  # 2,800 characters a section
     blocks = surface_blocks(view, {}, "…")
     assert len(blocks) <= 100 and len(json.dumps({"type": "home", "blocks": blocks})) < 250_000
+
+
+# Core text made of what mrkdwn escapes or turns into tokens, words without spaces, and mentions.
+PIECES = st.one_of(st.sampled_from(["&", "<", ">", "a", "语", " ", "\n", "&lt;", "<b>"]),
+                   st.builds(mention, st.sampled_from([UID, "2" * 32]), st.sampled_from(["Bo", "Cy Lind"])))
+
+
+def unbroken(text: str) -> bool:
+    """Every escape and mention whole: once they are taken out, no &, < or > is left."""
+    return not any(c in UNCUTTABLE.sub("", text) for c in "&<>")
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(PIECES, max_size=400).map("".join), st.integers(min_value=8, max_value=60))
+def test_slack_text_is_never_cut_inside_an_escape_or_a_mention(text: str, limit: int) -> None:
+    shown = mrkdwn(text, {UID: "U0BO"})
+    assert unbroken(cut(shown, limit)) and len(cut(shown, limit)) <= limit
+    pieces = chunks(shown, limit)
+    assert all(unbroken(piece) and len(piece) <= limit for piece in pieces)
+
+
+def test_long_sections_without_spaces_and_fields_keep_their_escapes_and_mentions() -> None:
+    word = "&<>" * 2000 + mention(UID, "Bo") * 300  # no space anywhere: cut where the limit falls
+    view = View(blocks=[Text(text=word), Fields(fields=[("k", word)])])
+    blocks = render_blocks(view, {UID: "U0BO"}).blocks
+    texts = [b["text"]["text"] for b in blocks if "text" in b]
+    texts += [f["text"] for b in blocks for f in b.get("fields", [])]
+    assert len(texts) > 3 and all(unbroken(text) for text in texts)
+    assert all(len(text) <= 3000 for text in texts)

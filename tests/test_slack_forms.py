@@ -202,3 +202,40 @@ async def test_a_submission_is_acknowledged_in_time_while_slack_is_slow_to_say_w
                                                       "open_days": "4", "questions": "scale: How is your workload?"}
     status, body = await slack.submit(modal, answers, user="U0ADMIN")
     assert (status, body) == (200, "") and await slack.count(Survey) == 1  # her stored account knew her
+
+
+async def test_adopting_a_measured_idea_in_the_modal_asks_for_its_result(slack: SlackEnv) -> None:
+    from storage.models import IdeaResult, Kudos
+
+    await slack.command("/idea", "Cache wheels in CI", user="U0BO")
+    for line in ("status 1 accepted", "measure 1 baseline 11 target 6 minutes", "status 1 doing", "status 1 checking"):
+        await slack.command("/idea", line, user="U0ADMIN")
+    await slack.command("/idea", "status 1", user="U0ADMIN")
+    modal = slack.last_modal()
+    fields = inputs(modal)
+    assert fields["result"]["optional"] and "minutes" in fields["result"]["label"]["text"]
+    assert fields["result"]["element"]["type"] == "plain_text_input"  # a decimal comma is accepted too
+
+    for answers in ({"status": "adopted"}, {"status": "adopted", "result": "fast"}):
+        _, body = await slack.submit(modal, answers, user="U0ADMIN")
+        assert set(json.loads(body)["errors"]) == {"result"}
+        assert await slack.count(IdeaResult) == 0 and await slack.count(Kudos) == 0
+
+    status, body = await slack.submit(modal, {"status": "adopted", "result": "5,5"}, user="U0ADMIN")
+    assert (status, body) == (200, "")
+    async with slack.deps.uow() as uow:
+        assert (await uow.ideas.get(1)).status == "adopted"
+        assert [r.value for r in await uow.ideas.results(1)] == [5.5]
+    assert await slack.count(Kudos) == 1
+    dm = next(m for m in reversed(slack.fake.called("chat.postMessage")) if m["channel"] == "D0BO")
+    assert "11 → 5.5 minutes against a target of 6: -50%; the target is met." in json.dumps(dm, ensure_ascii=False)
+
+
+async def test_an_unmeasured_idea_is_adopted_in_the_modal_without_a_result(slack: SlackEnv) -> None:
+    await slack.command("/idea", "Cache wheels in CI", user="U0BO")
+    for line in ("status 1 accepted", "status 1 doing", "status 1 checking"):
+        await slack.command("/idea", line, user="U0ADMIN")
+    await slack.command("/idea", "status 1", user="U0ADMIN")
+    modal = slack.last_modal()
+    assert "result" not in inputs(modal)
+    assert await slack.submit(modal, {"status": "adopted"}, user="U0ADMIN") == (200, "")

@@ -6,11 +6,13 @@ import base64
 import json
 
 from adapters.teams import inbound
-from adapters.teams.cards import CARD_VERSION, MAX_CARD_BYTES, render_card, submitted
+from adapters.teams.cards import CARD_VERSION, render_card, submitted
+from adapters.teams.connector import to_activity
 from bot.kernel.views import Button, Buttons, Chart, Divider, Fields, Form, Input, Text, View, mention
 from tests.fakes.teams_connector import payload
 
 UID = "0123456789abcdef0123456789abcdef"
+TEAMS_LIMIT = 28 * 1024  # what the narrowest path a card may take accepts (PLATFORM §2.4)
 FORM = Form(title="Check-in", command="checkin submit 2026-W48", submit_label="Send", inputs=[
     Input(name="well", label="What went well?", kind="multiline", hint="a sentence or two"),
     Input(name="mood", label="Mood", kind="choice", options=[(str(n), str(n)) for n in range(1, 6)]),
@@ -79,13 +81,33 @@ def test_a_chart_is_an_inline_png_image():
     assert base64.b64decode(image["url"][len(prefix):])[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_a_huge_view_is_cut_to_fit_never_refused():
+def sent(card: dict) -> int:
+    """Bytes of the message carrying `card` as botbuilder posts it (msrest's json.dumps), images not counted."""
+    body = [e | {"url": ""} if e["type"] == "Image" else e for e in card["body"]]
+    return len(json.dumps(to_activity(card | {"body": body}).serialize()).encode())
+
+
+def test_a_huge_view_is_cut_to_fit_never_refused_and_keeps_its_chart():
     view = View(title="Digest", blocks=[Chart(title="Mood", labels=["a", "b"], series=[("x", [1.0, 2.0])])]
                 + [Text(text=f"Line {n} " + "x" * 500) for n in range(200)])
     card = render_card(view)
-    assert len(json.dumps(card, ensure_ascii=False).encode()) <= MAX_CARD_BYTES
-    assert not elements(card, "Image") and card["body"][-1]["text"] == "…"
-    assert card["body"][0]["text"] == "Digest"
+    assert sent(card) <= TEAMS_LIMIT and elements(card, "Image")  # images do not count toward Teams' limit
+    assert card["body"][-1]["text"] == "…" and card["body"][0]["text"] == "Digest"
+
+
+CHINESE = "本周团队完成了发布并改进了构建速度，" * 8  # 144 characters: 432 bytes in UTF-8, 864 as sent
+
+
+def test_chinese_cards_near_the_limit_are_measured_as_they_are_sent():
+    """Between 13 and 26 KB in UTF-8, but \\uXXXX-escaped on the wire: they used to go out over 28 KB."""
+    digest = View(title="每周摘要", blocks=[Chart(title="心情", labels=["a", "b"], series=[("x", [1.0, 2.0])]),
+                                          *(Text(text=f"{n}. {CHINESE}") for n in range(50))])
+    form = View(title="签到", blocks=[Form(title="第48周", command="checkin submit 2026-W48", submit_label="发送",
+                                          inputs=[Input(name=f"q{n}", label=CHINESE, hint=CHINESE[:40])
+                                                  for n in range(25)])])
+    for view in (digest, form):
+        assert sent(render_card(view)) <= TEAMS_LIMIT
+    assert elements(render_card(digest), "Image") and render_card(digest)["body"][-1]["text"] == "…"
 
 
 def test_an_error_view_is_shown_in_the_attention_colour():

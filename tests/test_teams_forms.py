@@ -200,3 +200,26 @@ async def test_1on1_notes_are_a_card_form(teams):
     done = await teams.press(ANA, form, "Save notes", {"note": "Wants to lead", "actions": "Book the course"})
     assert "Note saved for your 1:1s with **@Bo Ek**" in card_text(done[0].body)
     assert sorted(e.kind for e in await rows(teams, OneOnOneEntry)) == ["action", "note"]
+
+
+async def test_adopting_a_measured_idea_in_the_card_asks_for_its_result(teams):
+    from storage.models import IdeaResult, Kudos
+
+    await teams.say(BO, "idea Cut the build time by caching wheels")
+    for line in ("status 1 accepted", "measure 1 baseline 11 target 6 minutes", "status 1 doing", "status 1 checking"):
+        await teams.say(ADMIN, f"idea {line}")
+    await teams.say(ADMIN, "idea status 1")
+    form = teams.last_card(chat(ADMIN))
+    result = next(i for i in inputs(form.body) if i["id"] == "result")
+    assert result["type"] == "Input.Text" and not result["isRequired"] and "minutes" in result["label"]
+
+    refused = await teams.press(ADMIN, form, "Move it", {"status": "adopted", "note": "", "result": ""})
+    assert refused[0].method == "update"
+    assert "It has a baseline, so it needs a result before it is adopted." in card_text(refused[0].body)
+    assert await rows(teams, IdeaResult) == [] and await rows(teams, Kudos) == []
+
+    done = await teams.press(ADMIN, form, "Move it", {"status": "adopted", "note": "Rolled out", "result": "5.5"})
+    assert "Idea #1 moved from checking (check) to adopted (act)" in card_text(done[0].body)
+    assert [r.value for r in await rows(teams, IdeaResult)] == [5.5] and len(await rows(teams, Kudos)) == 1
+    to_bo = [card_text(c.body) for c in done if c.conversation == chat(BO)]
+    assert any("11 → 5.5 minutes against a target of 6: -50%; the target is met." in text for text in to_bo)

@@ -12,7 +12,9 @@ from typing import BinaryIO, TextIO
 
 from adapters.console.render import render_prompt, render_text
 from bot.core import cancelled, deliver, handle_command, handle_interaction, handle_message, introduce
+from bot.kernel.answers import check_answer
 from bot.kernel.context import Deps
+from bot.kernel.errors import FieldError
 from bot.kernel.messages import Actor, Command, Interaction, Message
 from bot.kernel.outbox import Recipient
 from bot.kernel.views import Form, Input, View
@@ -36,13 +38,18 @@ class ConsoleMessenger:
         self.out.write(f"→ {recipient.describe()}: {text}\n")
 
 
+CONTINUE = "\\"  # a line of a multi-line answer ending in a backslash goes on on the next line
+
+
 @dataclass
 class OpenForm:
-    """A form being answered line by line: each typed line answers the next question."""
+    """A form being answered line by line: each typed line answers the next question, unless it ends in
+    CONTINUE in a multi-line question."""
 
     form: Form
     questions: list[Input]
     answers: dict[str, str] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)  # of a multi-line answer, so far
 
 
 class ConsoleChat:
@@ -64,13 +71,13 @@ class ConsoleChat:
     async def handle_line(self, line: str) -> bool:
         """Handle one typed line; False when the person wants to leave."""
         line = line.strip()
-        if self.open_form is not None:
-            if not line.startswith("/"):
-                await self._answer(line)
-                return True
-            self.open_form = None  # a command instead of an answer leaves the form
+        if self.open_form is not None and (self.open_form.lines or not line.startswith("/")):
+            await self._answer(line)
+            return True
+        if self.open_form is not None and (line.lower() == "/cancel" or line.split(" ")[0].lower() == "/as"):
+            self.open_form = None  # /cancel leaves the form; so does typing as someone else
             await self._show([await cancelled(self.deps, self.actor)])
-            if line == "/cancel":
+            if line.lower() == "/cancel":
                 return True
         if not line or line.startswith("#"):  # blank lines and comments in piped scripts
             return True
@@ -85,16 +92,24 @@ class ConsoleChat:
             views = await handle_command(self.deps, Command(actor=self.actor, name=name, text=text))
         else:
             views = await handle_message(self.deps, Message(actor=self.actor, text=line))
+        answering = self.open_form
         await self._show(views)
         await deliver(self.deps)
+        if answering is not None and self.open_form is answering:  # a command in the middle: the form goes on
+            self.out.write(render_prompt(answering.questions[0]) + "\n")
+            self.out.flush()
         return True
 
     async def _show(self, views: list[View]) -> None:
         for view in views:
             self.locale = view.locale or self.locale
             t = self.deps.catalogs.translator(view.locale or None)
-            self.out.write(render_text(view, t("{cancel} to stop", cancel="/cancel")) + "\n")
             form = view.form()
+            hint = t("{cancel} to stop", cancel="/cancel")
+            if form is not None and any(question.kind == "multiline" for question in form.inputs):
+                hint = t("{cancel} to stop; end a line with {mark} to write another line", cancel="/cancel",
+                         mark=CONTINUE)
+            self.out.write(render_text(view, hint) + "\n")
             if form is not None:
                 self._ask(OpenForm(form, list(form.inputs)))
             elif view.field_errors and self.open_form is not None:  # ask again what was wrong
@@ -119,10 +134,21 @@ class ConsoleChat:
         self.out.write(render_prompt(open_form.questions[0]) + "\n")
 
     async def _answer(self, line: str) -> None:
+        """One answer, checked at once: what the question itself says is wrong is asked again right away."""
         current = self.open_form
         assert current is not None
-        question = current.questions.pop(0)
-        current.answers[question.name] = line
+        question = current.questions[0]
+        if question.kind == "multiline" and line.endswith(CONTINUE):
+            current.lines.append(line.removesuffix(CONTINUE).rstrip())
+            return
+        typed, current.lines = "\n".join([*current.lines, line]), []
+        try:
+            current.answers[question.name] = check_answer(question, typed)
+        except FieldError as problem:
+            t = self.deps.catalogs.translator(self.locale)
+            self.out.write(f"  ⚠ {t(problem.message, **problem.params)}\n{render_prompt(question)}\n")
+            return
+        current.questions.pop(0)
         if current.questions:
             self.out.write(render_prompt(current.questions[0]) + "\n")
             return

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+from bot.kernel.keywords import wide
 from bot.kernel.views import Buttons, Chart, Divider, Fields, Form, Input, Text, View, plain_mentions
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -16,8 +19,7 @@ def render_text(view: View, cancel_hint: str = "/cancel") -> str:
             prefix = "⚠ " if view.is_error and not lines else ""
             lines.append(prefix + block.text)
         elif isinstance(block, Fields):
-            width = max((len(label) for label, _ in block.fields), default=0)
-            lines.extend(f"  {label.ljust(width)}  {value}" for label, value in block.fields)
+            lines.extend(f"  {row}" for row in padded(block.fields))
         elif isinstance(block, Buttons):
             lines.append("  ".join(f"[{b.label}: /{b.command}]" for b in block.buttons))
         elif isinstance(block, Divider):
@@ -32,13 +34,23 @@ def render_text(view: View, cancel_hint: str = "/cancel") -> str:
 
 def render_chart(chart: Chart) -> list[str]:
     """A text sparkline per series: the console's version of the image Slack and Teams get."""
-    width = max((len(name) for name, _ in chart.series), default=0)
-    lines = [chart.title]
+    rows = []
     for name, points in chart.series:
         known = [p for p in points if p is not None]
         last = f"{known[-1]:.1f}" if known else "–"
-        lines.append(f"  {name.ljust(width)}  {''.join(spark(p, chart.low, chart.high) for p in points)}  {last}")
-    return lines
+        rows.append((name, f"{''.join(spark(p, chart.low, chart.high) for p in points)}  {last}"))
+    return [chart.title, *(f"  {row}" for row in padded(rows))]
+
+
+def columns(text: str) -> int:
+    """How many terminal columns `text` takes: Chinese characters two, combining marks none."""
+    return sum(0 if unicodedata.combining(char) else 2 if wide(char) else 1 for char in text)
+
+
+def padded(rows: list[tuple[str, str]]) -> list[str]:
+    """Label and value rows with the values lined up, by display width (a Chinese label is twice as wide)."""
+    width = max((columns(label) for label, _ in rows), default=0)
+    return [f"{label}{' ' * (width - columns(label))}  {value}" for label, value in rows]
 
 
 def spark(value: float | None, low: float, high: float) -> str:
@@ -56,4 +68,6 @@ def render_prompt(field: Input) -> str:
                                      for value, label in field.options) + ")")
     if field.hint:
         parts.append(f"— {field.hint}")
+    if field.value:
+        parts.append(f"[{field.value}]")
     return "? " + " ".join(parts)

@@ -29,6 +29,9 @@ FALLBACK_TEXT = 3000
 BUTTON_ACTION = "feedbot:cmd"  # every button's action_id starts with it; the value is the command
 MORE = N_("… and more that does not fit here.")
 
+# What must never be cut in two: an escape (`&lt;`) or an angle-bracket token (`<@U123>`, a link).
+UNCUTTABLE = re.compile(r"&(?:amp|lt|gt);|<[^<>]*>")
+
 Block = dict[str, Any]
 SlackIds = Mapping[str, str]  # person uid → Slack user id, for native mentions
 
@@ -81,18 +84,29 @@ def mrkdwn(text: str, ids: SlackIds) -> str:
 
 
 def cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    """At most `limit` characters, ending in … when cut; never inside an escape or a mention."""
+    return text if len(text) <= limit else text[:_before_token(text, limit - 1)] + "…"
+
+
+def _before_token(text: str, at: int) -> int:
+    """`at`, or the start of the escape or token `at` would cut in two (unless that leaves nothing)."""
+    for match in UNCUTTABLE.finditer(text):
+        if match.start() >= at:
+            break
+        if at < match.end():
+            return match.start() or at
+    return at
 
 
 def chunks(text: str, limit: int) -> list[str]:
-    """Split at line ends (or spaces) into pieces of at most `limit` characters."""
+    """Split at line ends (or spaces) into pieces of at most `limit` characters, never inside an escape or a
+    mention (a long word is cut before the one it would split)."""
     pieces: list[str] = []
     while len(text) > limit:
         at = text.rfind("\n", 0, limit)
         if at <= 0:
             at = text.rfind(" ", 0, limit)
-        if at <= 0:
-            at = limit
+        at = _before_token(text, at if at > 0 else limit)
         pieces.append(text[:at])
         text = text[at:].lstrip("\n ")
     return [*pieces, text] if text or not pieces else pieces

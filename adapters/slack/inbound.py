@@ -11,7 +11,7 @@ from typing import Any
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.platform import FAILED
+from adapters.platform import failure_view
 from adapters.slack.blocks import MORE, cut, pages, unescape
 from adapters.slack.errors import CALL_FAILED, UNREACHABLE, api_error
 from adapters.slack.grammar import FEEDBOT_COMMAND, PREFIXES
@@ -24,7 +24,7 @@ from bot.kernel.context import Deps
 from bot.kernel.i18n import N_
 from bot.kernel.messages import Actor, Command, Interaction, MentionRef, Message
 from bot.kernel.outbox import DeliveryError
-from bot.kernel.views import Button, Buttons, Chart, Form, View, error_view
+from bot.kernel.views import Button, Buttons, Chart, Form, View
 
 log = logging.getLogger(__name__)
 
@@ -151,8 +151,7 @@ class Inbound:
             return await call()
         except Exception:
             log.exception("Slack: the core failed on a request")
-            t = self.deps.catalogs.translator(actor.locale or self.deps.settings.org.default_locale)
-            return [error_view(t(FAILED))]
+            return [await failure_view(self.deps, actor.platform, actor.workspace, actor.user_id, actor.locale)]
 
     # ---- replies ----
 

@@ -26,7 +26,7 @@ from adapters.slack.errors import UNREACHABLE, api_error
 from adapters.slack.people import PLATFORM
 from bot.kernel.charts import render_png
 from bot.kernel.context import Deps
-from bot.kernel.outbox import Address, DeliveryError, Recipient
+from bot.kernel.outbox import Address, DeliveryError, Receipt, Recipient
 from bot.kernel.views import MENTION, View
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 # Errors that retrying cannot fix: the person left, the channel is gone, the bot may not post there.
 PERMANENT = {"user_not_found", "account_inactive", "user_disabled", "cannot_dm_bot", "channel_not_found",
              "is_archived", "not_in_channel", "restricted_action", "invalid_blocks", "msg_too_long",
-             "no_text", "team_access_not_granted", "missing_scope"}
+             "no_text", "team_access_not_granted", "missing_scope", "message_not_found", "cant_delete_message",
+             "cant_update_message", "edit_window_closed"}
 ACCOUNT_GONE = {"user_not_found", "account_inactive", "user_disabled", "cannot_dm_bot"}
 PART_ATTEMPTS = 3  # a later part of a long message, after the client's own retries
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
@@ -56,17 +57,43 @@ class SlackMessenger:
         """Slack channels are configured as #name or by id (C…, G…)."""
         return channel.startswith("#") or bool(CHANNEL_ID.match(channel))
 
-    async def send(self, recipient: Recipient, view: View) -> None:
+    async def send(self, recipient: Recipient, view: View) -> Receipt:
+        """The view sent; the receipt names its messages (channel and ts), to update or delete them later."""
         if self.stopping:
             raise DeliveryError("shutting down", retry_after=0)
         if recipient.channel:
-            await self.post(recipient.channel, view, self.workspace)
-            return
-        account = next((a for a in recipient.accounts if a.platform == PLATFORM and not a.unreachable), None)
-        if account is None:
-            raise DeliveryError("no reachable Slack account", permanent=True)
-        channel = (account.data or {}).get("channel") or await self.open_dm(account.workspace, account.user_id)
-        await self.post(channel, view, account.workspace, account=account)
+            workspace, channel, account = self.workspace, recipient.channel, None
+        else:
+            account = next((a for a in recipient.accounts if a.platform == PLATFORM and not a.unreachable), None)
+            if account is None:
+                raise DeliveryError("no reachable Slack account", permanent=True)
+            workspace = account.workspace
+            channel = (account.data or {}).get("channel") or await self.open_dm(account.workspace, account.user_id)
+        posted = await self.post(channel, view, workspace, account=account)
+        return {"platform": PLATFORM, "workspace": workspace, "channel": posted[0][0] if posted else channel,
+                "ts": [ts for _, ts in posted]}
+
+    async def amend(self, receipt: Receipt, view: View | None) -> bool:
+        """chat.delete every message of an earlier send (None), or chat.update it when the new view fits the
+        one message it was; False when it cannot be changed in place (a notice goes instead)."""
+        if receipt.get("platform") != PLATFORM or not receipt.get("ts"):
+            return False
+        channel, stamps = str(receipt["channel"]), [str(ts) for ts in receipt["ts"]]
+        if view is None:
+            for ts in stamps:
+                await self.pacer.wait(channel)
+                try:
+                    await self.call(self.client.chat_delete, channel=channel, ts=ts)
+                except DeliveryError as exc:
+                    if str(exc) != "message_not_found":  # already gone is withdrawn all the same
+                        raise
+            return True
+        new = pages(view, await self.slack_ids(view, str(receipt.get("workspace", ""))), self.translate(view, MORE))
+        if len(new) != 1 or len(stamps) != 1:
+            return False
+        await self.pacer.wait(channel)
+        await self.call(self.client.chat_update, channel=channel, ts=stamps[0], **new[0].payload())
+        return True
 
     async def send_to_user(self, workspace: str, user_id: str, view: View, skip: int = 0) -> None:
         """A reply that has no response_url (a modal, the Home tab), or whose response_url took only the
@@ -91,11 +118,12 @@ class SlackMessenger:
         return channel
 
     async def post(self, channel: str, view: View, workspace: str, *, account: Address | None = None,
-                   ephemeral_user: str | None = None, skip: int = 0) -> None:
+                   ephemeral_user: str | None = None, skip: int = 0) -> list[tuple[str, str]]:
         """The view as one or more messages (Block Kit limits), from part `skip` on, then its charts as
         images. Only a refusal of the first message is raised; the rest belongs to a message already begun
-        (see the module's note)."""
+        (see the module's note). Returns (channel id, ts) of each message posted."""
         ids = await self.slack_ids(view, workspace)
+        posted: list[tuple[str, str]] = []
         for number, page in enumerate(pages(view, ids, self.translate(view, MORE))[skip:]):
             if ephemeral_user:
                 send = partial(self.call, self.client.chat_postEphemeral, account=account, channel=channel,
@@ -104,8 +132,11 @@ class SlackMessenger:
                 send = partial(self.call, self.client.chat_postMessage, account=account, channel=channel,
                                unfurl_links=False, **page.payload())
             await self.pacer.wait(channel)
-            await (send() if number == 0 else self._go_on(send))
+            response = await (send() if number == 0 else self._go_on(send))
+            if response is not None and not ephemeral_user and response.get("ts"):
+                posted.append((str(response.get("channel") or channel), str(response["ts"])))
         await self.upload_charts(channel, view, account)
+        return posted
 
     async def upload_charts(self, channel: str, view: View, account: Address | None = None) -> None:
         """A view's charts as images after its text (never raises: the text is out already)."""
@@ -115,18 +146,18 @@ class SlackMessenger:
             await self._go_on(partial(self.call, self.client.files_upload_v2, account=account, channel=channel,
                                       file=png, filename=chart_filename(chart), title=chart.title))
 
-    async def _go_on(self, send: Callable[[], Awaitable[Any]]) -> None:
+    async def _go_on(self, send: Callable[[], Awaitable[Any]]) -> Any:
         """A later part of a message already begun: tried again here a few times, then given up with a log
         line, never raised (the outbox would send the parts already out a second time)."""
         for attempt in range(1, PART_ATTEMPTS + 1):
             try:
-                await send()
-                return
+                return await send()
             except DeliveryError as exc:
                 if exc.permanent or attempt == PART_ATTEMPTS:
                     log.warning("Slack: part of a message was not sent: %s", exc)
-                    return
+                    return None
                 await asyncio.sleep(attempt if exc.retry_after is None else exc.retry_after)
+        return None
 
     async def slack_ids(self, view: View, workspace: str) -> SlackIds:
         """Person uid → Slack user id in `workspace`, for the people the view mentions."""

@@ -59,11 +59,13 @@ def _element(field: Input) -> Block:
     if field.kind == "choice":
         options = [{"text": _plain(label or value, OPTION_TEXT), "value": value[:OPTION_VALUE]}
                    for value, label in field.options]
+        chosen = next(({"initial_option": o} for o in options if field.value and o["value"] == field.value), {})
         if len(options) <= RADIO_OPTIONS:
-            return {"type": "radio_buttons", "action_id": VALUE_ACTION, "options": options}
-        return {"type": "static_select", "action_id": VALUE_ACTION, "options": options[:SELECT_OPTIONS]}
-    return {"type": "plain_text_input", "action_id": VALUE_ACTION, "multiline": field.kind == "multiline",
-            "max_length": TEXT_INPUT}
+            return {"type": "radio_buttons", "action_id": VALUE_ACTION, "options": options} | chosen
+        return {"type": "static_select", "action_id": VALUE_ACTION, "options": options[:SELECT_OPTIONS]} | chosen
+    element = {"type": "plain_text_input", "action_id": VALUE_ACTION, "multiline": field.kind == "multiline",
+               "max_length": TEXT_INPUT}
+    return element | ({"initial_value": field.value[:TEXT_INPUT]} if field.value else {})
 
 
 def _plain(text: str, limit: int) -> dict[str, str]:
@@ -81,8 +83,10 @@ def submitted_values(state: dict[str, Any]) -> dict[str, str]:
 
 
 def read_metadata(view: dict[str, Any]) -> dict[str, str]:
+    """What form_modal put in `private_metadata`; anything else there (not JSON, not an object, values that
+    are not text) is not ours and is left out."""
     try:
         data = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
+    except (TypeError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
+    return {key: value for key, value in data.items() if isinstance(value, str)} if isinstance(data, dict) else {}

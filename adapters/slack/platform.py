@@ -32,6 +32,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.pacing import Pacer
@@ -43,6 +44,7 @@ from adapters.slack.inbound import Inbound
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.modals import CALLBACK_ID
 from adapters.slack.people import PLATFORM, Profiles
+from adapters.slack.shapes import BadRequest, check, refusal
 from bot.kernel.context import Deps
 from bot.kernel.settings import Settings
 
@@ -76,6 +78,7 @@ class SlackPlatform:
         self.messenger = SlackMessenger(self.client, Pacer(slack.messages_per_second_per_conversation,
                                                            slack.messages_per_second))
         # Token checked in start() (auth.test), so building the app never touches the network.
+        self.verifier = SignatureVerifier(slack.signing_secret.get_secret_value()) if slack.signing_secret else None
         self.app = AsyncApp(client=self.client, process_before_response=True,
                             signing_secret=slack.signing_secret.get_secret_value() if slack.signing_secret else None,
                             request_verification_enabled=not slack.socket_mode)
@@ -168,7 +171,21 @@ class SlackPlatform:
     async def _http(self, request: web.Request) -> web.Response:
         if self.stopping:  # before the signature and the event id are looked at: Slack resends it elsewhere
             return web.Response(status=503, text="shutting down")
+        refused = await self._refuse(request)
+        if refused is not None:
+            return refused
         return await to_aiohttp_response(await self.app.async_dispatch(await to_bolt_request(request)))
+
+    async def _refuse(self, request: web.Request) -> web.Response | None:
+        """What bolt cannot parse, or our handlers cannot read, answered before them."""
+        refused = refusal(self.verifier, await request.read(), dict(request.headers), request.content_type)
+        if refused is None:
+            return None
+        status, reason = refused
+        if status == 400:
+            log.warning("Slack: refused a signed request: %s", reason)
+        return web.json_response({"error": "invalid request" if status == 401 else "unexpected payload"},
+                                 status=status)
 
     def _spawn(self, who: str, work: Coroutine[Any, Any, None]) -> None:
         """Queue work to run after the ack, on the queue of `who` (workers start with the first work)."""
@@ -200,7 +217,13 @@ class SlackPlatform:
         @app.middleware
         async def once(body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]) -> BoltResponse:
             """Slack retries an event it thinks was lost (X-Slack-Retry-Num); handle each event_id once,
-            across restarts and processes (a unique row per id)."""
+            across restarts and processes (a unique row per id). Socket Mode payloads are checked here (HTTP
+            ones before bolt, in _refuse)."""
+            try:
+                check(body)
+            except BadRequest as exc:
+                log.warning("Slack: refused a request: %s", exc)
+                return BoltResponse(status=400, body="")
             event_id = body.get("event_id")
             if event_id and self.inbound is not None:
                 deps = self.inbound.deps

@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 import aiohttp
 import jwt
 
+from adapters.teams.inbound import field_at
 from bot.kernel.settings import TeamsSettings
 
 log = logging.getLogger(__name__)
@@ -143,8 +144,7 @@ class InboundAuth:
     def _check_tenant(self, activity: dict[str, Any]) -> None:
         if self.settings.app_type != "SingleTenant" or not self.settings.tenant_id:
             return
-        tenant = ((activity.get("channelData") or {}).get("tenant") or {}).get("id")
-        if tenant != self.settings.tenant_id:
+        if field_at(activity, "channelData", "tenant", "id") != self.settings.tenant_id:
             raise Forbidden("the activity comes from another tenant")
 
 

@@ -22,7 +22,7 @@ CARD_VERSION = "1.5"
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 COMMAND_KEY = "feedbot"
 FORM_KEY = "feedbot_form"
-# Cards may travel through paths limited to ~28 KB (PLATFORM §2.4): charts go first, then trailing blocks.
+# Cards may travel through paths limited to ~28 KB (PLATFORM §2.4), measured as sent: trailing blocks go first.
 MAX_CARD_BYTES = 26_000
 STYLES = {"primary": "positive", "danger": "destructive"}
 MARKDOWN = re.compile(r"([\\`*_\[\]<>])")  # what TextBlock Markdown reads as links, emphasis, code or tags
@@ -80,7 +80,7 @@ def _block(block: object, view: View, values: dict[str, str], people: Mapping[st
 def _form(form: Form, view: View, values: dict[str, str]) -> list[dict[str, Any]]:
     elements: list[dict[str, Any]] = [_text(form.title, weight="bolder")]
     for field in form.inputs:
-        elements.append(_input(field, values.get(field.name)))
+        elements.append(_input(field, values.get(field.name) or field.value))
         if field.name in view.field_errors:
             elements.append(_text(view.field_errors[field.name], color="attention", spacing="none"))
     # The form alone (no errors, no answers) travels with the submit, to be shown again if refused.
@@ -158,21 +158,30 @@ def _escape(text: str) -> str:
 
 
 def fit(card: dict[str, Any]) -> dict[str, Any]:
-    """Keep the card under the size Teams accepts: drop charts, then trailing elements, never refuse."""
+    """Keep the card under the size Teams accepts: drop trailing elements, never refuse. Images stay (a
+    digest's chart): Teams does not count them toward its limit."""
     body = card["body"]
-    while _size(card) > MAX_CARD_BYTES and any(e.get("type") == "Image" for e in body):
-        body.remove(next(e for e in body if e.get("type") == "Image"))
     truncated = False
-    while _size(card) > MAX_CARD_BYTES and len(body) > 1:
-        body.pop()
+    while _size(card) > MAX_CARD_BYTES:
+        last = next((i for i in range(len(body) - 1, 0, -1) if body[i].get("type") != "Image"), None)
+        if last is None:
+            break
+        del body[last]
         truncated = True
     if truncated:
         body.append(_text("…"))
     return card
 
 
+def sent_size(payload: Any) -> int:
+    """Bytes of `payload` as it goes out: msrest and aiohttp write JSON with every non-ASCII character escaped as
+    \\uXXXX (six bytes for one Chinese character, where UTF-8 takes three)."""
+    return len(json.dumps(payload).encode("ascii"))
+
+
 def _size(card: dict[str, Any]) -> int:
-    return len(json.dumps(card, ensure_ascii=False).encode("utf-8"))
+    """The card as sent, its images' data not counted."""
+    return sent_size({**card, "body": [{**e, "url": ""} if e.get("type") == "Image" else e for e in card["body"]]})
 
 
 def submitted(value: dict[str, Any]) -> tuple[str, dict[str, str], View | None]:

@@ -21,10 +21,18 @@ class Mentioned:
     name: str
 
 
+def field_at(node: Any, *path: str) -> Any:
+    """`node[path[0]][path[1]]…`, None where a step is missing or not an object (read before the shape check:
+    auth looks at the tenant of any activity)."""
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
+
+
 def tenant_of(activity: dict[str, Any]) -> str:
     """channelData.tenant.id — conversation.tenantId is lost by botbuilder-schema."""
-    tenant = ((activity.get("channelData") or {}).get("tenant") or {}).get("id")
-    return str(tenant or (activity.get("conversation") or {}).get("tenantId") or "")
+    tenant = field_at(activity, "channelData", "tenant", "id")
+    return str(tenant or field_at(activity, "conversation", "tenantId") or "")
 
 
 def conversation_type(activity: dict[str, Any]) -> str:
@@ -52,17 +60,18 @@ def dedup_key(activity: dict[str, Any]) -> str | None:
 
 def timezone_of(activity: dict[str, Any]) -> str | None:
     """localTimezone, else the clientInfo entity's timezone."""
-    if activity.get("localTimezone"):
-        return str(activity["localTimezone"])
-    info = next((e for e in activity.get("entities") or [] if e.get("type") == "clientInfo"), {})
-    return info.get("timezone") or None
+    return _hint(activity, "localTimezone", "timezone")
 
 
 def locale_of(activity: dict[str, Any]) -> str | None:
-    if activity.get("locale"):
-        return str(activity["locale"])
+    return _hint(activity, "locale", "locale")
+
+
+def _hint(activity: dict[str, Any], key: str, client_key: str) -> str | None:
+    """A hint of the client's, when it is text: the activity's own, else its clientInfo entity's."""
     info = next((e for e in activity.get("entities") or [] if e.get("type") == "clientInfo"), {})
-    return info.get("locale") or None
+    value = activity.get(key) or info.get(client_key)
+    return value if isinstance(value, str) and value else None
 
 
 def _mentions(activity: dict[str, Any]) -> list[dict[str, Any]]:

@@ -31,7 +31,7 @@ from adapters.teams.auth import TokenError
 from adapters.teams.cards import render_card
 from adapters.teams.connector import CONNECTOR_ERRORS, RETRIED_STATUSES, TeamsAdapter, to_activity, transient
 from adapters.teams.people import PLATFORM
-from bot.kernel.outbox import Address, DeliveryError, Recipient
+from bot.kernel.outbox import Address, DeliveryError, Receipt, Recipient
 from bot.kernel.settings import TeamsSettings
 from bot.kernel.views import MENTION, View
 
@@ -92,6 +92,16 @@ def _delivery_error(exc: Refused) -> DeliveryError:
                          retry_after=exc.retry_after)
 
 
+def receipt(service_url: str, conversation: str, activities: list[str]) -> Receipt:
+    return {"platform": PLATFORM, "service_url": service_url, "conversation": conversation,
+            "activities": [a for a in activities if a]}
+
+
+def _id(response: Any) -> str:
+    """The id Teams gave a sent activity (a ResourceResponse), if any."""
+    return str(getattr(response, "id", "") or "")
+
+
 def _retry_after(headers: Any) -> float | None:
     """Retry-After in seconds, as the Bot Connector sends it."""
     try:
@@ -118,28 +128,30 @@ class TeamsMessenger:
         if tenant and service_url and (not self.settings.tenant_id or tenant == self.settings.tenant_id):
             self.last_seen = (tenant, service_url)
 
-    async def send(self, recipient: Recipient, view: View) -> None:
+    async def send(self, recipient: Recipient, view: View) -> Receipt:
+        """The view sent; the receipt names the activity, to update or delete it later."""
         if recipient.channel:
-            await self.post_to_channel(recipient.channel, view)
-            return
+            return await self.post_to_channel(recipient.channel, view)
         account = next((a for a in recipient.accounts if a.platform == PLATFORM and not a.unreachable), None)
         if account is None:
             raise DeliveryError("no reachable Teams account", permanent=True)
-        await self.send_to(account, [view])
+        return await self.send_to(account, [view])
 
-    async def send_to(self, account: Address, views: list[View]) -> None:
+    async def send_to(self, account: Address, views: list[View]) -> Receipt:
         """Views into the person's 1:1 chat, paced; creates that chat when none is known yet."""
         address = account.data or {}
         if not address.get("service_url") or not address.get("user"):
             raise DeliveryError("this person has never talked to the bot on Teams", permanent=True)
         pacer = self._pacer(account.workspace)
+        sent: list[str] = []
         try:
             for view in views:
                 await pacer.wait(address.get("conversation") or address["user"])
                 if address.get("conversation"):
-                    await self._continue(address, view)
+                    sent.append(await self._continue(address, view))
                 else:
-                    address = await self._create(account, address, view)
+                    address, activity = await self._create(account, address, view)
+                    sent.append(activity)
         except TokenError as exc:
             raise DeliveryError(f"no bot token: {exc}") from None
         except Refused as exc:
@@ -148,8 +160,41 @@ class TeamsMessenger:
                 raise DeliveryError(f"Teams refused ({exc.status}): the person blocked or removed the bot",
                                     permanent=True) from None
             raise _delivery_error(exc) from None
+        return receipt(address["service_url"], address.get("conversation") or "", sent)
 
-    async def post_to_channel(self, channel: str, view: View) -> None:
+    async def amend(self, earlier: Receipt, view: View | None) -> bool:
+        """Delete the activities of an earlier send (None), or update the one activity it was with `view`."""
+        activities = [str(a) for a in earlier.get("activities") or [] if a]
+        if earlier.get("platform") != PLATFORM or not earlier.get("conversation") or not activities:
+            return False
+        if view is not None and len(activities) != 1:
+            return False
+        conversation = str(earlier["conversation"])
+        try:
+            client = await self.adapter.connectors.create(str(earlier["service_url"]))
+            for activity_id in activities:
+                await self._pacer(str(earlier.get("tenant", ""))).wait(conversation)
+                if view is None:
+                    await self._delete(client, conversation, activity_id)
+                else:
+                    update = to_activity(render_card(view))
+                    update.id, update.conversation = activity_id, ConversationAccount(id=conversation)
+                    await with_retries(lambda u=update: client.conversations.update_activity(
+                        conversation, u.id, u), self.policy)
+        except TokenError as exc:
+            raise DeliveryError(f"no bot token: {exc}") from None
+        except Refused as exc:
+            raise _delivery_error(exc) from None
+        return True
+
+    async def _delete(self, client: Any, conversation: str, activity_id: str) -> None:
+        try:
+            await with_retries(lambda: client.conversations.delete_activity(conversation, activity_id), self.policy)
+        except Refused as exc:
+            if exc.status != 404:  # already gone is withdrawn all the same
+                raise
+
+    async def post_to_channel(self, channel: str, view: View) -> Receipt:
         """A new post in a team's channel (the bot must be installed in that team)."""
         tenant, service_url = self.last_seen
         parameters = ConversationParameters(
@@ -157,8 +202,11 @@ class TeamsMessenger:
             channel_data={"channel": {"id": channel}, "tenant": {"id": tenant}},
             activity=to_activity(render_card(view, people=await self.teams_ids(view, tenant))))
 
-        async def posted(_tc: TurnContext) -> None:
-            """Nothing more to do in the new thread."""
+        thread: dict[str, str] = {}
+
+        async def posted(tc: TurnContext) -> None:
+            """The new thread and its first activity, to change them later."""
+            thread.update(conversation=tc.activity.conversation.id, activity=tc.activity.id)
 
         await self._pacer(tenant).wait(channel)
         try:
@@ -168,6 +216,7 @@ class TeamsMessenger:
             raise DeliveryError(f"no bot token: {exc}") from None
         except Refused as exc:
             raise _delivery_error(exc) from None
+        return receipt(service_url, thread.get("conversation", ""), [thread.get("activity", "")]) | {"tenant": tenant}
 
     async def teams_ids(self, view: View, tenant: str) -> dict[str, str]:
         """Person uid → Teams user id in `tenant`, for the people the view mentions who have used the bot there:
@@ -187,33 +236,37 @@ class TeamsMessenger:
                                         self.settings.sends_per_second)
         return self.pacers[tenant]
 
-    async def _continue(self, address: dict[str, Any], view: View) -> None:
+    async def _continue(self, address: dict[str, Any], view: View) -> str:
         reference = ConversationReference(
             channel_id="msteams", service_url=address["service_url"], bot=ChannelAccount(id=address.get("bot")),
             user=ChannelAccount(id=address["user"]),
             conversation=ConversationAccount(id=address["conversation"], conversation_type="personal",
                                              tenant_id=address.get("tenant")))
 
+        sent: list[str] = []
+
         async def post(tc: TurnContext) -> None:
-            await with_retries(lambda: tc.send_activity(to_activity(render_card(view))), self.policy)
+            sent.append(_id(await with_retries(lambda: tc.send_activity(to_activity(render_card(view))), self.policy)))
 
         await self.adapter.continue_conversation(reference, post, self.settings.app_id)
+        return sent[0] if sent else ""
 
-    async def _create(self, account: Address, address: dict[str, Any], view: View) -> dict[str, Any]:
+    async def _create(self, account: Address, address: dict[str, Any], view: View) -> tuple[dict[str, Any], str]:
         tenant = address.get("tenant")
         parameters = ConversationParameters(
             is_group=False, bot=ChannelAccount(id=address.get("bot")), members=[ChannelAccount(id=address["user"])],
             tenant_id=tenant, channel_data={"tenant": {"id": tenant}})
         created: dict[str, Any] = {}
+        sent: list[str] = []
 
         async def post(tc: TurnContext) -> None:
             created.update(address, conversation=tc.activity.conversation.id)
             await self._store(account, created)
-            await with_retries(lambda: tc.send_activity(to_activity(render_card(view))), self.policy)
+            sent.append(_id(await with_retries(lambda: tc.send_activity(to_activity(render_card(view))), self.policy)))
 
         await with_retries(lambda: self.adapter.create_conversation(
             self.settings.app_id, post, parameters, "msteams", address["service_url"]), self.policy)
-        return created
+        return created, sent[0] if sent else ""
 
     async def _store(self, account: Address, address: dict[str, Any]) -> None:
         if self.deps is None:

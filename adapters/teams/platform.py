@@ -23,6 +23,7 @@ from adapters.teams.auth import (
 from adapters.teams.connector import TeamsAdapter, invoke_body
 from adapters.teams.messenger import RetryPolicy, TeamsMessenger
 from adapters.teams.people import PLATFORM, Directory
+from adapters.teams.shapes import BadActivity, checked
 from adapters.teams.turns import TeamsTurns
 from bot.kernel.context import Deps
 from bot.kernel.settings import Settings
@@ -101,8 +102,13 @@ class TeamsPlatform:
             except KeysUnavailable:
                 raise web.HTTPServiceUnavailable() from None
             try:
+                body = checked(body)
                 activity = Activity().deserialize(body)
-            except DeserializationError:
+            except BadActivity as exc:
+                log.warning("refused a Teams activity: %s", exc)
+                raise web.HTTPBadRequest(text="unexpected activity") from None
+            except (DeserializationError, TypeError, ValueError, AttributeError) as exc:  # what msrest cannot read
+                log.warning("refused a Teams activity: %s", type(exc).__name__)
                 raise web.HTTPBadRequest(text="not an activity") from None
             try:
                 response = await self.adapter.run(claims, activity, lambda tc: turns.on_turn(tc, body))

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, AdaptiveCardInvokeResponse
 
-from adapters.platform import FAILED
+from adapters.platform import failure_view
 from adapters.teams import inbound
 from adapters.teams.cards import CONTENT_TYPE, render_card, submitted
 from adapters.teams.connector import to_activity
@@ -27,7 +27,7 @@ from bot import core
 from bot.kernel.context import Deps
 from bot.kernel.messages import Actor, Interaction, MentionRef, Message
 from bot.kernel.outbox import Address, DeliveryError
-from bot.kernel.views import View, error_view
+from bot.kernel.views import View
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +89,9 @@ class TeamsTurns:
         """Tell the person who typed or pressed something that it failed; False when nobody did."""
         if activity.get("type") not in ("message", "invoke"):
             return False
-        t = self.deps.catalogs.translator(inbound.locale_of(activity) or self.deps.settings.org.default_locale)
-        view = error_view(t(FAILED))
+        sender = inbound.user_of(activity)
+        view = await failure_view(self.deps, PLATFORM, inbound.tenant_of(activity),
+                                  str(sender.get("aadObjectId") or sender.get("id") or ""), inbound.locale_of(activity))
         if activity.get("type") == "invoke":
             await self._invoke_response(tc, view)
         else:

@@ -11,16 +11,18 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from bot.ideas.effect import Measured, describe
 from bot.ideas.lifecycle import label
 from bot.kernel.calendar import iso_week
 from bot.kernel.people import who
 from bot.kernel.sections import DigestScope, SectionBlocks
 from bot.kernel.views import Chart, Fields, Text
 from bot.kernel.visibility import aggregate_shown, personal, sees_personal
-from storage.digest_queries import DigestQueries, KudosRow
+from storage.digest_queries import DigestQueries, EffectRow, IdeaRow, KudosRow
 
 TREND_WEEKS = 8
 MAX_LINES = 10
+LATEST_KUDOS = 3
 
 
 def weeks(scope: DigestScope, count: int) -> list[str]:
@@ -34,10 +36,14 @@ def weeks_in(zone: str, start: datetime, count: int) -> tuple[str, ...]:
     return tuple(iso_week(covered - timedelta(weeks=n)) for n in reversed(range(count)))
 
 
-def capped(lines: list[str], scope: DigestScope) -> str:
-    if len(lines) <= MAX_LINES:
-        return "\n".join(lines)
-    return "\n".join([*lines[:MAX_LINES], scope.t("… and {n} more", n=len(lines) - MAX_LINES)])
+def capped(lines: list[str], scope: DigestScope, *, limit: int = MAX_LINES, sep: str = "\n") -> str:
+    """At most `limit` items, and "… and N more" when some were left out: a list is never cut silently."""
+    return sep.join(lines[:limit] + more(len(lines), scope, limit))
+
+
+def more(total: int, scope: DigestScope, limit: int = MAX_LINES) -> list[str]:
+    """["… and N more"] when `total` items were cut to `limit`; else nothing."""
+    return [scope.t("… and {n} more", n=total - limit)] if total > limit else []
 
 
 def everyone(scopes: list[DigestScope]) -> list[int]:
@@ -87,7 +93,7 @@ def checkins_of(scope: DigestScope, periods: list[str], answered: dict[tuple[int
     blocks: SectionBlocks = [Text(text=t("Check-ins: {done} of {total} answered for week {week}.", done=len(done),
                                          total=len(scope.people), week=week.split("-W")[1]))]
     if missing:
-        blocks.append(Text(text=t("Not yet: {names}", names=", ".join(missing[:MAX_LINES]))))
+        blocks.append(Text(text=t("Not yet: {names}", names=capped(missing, scope, sep=", "))))
     if blockers or others:
         lines = [capped(blockers, scope)] if blockers else []
         if others:
@@ -125,9 +131,9 @@ def kudos_of(scope: DigestScope, rows: list[KudosRow], people: dict) -> SectionB
     received = [r for r in in_week if r.recipient_id in ids]
     if not given and not received:
         return [Text(text=scope.t("Kudos: none given or received this week."))]
-    latest = sorted(received, key=lambda r: (r.created_at, r.kudos_id), reverse=True)[:3]
+    latest = sorted(received, key=lambda r: (r.created_at, r.kudos_id), reverse=True)
     lines = [scope.t("{giver} → {name}: {message}", giver=who(people[r.giver_id]), name=who(people[r.recipient_id]),
-                     message=r.message) for r in latest]
+                     message=r.message) for r in latest[:LATEST_KUDOS]] + more(len(latest), scope, LATEST_KUDOS)
     blocks: SectionBlocks = [Text(text=scope.t("Kudos: {given} given, {received} received this week.",
                                                given=given, received=len({r.kudos_id for r in received})))]
     return [*blocks, Text(text="\n".join(lines))] if lines else blocks
@@ -153,23 +159,38 @@ async def goals(scopes: list[DigestScope]) -> list[SectionBlocks]:
                                                                                          n=len(mine)))]
         fields = [(who(p), scope.t("{title} — {progress}%", title=g.title, progress=g.progress))
                   for p, g in visible[:MAX_LINES]]
-        result.append([*blocks, Fields(fields=fields)] if fields else blocks)
+        cut: SectionBlocks = [Text(text=line) for line in more(len(visible), scope)]
+        result.append([*blocks, Fields(fields=fields), *cut] if fields else blocks)
     return result
 
 
 async def ideas(scopes: list[DigestScope]) -> list[SectionBlocks]:
     start, end = window(scopes)
     queries = DigestQueries(scopes[0].uow.session)
+    org_wide = any(scope.org_wide for scope in scopes)
     rows = [*await queries.new_ideas(everyone(scopes), start, end),
-            *await queries.status_changes(everyone(scopes), start, end)]
-    by_author: dict[int, list[int]] = defaultdict(list)  # positions in `rows`, so each team reads only its own
+            *await queries.status_changes(everyone(scopes), start, end, unsigned_adopted=org_wide)]
+    effects = await queries.effects({row.id for row in rows if row.status == "adopted"})
+    by_author: dict[int | None, list[int]] = defaultdict(list)  # positions in `rows`: each team reads only its own
     for n, row in enumerate(rows):
         by_author[row.author_id].append(n)
     result: list[SectionBlocks] = []
     for scope in scopes:
         t = scope.t
-        mine = [rows[n] for n in sorted(n for person_id in scope.ids for n in by_author.get(person_id, []))]
-        lines = [t("#{id} {text} → {status}", id=i.id, text=i.text[:60], status=label(t, i.status)) if i.status else
-                 t("New: #{id} {text}", id=i.id, text=i.text[:80]) for i in mine if scope.covers(i.created_at)]
+        whose = [*scope.ids, None] if scope.org_wide else scope.ids  # the organisation's also has anonymous ideas
+        mine = [rows[n] for n in sorted(n for person_id in whose for n in by_author.get(person_id, []))]
+        lines = [idea_line(scope, i, effects) for i in mine if scope.covers(i.created_at)]
         result.append([Text(text=t("Ideas from the team") + "\n" + capped(lines, scope))] if lines else [])
     return result
+
+
+def idea_line(scope: DigestScope, row: IdeaRow, effects: dict[int, EffectRow]) -> str:
+    """New, moved, or adopted with its measured effect."""
+    t = scope.t
+    if not row.status:
+        return t("New: #{id} {text}", id=row.id, text=row.text[:80])
+    effect = effects.get(row.id) if row.status == "adopted" else None
+    if effect is not None:
+        return t("#{id} {text} → {status}: {effect}", id=row.id, text=row.text[:60], status=label(t, row.status),
+                 effect=describe(t, Measured(effect.baseline, effect.target, effect.unit, effect.result)))
+    return t("#{id} {text} → {status}", id=row.id, text=row.text[:60], status=label(t, row.status))

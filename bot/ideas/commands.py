@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from bot.ideas.edit import edit
 from bot.ideas.idea import FILTERS, author_name, find, short, show_button, tell_author
 from bot.ideas.lifecycle import MOVES, OPEN, STATUS_NAMES, assign_owner, label, may_move, move
+from bot.ideas.measure import measure, measure_blocks
 from bot.ideas.mistakes import ANON, check_first_word, flag_name, refuse_flag
 from bot.ideas.withdraw import withdraw
 from bot.kernel.context import Context, Feature
@@ -24,6 +26,8 @@ LIMIT = 20
 async def handle(ctx: Context, text: str) -> View:
     word, rest = first_word(text)
     action = ACTIONS.get(word.lower())
+    if word.lower() == "edit" and rest and id_number(first_word(rest)[0]) is None:
+        action = None  # "Edit the wiki weekly" is an idea; `edit 12 …` edits one
     if action is not None:
         return await action(ctx, rest)
     if not text:
@@ -92,7 +96,7 @@ async def show(ctx: Context, text: str) -> View:
         (ctx.t("Status"), label(ctx.t, idea.status)),
         (ctx.t("Owner"), who(owner) if owner else ctx.t("nobody yet")),
         (ctx.t("Votes"), str(votes)),
-        (ctx.t("Posted"), ctx.local_date(idea.created_at))])]
+        (ctx.t("Posted"), ctx.local_date(idea.created_at))]), *await measure_blocks(ctx, idea)]
     history = await ctx.uow.ideas.history(idea.id)
     if history:
         blocks += [Text(text=ctx.t("Status history")), Text(text="\n".join(
@@ -153,7 +157,8 @@ async def comment(ctx: Context, text: str) -> View:
 
 ACTIONS: dict[str, Callable[[Context, str], Awaitable[View]]] = {
     "list": list_ideas, "show": show, "vote": vote, "comment": comment, "owner": assign_owner, "status": move,
-    "withdraw": withdraw}
+    "measure": measure,
+    "withdraw": withdraw, "edit": edit}
 
 FEATURE = Feature(
     handle=handle,
@@ -165,9 +170,13 @@ FEATURE = Feature(
              "{p}idea show 12 — one idea with its status, history and comments\n"
              "{p}idea vote 12 — vote for it; again to withdraw your vote\n"
              "{p}idea comment 12 I can help with the trial — comment on it; its author hears of it\n"
+             "{p}idea edit 12 Cache wheels and images — rewrite your own idea while it is new; its voters hear of it\n"
              "{p}idea withdraw 12 — take back your own idea while it is new; its votes and comments go with it\n"
              "{p}idea status 12 doing Trial on team A — move it (its owner or an admin): new → accepted (plan) → "
              "doing (do) → checking (check) → adopted (act), or declined with a reason\n"
+             "{p}idea measure 12 baseline 11 target 6 minutes — in Plan (owner, admin or author): what it should "
+             "change; then {p}idea measure 12 result 6.5 for each re-measurement (the latest counts, and adopting "
+             "needs one)\n"
              "{p}idea owner 12 @ana — admins: choose who moves it\n"
              "Every change is told to the author, even an anonymous one, and to the voters."),
 )

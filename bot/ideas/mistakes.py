@@ -2,7 +2,7 @@
 
 Slack, macOS and phones turn `--anon` into `—anon`; every dash variant and `--anonymous` mean `--anon`. A first
 word close to a subcommand, followed by what that subcommand takes (or by nothing), is a mistake, not an idea:
-"Listen to the support team" is posted, `lsit`, `vot 1` and `edit 3 …` are not.
+"Listen to the support team" is posted, `lsit`, `vot 1` and `edti 3 …` are not.
 """
 
 from __future__ import annotations
@@ -58,13 +58,19 @@ def _owner(rest: str) -> bool:
     return _number_first(rest) and (not after or after.startswith(("@", "<@")))
 
 
+def _measure(rest: str) -> bool:
+    word = first_word(first_word(rest)[1])[0].lower()
+    return _number_first(rest) and word in ("", "baseline", "result")
+
+
 # What each subcommand takes after it: a first word close to one of them, followed by that, is a mistyped command.
 SHAPES: dict[str, Callable[[str], bool]] = {
     "list": _list, "show": _number, "vote": _number, "withdraw": _number, "comment": _number_first,
-    "status": _status, "owner": _owner}
+    "edit": _number_first,
+    "status": _status, "owner": _owner, "measure": _measure}
 # Words that are no subcommand but look like one: what was probably meant, and what would follow it.
 INSTEAD: dict[str, tuple[str, Callable[[str], bool]]] = {
-    "edit": ("withdraw", _number_first), "delete": ("withdraw", _number), "remove": ("withdraw", _number),
+    "change": ("edit", _number_first), "delete": ("withdraw", _number), "remove": ("withdraw", _number),
     "retract": ("withdraw", _number), "cancel": ("withdraw", _number), "unvote": ("vote", _number),
     "mine": ("list mine", _nothing), "top": ("list top", _nothing), "open": ("list open", _nothing)}
 
@@ -79,10 +85,6 @@ def check_first_word(ctx: Context, word: str, rest: str) -> None:
         return
     help_ = ctx.cmd("help idea")
     number = first_word(rest)[0] if id_number(first_word(rest)[0]) is not None else ""
-    if close[0] == "edit":
-        raise UserError("Nothing was posted: an idea cannot be edited. While it is new, its author can take it "
-                        "back with {withdraw} and post it again. Everything {idea} does: {help}",
-                        withdraw=ctx.cmd(f"idea withdraw {number or 12}"), idea=ctx.cmd("idea"), help=help_)
     argument = number or (rest.lower() if target == "list" else "")
     raise UserError("Nothing was posted: did you mean {suggestion}? To post an idea that begins with “{word}”, "
                     "word it differently. Everything {idea} does: {help}", word=word, idea=ctx.cmd("idea"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.kernel.amend import Amendment, amend_deliveries
 from bot.kernel.calendar import at_local
 from bot.kernel.clock import Clock
 from bot.kernel.errors import UserError
@@ -21,7 +22,7 @@ from bot.kernel.outbox import Messenger, enqueue, enqueue_in_every_language, sea
 from bot.kernel.sealing import Sealer
 from bot.kernel.settings import Settings
 from bot.kernel.views import View
-from storage.models import Person
+from storage.models import Delivery, Person
 from storage.uow import UnitOfWork
 
 
@@ -78,10 +79,12 @@ class Context:
     def translator_for(self, person: Person) -> Translator:
         return self.deps.catalogs.translator(person.locale or self.deps.settings.org.default_locale)
 
-    def tell(self, person: Person, kind: str, build: BuildView, *, key: str | None = None) -> None:
-        """Queue a direct message to `person`, in their language; sent after this command commits."""
+    def tell(self, person: Person, kind: str, build: BuildView, *, key: str | None = None,
+             subject: str | None = None) -> None:
+        """Queue a direct message to `person`, in their language; sent after this command commits. `subject`
+        ("kudos:12") lets a later edit or undo find it (see `amend`)."""
         view = build(self.translator_for(person))
-        enqueue(self.uow, self.now, view, kind=kind, recipient_id=person.id, key=key)
+        enqueue(self.uow, self.now, view, kind=kind, recipient_id=person.id, key=key, subject=subject)
 
     def tell_sealed(self, seal: str, kind: str, build: BuildView, *, silent: bool = False) -> None:
         """Queue a message to an anonymous author without naming them. It is written in every language and
@@ -94,9 +97,29 @@ class Context:
         address = seal_address(self.deps.sealer, uid, silent=silent) if uid is not None else seal
         enqueue_in_every_language(self.uow, self.now, views, kind=kind, recipient_seal=address)
 
-    def post(self, channel: str, kind: str, build: BuildView) -> None:
+    def post(self, channel: str, kind: str, build: BuildView, *, subject: str | None = None) -> None:
         view = build(self.deps.catalogs.translator(self.deps.settings.org.default_locale))
-        enqueue(self.uow, self.now, view.model_copy(update={"ephemeral": False}), kind=kind, channel=channel)
+        enqueue(self.uow, self.now, view.model_copy(update={"ephemeral": False}), kind=kind, channel=channel,
+                subject=subject)
+
+    async def amend(self, subject: str, replace: BuildView | None, notice: BuildView,
+                    unsent: BuildView | None = None) -> int:
+        """Every message told or posted about `subject` is replaced by `replace` (None: withdrawn), each in its
+        reader's language: rewritten if not sent yet (as `unsent`, if given), else changed in place or followed by
+        `notice` (bot/kernel/amend.py). Returns how many recipients had already been sent it."""
+        deliveries = await self.uow.deliveries.about(subject)
+        people = await self.uow.people.by_ids([d.recipient_id for d in deliveries if d.recipient_id is not None])
+        default = self.deps.catalogs.translator(self.deps.settings.org.default_locale)
+
+        def amendment(delivery: Delivery) -> Amendment:
+            person = people.get(delivery.recipient_id) if delivery.recipient_id is not None else None
+            t = self.translator_for(person) if person is not None else default
+            public = {"ephemeral": False} if delivery.channel else {}
+            return Amendment(replace(t).model_copy(update=public) if replace else None,
+                             notice(t).model_copy(update=public),
+                             unsent(t).model_copy(update=public) if unsent else None)
+
+        return amend_deliveries(self.uow, self.now, deliveries, amendment)
 
     def require_text(self, text: str, usage: str) -> str:
         """The text, stripped; a clear error when it is missing or too long."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+from bot.kernel import columns
 
 # NUL (PostgreSQL refuses it in text), other C0 controls but tab and newline, and lone surrogates (no encoder takes
 # them; a valid pair is one character in a Python string, so any surrogate left is lone).
@@ -33,7 +35,22 @@ class Inbound(BaseModel):
         return clean(data)
 
 
-class Actor(Inbound):
+class Profiled(Inbound):
+    """A person as a platform profile describes them: a display name longer than we store is cut to fit, an
+    email longer than any real one is no email (the core then asks who they are)."""
+
+    @field_validator("name", mode="after", check_fields=False)
+    @classmethod
+    def _fit_name(cls, name: str | None) -> str | None:
+        return columns.fit(name, columns.NAME)
+
+    @field_validator("email", mode="after", check_fields=False)
+    @classmethod
+    def _real_email(cls, email: str | None) -> str | None:
+        return email if email is None or len(email.strip()) <= columns.EMAIL else None
+
+
+class Actor(Profiled):
     """Who is acting, as the platform knows them; the core links the account to a person by email."""
 
     model_config = ConfigDict(frozen=True)
@@ -47,7 +64,7 @@ class Actor(Inbound):
     timezone: str | None = None
 
 
-class MentionRef(Inbound):
+class MentionRef(Profiled):
     """A platform mention the adapter already resolved to an account, e.g. Slack <@U123> in the text."""
 
     model_config = ConfigDict(frozen=True)

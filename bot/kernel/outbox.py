@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from bot.kernel.sealing import Sealer
 from bot.kernel.views import View
@@ -46,14 +46,29 @@ class DeliveryError(Exception):
         self.retry_after = retry_after
 
 
+# What a platform answered when it sent a message, enough to update or delete it later:
+# {"platform": "slack", "workspace", "channel", "ts": [...]}, {"platform": "teams", "service_url", ...}.
+Receipt = dict[str, Any]
+
+
 class Messenger(Protocol):
-    async def send(self, recipient: Recipient, view: View) -> None: ...
+    async def send(self, recipient: Recipient, view: View) -> Receipt | None: ...
+
+
+@runtime_checkable
+class Amender(Protocol):
+    """A messenger that can change a message already sent: `view` replaces it, None deletes it. False when
+    this platform cannot (the receipt is not its own, or the message cannot be changed): a notice goes instead."""
+
+    async def amend(self, receipt: Receipt, view: View | None) -> bool: ...
 
 
 def enqueue(uow: UnitOfWork, now: datetime, view: View, *, kind: str, recipient_id: int | None = None,
-            recipient_seal: str | None = None, channel: str | None = None, key: str | None = None) -> None:
+            recipient_seal: str | None = None, channel: str | None = None, key: str | None = None,
+            subject: str | None = None) -> None:
     uow.deliveries.add(Delivery(kind=kind, recipient_id=recipient_id, recipient_seal=recipient_seal,
-                                channel=channel, key=key, payload=view.model_dump(mode="json"), created_at=now))
+                                channel=channel, key=key, payload=view.model_dump(mode="json"), created_at=now,
+                                subject=subject))
 
 
 def enqueue_in_every_language(uow: UnitOfWork, now: datetime, views: dict[str, View], *, kind: str,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from datetime import datetime
@@ -120,12 +121,25 @@ async def resolve_mention(uow: UnitOfWork, token: str, refs: tuple[MentionRef, .
         return person
     matches = await uow.people.matching_handle(handle)
     if not matches:
-        raise UserError("I don't know anyone called @{name}. Write their email, e.g. @{name}@example.com, "
-                        "or check the spelling.", name=handle)
+        close = await look_alikes(uow, handle)
+        if close:
+            raise UserError("I don't know anyone called @{name}. Did you mean {choices}?", name=handle,
+                            choices=", ".join("@" + p.email for p in close))
+        # Never an address made up from the handle: it would look real and reach nobody.
+        raise UserError("I don't know anyone called @{name}. Check the spelling, or write their full email "
+                        "address.", name=handle)
     if len(matches) > 1:
         raise UserError("@{name} could be several people: {choices}. Write the full email instead.",
                         name=handle, choices=", ".join("@" + p.email for p in matches[:5]))
     return matches[0]
+
+
+async def look_alikes(uow: UnitOfWork, handle: str, limit: int = 3) -> list[Person]:
+    """People in the directory whose handle or name is spelled close to `handle`: only addresses that exist."""
+    people = [p for p in await uow.people.all() if p.deactivated_at is None]
+    keys = {p.name.lower(): p for p in people} | {p.handle.lower(): p for p in people}
+    found = difflib.get_close_matches(handle.lower(), list(keys), n=limit, cutoff=0.75)
+    return list({keys[key].id: keys[key] for key in found}.values())
 
 
 async def resolve_mentions(uow: UnitOfWork, tokens: list[str], refs: tuple[MentionRef, ...] = ()) -> list[Person]:

@@ -78,6 +78,19 @@ class KudosSettings(Section):
         return tags
 
 
+class IdeasSettings(Section):
+    # The company value an adopted idea's contributors are thanked with; empty: the first of kudos.values.
+    recognition_value: str = ""
+
+    @field_validator("recognition_value")
+    @classmethod
+    def _plain_tag(cls, value: str) -> str:
+        tag = value.strip().lstrip("#").lower()
+        if " " in tag:
+            raise ValueError("must be one word, one of kudos.values")
+        return tag
+
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -116,11 +129,46 @@ class ScheduleSettings(Section):
     holidays: list[date] = []
 
 
+# A question's text: one string for everyone, or a table of locale → text, e.g. {en = "Blockers?", sv = "Hinder?"}.
+# Each person gets their language's text, else the org default locale's (which the table must have).
+LocalizedText = str | dict[str, str]
+
+
+def localized_table(value: LocalizedText) -> LocalizedText:
+    """A table's locales normalised (zh-TW → zh_Hant) and its texts stripped; a plain string as it is."""
+    if isinstance(value, str):
+        return value
+    table: dict[str, str] = {}
+    for name, text in value.items():
+        locale = normalize_locale(name)
+        if locale is None:
+            raise ValueError(f"unknown locale {name} (use {', '.join(SUPPORTED_LOCALES)})")
+        if not text.strip():
+            raise ValueError(f"the {name} text is empty")
+        table[locale] = text.strip()
+    if not table:
+        raise ValueError("give the text, or a table of locale = text")
+    return table
+
+
+def pick_text(value: LocalizedText, locale: str) -> str:
+    """The text for a reader of `locale`: theirs, else the first of the table (the org default locale's, see
+    Settings._default_locale_first)."""
+    if isinstance(value, str):
+        return value
+    return value.get(locale) or next(iter(value.values()))
+
+
 class CheckinQuestion(Section):
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    text: str
+    text: LocalizedText
     kind: str = Field("text", pattern="^(text|mood)$")
     optional: bool = False
+
+    @field_validator("text")
+    @classmethod
+    def _localized(cls, value: LocalizedText) -> LocalizedText:
+        return localized_table(value)
 
 
 class CheckinSettings(WeeklySlot):
@@ -138,16 +186,28 @@ class DigestSettings(WeeklySlot):
     hour: int = Field(9, ge=0, le=23)
 
 
+CADENCES = {"weekly": 7, "biweekly": 14, "monthly": 28}  # a 1:1 cadence's name → days between meetings
+
+
 class OneOnOneSettings(Section):
     cadence: str = Field("biweekly", pattern="^(weekly|biweekly|monthly)$")
     # Local hour, the day before the meeting, when both get the agenda.
     agenda_hour: int = Field(9, ge=0, le=23)
 
+    @property
+    def cadence_days(self) -> int:
+        return CADENCES[self.cadence]
+
 
 class SurveyQuestionSettings(Section):
     kind: str = Field(pattern="^(scale|enps|choice|text)$")
-    text: str
+    text: LocalizedText
     options: list[str] = []
+
+    @field_validator("text")
+    @classmethod
+    def _localized(cls, value: LocalizedText) -> LocalizedText:
+        return localized_table(value)
 
 
 class SurveySettings(Section):
@@ -251,6 +311,7 @@ class Settings(BaseSettings):
     server: ServerSettings = ServerSettings()
     org: OrgSettings = OrgSettings()
     kudos: KudosSettings = KudosSettings()
+    ideas: IdeasSettings = IdeasSettings()
     limits: LimitSettings = LimitSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     checkin: CheckinSettings = CheckinSettings()
@@ -261,6 +322,33 @@ class Settings(BaseSettings):
     slack: SlackSettings = SlackSettings()
     teams: TeamsSettings = TeamsSettings()
     logging: LoggingSettings = LoggingSettings()
+
+    @model_validator(mode="after")
+    def _recognition_is_a_value(self) -> Settings:
+        value = self.ideas.recognition_value
+        if value and value not in self.kudos.values:
+            raise ValueError(f"ideas.recognition_value must be one of kudos.values ({', '.join(self.kudos.values)})")
+        return self
+
+    @property
+    def recognition_value(self) -> str:
+        """The value an adopted idea's contributors are thanked with."""
+        return self.ideas.recognition_value or self.kudos.values[0]
+
+    @model_validator(mode="after")
+    def _default_locale_first(self) -> Settings:
+        """Every question table has the org default locale's text, first: it is what the others fall back to."""
+        default = self.org.default_locale
+        questions = [(f"checkin.questions.{n}", q) for n, q in enumerate(self.checkin.questions)] + [
+            (f"pulse.surveys.{s}.questions.{n}", q) for s, survey in enumerate(self.pulse.surveys)
+            for n, q in enumerate(survey.questions)]
+        for where, question in questions:
+            if isinstance(question.text, dict):
+                if default not in question.text:
+                    raise ValueError(f"{where}.text has no {default} text, the org default locale that other "
+                                     f"languages fall back to")
+                question.text = {default: question.text[default]} | question.text
+        return self
 
 
 class ConfigError(Exception):

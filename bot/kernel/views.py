@@ -49,7 +49,9 @@ class Divider(BaseModel):
 
 
 class Input(BaseModel):
-    """One question of a form. `choice` offers `options` as (value, label) pairs."""
+    """One question of a form. `choice` offers `options` as (value, label) pairs; `low`..`high` asks for a whole
+    number in that range (a trailing % allowed). Adapters that ask one question at a time check each answer
+    against them (bot/kernel/answers.py); the feature checks the whole form again when it is submitted."""
 
     name: str
     label: str
@@ -57,6 +59,9 @@ class Input(BaseModel):
     options: list[tuple[str, str]] = []
     optional: bool = False
     hint: str = ""
+    value: str = ""  # the answer given before (an edit reopens the form prefilled)
+    low: int | None = None
+    high: int | None = None
 
 
 class Form(BaseModel):

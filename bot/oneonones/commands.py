@@ -9,6 +9,7 @@ from bot.kernel.errors import FieldError, UserError, check_form
 from bot.kernel.i18n import N_
 from bot.kernel.parsing import MAX_ID, id_number
 from bot.kernel.people import resolve_mention, split_mentions, who
+from bot.kernel.settings import CADENCES
 from bot.kernel.views import Fields, Form, Input, Text, View, text_view
 from bot.oneonones.agenda import agenda_view, load_agenda
 from bot.oneonones.pairs import (
@@ -16,7 +17,7 @@ from bot.oneonones.pairs import (
     ADD,
     AGENDA,
     CADENCE,
-    CADENCES,
+    CADENCE_WORDS,
     DONE,
     NOTE,
     Pair,
@@ -107,10 +108,11 @@ async def cadence(ctx: Context, text: str) -> View:
     if pair.manager.id != ctx.me.id:
         raise UserError("Only your manager {name} sets how often you meet. Suggest a change as a topic: {example}",
                         name=who(pair.manager), example=example(ctx.t, ctx.prefix, ADD, pair.manager))
-    if word.lower() not in CADENCES:
+    chosen = CADENCE_WORDS.read(ctx.deps.catalogs, word)
+    if chosen is None:
         raise UserError("Choose weekly, biweekly or monthly: {example}",
                         example=example(ctx.t, ctx.prefix, CADENCE, pair.report))
-    pair.row.cadence_days = CADENCES[word.lower()]
+    pair.row.cadence_days = CADENCES[chosen]
     return text_view(ctx.t("Your 1:1s with {name} are now {cadence}; the next one is on {date}.",
                            name=who(pair.report), cadence=cadence_name(ctx.t, pair.row.cadence_days),
                            date=pair.next_day.isoformat()))

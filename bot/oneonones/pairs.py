@@ -13,13 +13,16 @@ from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.kernel.i18n import N_, Translator
+from bot.kernel.keywords import Keywords
 from bot.kernel.settings import Settings
 from storage.digest_queries import DigestQueries, Member, PairRow
 from storage.models import OneOnOne, Person
 from storage.uow import UnitOfWork
 
-CADENCES = {"weekly": 7, "biweekly": 14, "monthly": 28}
 CADENCE_NAMES = {7: N_("weekly"), 14: N_("every two weeks"), 28: N_("every four weeks")}
+# A cadence as typed: its keyword or its name as shown, in any language (`biweekly`, `varannan vecka`, `每两周一次`).
+CADENCE_WORDS = Keywords({"weekly": (CADENCE_NAMES[7],), "biweekly": (CADENCE_NAMES[14],),
+                          "monthly": (CADENCE_NAMES[28],)})
 # Example commands: {name} is the other person of the pair; the free text comes out in the reader's language.
 ADD = N_("1on1 add {name} Career plans")
 NOTE = N_("1on1 note {name} Wants to lead the next release")
@@ -72,7 +75,7 @@ def cadence_name(t: Translator, days: int) -> str:
 async def pairs(uow: UnitOfWork, settings: Settings, now: datetime, *, involving: int | None = None,
                 report_ids: list[int] | None = None) -> list[Pair[OneOnOne, Person]]:
     """Current pairs, created first where a reporting line has none yet."""
-    await uow.oneonones.create_missing(CADENCES[settings.oneonone.cadence], now, involving=involving,
+    await uow.oneonones.create_missing(settings.oneonone.cadence_days, now, involving=involving,
                                        report_ids=report_ids)
     rows = await uow.oneonones.current(involving=involving, report_ids=report_ids)
     return [Pair(row, manager, report, zone_of(settings, manager)) for row, manager, report in rows]
@@ -83,7 +86,7 @@ async def read_pairs(uow: UnitOfWork, settings: Settings, now: datetime, known: 
                      report_ids: list[int] | None = None) -> list[Pair[PairRow, Who]]:
     """`pairs` to read only (a tick or a digest reads thousands): the pairs' columns, the people from `known`, and
     those it lacks from `more`."""
-    await uow.oneonones.create_missing(CADENCES[settings.oneonone.cadence], now, report_ids=report_ids)
+    await uow.oneonones.create_missing(settings.oneonone.cadence_days, now, report_ids=report_ids)
     rows = await DigestQueries(uow.session).pairs(report_ids)
     people = {**known, **await more(sorted({person_id for row in rows for person_id in (row.manager_id, row.report_id)
                                             if person_id not in known}))}

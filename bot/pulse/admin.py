@@ -7,21 +7,25 @@ from __future__ import annotations
 
 import re
 
-from bot.kernel.calendar import WEEKDAY_NAMES
+from bot.kernel.calendar import WEEKDAY_NAMES, read_weekday
 from bot.kernel.context import Context
 from bot.kernel.errors import FieldError, UserError, check_form
 from bot.kernel.i18n import N_, Translator
+from bot.kernel.keywords import Keywords
 from bot.kernel.parsing import whole_number
-from bot.kernel.settings import WEEKDAYS, weekday_number
+from bot.kernel.settings import WEEKDAYS
 from bot.kernel.views import Fields, Form, Input, View, text_view
 from bot.pulse.results import dependents
-from bot.pulse.rounds import number_at, org_zone, window
+from bot.pulse.rounds import audience_of, number_at, survey_zone, window
 from storage.models import Survey, SurveyQuestion
 
 KEY = re.compile(r"^[a-z][a-z0-9-]{0,59}$")
 KINDS = ("scale", "enps", "choice", "text")
 MAX_QUESTIONS = 20
 AUDIENCES = {"everyone": N_("everyone"), "team": N_("team {name}"), "customers": N_("customers of {name}")}
+# What an admin may type for an audience, in any language: `everyone`, `alla`, `team:Apps`, `kunder:Apps`, `团队：Apps`.
+AUDIENCE_WORDS = Keywords({"everyone": (AUDIENCES["everyone"],), "team": (N_("team"),),
+                           "customers": (N_("customers"),)})
 EXAMPLE_QUESTIONS = N_("scale: How well does Platform support you?")
 
 
@@ -34,8 +38,9 @@ async def listing(ctx: Context) -> View:
     surveys = await ctx.uow.surveys.listing()
     if not surveys:
         return text_view(ctx.t("No surveys yet. Admins create one with {command}.", command=ctx.cmd("pulse create")))
-    zone, rows = org_zone(ctx.deps.settings), []
+    rows = []
     for survey in surveys:
+        zone = survey_zone(survey, ctx.deps.settings)
         audience = audience_label(ctx.t, survey.audience)
         number = number_at(survey, ctx.now, zone)
         rnd = await ctx.uow.surveys.round_number(survey.id, number) if number else None
@@ -87,7 +92,7 @@ async def create(ctx: Context, rest: str) -> View:
         Input(name="every_weeks", label=t("Every how many weeks?"), optional=True, hint=t("empty means {n}", n=2)),
         Input(name="weekday", label=t("On which weekday?"), kind="choice", options=days, optional=True,
               hint=t("empty means {day}", day=days[0][1])),
-        Input(name="hour", label=t("At which hour ({zone})?", zone=ctx.deps.settings.org.default_timezone),
+        Input(name="hour", label=t("At which hour, in your time zone ({zone})?", zone=admin_zone(ctx)),
               optional=True, hint=t("0–23; empty means {n}", n=10)),
         Input(name="open_days", label=t("Open for how many days?"), optional=True, hint=t("empty means {n}", n=5)),
         Input(name="questions", label=t("Questions"), kind="multiline",
@@ -96,6 +101,11 @@ async def create(ctx: Context, rest: str) -> View:
     ]
     return View(title=t("New pulse survey"), blocks=[Form(title=t("New pulse survey"), command="pulse create save",
                                                           submit_label=t("Create survey"), inputs=inputs)])
+
+
+def admin_zone(ctx: Context) -> str:
+    """The creating admin's zone: the survey's hours are theirs, as every time they type is."""
+    return ctx.me.timezone or ctx.deps.settings.org.default_timezone
 
 
 def optional_number(raw: str, default: int, low: int, high: int) -> int | None:
@@ -124,11 +134,9 @@ async def save(ctx: Context) -> View:
     every = optional_number(values["every_weeks"], 2, 1, 52)
     if every is None:
         errors.append(FieldError("every_weeks", "Give a number of weeks from 1 to 52."))
-    try:
-        weekday = weekday_number(values["weekday"] or 0)
-    except ValueError:
-        weekday = 0
-        errors.append(FieldError("weekday", "Pick a weekday, like monday."))
+    weekday = read_weekday(ctx.deps.catalogs, values["weekday"]) if values["weekday"] else 0
+    if weekday is None:
+        errors.append(FieldError("weekday", "Pick a weekday, like {example}.", example=ctx.t(WEEKDAY_NAMES[0])))
     hour = optional_number(values["hour"], 10, 0, 23)
     if hour is None:
         errors.append(FieldError("hour", "Give an hour from 0 to 23."))
@@ -138,13 +146,21 @@ async def save(ctx: Context) -> View:
         errors.append(FieldError("open_days", "Give a number of days from 1 to {n}, so a round closes before the "
                                               "next one opens.", n=longest))
     questions = parse_questions(ctx, values["questions"], errors)
+    if audience and not any(error.field == "audience" for error in errors):
+        k = ctx.deps.settings.pulse.anonymity_threshold
+        size = len(await audience_of(ctx.uow, ctx.deps.settings, audience))
+        if size < k:
+            asked = audience_label(ctx.t, audience)
+            errors.append(FieldError("audience", "{audience} is {n} people, fewer than the anonymity threshold of {k}: "
+                                                 "no result could ever be shown. Ask a larger group, like everyone.",
+                                     audience=asked, n=size, k=k))
     check_form(errors)
     survey = Survey(key=key, title=values["title"], audience=audience, every_weeks=every, weekday=weekday, hour=hour,
-                    open_days=open_days, active=True, from_config=False, created_at=ctx.now,
+                    open_days=open_days, active=True, from_config=False, created_at=ctx.now, timezone=admin_zone(ctx),
                     questions=[SurveyQuestion(position=n, kind=kind, text=text, options=options)
                                for n, (kind, text, options) in enumerate(questions)])
     ctx.uow.surveys.add(survey)
-    zone = org_zone(ctx.deps.settings)
+    zone = survey_zone(survey, ctx.deps.settings)
     opens = window(survey, 1, zone)[0].astimezone(zone)
     return text_view(ctx.t("Survey {key} created for {audience}. Round 1 opens on {date} at {time} ({zone}).",
                            key=key, audience=audience_label(ctx.t, audience), date=opens.date().isoformat(),
@@ -152,10 +168,11 @@ async def save(ctx: Context) -> View:
 
 
 async def read_audience(ctx: Context, raw: str, errors: list[FieldError]) -> str:
-    if raw.lower() == "everyone":
+    catalogs = ctx.deps.catalogs
+    if AUDIENCE_WORDS.read(catalogs, raw) == "everyone":
         return "everyone"
-    kind, _, name = raw.partition(":")
-    kind, name = kind.strip().lower(), name.strip()
+    kind, _, name = raw.replace("：", ":").partition(":")  # a Chinese keyboard types the full-width colon
+    kind, name = AUDIENCE_WORDS.read(catalogs, kind) or "", name.strip()
     if kind not in ("team", "customers") or not name:
         errors.append(FieldError("audience", "Write everyone, team:NAME or customers:NAME, like {example}.",
                                  example="team:Platform"))

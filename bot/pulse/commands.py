@@ -6,6 +6,7 @@ from bot.kernel.context import Context, Feature
 from bot.kernel.errors import FieldError, UserError, check_form
 from bot.kernel.i18n import N_, Translator
 from bot.kernel.parsing import MAX_ID, id_number
+from bot.kernel.settings import pick_text
 from bot.kernel.views import Block, Button, Buttons, Form, Input, Text, View, text_view
 from bot.pulse import admin, ballots, report
 from bot.pulse.suppression import threshold
@@ -75,17 +76,18 @@ async def round_to_answer(ctx: Context, raw: str) -> tuple[SurveyRound, Survey]:
 
 
 def question_input(t: Translator, question: SurveyQuestion, comment_threshold: int) -> Input:
-    name = f"q{question.id}"
+    """In the reader's language when the configuration gives the question in several (else as written)."""
+    name, label = f"q{question.id}", pick_text(question.texts or question.text, t.locale)
     if question.kind == "scale":
-        return Input(name=name, label=question.text, kind="choice", options=[(n, n) for n in SCORES["scale"]],
+        return Input(name=name, label=label, kind="choice", options=[(n, n) for n in SCORES["scale"]],
                      hint=t("1 = not at all, 5 = completely"))
     if question.kind == "enps":
-        return Input(name=name, label=question.text, kind="choice", options=[(n, n) for n in SCORES["enps"]],
+        return Input(name=name, label=label, kind="choice", options=[(n, n) for n in SCORES["enps"]],
                      hint=t("0 = not at all likely, 10 = extremely likely"))
     if question.kind == "choice":
-        return Input(name=name, label=question.text, kind="choice",
+        return Input(name=name, label=label, kind="choice",
                      options=[(str(n), option) for n, option in enumerate(question.options, 1)])
-    return Input(name=name, label=question.text, kind="multiline", optional=True,
+    return Input(name=name, label=label, kind="multiline", optional=True,
                  hint=t("optional; comments are shown only when at least {n} people answer", n=comment_threshold))
 
 

@@ -1,6 +1,7 @@
 """The pulse rhythm: configured surveys synced into the tables, rounds opened on schedule, invitations, reminders.
 
-Round n opens on the survey's weekday and hour in the organisation's zone, every `every_weeks` weeks from the first
+Round n opens on the survey's weekday and hour in its zone (the creating admin's; the organisation's for configured
+surveys), every `every_weeks` weeks from the first
 such slot after the survey was made, and closes `open_days` later. Whom a round asks is fixed when it opens.
 """
 
@@ -14,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.kernel.calendar import at_local
 from bot.kernel.context import Due, Tick
 from bot.kernel.i18n import Translator
-from bot.kernel.settings import Settings, weekday_number
+from bot.kernel.settings import Settings, pick_text, weekday_number
 from bot.kernel.views import Button, Buttons, Text, View
 from bot.pulse.ballots import publish_closed
 from bot.pulse.results import dependents
@@ -25,10 +26,11 @@ from storage.uow import UnitOfWork
 log = logging.getLogger("bot.pulse")  # the feature's one logger, whichever module logs
 
 
-# ---- schedule: all in the organisation's zone, from the stored survey ----
+# ---- schedule: all in the survey's zone, from the stored survey ----
 
-def org_zone(settings: Settings) -> ZoneInfo:
-    return ZoneInfo(settings.org.default_timezone)
+def survey_zone(survey: Survey, settings: Settings) -> ZoneInfo:
+    """Where the survey's weekday and hour are: the admin who created it in chat, else the organisation."""
+    return ZoneInfo(survey.timezone or settings.org.default_timezone)
 
 
 def first_day(survey: Survey, zone: ZoneInfo) -> date:
@@ -61,7 +63,7 @@ async def audience_of(uow: UnitOfWork, settings: Settings, audience: str) -> lis
     teams = {name} if kind == "team" else dependents(settings, name)
     if kind != "everyone" and not teams:  # nobody depends on NAME: asked every tick, answered without a query
         return []
-    people = await uow.people.with_team_names()
+    people = [(person, team) for person, team in await uow.people.with_team_names() if person.deactivated_at is None]
     if kind == "everyone":
         return [person for person, _ in people]
     return [person for person, team in people if team in teams]
@@ -78,17 +80,24 @@ async def sync_config(tick: Tick) -> None:
         survey = await tick.uow.surveys.locked(key)
         if survey is None or not survey.from_config:  # a chat-made survey keeps its key
             continue
+        size, k = len(await audience_of(tick.uow, tick.deps.settings, wanted.audience)), \
+            tick.deps.settings.pulse.anonymity_threshold
+        if size < k and survey.active:  # logged when it stops, not every tick; it runs again once big enough
+            log.warning("pulse survey %s is not run: its audience %s has %s people, fewer than the anonymity "
+                        "threshold %s, so no result could ever be shown", key, wanted.audience, size, k)
         fields = {"title": wanted.title, "audience": wanted.audience, "every_weeks": wanted.every_weeks,
                   "weekday": weekday_number(wanted.weekday), "hour": wanted.hour, "open_days": wanted.open_days,
-                  "active": True}
+                  "active": size >= k}
         for name, value in fields.items():
             if getattr(survey, name) != value:
                 setattr(survey, name, value)
-        questions = [(q.kind, q.text, list(q.options)) for q in wanted.questions]
-        if questions != [(q.kind, q.text, list(q.options)) for q in survey.questions] \
+        # `text` is the org default locale's (the first of a table), `texts` the table for other readers.
+        questions = [(q.kind, pick_text(q.text, ""), list(q.options), q.text if isinstance(q.text, dict) else None)
+                     for q in wanted.questions]
+        if questions != [(q.kind, q.text, list(q.options), q.texts) for q in survey.questions] \
                 and not await tick.uow.surveys.has_answers(survey.id):
-            survey.questions = [SurveyQuestion(position=n, kind=kind, text=text, options=options)
-                                for n, (kind, text, options) in enumerate(questions)]
+            survey.questions = [SurveyQuestion(position=n, kind=kind, text=text, options=options, texts=texts)
+                                for n, (kind, text, options, texts) in enumerate(questions)]
     for survey in await tick.uow.surveys.listing(active_only=True):
         if survey.from_config and survey.key not in configured:
             survey.active = False
@@ -124,14 +133,14 @@ async def current_round(tick: Tick, survey: Survey, zone: ZoneInfo) -> SurveyRou
 
 async def due(tick: Tick) -> list[Due]:
     """Invitations to everyone asked in an open round (not while away), and one reminder at half time."""
-    zone, configured = org_zone(tick.deps.settings), tick.deps.settings.pulse.anonymity_threshold
+    configured = tick.deps.settings.pulse.anonymity_threshold
     # Rounds that closed are published now, in this transaction, never in one that marks someone as having answered
     # (whatever reads results before the next tick publishes them first: bot/pulse/results.py `tallied`).
     await publish_closed(tick.uow, tick.deps.sealer, tick.now, configured)
     await sync_config(tick)
     items: list[Due] = []
     for survey in await tick.uow.surveys.listing(active_only=True):
-        rnd = await current_round(tick, survey, zone)
+        rnd = await current_round(tick, survey, survey_zone(survey, tick.deps.settings))
         if rnd is None:
             continue
         k = threshold(rnd, configured)  # a reminder repeats what the invitation promised

@@ -8,9 +8,11 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
+from bot.kernel.amend import Amendment, read_amendment
 from bot.kernel.context import Deps
-from bot.kernel.outbox import Address, DeliveryError, Recipient, open_address, view_for
+from bot.kernel.outbox import Address, DeliveryError, Receipt, Recipient, open_address, view_for
 from bot.kernel.views import View
+from bot.rhythm.amending import earlier_states, send_amendment, view_of
 from storage.models import Delivery
 from storage.uow import UnitOfWork
 
@@ -40,25 +42,33 @@ async def dispatch_pending(deps: Deps, batch: int = 200, stop: Callable[[], bool
         async with deps.uow() as uow:
             claimed = await uow.deliveries.claim_batch(batch, now, stale_before)
             recipients = await _recipients(deps, uow, claimed)
-            work = [(d.id, d.attempts, _is_sealed(d), recipients.get(d.id), view_for(
-                d.payload, _locale(recipients.get(d.id)), deps.settings.org.default_locale)) for d in claimed]
+            amended = await earlier_states(uow, claimed)
+            work = [(d.id, d.attempts, _is_sealed(d), recipients.get(d.id), _content(deps, d, recipients.get(d.id)))
+                    for d in claimed]
         if not work:
             return sent
         done: list[int] = []
+        receipts: dict[int, Receipt] = {}  # what the platform answered, to change the message later
         closed: list[int] = []  # sealed, whatever became of them
         refused: list[tuple[int, int, DeliveryError]] = []
-        for delivery_id, attempts, sealed, recipient, view in work:
+        for delivery_id, attempts, sealed, recipient, content in work:
             if sealed:
-                error = await _send_sealed(deps.messenger.send, recipient, view, attempts, limits.delivery_attempts)
+                error = await _send_sealed(deps.messenger.send, recipient, view_of(content), attempts,
+                                           limits.delivery_attempts)
+            elif isinstance(content, Amendment):
+                error = await send_amendment(deps.messenger, recipient, content, amended.get(delivery_id),
+                                             lambda r, v, i=delivery_id: _send(deps.messenger.send, r, v, i))
             else:
-                error = await _send(deps.messenger.send, recipient, view, delivery_id)
+                error, receipt = await _send(deps.messenger.send, recipient, content, delivery_id)
+                if receipt:
+                    receipts[delivery_id] = receipt
             if error is not None:
                 refused.append((delivery_id, attempts, error))
             else:
                 (closed if sealed else done).append(delivery_id)
         async with deps.uow() as uow:
             now = deps.clock.now()
-            await uow.deliveries.mark_sent(done, now)
+            await uow.deliveries.mark_sent(done, now, receipts)
             await uow.deliveries.close_sealed(closed, now)
             for delivery_id, attempts, error in refused:
                 if error.permanent or attempts >= limits.delivery_attempts:
@@ -112,19 +122,26 @@ def _locale(recipient: Recipient | None) -> str | None:
     return recipient.locale if recipient is not None else None
 
 
+def _content(deps: Deps, delivery: Delivery, recipient: Recipient | None) -> View | Amendment:
+    if delivery.amends_id is not None:
+        return read_amendment(delivery.payload)
+    return view_for(delivery.payload, _locale(recipient), deps.settings.org.default_locale)
+
+
 async def _send(send: Callable[[Recipient, View], Any], recipient: Recipient | None, view: View,
-                delivery_id: int) -> DeliveryError | None:
+                delivery_id: int) -> tuple[DeliveryError | None, Receipt | None]:
+    """The refusal, or None and the platform's receipt."""
     if recipient is None:
-        return DeliveryError("recipient no longer exists", permanent=True)
+        return DeliveryError("recipient no longer exists", permanent=True), None
     if not recipient.channel and recipient.accounts and all(a.unreachable for a in recipient.accounts):
-        return DeliveryError("every account of the recipient is unreachable", permanent=True)
+        return DeliveryError("every account of the recipient is unreachable", permanent=True), None
     try:
-        await send(recipient, view)
+        receipt = await send(recipient, view)
     except DeliveryError as exc:
         # The delivery id, never the recipient: a sealed recipient must not reach the logs.
         log.warning("delivery %s failed%s: %s", delivery_id, "" if exc.permanent else " (will retry)", exc)
-        return exc
-    return None
+        return exc, None
+    return None, receipt if isinstance(receipt, dict) else None
 
 
 async def _send_sealed(send: Callable[[Recipient, View], Any], recipient: Recipient | None, view: View,

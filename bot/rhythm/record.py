@@ -31,9 +31,11 @@ async def run_due(deps: Deps, at: datetime, finders: Sequence[DueFinder] | None 
 
 
 async def _not_recorded(uow: UnitOfWork, items: list[Due]) -> list[Due]:
+    """New keys only, and never for someone deactivated (they left the org: no prompts, digests or reminders)."""
     unique = list({item.key: item for item in items}.values())
     known = await uow.deliveries.existing_keys([item.key for item in unique])
-    return [item for item in unique if item.key not in known]
+    gone = await uow.people.deactivated_among(list({item.recipient_id for item in unique}))
+    return [item for item in unique if item.key not in known and item.recipient_id not in gone]
 
 
 async def _record(deps: Deps, uow: UnitOfWork, items: list[Due], at: datetime) -> Counter[str]:

@@ -28,3 +28,6 @@ class Checkins(Repository):
         rows = await self.session.execute(select(Checkin.person_id, Checkin.period)
                                           .where(Checkin.period.in_(set(periods))))
         return {(row[0], row[1]) for row in rows}
+
+    async def get(self, checkin_id: int) -> Checkin | None:
+        return await self.session.get(Checkin, checkin_id)

@@ -38,10 +38,24 @@ class Deliveries(Repository):
         return (await self.session.scalars(select(Delivery).where(Delivery.id.in_(claimed))
                                            .order_by(Delivery.id))).all()
 
-    async def mark_sent(self, ids: Sequence[int], sent_at: datetime) -> None:
+    async def mark_sent(self, ids: Sequence[int], sent_at: datetime,
+                        receipts: dict[int, dict[str, Any]] | None = None) -> None:
+        """Sent; `receipts`: what the platform answered for some of them (to update or delete them later)."""
         if ids:
             await self.session.execute(update(Delivery).where(Delivery.id.in_(ids))
                                        .values(status="sent", sent_at=sent_at, recipient_seal=None))
+        for delivery_id, receipt in (receipts or {}).items():
+            await self.session.execute(update(Delivery).where(Delivery.id == delivery_id).values(receipt=receipt))
+
+    async def about(self, subject: str) -> Sequence[Delivery]:
+        """Every delivery about `subject` ("kudos:12"), amendments included, oldest first."""
+        return (await self.session.scalars(select(Delivery).where(Delivery.subject == subject)
+                                           .order_by(Delivery.id))).all()
+
+    async def by_ids(self, ids: Sequence[int]) -> dict[int, Delivery]:
+        if not ids:
+            return {}
+        return {d.id: d for d in await self.session.scalars(select(Delivery).where(Delivery.id.in_(ids)))}
 
     async def close_sealed(self, ids: Sequence[int], sent_at: datetime) -> None:
         """Sealed deliveries done with, sent or not: recorded as sent once, with no trace of a refusal on the way."""

@@ -9,6 +9,9 @@ from sqlalchemy import func, or_, select
 from storage.models import (
     Idea,
     IdeaComment,
+    IdeaMeasure,
+    IdeaRecognition,
+    IdeaResult,
     IdeaStatusChange,
     IdeaVote,
     Person,
@@ -64,3 +67,17 @@ class Ideas(Repository):
 
     async def comments_by(self, person_id: int) -> Sequence[IdeaComment]:
         return (await self.session.scalars(select(IdeaComment).where(IdeaComment.author_id == person_id))).all()
+
+    async def measure(self, idea_id: int) -> IdeaMeasure | None:
+        return await self.session.get(IdeaMeasure, idea_id)
+
+    async def latest_result(self, idea_id: int) -> IdeaResult | None:
+        return (await self.session.scalars(select(IdeaResult).where(IdeaResult.idea_id == idea_id)
+                                           .order_by(IdeaResult.id.desc()).limit(1))).first()
+
+    async def results(self, idea_id: int) -> Sequence[IdeaResult]:
+        return (await self.session.scalars(select(IdeaResult).where(IdeaResult.idea_id == idea_id)
+                                           .order_by(IdeaResult.id))).all()
+
+    async def recognition(self, idea_id: int) -> IdeaRecognition | None:
+        return await self.session.get(IdeaRecognition, idea_id)

@@ -26,3 +26,10 @@ class KudosRepo(Repository):
     async def received_by(self, person_id: int) -> Sequence[Kudos]:
         received = select(KudosRecipient.kudos_id).where(KudosRecipient.person_id == person_id)
         return (await self.session.scalars(select(Kudos).where(Kudos.id.in_(received)))).all()
+
+    async def last_given_by(self, person_id: int) -> Kudos | None:
+        return await self.session.scalar(select(Kudos).where(Kudos.giver_id == person_id)
+                                         .order_by(Kudos.created_at.desc(), Kudos.id.desc()).limit(1))
+
+    async def delete(self, kudos: Kudos) -> None:
+        await self.session.delete(kudos)

@@ -93,6 +93,14 @@ class People(Repository):
             first_name == handle + " ",
         )).order_by(Person.id))).all()
 
+    async def deactivated_among(self, person_ids: Sequence[int]) -> set[int]:
+        """Which of these people are deactivated."""
+        found: set[int] = set()
+        for start in range(0, len(person_ids), 1000):  # within every database's limit on bound parameters
+            found.update(await self.session.scalars(select(Person.id).where(
+                Person.id.in_(person_ids[start:start + 1000]), Person.deactivated_at.is_not(None))))
+        return found
+
     async def all(self) -> Sequence[Person]:
         return (await self.session.scalars(select(Person).order_by(Person.name))).all()
 

@@ -73,6 +73,7 @@ class FakeConnector(LoopbackServer):
     calls: list[Call] = field(default_factory=list)
     refusals: deque[tuple[int, str | None]] = field(default_factory=deque)
     blocked: set[str] = field(default_factory=set)  # Teams user ids who blocked the bot
+    gone: set[str] = field(default_factory=set)  # activity ids already deleted (a delete answers 404)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -85,6 +86,7 @@ class FakeConnector(LoopbackServer):
         app.router.add_post("/v3/conversations/{conversation}/activities", self._post)
         app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", self._post)
         app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", self._post)
+        app.router.add_delete("/v3/conversations/{conversation}/activities/{activity}", self._delete)
         app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._member)
 
     def add(self, *people: TeamsUser) -> None:
@@ -128,6 +130,18 @@ class FakeConnector(LoopbackServer):
         call = await self._record(request, method)
         call.answered_id = request.match_info["activity"] if method == "update" else f"act-{next(self._ids)}"
         return web.json_response({"id": call.answered_id})
+
+    async def _delete(self, request: web.Request) -> web.Response:
+        """Deleting an activity the bot sent (a withdrawn message); `gone` ids answer 404."""
+        refused = self._refused(request.match_info["conversation"])
+        if refused is not None:
+            self.calls.append(Call("refused-delete", request.path, request.match_info["conversation"], {}, ""))
+            return refused
+        call = await self._record(request, "delete")
+        call.answered_id = request.match_info["activity"]
+        if call.answered_id in self.gone:
+            return web.json_response({"error": {"code": "NotFound", "message": "no such activity"}}, status=404)
+        return web.Response(status=200)
 
     async def _create(self, request: web.Request) -> web.Response:
         """A 1:1 chat with `members`, or (isGroup, channelData.channel) a new post in a channel."""

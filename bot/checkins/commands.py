@@ -1,25 +1,23 @@
-"""Weekly check-ins: asked on each person's day and local hour, answered any time with /checkin.
-
-Answers go to the person and their manager; blockers are flagged. One reminder to those who have not
-answered. No prompt on weekends, holidays, or while someone is away (see bot/away.py).
-"""
+"""/checkin: the form, history, schedule, and the weekly prompt and reminder."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, timedelta
 
-from bot.kernel.calendar import WEEKDAY_NAMES, iso_week
+from bot.checkins.reactions import editable_week, react, reactions, refuse_after_the_week, share_edit
+from bot.kernel.calendar import WEEKDAY_NAMES, iso_week, read_weekday
 from bot.kernel.context import Context, Due, Feature, Tick
 from bot.kernel.errors import FieldError, UserError, check_form
 from bot.kernel.i18n import N_, Translator
 from bot.kernel.people import resolve_mention, split_mentions, who
-from bot.kernel.settings import CheckinQuestion, Settings, weekday_number
+from bot.kernel.settings import CheckinQuestion, Settings, pick_text
 from bot.kernel.views import Button, Buttons, Fields, Form, Input, Text, View, text_view
 from bot.kernel.visibility import sees_personal
 from storage.models import Checkin, Goal, GoalUpdate, Person
 
 PERIOD = re.compile(r"^\d{4}-W\d{2}$")
+HOUR = re.compile(r"-?\d{1,4}")  # a negative hour is read, to be refused as out of range
 DEFAULT_QUESTIONS = [
     CheckinQuestion(key="well", text=N_("What went well this week?")),
     CheckinQuestion(key="next", text=N_("What's next?")),
@@ -28,15 +26,24 @@ DEFAULT_QUESTIONS = [
 ]
 MOODS = [(str(n), str(n)) for n in range(1, 6)]
 HISTORY = 4
+# Example commands, in the reader's language (the weekday is read back in any language).
+SCHEDULE = N_("checkin schedule friday 15")
+SCHEDULE_THURSDAY = N_("checkin schedule thursday 16")
 
 
 def questions(configured: list[CheckinQuestion]) -> list[CheckinQuestion]:
     return configured or DEFAULT_QUESTIONS
 
 
+def question_text(t: Translator, question: CheckinQuestion) -> str:
+    """In the reader's language: a default question from the catalogs, a configured one from its table (falling
+    back to the org default locale's text); a configured plain string as written."""
+    return t(question.text) if isinstance(question.text, str) else pick_text(question.text, t.locale)
+
+
 def labelled(t: Translator, configured: list[CheckinQuestion], answers: dict[str, str]) -> list[tuple[str, str]]:
     """Answers with their questions as labels, in the questions' order; blockers are flagged separately."""
-    asked = {q.key: t(q.text) for q in questions(configured)}
+    asked = {q.key: question_text(t, q) for q in questions(configured)}
     return [(asked.get(key, key), value or "—") for key, value in answers.items() if key != "blockers"]
 
 
@@ -59,12 +66,16 @@ async def handle(ctx: Context, text: str) -> View:
         return await history(ctx, rest.strip())
     if word == "schedule":
         return await schedule(ctx, rest.strip())
+    if word == "edit":
+        return await form(ctx, await editable_week(ctx, rest.strip()))
+    if word in ("reply", "discuss"):
+        return await react(ctx, word, rest.strip())
     if PERIOD.match(word.upper()):
         return await form(ctx, started_week(ctx, word.upper()))
     if text:
         raise UserError("I don't know {command}. Try {form}, {history} or {schedule}.",
                         command=ctx.cmd(f"checkin {text}"), form=ctx.cmd("checkin"), history=ctx.cmd("checkin history"),
-                        schedule=ctx.cmd("checkin schedule friday 15"))
+                        schedule=ctx.cmd(SCHEDULE))
     return await form(ctx, await current_period(ctx))
 
 
@@ -94,13 +105,17 @@ async def current_period(ctx: Context) -> str:
 
 async def form(ctx: Context, period: str) -> View:
     goals = await ctx.uow.goals.of(ctx.me.id, include_done=False)
-    inputs = [Input(name=q.key, label=ctx.t(q.text), optional=q.optional,
+    before = await ctx.uow.checkins.of(ctx.me.id, period)
+    answered = before.answers if before is not None else {}
+    inputs = [Input(name=q.key, label=question_text(ctx.t, q), optional=q.optional,
+                    value=str(answered.get(q.key) or ""),
                     kind="choice" if q.kind == "mood" else "multiline", options=MOODS if q.kind == "mood" else [])
               for q in questions(ctx.deps.settings.checkin.questions)]
     inputs += [Input(name=f"goal_{g.id}", label=ctx.t("Goal #{id} {title}: progress now?", id=g.id, title=g.title),
-                     optional=True, hint=ctx.t("0–100%, now {progress}%; empty keeps it", progress=g.progress))
+                     optional=True, low=0, high=100,
+                     hint=ctx.t("0–100%, now {progress}%; empty keeps it", progress=g.progress))
                for g in goals]
-    again = await ctx.uow.checkins.of(ctx.me.id, period) is not None
+    again = before is not None
     title = ctx.t("Check-in for week {week}", week=period.split("-W")[1])
     note = ctx.t("You already checked in this week; answering again replaces it.") if again else ctx.t(
         "Your answers go to you and your manager.")
@@ -110,11 +125,14 @@ async def form(ctx: Context, period: str) -> View:
 
 async def submit(ctx: Context, period: str) -> View:
     period = started_week(ctx, period.upper())
+    checkin = await ctx.uow.checkins.of(ctx.me.id, period)
+    if checkin is not None:
+        refuse_after_the_week(ctx, period)
     answers, errors = read_answers(ctx)
     goals = {g.id: g for g in await ctx.uow.goals.of(ctx.me.id, include_done=False)}
     progress = read_goal_progress(ctx, goals, errors)
     check_form(errors)
-    checkin = await ctx.uow.checkins.of(ctx.me.id, period)
+    edited = checkin is not None
     if checkin is None:
         checkin = Checkin(person_id=ctx.me.id, period=period, answers={}, submitted_at=ctx.now)
         ctx.uow.checkins.add(checkin)
@@ -126,10 +144,15 @@ async def submit(ctx: Context, period: str) -> View:
         goal = goals[goal_id]
         goal.progress, goal.updated_at = value, ctx.now
         ctx.uow.goals.add(GoalUpdate(goal_id=goal_id, progress=value, note=ctx.t("check-in"), created_at=ctx.now))
+    await ctx.uow.checkins.flush()  # its number names the messages about it
     manager = await ctx.uow.people.get(ctx.me.manager_id) if ctx.me.manager_id else None
-    if manager is not None:
-        configured = ctx.deps.settings.checkin.questions
-        ctx.tell(manager, "checkin.shared", lambda t: summary(t, ctx.me, period, checkin, goals, progress, configured))
+    subject, configured = f"checkin:{checkin.id}", ctx.deps.settings.checkin.questions
+    if edited and await ctx.uow.deliveries.about(subject):
+        await share_edit(ctx, subject, lambda t, edit: summary(t, ctx.me, period, checkin, goals, progress,
+                                                              configured, edited=edit))
+    elif manager is not None:
+        ctx.tell(manager, "checkin.shared", lambda t: summary(t, ctx.me, period, checkin, goals, progress, configured),
+                 subject=subject)
     week = period.split("-W")[1]
     if manager is None:
         return text_view(ctx.t("Thanks — your check-in for week {week} is saved.", week=week))
@@ -167,17 +190,21 @@ def read_goal_progress(ctx: Context, goals: dict[int, Goal], errors: list[FieldE
 
 
 def summary(t: Translator, person: Person, period: str, checkin: Checkin, goals: dict[int, Goal],
-            progress: dict[int, int], configured: list[CheckinQuestion]) -> View:
-    """A check-in as the manager sees it; blockers first and flagged."""
+            progress: dict[int, int], configured: list[CheckinQuestion], *, edited: str = "") -> View:
+    """A check-in as the manager sees it; blockers first and flagged; `edited`: "replaced" (the message itself,
+    changed in place) or "notice" (a new message saying it was edited), with what the manager can do."""
     fields = labelled(t, configured, checkin.answers)
     fields += [(t("Goal #{id} {title}", id=goal_id, title=goals[goal_id].title), f"{value}%")
                for goal_id, value in progress.items()]
-    blocks: list[Text | Fields] = []
+    blocks: list[Text | Fields | Buttons] = []
     if checkin.blockers:
         blocks.append(Text(text=t("⚠ Blocked: {blockers}", blockers=checkin.blockers)))
-    blocks.append(Fields(fields=fields))
-    return View(title=t("Check-in from {name}, week {week}", name=who(person), week=period.split("-W")[1]),
-                blocks=blocks)
+    blocks += [Fields(fields=fields), *reactions(t, checkin.id)]
+    week = period.split("-W")[1]
+    title = t("{name} edited their check-in for week {week}", name=who(person), week=week) if edited == "notice" \
+        else t("Check-in from {name}, week {week} (edited)", name=who(person), week=week) if edited \
+        else t("Check-in from {name}, week {week}", name=who(person), week=week)
+    return View(title=title, blocks=blocks)
 
 
 async def history(ctx: Context, text: str) -> View:
@@ -190,6 +217,8 @@ async def history(ctx: Context, text: str) -> View:
         if not sees_personal(ctx.me.id, person):  # admins too: not surveillance
             raise UserError("Check-ins are seen by the person and their manager only.")
     rows = await ctx.uow.checkins.recent(person.id, HISTORY)
+    if not rows and person.id != ctx.me.id:  # a report's empty history: only they can start one
+        return text_view(ctx.t("{name} has no check-ins yet.", name=who(person)))
     if not rows:
         return text_view(ctx.t("No check-ins yet. Start one with {command}.", command=ctx.cmd("checkin")))
     blocks: list[Text | Fields] = []
@@ -205,16 +234,13 @@ async def schedule(ctx: Context, text: str) -> View:
     team = await ctx.uow.people.team_name(ctx.me)
     if text:
         parts = text.split()
-        try:
-            if len(parts) > 2:
-                raise ValueError(text)
-            weekday, hour = weekday_number(parts[0]), int(parts[1]) if len(parts) > 1 else 15
-        except ValueError:
-            raise UserError("Give a weekday and an hour: {example}", example=ctx.cmd("checkin schedule friday 15")) \
-                from None
+        weekday = read_weekday(ctx.deps.catalogs, parts[0])
+        hour = int(parts[1]) if len(parts) == 2 and HOUR.fullmatch(parts[1]) else 15 if len(parts) == 1 else None
+        if weekday is None or hour is None:
+            raise UserError("Give a weekday and an hour: {example}", example=ctx.cmd(SCHEDULE))
         if not 0 <= hour <= 23 or weekday >= 5:
             raise UserError("Pick a weekday from Monday to Friday and an hour from 0 to 23: {example}",
-                            example=ctx.cmd("checkin schedule thursday 16"))
+                            example=ctx.cmd(SCHEDULE_THURSDAY))
         ctx.me.checkin_weekday, ctx.me.checkin_hour = weekday, hour
     weekday, hour = slot(ctx.deps.settings, ctx.me, team)
     return text_view(ctx.t("I ask for your check-in every {weekday} at {hour}:00 ({zone}).",
@@ -266,7 +292,10 @@ FEATURE = Feature(
     handle=handle,
     summary=N_("Your weekly check-in, any time: {p}checkin"),
     usage=N_("{p}checkin — answer this week's check-in (what went well, what's next, blockers, mood, goal progress)\n"
+             "{p}checkin edit — change this week's check-in until the week ends; your manager sees the edit\n"
              "{p}checkin history — your recent check-ins; {p}checkin history @lea — a report's\n"
+             "{p}checkin reply 12 Great week! — answer a report's check-in; "
+             "{p}checkin discuss 12 — add it to your next 1:1\n"
              "{p}checkin schedule friday 15 — when I ask you (your local time)\n"
              "I ask every week on your day; no prompts on weekends, holidays, or while you are away ({p}away)."),
 )

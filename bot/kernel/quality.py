@@ -1,0 +1,155 @@
+"""The statistics of quality, pure: XmR control charts with the Western Electric rules, Pareto shares, and the
+measured effect of an improvement. Plain numbers in, plain results out — no database, clock or platform, so the
+digest, the chat and the web dashboard all read the same figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from itertools import pairwise
+from statistics import fmean
+
+# An individuals chart's natural process limits are the mean ± 2.66 mean moving ranges (2.66 = 3 / d2, with
+# d2 = 1.128 for moving ranges of two points); one sigma is therefore the mean moving range / 1.128.
+LIMIT_FACTOR = 2.66
+D2 = 1.128
+MIN_HISTORY = 8  # fewer points say nothing reliable: no limits are computed and nothing is flagged
+VITAL_SHARE = 0.8  # the "vital few": the categories that together make up to 80% of the count
+
+
+@dataclass(frozen=True)
+class Chart:
+    """An XmR chart's centre line and limits, from the points themselves."""
+
+    centre: float
+    mean_moving_range: float
+
+    @property
+    def sigma(self) -> float:
+        return self.mean_moving_range / D2
+
+    @property
+    def upper(self) -> float:
+        return self.centre + LIMIT_FACTOR * self.mean_moving_range
+
+    @property
+    def lower(self) -> float:
+        return self.centre - LIMIT_FACTOR * self.mean_moving_range
+
+    def zone(self, value: float) -> float:
+        """How many sigmas `value` lies from the centre, signed (+ above, − below); 0 when there is no spread."""
+        return (value - self.centre) / self.sigma if self.sigma else 0.0
+
+
+def xmr(points: Sequence[float]) -> Chart | None:
+    """The chart of `points` (oldest first), or None when there are fewer than MIN_HISTORY of them."""
+    if len(points) < MIN_HISTORY:
+        return None
+    ranges = [abs(b - a) for a, b in pairwise(points)]
+    return Chart(centre=fmean(points), mean_moving_range=fmean(ranges))
+
+
+class Rule(StrEnum):
+    """The Western Electric rules, each a pattern unlikely from common-cause variation alone."""
+
+    BEYOND_LIMITS = "beyond-3-sigma"  # one point beyond 3 sigma
+    TWO_OF_THREE = "2-of-3-beyond-2-sigma"  # 2 of 3 in a row beyond 2 sigma, on one side
+    FOUR_OF_FIVE = "4-of-5-beyond-1-sigma"  # 4 of 5 in a row beyond 1 sigma, on one side
+    EIGHT_IN_A_ROW = "8-on-one-side"  # 8 in a row on one side of the centre line
+
+
+@dataclass(frozen=True)
+class Signal:
+    rule: Rule
+    index: int  # the point (0 = oldest) that completed the pattern
+    above: bool  # the side of the centre line
+
+
+def signals(points: Sequence[float], chart: Chart | None = None) -> list[Signal] | None:
+    """Every point at which a rule fires, at most one signal per point (the strongest rule), oldest first.
+
+    None when the history is too short to judge. A point fires a rule when it completes the pattern and is itself
+    part of it on that side. Every point beyond the limits is reported; a run rule that keeps firing from one point
+    to the next is one shift, reported once, where it began to show.
+    """
+    chart = chart or xmr(points)
+    if chart is None:
+        return None
+    zones = [chart.zone(p) for p in points]
+    found: list[Signal] = []
+    previous: Signal | None = None
+    for n, z in enumerate(zones):
+        fired = _rule_at(zones, n, z)
+        signal = None if fired is None else Signal(rule=fired, index=n, above=z > 0)
+        continued = previous is not None and signal is not None and signal.rule is not Rule.BEYOND_LIMITS and (
+            previous.rule, previous.above) == (signal.rule, signal.above)
+        if signal is not None and not continued:  # a run that goes on is one shift, reported where it began to show
+            found.append(signal)
+        previous = signal
+    return found
+
+
+def _rule_at(zones: list[float], n: int, z: float) -> Rule | None:
+    if abs(z) > 3:
+        return Rule.BEYOND_LIMITS
+    for rule, window, needed, beyond in ((Rule.TWO_OF_THREE, 3, 2, 2.0), (Rule.FOUR_OF_FIVE, 5, 4, 1.0),
+                                         (Rule.EIGHT_IN_A_ROW, 8, 8, 0.0)):
+        if n + 1 < window or abs(z) <= beyond:
+            continue
+        side = 1 if z > 0 else -1
+        recent = zones[n + 1 - window:n + 1]
+        if sum(1 for value in recent if value * side > beyond) >= needed:
+            return rule
+    return None
+
+
+@dataclass(frozen=True)
+class ParetoRow:
+    category: str
+    count: int
+    share: float  # of the total, 0..1
+    cumulative: float  # of the total, this category and all bigger ones
+    vital: bool  # among the few that make up to VITAL_SHARE of the total (the first always is)
+
+
+def pareto(counts: Mapping[str, int]) -> list[ParetoRow]:
+    """Categories by count, biggest first (ties by name), with their share, cumulative share and the vital few."""
+    ranked = sorted(((c, n) for c, n in counts.items() if n > 0), key=lambda item: (-item[1], item[0]))
+    total = sum(n for _, n in ranked)
+    rows: list[ParetoRow] = []
+    cumulative = 0
+    for category, count in ranked:
+        before = cumulative / total
+        cumulative += count
+        rows.append(ParetoRow(category=category, count=count, share=count / total, cumulative=cumulative / total,
+                              vital=not rows or before < VITAL_SHARE))
+    return rows
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What an improvement did: baseline → result against the target."""
+
+    baseline: float
+    target: float
+    result: float
+
+    @property
+    def change(self) -> float | None:
+        """Relative change from the baseline, e.g. -0.41 for 11 → 6.5; None from a baseline of zero."""
+        return (self.result - self.baseline) / abs(self.baseline) if self.baseline else None
+
+    @property
+    def met(self) -> bool:
+        """The result reached the target, in the direction the target lies from the baseline."""
+        if self.target >= self.baseline:
+            return self.result >= self.target
+        return self.result <= self.target
+
+    @property
+    def progress(self) -> float | None:
+        """How far from the baseline to the target the result got (1.0 = the target); None when they are equal."""
+        distance = self.target - self.baseline
+        return (self.result - self.baseline) / distance if distance else None

@@ -1,0 +1,70 @@
+"""Editing this week's check-in, and a manager's answers to it (a reply, a topic for the next 1:1)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from storage.models import Delivery, OneOnOneEntry
+from tests.test_checkins import LEA, MAX, answer, checkins, org
+
+BO = "bo@example.com"
+
+
+async def test_checkin_edit_reopens_this_weeks_form_prefilled(deps, console, tmp_path):
+    await org(deps, tmp_path)
+    await answer(console, LEA, "Shipped", "Docs", "", "2")
+    out = await console.type("/checkin edit", as_=LEA)
+    assert "You already checked in this week; answering again replaces it." in out
+    assert "? What went well this week? [Shipped]" in out
+
+
+async def test_nothing_to_edit_and_a_past_week_are_refused_clearly(deps, console, tmp_path, clock):
+    await org(deps, tmp_path)
+    out = await console.type("/checkin edit", as_=LEA)
+    assert "You have no check-in for this week to edit. Start one with /checkin." in out
+    await answer(console, LEA, "Shipped", "Docs", "", "2")
+    clock.set(datetime(2026, 12, 1, 9, tzinfo=UTC))  # the next week
+    assert "You have no check-in for this week to edit." in await console.type("/checkin edit", as_=LEA)
+    out = await console.type("/checkin submit 2026-W48", as_=LEA)
+    assert "Week 48 is over, so its check-in stays as it was sent." in out
+    assert (await checkins(deps))[0][2]["well"] == "Shipped"
+
+
+async def test_an_edit_before_the_manager_was_sent_it_replaces_his_copy(deps, console, tmp_path, monkeypatch):
+    await org(deps, tmp_path)
+    monkeypatch.setattr("adapters.console.chat.deliver", _nothing)  # the outbox has not run yet
+    await answer(console, LEA, "Shipped", "Docs", "", "2")
+    await answer(console, LEA, "Shipped and reviewed", "Docs", "", "4")
+    monkeypatch.undo()
+    out = await console.type("/checkin", as_=MAX)
+    assert out.count("→ max@example.com") == 1 and "Shipped and reviewed" in out and "edited" not in out
+    async with deps.uow() as uow:
+        assert [d.kind for d in await uow.session.scalars(select(Delivery))] == ["checkin.shared"]
+
+
+async def test_a_manager_replies_and_adds_the_checkin_to_the_next_one_on_one(deps, console, tmp_path):
+    await org(deps, tmp_path)
+    await answer(console, LEA, "Shipped", "Docs", "Waiting for access", "2")
+    out = await console.type("/checkin reply 1 Thanks, I will chase the access", as_=MAX)
+    assert "Reply sent to @Lea." in out
+    assert "→ lea@example.com: @Max replied to your check-in for week 48\n  Thanks, I will chase the access" in out
+    out = await console.type("/checkin discuss 1", as_=MAX)
+    assert "Added to the agenda of your next 1:1 with @Lea: Check-in of week 48: Waiting for access" in out
+    async with deps.uow() as uow:
+        topics = [(e.kind, e.text) for e in await uow.session.scalars(select(OneOnOneEntry))]
+    assert topics == [("topic", "Check-in of week 48: Waiting for access")]
+    assert "Check-in of week 48" in await console.type("/1on1 agenda @lea", as_=MAX)
+
+
+async def test_only_the_manager_reacts(deps, console, tmp_path):
+    await org(deps, tmp_path)
+    await answer(console, LEA, "Shipped", "Docs", "", "2")
+    for line in ("/checkin reply 1 Nice", "/checkin discuss 1"):
+        assert "There is no check-in #1 of someone who reports to you." in await console.type(line, as_=BO)
+    assert "Which check-in?" in await console.type("/checkin reply", as_=MAX)
+
+
+async def _nothing(*args, **kwargs) -> int:
+    return 0
