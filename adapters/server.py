@@ -1,4 +1,5 @@
-"""`feedbot serve`: one aiohttp server for every HTTP adapter, plus GET /healthz."""
+"""`feedbot serve`: one aiohttp server for every HTTP adapter, plus GET /healthz (the process answers) and GET /readyz
+(the database answers and is at the latest schema: a load balancer sends traffic here)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from aiohttp import web
 
 from adapters.platform import Platform
 from bot.kernel.context import Deps
+from storage.db import unavailable, where
+from storage.migrate import read_state
 
 log = logging.getLogger(__name__)
 
@@ -18,14 +21,34 @@ def build_app(deps: Deps, platforms: Sequence[Platform] = ()) -> web.Application
     app = web.Application()
 
     async def healthz(_request: web.Request) -> web.Response:
-        async with deps.uow() as uow:
-            await uow.people.count()
         return web.json_response({"status": "ok", "platforms": [platform.name for platform in platforms]})
 
+    async def readyz(_request: web.Request) -> web.Response:
+        problem = await readiness(deps)
+        if problem is not None:
+            return web.json_response({"status": "unavailable", "reason": problem}, status=503)
+        return web.json_response({"status": "ready"})
+
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
     for platform in platforms:
         platform.mount(app, deps)
     return app
+
+
+async def readiness(deps: Deps) -> str | None:
+    """None when the database answers and is at this feedbot's latest schema, else why not (one line)."""
+    url = deps.settings.database.url
+    try:
+        async with deps.uow() as uow:
+            state = await uow.session.run_sync(lambda session: read_state(session.connection()))
+    except Exception as exc:
+        reason = unavailable(exc, url)
+        if reason is None:
+            raise
+        log.debug("not ready: %s", reason)  # a probe every few seconds: the tick already says it once a minute
+        return reason
+    return state.problem(where(url))
 
 
 @dataclass

@@ -11,17 +11,34 @@ from bot.kernel.outbox import Messenger
 from bot.kernel.sealing import Sealer
 from bot.kernel.settings import Settings
 from feedbot.features import COMMANDS, DUE_FINDERS
-from storage.db import Database, is_sqlite
-from storage.migrate import upgrade
+from storage.db import Database, DatabaseUnavailable, is_sqlite, require_directory, unavailable, where
+from storage.migrate import schema_state, upgrade
 from storage.uow import unit_of_work
 
 
 async def open_database(settings: Settings, *, migrate: bool | None = None) -> Database:
-    """Open the configured database; SQLite is migrated automatically (PostgreSQL: `feedbot db upgrade`)."""
+    """Open the configured database; SQLite is migrated automatically (PostgreSQL: `feedbot db upgrade`).
+
+    Raises `DatabaseUnavailable` (one line) when it cannot be reached or is not at this feedbot's latest schema."""
+    require_directory(settings.database.url)
     db = Database(settings.database.url, echo=settings.database.echo)
-    if migrate if migrate is not None else is_sqlite(db.url):
-        await upgrade(db.engine)
+    try:
+        await prepare(db, migrate if migrate is not None else is_sqlite(db.url))
+    except Exception as exc:
+        await db.dispose()
+        reason = unavailable(exc, db.url)
+        if reason is None:
+            raise
+        raise DatabaseUnavailable(reason) from None
     return db
+
+
+async def prepare(db: Database, migrate: bool) -> None:
+    state = await schema_state(db.engine)
+    if migrate and state.known:
+        await upgrade(db.engine)
+    elif problem := state.problem(where(db.url)):
+        raise DatabaseUnavailable(problem)
 
 
 def build_deps(settings: Settings, db: Database, messenger: Messenger, clock: Clock | None = None,
@@ -43,3 +60,5 @@ def configure_logging(settings: Settings) -> None:
     logging.getLogger("alembic").setLevel(max(logging.WARNING, level))
     # aiosqlite logs every statement with its values at DEBUG: anonymous answers must never reach a log.
     logging.getLogger("aiosqlite").setLevel(max(logging.INFO, level))
+    # APScheduler says "Running job …" and "… executed successfully" at INFO every tick: that is DEBUG to feedbot.
+    logging.getLogger("apscheduler").setLevel(level if level <= logging.DEBUG else max(logging.WARNING, level))

@@ -1,14 +1,12 @@
-"""The `feedbot` command: console, serve, db, org, export, erase."""
+"""The `feedbot` command: console, serve, db, backup, org, export, erase."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
-import signal
 import sys
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable
 from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,10 +15,12 @@ from bot.kernel.clock import Clock, FixedClock
 from bot.kernel.context import Deps
 from bot.kernel.settings import ConfigError, Settings, load_settings
 from feedbot.app import build_deps, configure_logging, open_database
-from feedbot.privacy_key import PrivacyKeyError, open_sealer
+from feedbot.cli_errors import CliError, explain, leave_quietly_on_broken_pipe
+from feedbot.cli_parsing import Parser, Subcommands
+from feedbot.commands_serve import NOTHING_TO_SERVE, parse_instant, run_due, serve
+from feedbot.privacy_key import open_sealer, require_given
 
 if TYPE_CHECKING:
-    from adapters.platform import Platform
     from bot.kernel.outbox import Messenger
 
 DEMO_ORG = Path(__file__).parent / "demo_org.csv"
@@ -28,15 +28,16 @@ DEMO_ADMIN = "hr@example.com"
 
 
 CONFIG_HELP = "TOML settings file (default: $FEEDBOT_CONFIG, else ./feedbot.toml)"
+EMAIL_HELP = "the person's email, as in the org directory"
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="feedbot", description="Continuous feedback at work.")
+    top = Parser(prog="feedbot", description="Continuous feedback at work.")
     top.add_argument("--config", help=CONFIG_HELP)
     top.add_argument("--version", action="version", version=f"feedbot {package_version('feedbot')}")
     # --config is also taken after any subcommand (`feedbot serve --config prod.toml`); SUPPRESS keeps the
     # value given before the subcommand when none is given after it.
-    after = argparse.ArgumentParser(add_help=False)
+    after = Parser(add_help=False)
     after.add_argument("--config", default=argparse.SUPPRESS, help=CONFIG_HELP)
     sub = Subcommands(top.add_subparsers(dest="command", required=True), after)
 
@@ -46,7 +47,7 @@ def parser() -> argparse.ArgumentParser:
     console.add_argument("--now", help="pretend it is this instant (ISO, UTC unless it has an offset): replay a "
                                        "scripted session with the same dates every time")
 
-    serve = sub.add_parser("serve", help="run the HTTP server (Slack, Teams, /healthz)")
+    serve = sub.add_parser("serve", help="run the HTTP server (Slack, Teams, /healthz, /readyz) and the scheduler")
     serve.add_argument("--host", help="address to listen on (default: server.host in the settings)")
     serve.add_argument("--port", type=int, help="port to listen on (default: server.port in the settings)")
 
@@ -54,7 +55,16 @@ def parser() -> argparse.ArgumentParser:
     run_due.add_argument("--at", help="an ISO instant such as 2026-11-27T15:00 (UTC unless it has an offset)")
 
     db = sub.add_parser("db", help="database schema")
-    sub.nested(db, "db_command").add_parser("upgrade", help="migrate to the latest schema")
+    db_sub = sub.nested(db, "db_command")
+    db_sub.add_parser("upgrade", help="migrate to the latest schema")
+    db_sub.add_parser("current", help="print the schema revision of the database and the latest one")
+    db_downgrade = db_sub.add_parser("downgrade", help="take the schema back to a revision, before starting an "
+                                                        "older feedbot (back up first: what later ones added is lost)")
+    db_downgrade.add_argument("revision", help="the revision to go back to, e.g. 0004 (`feedbot db current` on the "
+                                               "older release prints its latest)")
+
+    backup = sub.add_parser("backup", help="copy the SQLite database consistently, even while feedbot runs")
+    backup.add_argument("file", help="the copy to write (never overwritten); on PostgreSQL use pg_dump instead")
 
     org = sub.add_parser("org", help="the org directory")
     org_sub = sub.nested(org, "org_command")
@@ -65,11 +75,13 @@ def parser() -> argparse.ArgumentParser:
     org_sub.add_parser("show", help="print the reporting tree")
 
     export = sub.add_parser("export", help="write everything about a person as JSON")
-    export.add_argument("--person", required=True, metavar="EMAIL")
+    export.add_argument("--person", required=True, metavar="EMAIL", help=EMAIL_HELP)
     export.add_argument("--out", help="file to write (default: standard output)")
 
-    erase = sub.add_parser("erase", help="remove a person and their personal data")
-    erase.add_argument("--person", required=True, metavar="EMAIL")
+    erase = sub.add_parser("erase", help="remove a person and their personal data (asks first)")
+    erase.add_argument("--person", required=True, metavar="EMAIL", help=EMAIL_HELP)
+    erase.add_argument("--dry-run", action="store_true", help="print what would be removed and change nothing")
+    erase.add_argument("--yes", action="store_true", help="erase without asking for confirmation (scripts)")
 
     slack = sub.add_parser("slack", help="Slack app set-up")
     manifest = sub.nested(slack, "slack_command").add_parser(
@@ -91,20 +103,16 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-class Subcommands:
-    """Subcommand parsers that each take --config too, nested ones included."""
-
-    def __init__(self, action: argparse._SubParsersAction, after: argparse.ArgumentParser) -> None:
-        self.action, self.after = action, after
-
-    def add_parser(self, name: str, **kwargs: str) -> argparse.ArgumentParser:
-        return self.action.add_parser(name, parents=[self.after], **kwargs)
-
-    def nested(self, parent: argparse.ArgumentParser, dest: str) -> Subcommands:
-        return Subcommands(parent.add_subparsers(dest=dest, required=True), self.after)
-
-
 def main(argv: list[str] | None = None) -> int:
+    try:
+        code = command(argv)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        return leave_quietly_on_broken_pipe()
+
+
+def command(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     try:
         settings = load_settings(args.config)
@@ -112,19 +120,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"feedbot: {exc}", file=sys.stderr)
         return 2
     configure_logging(settings)
-    from adapters.platform import PlatformError
-
     try:
         return asyncio.run(run(args, settings))
-    except (CliError, FileNotFoundError, PlatformError) as exc:
-        print(f"feedbot: {exc}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 130
-
-
-class CliError(Exception):
-    """An operator mistake: printed without a traceback."""
+    except BrokenPipeError:
+        raise
+    except Exception as exc:
+        line = explain(exc, settings.database.url)
+        if line is None:
+            raise
+        print(f"feedbot: {line}", file=sys.stderr)
+        return 1
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -132,22 +139,23 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         return slack_manifest(args)
     if args.command == "teams":
         return teams_package(args)
-    if args.command == "db":
-        db = await open_database(settings, migrate=True)
-        await db.dispose()
-        print("database is at the latest schema")
-        return 0
+    if args.command in ("db", "backup"):
+        from feedbot.commands_db import backup, db_command
+
+        return await db_command(settings, args) if args.command == "db" else backup(settings, args)
     if args.command == "console":
         if args.demo and not settings.org.admins:  # so the demo can show what admins do
             settings = settings.model_copy(update={"org": settings.org.model_copy(update={"admins": [DEMO_ADMIN]})})
-        clock = FixedClock(parse_instant(args.now)) if args.now else None
+        clock = FixedClock(parse_instant(args.now, "--now")) if args.now else None
         return await with_deps(settings, lambda deps: console(deps, args), console_out=True, clock=clock)
     if args.command in ("serve", "run-due"):
         from adapters.platform import PlatformMessenger
         from feedbot.platforms import enabled_platforms
 
-        # Without a platform configured, messages are printed (to the log for serve), as in the console.
+        # Without a platform configured, run-due prints the messages, as the console does; serve has nothing to do.
         platforms = enabled_platforms(settings)
+        if args.command == "serve" and not platforms:
+            raise CliError(NOTHING_TO_SERVE)
         messenger = PlatformMessenger(platforms) if platforms else None
         action = serve if args.command == "serve" else run_due
         return await with_deps(settings, lambda deps: action(deps, args, platforms), messenger=messenger,
@@ -156,6 +164,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         return await with_deps(settings, lambda deps: org(deps, args))
     if args.command == "export":
         return await with_deps(settings, lambda deps: export(deps, args))
+    from feedbot.commands_erase import erase
+
     return await with_deps(settings, lambda deps: erase(deps, args))
 
 
@@ -163,12 +173,10 @@ async def with_deps(settings: Settings, action: Callable[[Deps], Awaitable[int]]
                     console_out: bool = False, clock: Clock | None = None, messenger: Messenger | None = None) -> int:
     from adapters.console.chat import ConsoleMessenger
 
+    require_given(settings, settings.database.url)  # before anything connects
     db = await open_database(settings)
     try:
-        try:
-            sealer = await open_sealer(settings, db, notice=lambda line: print(f"feedbot: {line}", file=sys.stderr))
-        except PrivacyKeyError as exc:
-            raise CliError(str(exc)) from None
+        sealer = await open_sealer(settings, db, notice=lambda line: print(f"feedbot: {line}", file=sys.stderr))
         messenger = messenger or ConsoleMessenger(sys.stdout if console_out else sys.stderr)
         deps = build_deps(settings, db, messenger, clock=clock, sealer=sealer)
         return await action(deps)
@@ -184,25 +192,6 @@ async def console(deps: Deps, args: argparse.Namespace) -> int:
         report = await import_people(deps, DEMO_ORG)
         print(report.summary())
     await run_console(deps, ConsoleChat(deps, sys.stdout, args.as_email))
-    return 0
-
-
-async def serve(deps: Deps, args: argparse.Namespace, platforms: Sequence[Platform]) -> int:
-    from adapters.server import start_server
-    from bot.rhythm.scheduler import start_scheduler
-
-    server = await start_server(deps, platforms, args.host or deps.settings.server.host,
-                                args.port or deps.settings.server.port)
-    scheduler = start_scheduler(deps)
-    print(f"feedbot listening on {server.url}")
-    stopped = asyncio.Event()
-    for stop_signal in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C, systemd, Docker: finish acknowledged work first
-        asyncio.get_running_loop().add_signal_handler(stop_signal, stopped.set)
-    try:
-        await stopped.wait()
-    finally:
-        scheduler.shutdown(wait=False)
-        await server.close()
     return 0
 
 
@@ -225,29 +214,6 @@ def teams_package(args: argparse.Namespace) -> int:
     Path(args.out).write_bytes(data)
     print(f"wrote {args.out}: upload it in Teams (Apps → Manage your apps → Upload an app)")
     return 0
-
-
-async def run_due(deps: Deps, args: argparse.Namespace, platforms: Sequence[Platform]) -> int:
-    from bot.rhythm.scheduler import tick
-
-    at = parse_instant(args.at) if args.at else None
-    for platform in platforms:
-        await platform.start(deps)
-    try:
-        recorded = await tick(deps, at)
-    finally:
-        for platform in platforms:
-            await platform.stop()
-    print(", ".join(f"{count} {kind}" for kind, count in sorted(recorded.items())) or "nothing due")
-    return 0
-
-
-def parse_instant(text: str) -> datetime:
-    try:
-        instant = datetime.fromisoformat(text)
-    except ValueError:
-        raise CliError(f"--at {text}: not an ISO date and time such as 2026-11-27T15:00") from None
-    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
 async def org(deps: Deps, args: argparse.Namespace) -> int:
@@ -278,16 +244,6 @@ async def export(deps: Deps, args: argparse.Namespace) -> int:
         print(f"wrote {args.out}")
     else:
         print(text)
-    return 0
-
-
-async def erase(deps: Deps, args: argparse.Namespace) -> int:
-    from bot.datarights import erase_person
-
-    report = await erase_person(deps, args.person)
-    if report is None:
-        raise CliError(f"nobody with the email {args.person}")
-    print(report.summary())
     return 0
 
 

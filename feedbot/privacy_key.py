@@ -79,13 +79,23 @@ def find_key(settings: Settings, url: str, *, has_seals: bool, notice: Callable[
         return Key(privacy.secret_key.get_secret_value().encode(), SECRET_SETTING,
                    "set FEEDBOT_PRIVACY__SECRET_KEY to that key (restore it from your backup)")
     require_given(settings, url)
-    path = Path(privacy.key_file).expanduser() if privacy.key_file else default_key_file()
+    path = key_file(settings)
     secret = read_key_file(path)
     if secret is None:
         secret = new_key_file(path, url, has_seals=has_seals, notice=notice)
     warn_if_exposed(path, url, notice)
     return Key(secret, f"the privacy key in {path}",
                f"put that key back in {path} (restore it from your backup), or set FEEDBOT_PRIVACY__SECRET_KEY to it")
+
+
+def key_file(settings: Settings) -> Path:
+    """Where the key is kept when privacy.secret_key is not set."""
+    return Path(settings.privacy.key_file).expanduser() if settings.privacy.key_file else default_key_file()
+
+
+def key_location(settings: Settings) -> str:
+    """Where this configuration's key comes from, for a reminder to back it up (never the key itself)."""
+    return "FEEDBOT_PRIVACY__SECRET_KEY" if settings.privacy.secret_key is not None else str(key_file(settings))
 
 
 def require_given(settings: Settings, url: str) -> None:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import traceback
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 
@@ -24,6 +29,92 @@ def async_url(url: str) -> str:
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite URL; None for PostgreSQL and in-memory databases."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def where(url: str) -> str:
+    """The database, for messages: the SQLite file, or PostgreSQL's host, port and name (never the password)."""
+    file = sqlite_file(url)
+    if file is not None:
+        return f"the SQLite database {file}"
+    if is_sqlite(url):
+        return "the in-memory SQLite database"
+    parsed = make_url(url)
+    return f"PostgreSQL at {parsed.host or 'localhost'}:{parsed.port or 5432}/{parsed.database or ''}"
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached, opened or used as it is: one line saying which and what to do."""
+
+
+SET_URL = "database.url (env FEEDBOT_DATABASE__URL)"
+UPGRADE = "run `feedbot db upgrade`"
+# SQLSTATE classes and codes (PostgreSQL appendix A) that mean "not reachable" or "not migrated", not a bug.
+CANNOT_CONNECT = ("08", "57P0")
+LOGIN_REFUSED = "28"
+NO_SUCH_DATABASE = "3D000"
+NOT_MIGRATED = ("42P01", "42703")  # undefined table, undefined column
+DRIVERS = ("asyncpg", "sqlalchemy")
+
+
+def require_directory(url: str) -> None:
+    """SQLite makes the file but not its directory: say so before it fails with "unable to open database file"."""
+    file = sqlite_file(url)
+    if file is not None and not file.parent.is_dir():
+        raise DatabaseUnavailable(f"the directory {file.parent.resolve()} of the SQLite database {file} does not "
+                                  f"exist: create it, or point {SET_URL} elsewhere")
+
+
+def unavailable(exc: BaseException, url: str) -> str | None:
+    """One line saying why the database at `url` cannot be used, when `exc` is that kind of failure (down, missing,
+    refusing the login, not migrated); None for anything else, which is a bug and keeps its traceback."""
+    if isinstance(exc, DatabaseUnavailable):
+        return str(exc)
+    if isinstance(exc, OSError) and raised_by_the_driver(exc):  # asyncpg's connect: refused, no such host, timeout
+        return f"cannot reach {where(url)} ({socket_problem(exc)}): is it running, and is {SET_URL} right?"
+    if not isinstance(exc, DBAPIError):
+        return None
+    original = exc.orig
+    message = str(original.args[0] if original is not None and original.args else original).splitlines()[0]
+    if isinstance(original, sqlite3.Error):
+        return sqlite_problem(message, url)
+    code = str(getattr(original, "sqlstate", None) or getattr(original, "pgcode", None) or "")
+    if code.startswith(CANNOT_CONNECT) or exc.connection_invalidated:
+        return f"cannot reach {where(url)} ({message}): is it running, and is {SET_URL} right?"
+    if code.startswith(LOGIN_REFUSED):
+        return f"{where(url)} refused the login ({message}): check the user and password in {SET_URL}"
+    if code == NO_SUCH_DATABASE:
+        return f"{where(url)} does not exist ({message}): create it (createdb), then {UPGRADE}"
+    if code in NOT_MIGRATED:
+        return f"{where(url)} is not at the latest schema ({message}): {UPGRADE}"
+    return None
+
+
+def raised_by_the_driver(exc: BaseException) -> bool:
+    """A network error from connecting to the database, not from a chat platform's API in the same tick."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return any(f"{sep}{driver}{sep}" in frame.filename for frame in frames for driver in DRIVERS for sep in "/\\")
+
+
+def socket_problem(exc: OSError) -> str:
+    if exc.errno and exc.errno > 0:
+        return os.strerror(exc.errno).lower()
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
+def sqlite_problem(message: str, url: str) -> str | None:
+    if "no such table" in message or "no such column" in message:
+        return f"{where(url)} is not at the latest schema ({message}): {UPGRADE}"
+    if "unable to open database file" in message or "file is not a database" in message:
+        return f"cannot open {where(url)} ({message}): check the file, its directory's permissions and {SET_URL}"
+    return None
 
 
 def create_engine(url: str, *, echo: bool = False, connect_args: dict[str, Any] | None = None) -> AsyncEngine:

@@ -26,12 +26,16 @@ def feedbot(workdir: Path, *args: str, stdin: str = "", env: dict[str, str] | No
             ) -> subprocess.CompletedProcess[str]:
     """Run `python -m feedbot.cli ARGS` in `workdir` against its own SQLite file, with no FEEDBOT_* from outside
     and its own per-user configuration folder (where the privacy key is kept)."""
+    return subprocess.run([sys.executable, "-m", "feedbot.cli", *args], cwd=workdir, env=environment(workdir, env),
+                          input=stdin, capture_output=True, text=True, encoding="utf-8", timeout=120, check=False)
+
+
+def environment(workdir: Path, env: dict[str, str] | None = None) -> dict[str, str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("FEEDBOT_")}
     environ.update({"FEEDBOT_DATABASE__URL": f"sqlite:///{workdir / 'feedbot.db'}",
                     "XDG_CONFIG_HOME": str(workdir / "user-config"),
                     "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8", **(env or {})})
-    return subprocess.run([sys.executable, "-m", "feedbot.cli", *args], cwd=workdir, env=environ, input=stdin,
-                          capture_output=True, text=True, encoding="utf-8", timeout=120, check=False)
+    return environ
 
 
 def test_import_show_export_and_erase(workdir):
@@ -59,7 +63,7 @@ def test_import_show_export_and_erase(workdir):
     assert (done.returncode, done.stdout) == (0, "wrote bo.json\n")
     assert json.loads((workdir / "bo.json").read_text(encoding="utf-8"))["profile"]["email"] == "bo@example.com"
 
-    done = feedbot(workdir, "erase", "--person", "ana@example.com")
+    done = feedbot(workdir, "erase", "--person", "ana@example.com", "--yes")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("erased ana@example.com:\n")
     assert "reports left without a manager       2" in done.stdout
@@ -67,7 +71,7 @@ def test_import_show_export_and_erase(workdir):
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr.strip().endswith("feedbot: nobody with the email ana@example.com")
     assert feedbot(workdir, "org", "show").stdout == "Bo Nilsson <bo@example.com> — Apps\nLea Berg <lea@example.com>\n"
-    done = feedbot(workdir, "erase", "--person", "ana@example.com")
+    done = feedbot(workdir, "erase", "--person", "ana@example.com", "--yes")
     assert done.returncode == 1
     assert "feedbot: nobody with the email ana@example.com" in done.stderr
 

@@ -99,7 +99,7 @@ async def test_cadences_as_shown_and_as_keywords(deps, console, tmp_path):
 
 
 async def test_survey_audiences_and_weekdays_in_the_form_in_any_language(deps, console, tmp_path):
-    await org(deps, tmp_path)
+    await org(deps, tmp_path, "lo@example.com,Lo,max@example.com,Apps,Europe/Stockholm,sv\n")  # 5 in Apps: k
     for key, audience, weekday in (("retro", "alla", "fredag"), ("apps", "团队：Apps", "Tisdag"),
                                    ("apps-two", "Team:apps", "wednesday")):
         out = await console.type("/pulse create", as_=ADMIN)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,48 @@ def test_the_commented_examples_in_the_example_file_are_valid(tmp_path):
     assert [q.key for q in settings.checkin.questions] == ["well", "blockers", "mood"]
     assert settings.org.dependencies == {"Apps": ["Platform"], "People": ["Platform"]}
     assert len(settings.schedule.holidays) == 3
+
+
+@pytest.mark.parametrize(("name", "value", "key", "expected"), [
+    ("FEEDBOT_ORG__ADMINS", "HR@example.com, boss@example.com", ("org", "admins"),
+     ["hr@example.com", "boss@example.com"]),
+    ("FEEDBOT_ORG__ADMINS", '["hr@example.com"]', ("org", "admins"), ["hr@example.com"]),
+    ("FEEDBOT_KUDOS__VALUES", "teamwork,#speed", ("kudos", "values"), ["teamwork", "speed"]),
+    ("FEEDBOT_SCHEDULE__HOLIDAYS", "2026-12-24,2026-12-25", ("schedule", "holidays"),
+     [date(2026, 12, 24), date(2026, 12, 25)]),
+])
+def test_lists_from_the_environment_plain_or_json(monkeypatch, name, value, key, expected):
+    monkeypatch.setenv(name, value)
+    section, field = key
+    assert getattr(getattr(load_settings(), section), field) == expected
+
+
+@pytest.mark.parametrize(("toml", "env", "expected"), [
+    ("[checkin]\nweekday = 'saturday'\n", {}, "checkin.weekday (env FEEDBOT_CHECKIN__WEEKDAY): saturday is a "
+                                              "weekend day, and nothing is sent on weekends, so it would never arrive: "
+                                              "pick monday to friday"),
+    ("", {"FEEDBOT_DIGEST__WEEKDAY": "sun"}, "digest.weekday (env FEEDBOT_DIGEST__WEEKDAY): sunday is a weekend day"),
+    ("[checkin.teams]\nApps = { weekday = 'sat', hour = 9 }\n", {}, "checkin.teams.Apps.weekday (env "
+                                                                    "FEEDBOT_CHECKIN__TEAMS): saturday is a weekend"),
+    ("", {"FEEDBOT_ORG__ADMINS": "hr@example.com,Hanna"}, "org.admins (env FEEDBOT_ORG__ADMINS): 'hanna' is not an "
+                                                          "email address: admins are listed by email"),
+    ("", {"FEEDBOT_ORG__DEPENDENCIES": "Apps=Platform"}, "org.dependencies (env FEEDBOT_ORG__DEPENDENCIES): Input "
+                                                         "should be a valid dictionary"),
+])
+def test_questionable_values_are_refused_by_name(tmp_path, monkeypatch, toml, env, expected):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as refused:
+        load_settings(write(tmp_path / "c.toml", toml))
+    assert expected in str(refused.value)
+
+
+def test_a_config_file_that_is_not_utf8_nests_too_deep_or_is_a_directory(tmp_path):
+    (tmp_path / "latin1.toml").write_bytes("[kudos]\nchannel = '#kärlek'\n".encode("latin-1"))
+    with pytest.raises(ConfigError, match=r"latin1\.toml: not UTF-8 text \(byte 0xe4 at offset 21\): save it as UTF-8"):
+        load_settings(str(tmp_path / "latin1.toml"))
+    deep = write(tmp_path / "deep.toml", "[kudos]\nvalues = " + "[" * 3000 + "]" * 3000 + "\n")
+    with pytest.raises(ConfigError, match=r"deep\.toml: arrays or tables nested too deeply to read"):
+        load_settings(deep)
+    with pytest.raises(ConfigError, match="is a directory"):
+        load_settings(str(tmp_path))

@@ -14,7 +14,7 @@ from bot.orgdir import import_people
 from bot.rhythm.scheduler import tick
 from storage.models import Checkin, Survey, SurveyAnswer, SurveyParticipation, SurveySubmission
 from tests.conftest import START
-from tests.fakes.slack_api import SlackEnv, add_people, running_slack
+from tests.fakes.slack_api import SlackEnv, add_crowd, add_people, running_slack
 from tests.fakes.slack_api import slack as slack  # the fixture
 
 ORG = """email,name,manager_email,team,timezone,locale
@@ -33,9 +33,10 @@ def inputs(modal: dict) -> dict[str, dict]:
 
 
 @pytest.fixture
-async def surveyed(database, clock, catalogs) -> AsyncIterator[SlackEnv]:
+async def surveyed(database, clock, catalogs, tmp_path) -> AsyncIterator[SlackEnv]:
     async with running_slack(database, clock, catalogs, extra={"pulse": {"surveys": [SURVEY]}}) as env:
         add_people(env.fake)
+        await add_crowd(env, tmp_path)
         yield env
 
 
@@ -112,7 +113,8 @@ async def test_a_survey_prompt_button_opens_the_modal_and_the_answer_is_stored_w
     assert await surveyed.count(SurveyAnswer) == 0 and await surveyed.count(SurveySubmission) == 0
 
 
-async def test_admins_create_a_survey_in_a_modal(slack: SlackEnv) -> None:
+async def test_admins_create_a_survey_in_a_modal(slack: SlackEnv, tmp_path) -> None:
+    await add_crowd(slack, tmp_path)
     await slack.command("/pulse", "create", user="U0ADMIN")
     modal = slack.last_modal()
     fields = inputs(modal)
@@ -192,7 +194,9 @@ async def test_a_form_asked_for_with_a_mention_whose_trigger_expired_still_opens
 
 
 
-async def test_a_submission_is_acknowledged_in_time_while_slack_is_slow_to_say_who_submitted(slack: SlackEnv) -> None:
+async def test_a_submission_is_acknowledged_in_time_while_slack_is_slow_to_say_who_submitted(
+        slack: SlackEnv, tmp_path) -> None:
+    await add_crowd(slack, tmp_path)
     await slack.command("/pulse", "create", user="U0ADMIN")
     modal = slack.last_modal()
     slack.platform.profiles._cache.clear()  # the profile expired meanwhile

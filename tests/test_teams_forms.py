@@ -25,6 +25,8 @@ ORG = """email,name,manager_email,team,timezone,locale
 ana@example.com,Ana Berg,,Apps,UTC,en
 bo@example.com,Bo Ek,ana@example.com,Apps,UTC,en
 admin@example.com,Ad Min,,People,UTC,en
+cy@example.com,Cy Lund,ana@example.com,Apps,UTC,en
+di@example.com,Di Holm,ana@example.com,Apps,UTC,en
 """
 SURVEY = {"key": "team-health", "title": "Team health", "audience": "everyone", "every_weeks": 2,
           "weekday": "monday", "hour": 10, "open_days": 4,

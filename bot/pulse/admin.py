@@ -151,8 +151,9 @@ async def save(ctx: Context) -> View:
         size = len(await audience_of(ctx.uow, ctx.deps.settings, audience))
         if size < k:
             asked = audience_label(ctx.t, audience)
-            errors.append(FieldError("audience", "{audience} is {n} people, fewer than the anonymity threshold of {k}: "
-                                                 "no result could ever be shown. Ask a larger group, like everyone.",
+            errors.append(FieldError("audience", "{audience} reaches {n}, fewer than the anonymity threshold of {k} "
+                                                 "people: no result could ever be shown. Ask a larger group, like "
+                                                 "everyone.",
                                      audience=asked, n=size, k=k))
     check_form(errors)
     survey = Survey(key=key, title=values["title"], audience=audience, every_weeks=every, weekday=weekday, hour=hour,

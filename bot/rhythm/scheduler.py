@@ -17,6 +17,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.kernel.context import Deps
 from bot.rhythm.dispatch import dispatch_pending
 from bot.rhythm.record import run_due
+from storage.db import unavailable
 
 log = logging.getLogger(__name__)
 
@@ -49,5 +50,9 @@ def start_scheduler(deps: Deps) -> AsyncIOScheduler:
 async def _tick_safely(deps: Deps) -> None:
     try:
         await tick(deps)
-    except Exception:  # a failing tick must not stop the next one
-        log.exception("tick failed")
+    except Exception as exc:  # a failing tick must not stop the next one
+        reason = unavailable(exc, deps.settings.database.url)
+        if reason is None:
+            log.exception("tick failed")
+        else:  # the database is down or not migrated: one line a tick, no traceback, until it is back
+            log.error("tick skipped, trying again in %ss: %s", deps.settings.schedule.tick_seconds, reason)

@@ -23,6 +23,7 @@ from aiohttp import web
 from sqlalchemy import func, select
 
 from bot.kernel.settings import Settings
+from bot.orgdir import import_people
 
 TEAM = "T0FEED"
 BOT_USER = "UBOT"
@@ -357,6 +358,21 @@ def add_people(fake: FakeSlack) -> None:
     fake.add_user("U0ANA", "ana@example.com", "Ana Andersson")
     fake.add_user("U0BO", "bo@example.com", "Bo Berg")
     fake.add_user("U0ADMIN", "admin@example.com", "Ada Admin")
+
+
+CROWD = """email,name,manager_email,team,timezone,locale
+ana@example.com,Ana Andersson,,Apps,UTC,en
+bo@example.com,Bo Berg,ana@example.com,Apps,UTC,en
+admin@example.com,Ada Admin,,People,UTC,en
+cy@example.com,Cy Lund,ana@example.com,Apps,UTC,en
+di@example.com,Di Holm,ana@example.com,Apps,UTC,en
+"""
+
+
+async def add_crowd(env: SlackEnv, directory: Path) -> None:
+    """Five people in the org directory: enough for an "everyone" survey to reach the anonymity threshold."""
+    (directory / "crowd.csv").write_text(CROWD, encoding="utf-8")
+    await import_people(env.deps, directory / "crowd.csv")
 
 
 @pytest.fixture
