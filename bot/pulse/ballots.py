@@ -85,7 +85,7 @@ async def publish(uow: UnitOfWork, sealer: Sealer, round_id: int, configured: in
         return False
     submissions = await uow.surveys.submissions(round_id)
     ids, k = [submission_id for submission_id, _ in submissions], threshold(rnd, configured)
-    if len(submissions) < k:  # never to be shown, to anyone: kept, the rows would only narrow down who said what
+    if 0 < len(submissions) < k:  # never to be shown, to anyone: kept, the rows would only narrow down who said what
         await uow.surveys.publish(rnd, ids, [])
         log.info("pulse round %s: too few answers to show; deleted unread", round_id)  # no counts, no names
         return True
