@@ -31,6 +31,10 @@ def build_app(deps: Deps, platforms: Sequence[Platform] = ()) -> web.Application
 
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    if deps.settings.dashboard.enabled:
+        from adapters.web import WebDashboard
+
+        WebDashboard(deps).mount(app)
     for platform in platforms:
         platform.mount(app, deps)
     return app

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from bot.help import feature_help
 from bot.kernel.context import Context, Deps
@@ -36,6 +37,19 @@ async def handle_command(deps: Deps, command: Command) -> list[View]:
     except UserError as exc:
         views = [error_view(t(exc.message, **exc.params))]
     return [view.model_copy(update={"locale": t.locale}) for view in views]
+
+
+T = TypeVar("T")
+
+
+async def read(deps: Deps, actor: Actor, build: Callable[[Context], Awaitable[T]]) -> T:
+    """A read-model for `actor` (the web dashboard's ideas board, its admin page), built with the same Context and
+    rules as a command. A refusal raises UserError, for the adapter to put in the reader's language."""
+    async with deps.uow() as uow:
+        now = deps.clock.now()
+        me = await resolve_actor(uow, actor, now)
+        t = deps.catalogs.translator(me.locale or actor.locale or deps.settings.org.default_locale)
+        return await build(Context(deps=deps, uow=uow, actor=actor, me=me, t=t, now=now))
 
 
 async def deliver(deps: Deps, stop: Callable[[], bool] = lambda: False) -> int:

@@ -83,6 +83,9 @@ def parser() -> argparse.ArgumentParser:
     erase.add_argument("--dry-run", action="store_true", help="print what would be removed and change nothing")
     erase.add_argument("--yes", action="store_true", help="erase without asking for confirmation (scripts)")
 
+    link = sub.add_parser("dashboard-link", help="print a one-time sign-in link to the web dashboard")
+    link.add_argument("email", help="whose dashboard (an email in the org directory)")
+
     slack = sub.add_parser("slack", help="Slack app set-up")
     manifest = sub.nested(slack, "slack_command").add_parser(
         "manifest", help="print the Slack app manifest (JSON) to paste when creating the app")
@@ -152,9 +155,10 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         from adapters.platform import PlatformMessenger
         from feedbot.platforms import enabled_platforms
 
-        # Without a platform configured, run-due prints the messages, as the console does; serve has nothing to do.
+        # Without a platform configured, run-due prints the messages, as the console does; serve still has the web
+        # dashboard to serve, unless that is switched off too.
         platforms = enabled_platforms(settings)
-        if args.command == "serve" and not platforms:
+        if args.command == "serve" and not platforms and not settings.dashboard.enabled:
             raise CliError(NOTHING_TO_SERVE)
         messenger = PlatformMessenger(platforms) if platforms else None
         action = serve if args.command == "serve" else run_due
@@ -162,6 +166,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                                console_out=args.command == "run-due")
     if args.command == "org":
         return await with_deps(settings, lambda deps: org(deps, args))
+    if args.command == "dashboard-link":
+        return await with_deps(settings, lambda deps: dashboard_link(deps, args))
     if args.command == "export":
         return await with_deps(settings, lambda deps: export(deps, args))
     from feedbot.commands_erase import erase
@@ -229,6 +235,17 @@ async def org(deps: Deps, args: argparse.Namespace) -> int:
             raise CliError(f"{args.file}: {exc} — nothing was imported") from None
         raise CliError(f"{args.file}: {len(exc.problems)} problems, nothing was imported:\n{exc}") from None
     print(report.summary())
+    return 0
+
+
+async def dashboard_link(deps: Deps, args: argparse.Namespace) -> int:
+    from bot.signin import make_link
+
+    async with deps.uow() as uow:
+        person = await uow.people.by_email(args.email.strip().lower())
+    if person is None or person.deactivated_at is not None:
+        raise CliError(f"nobody active with the email {args.email}")
+    print(make_link(deps, person, deps.clock.now()))
     return 0
 
 

@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 
 NOTHING_TO_SERVE = ("serve: no chat platform is configured: for Slack set FEEDBOT_SLACK__BOT_TOKEN and "
                     "FEEDBOT_SLACK__SIGNING_SECRET (docs/slack.md), for Teams FEEDBOT_TEAMS__APP_ID, "
-                    "FEEDBOT_TEAMS__APP_PASSWORD and FEEDBOT_TEAMS__TENANT_ID (docs/teams.md); "
-                    "`feedbot console` needs neither")
+                    "FEEDBOT_TEAMS__APP_PASSWORD and FEEDBOT_TEAMS__TENANT_ID (docs/teams.md), or switch the "
+                    "web dashboard on (dashboard.enabled); `feedbot console` needs none of them")
 
 
 async def serve(deps: Deps, args: argparse.Namespace, platforms: Sequence[Platform]) -> int:

@@ -5,7 +5,7 @@ A new feature is one module or package in bot/ plus its line here.
 
 from __future__ import annotations
 
-from bot import away, feedback, goals, help, kudos, language
+from bot import away, feedback, goals, help, kudos, language, signin
 from bot.checkins import commands as checkins
 from bot.digest import weekly
 from bot.ideas import commands as ideas
@@ -25,6 +25,7 @@ COMMANDS: dict[str, Feature] = {
     "pulse": pulse.FEATURE,
     "1on1": oneonones.FEATURE,
     "digest": weekly.FEATURE,
+    "dashboard": signin.FEATURE,
     "language": language.FEATURE,
     "help": help.FEATURE,
 }

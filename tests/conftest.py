@@ -33,10 +33,32 @@ NO_POSTGRES = "FEEDBOT_TEST_DATABASE_URL is not set"
 backends = [pytest.param("sqlite", id="sqlite"),
             pytest.param("postgresql", id="postgresql", marks=pytest.mark.skipif(not PG_URL, reason=NO_POSTGRES))]
 LEFT_OUT = pytest.StashKey[int]()
+BROWSER_LEFT_OUT = pytest.StashKey[str]()
+
+
+def browser_missing() -> str:
+    """Why the browser tests cannot run here ("" when they can)."""
+    chromium = os.environ.get("FEEDBOT_CHROMIUM", "/usr/bin/chromium")
+    if not Path(chromium).is_file():
+        return f"no chromium at {chromium} (install it with scripts/browser)"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (scripts/setup)"
+    return ""
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Without PostgreSQL its half of the suite is left out, said once in the summary instead of once per test."""
+    """Without PostgreSQL its half of the suite is left out, said once in the summary instead of once per test;
+    so are the browser tests without chromium (CI sets FEEDBOT_REQUIRE_BROWSER=1: then they fail instead)."""
+    browser = [item for item in items if item.get_closest_marker("browser")]
+    missing = browser_missing() if browser else ""
+    if missing:
+        if os.environ.get("FEEDBOT_REQUIRE_BROWSER"):
+            raise pytest.UsageError(f"FEEDBOT_REQUIRE_BROWSER is set but the browser tests cannot run: {missing}")
+        config.hook.pytest_deselected(items=browser)
+        items[:] = [item for item in items if item not in set(browser)]
+        config.stash[BROWSER_LEFT_OUT] = f"Browser tests skipped ({len(browser)} tests): {missing}"
     if PG_URL:
         return
     postgres = [item for item in items
@@ -49,6 +71,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    if config.stash.get(BROWSER_LEFT_OUT, ""):
+        terminalreporter.write_line(config.stash[BROWSER_LEFT_OUT], yellow=True)
     if config.stash.get(LEFT_OUT, 0):
         terminalreporter.write_line(
             f"PostgreSQL half skipped ({config.stash[LEFT_OUT]} tests): run it with "

@@ -119,10 +119,12 @@ def test_every_option_of_every_command_has_help():
 
 
 def test_serve_with_nothing_configured_says_what_to_set(tmp_path):
-    assert one_line(feedbot(tmp_path, "serve", "--port", "0")) == (
+    nothing = {"FEEDBOT_DASHBOARD__ENABLED": "false"}  # with the dashboard on (the default), serve serves it
+    assert one_line(feedbot(tmp_path, "serve", "--port", "0", env=nothing)) == (
         "feedbot: serve: no chat platform is configured: for Slack set FEEDBOT_SLACK__BOT_TOKEN and "
         "FEEDBOT_SLACK__SIGNING_SECRET (docs/slack.md), for Teams FEEDBOT_TEAMS__APP_ID, FEEDBOT_TEAMS__APP_PASSWORD "
-        "and FEEDBOT_TEAMS__TENANT_ID (docs/teams.md); `feedbot console` needs neither")
+        "and FEEDBOT_TEAMS__TENANT_ID (docs/teams.md), or switch the web dashboard on (dashboard.enabled); "
+        "`feedbot console` needs none of them")
 
 
 def test_erase_asks_first_and_dry_run_changes_nothing(tmp_path):

@@ -532,8 +532,8 @@ async def test_a_survey_whose_audience_can_never_be_shown_is_refused_with_the_re
                                                                                      tmp_path):
     deps, console = await setup(deps_factory, settings, tmp_path)
     out = await create(console, "design-retro", "Retro", "team:Design", "", "", "", "", "text: What should change?")
-    assert "  ⚠ team Design reaches 3, fewer than the anonymity threshold of 5 people: no result could ever be shown. " \
-           "Ask a larger group, like everyone.\n" in out
+    assert "  ⚠ team Design reaches 3, fewer than the anonymity threshold of 5 people: no result could ever be " \
+           "shown. Ask a larger group, like everyone.\n" in out
     assert [s.key for s in await all_rows(deps, Survey)] == []
     out = await create(console, "platform-retro", "Retro", "team:Platform", "", "", "", "", "text: Change?")
     assert "Survey platform-retro created for team Platform." in out  # 5 people: exactly enough

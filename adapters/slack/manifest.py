@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "feedback": ("Private feedback, or ask for it", "@bo Your demo was clear | ask @ana @cy topic"),
     "goal": ("Your measurable goals", "add Reduce p95 latency by 2027-03-31 | list"),
     "digest": ("Your team's week at a glance (managers)", "[org]"),
+    "dashboard": ("A private sign-in link to the web dashboard", ""),
     FEEDBOT_COMMAND: ("Help, language, away", "help | language sv | away until 2026-12-01"),
 }
 

@@ -311,6 +311,18 @@ class TeamsSettings(Section):
         return self
 
 
+class DashboardSettings(Section):
+    """The web dashboard at /dashboard/ on `feedbot serve` (docs/dashboard.md)."""
+
+    enabled: bool = True
+    # Where people open it, as the sign-in links say: https://feedbot.example.com; empty: http://server.host:port.
+    base_url: str = Field("", pattern=r"^(https?://[^\s/]+(/[^\s]*)?)?$")
+    # How long a one-time sign-in link from /dashboard or `feedbot dashboard-link` is valid.
+    link_minutes: int = Field(15, ge=1, le=60)
+    # How long a signed-in session lasts (at most a day: a sign-out is remembered for two).
+    session_hours: int = Field(8, ge=1, le=24)
+
+
 class LoggingSettings(Section):
     level: str = Field("INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
 
@@ -332,6 +344,7 @@ class Settings(BaseSettings):
     privacy: PrivacySettings = PrivacySettings()
     slack: SlackSettings = SlackSettings()
     teams: TeamsSettings = TeamsSettings()
+    dashboard: DashboardSettings = DashboardSettings()
     logging: LoggingSettings = LoggingSettings()
 
     @model_validator(mode="after")

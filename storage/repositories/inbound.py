@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from storage.models import (
     InboundEvent,
@@ -24,6 +24,11 @@ class InboundEvents(Repository):
             insert(InboundEvent).values(platform=platform, event_id=event_id[:200], received_at=hour)
             .on_conflict_do_nothing(index_elements=["platform", "event_id"]).returning(InboundEvent.event_id))
         return recorded is not None
+
+    async def recorded(self, platform: str, event_id: str) -> bool:
+        """Whether the id was recorded (and not forgotten yet): a used sign-in link, a signed-out session."""
+        return await self.session.scalar(select(InboundEvent.event_id).where(
+            InboundEvent.platform == platform, InboundEvent.event_id == event_id[:200])) is not None
 
     async def forget(self, platform: str, event_id: str) -> None:
         """The event was not handled after all (its transaction failed): a redelivery may run it."""

@@ -1,0 +1,95 @@
+"""The pages: each asks the core what the chat would answer (or its read-model) for the signed-in person and
+renders it. Me is the personal dashboard, Team the digest, Pulse `/pulse results`, an idea `/idea show`; the board
+and the directory are read-models built under the same rules. A refusal by the core is a 403 with its reason."""
+
+from __future__ import annotations
+
+import json
+
+from aiohttp import web
+from markupsafe import Markup
+
+from adapters.platform import OutboxSender
+from adapters.web.access import Reader
+from adapters.web.render import Renderer
+from bot.core import handle_command, handle_interaction, read
+from bot.dashboard import dashboard
+from bot.directory import directory
+from bot.ideas.board import FILTERS, board
+from bot.kernel.errors import UserError
+from bot.kernel.messages import Command, Interaction
+from bot.kernel.views import View, error_view
+
+
+def views_page(reader: Reader, current: str, title: str, views: list[View], back: str = "") -> web.Response:
+    """The core's views as a page; refused (every view an error) is 403."""
+    renderer = Renderer(reader.session.csrf)
+    body = Markup("").join(renderer.view(view) for view in views)
+    refused = bool(views) and all(view.is_error for view in views)
+    return reader.page("page.html", current, title, status=403 if refused else 200, body=body, back=back)
+
+
+async def command(reader: Reader, name: str, text: str = "") -> list[View]:
+    return await handle_command(reader.deps, Command(actor=reader.actor, name=name, text=text))
+
+
+async def me(_request: web.Request, reader: Reader) -> web.Response:
+    view = await dashboard(reader.deps, reader.actor)
+    return views_page(reader, "me", view.title or reader.t("Me"), [view.model_copy(update={"title": ""})])
+
+
+async def team(request: web.Request, reader: Reader) -> web.Response:
+    """Your own team (`/digest`), or the organisation (`/digest org`, admins). Another manager's team is refused:
+    the chat shows nobody another manager's digest."""
+    whose = request.match_info.get("whose", "")
+    if whose not in ("", "org", reader.session.person.uid):
+        return views_page(reader, "team", reader.t("Team"), [error_view(reader.t(
+            "This is another manager's team. You see your own team here, and admins the organisation."))])
+    views = await command(reader, "digest", "org" if whose == "org" else "")
+    title = views[0].title if not views[0].is_error else reader.t("Team")
+    return views_page(reader, "team", title, [view.model_copy(update={"title": ""}) for view in views])
+
+
+async def pulse(_request: web.Request, reader: Reader) -> web.Response:
+    return views_page(reader, "pulse", reader.t("Pulse results"), await command(reader, "pulse", "results"))
+
+
+async def idea(request: web.Request, reader: Reader) -> web.Response:
+    views = await command(reader, "idea", f"show {request.match_info['number']}")
+    title = views[0].title or reader.t("Ideas")
+    return views_page(reader, "ideas", title, [view.model_copy(update={"title": ""}) for view in views])
+
+
+async def ideas(request: web.Request, reader: Reader) -> web.Response:
+    which, search = request.query.get("show", "all"), request.query.get("q", "")[:200]
+    found = await read(reader.deps, reader.actor, lambda ctx: board(ctx, which, search))
+    return reader.page("board.html", "ideas", reader.t("Ideas board"), board=found, filters=FILTERS)
+
+
+async def admin(_request: web.Request, reader: Reader) -> web.Response:
+    try:
+        found = await read(reader.deps, reader.actor, directory)
+    except UserError as exc:
+        return views_page(reader, "admin", reader.t("Admin"), [error_view(reader.t(exc.message, **exc.params))])
+    surveys = Renderer(reader.session.csrf)
+    listing = Markup("").join(surveys.view(view) for view in await command(reader, "pulse", "list"))
+    shown = json.dumps(reader.deps.settings.model_dump(mode="json"), indent=2, ensure_ascii=False)
+    return reader.page("admin.html", "admin", reader.t("Admin"), directory=found, surveys=listing, settings=shown)
+
+
+class Actions:
+    """A pressed button or a submitted form: the command it stands for, run as if typed, then the outbox sent."""
+
+    def __init__(self, sender: OutboxSender) -> None:
+        self.sender = sender
+
+    async def act(self, request: web.Request, reader: Reader) -> web.Response:
+        form = await request.post()
+        values = {key[2:]: str(value) for key, value in form.items() if key.startswith("v.")}
+        views = await handle_interaction(reader.deps, Interaction(actor=reader.actor, command=str(form["command"]),
+                                                                  values=values))
+        self.sender.kick()
+        back = str(form.get("back", ""))
+        back = back if back.startswith("/dashboard/") and "//" not in back else "/dashboard/me"
+        title = reader.t("Not done") if any(view.is_error for view in views) else reader.t("Done")
+        return views_page(reader, "", title, views, back)
