@@ -100,7 +100,7 @@ NOT_ASKED = Asked()
 @dataclass
 class RoundTally:
     round: SurveyRound
-    groups: dict[str | None, Group]  # by answer group_name; None: no team, or a team too small to name
+    groups: dict[str | None, Group]  # by answer group_name; None: no team, or one results could not show alone
     k: int  # the round's anonymity threshold (`threshold`)
     # Computed once per round (and kind of reader): a digest batch asks the same round for a thousand readers.
     _slices: dict[frozenset[str | None], dict[str, Group]] = field(default_factory=dict, repr=False, compare=False)
@@ -114,7 +114,7 @@ class RoundTally:
 
     def mine(self, asked: Asked) -> frozenset[str | None]:
         """The group that holds the reader's own answer if they gave one: their team's, or that of no team when their
-        team is not among the answers (it had too few to be named); none when they were not asked."""
+        team is not named among the answers (bot/pulse/ballots.py); none when they were not asked."""
         if self.round.id not in asked.rounds:
             return frozenset()
         return frozenset({asked.team if asked.team in self.groups else None})
