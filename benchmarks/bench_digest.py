@@ -29,10 +29,10 @@ RATIO_LIMIT = 3.0
 PROFILED = 100  # digests in the profiled batch: enough to show where the time goes, quick even when slow
 
 
-def covered_weeks() -> tuple[str, list[str]]:
+def covered_weeks(count: int = 8) -> tuple[str, list[str]]:
     """The week the digests cover and the mood trend's weeks (as bot.digest.sections.weeks computes them)."""
     covered = (DIGEST_AT - timedelta(days=7) + timedelta(days=3)).date()
-    periods = [iso_week(covered - timedelta(weeks=n)) for n in reversed(range(8))]
+    periods = [iso_week(covered - timedelta(weeks=n)) for n in reversed(range(count))]
     return periods[-1], periods
 
 
@@ -128,12 +128,13 @@ async def bench(target: Target, repeat: int, sample: int, budget: float, profile
     try:
         managers, admin, covered = await readers(deps)
         week, periods = covered_weeks()
+        signal_periods = covered_weeks(12)[1]  # bot.digest.signals.SIGNAL_WEEKS
         async with db.transaction() as session:  # warm-up: the same pages for both sides
-            await floor.run(session, DIGEST_AT, week, periods)
+            await floor.run(session, DIGEST_AT, week, periods, signal_periods)
         floors = []
         for _ in range(repeat):
             async with db.transaction() as session:
-                floors.append(await floor.run(session, DIGEST_AT, week, periods))
+                floors.append(await floor.run(session, DIGEST_AT, week, periods, signal_periods))
         best = min(floors, key=lambda f: f.total(f.seconds))
         result: dict[str, Any] = await batch(deps, managers, repeat, budget)
         one_wall, sampled = await one_by_one(deps, managers, sample)
@@ -181,7 +182,8 @@ def report(r: dict[str, Any]) -> None:
     print(f"\n== digests on {r['target']}: {r['managers']:,} managers, {r['people_covered']:,} people covered, "
           f"week {r['week']} ==")
     print(f"floor (hand-written SQL, GROUP BY manager): {r['floor_s']:.2f} s  "
-          f"[check-ins, kudos, goals, ideas {r['floor_core_s']:.2f} s; 1:1s and pulse {r['floor_rhythm_s']:.2f} s]")
+          f"[check-ins, kudos, goals, ideas {r['floor_core_s']:.2f} s; "
+          f"1:1s, pulse and quality {r['floor_rhythm_s']:.2f} s]")
     print("  per query (ms): " + ", ".join(f"{k} {v}" for k, v in r["floor_queries"].items()))
     measured = r["extrapolated_from"]
     how = f"{r['blocks']:,} blocks" if not measured else (

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import UTCDateTime
 
-TIMES = ("start", "end", "since")
+TIMES = ("start", "end", "since", "since8", "since24")
 REPORTS = "FROM people p WHERE p.manager_id IS NOT NULL"
 
 CORE = {
@@ -103,6 +103,27 @@ RHYTHM = {
 }
 
 
+# The quality sections: the signals' mood over 12 weeks and pulse means over 12 rounds (24 weeks of a biweekly
+# survey), the Pareto of blocker kinds over 8 weeks, and the root causes 5 Whys found (organisation-wide).
+QUALITY = {
+    "mood signals": """
+        SELECT p.manager_id, c.period, avg(c.mood), count(c.mood) FROM checkins c JOIN people p ON p.id = c.person_id
+        WHERE c.period IN :signal_periods AND p.manager_id IS NOT NULL GROUP BY p.manager_id, c.period""",
+    "blocker pareto": """
+        SELECT p.manager_id, c.blocker_category, count(*) FROM checkins c JOIN people p ON p.id = c.person_id
+        WHERE c.period IN :periods AND c.blocker_category IS NOT NULL AND p.manager_id IS NOT NULL
+        GROUP BY p.manager_id, c.blocker_category""",
+    "root causes": """
+        SELECT e.category, count(*) FROM one_on_one_entries e
+        WHERE e.kind = 'cause' AND e.created_at > :since8 AND e.created_at <= :end GROUP BY e.category""",
+    "pulse series": """
+        SELECT r.survey_id, r.number, a.group_name, a.question_id, count(a.score), avg(a.score)
+        FROM survey_answers a JOIN survey_rounds r ON r.id = a.round_id JOIN survey_questions q ON q.id = a.question_id
+        WHERE r.closes_at <= :end AND r.closes_at > :since24 AND q.kind = 'scale' AND a.group_name IS NOT NULL
+        GROUP BY r.survey_id, r.number, a.group_name, a.question_id HAVING count(a.score) >= 5""",
+}
+
+
 def dates_sql(dialect: str) -> dict[str, str]:
     if dialect == "postgresql":
         return {"start_day": "CAST(:start_day AS date)", "today": "CAST(:today AS date)",
@@ -124,20 +145,22 @@ class FloorResult:
         return sum(self.seconds[name] for name in names)
 
 
-async def run(session: AsyncSession, end: datetime, week: str, periods: list[str]) -> FloorResult:
+async def run(session: AsyncSession, end: datetime, week: str, periods: list[str],
+              signal_periods: list[str] | None = None) -> FloorResult:
     """Every aggregate, for every manager, for the week (end - 7 days, end] (as DigestScope.covers)."""
     dialect = session.bind.dialect.name
     start = end - timedelta(days=7)
-    values = {"week": week, "periods": periods, "start": start, "end": end, "since": end - timedelta(weeks=16),
+    values = {"week": week, "periods": periods, "signal_periods": signal_periods or periods, "start": start, "end": end,
+              "since": end - timedelta(weeks=16), "since8": end - timedelta(weeks=8),
+              "since24": end - timedelta(weeks=24),
               "start_day": start.date() if dialect == "postgresql" else start.date().isoformat(),
               "today": end.date() if dialect == "postgresql" else end.date().isoformat()}
     result = FloorResult({}, {})
-    for name, sql in [*CORE.items(), *RHYTHM.items()]:
+    for name, sql in [*CORE.items(), *RHYTHM.items(), *QUALITY.items()]:
         sql = sql.format(**dates_sql(dialect)) if "{" in sql else sql
         statement = text(sql)
         binds = [bindparam(key, type_=UTCDateTime) for key in TIMES if uses(sql, key)]
-        if ":periods" in sql:
-            binds.append(bindparam("periods", expanding=True))
+        binds += [bindparam(key, expanding=True) for key in ("periods", "signal_periods") if uses(sql, key)]
         statement = statement.bindparams(*binds)
         params = {key: value for key, value in values.items() if uses(sql, key)}
         began = time.perf_counter()

@@ -34,6 +34,8 @@ WELL = ["Shipped the release", "Pairing went well", "Closed the incident", "Good
         "Finished the design review", "Onboarded a new colleague", "Cut the build time"]
 NEXT = ["Start the migration", "Write the runbook", "Plan the next sprint", "Profile the slow endpoint",
         "Prepare the demo", "Review the roadmap", "Interview candidates"]
+KINDS = ["waiting", "requirements", "tools", "meetings", "skills", "other"]
+KIND_WEIGHTS = [40, 25, 15, 10, 6, 4]
 BLOCKERS = ["Waiting for access to the staging cluster", "Blocked on the API review", "Laptop replacement pending",
             "Unclear requirements from sales", "CI queue is too slow", "Vendor has not answered"]
 THANKS = ["Thanks for the release notes", "Great help with the incident", "Thanks for pairing on the bug",
@@ -146,7 +148,8 @@ def people(rng: random.Random, tables: Tables, size: int) -> Org:
 
 def checkins(rng: random.Random, tables: Tables, org: Org) -> None:
     """About 96% of people answer each week; mood around each person's own baseline; 7% report blockers."""
-    rows = tables.table("checkins", "id", "person_id", "period", "answers", "mood", "blockers", "submitted_at")
+    rows = tables.table("checkins", "id", "person_id", "period", "answers", "mood", "blockers", "blocker_category",
+                        "submitted_at")
     propensity = [0.0] + [rng.uniform(0.92, 1.0) for _ in range(org.size)]
     baseline = [0.0] + [rng.gauss(3.8, 0.5) for _ in range(org.size)]
     for week in range(WEEKS):
@@ -159,7 +162,8 @@ def checkins(rng: random.Random, tables: Tables, org: Org) -> None:
             blockers = rng.choice(BLOCKERS) if rng.random() < 0.07 else None
             answers = {"well": rng.choice(WELL), "next": rng.choice(NEXT), "blockers": blockers or "",
                        "mood": str(mood)}
-            rows.append((len(rows) + 1, person, period, answers, mood, blockers,
+            kind = rng.choices(KINDS, KIND_WEIGHTS)[0] if blockers else None  # a Pareto: a few kinds dominate
+            rows.append((len(rows) + 1, person, period, answers, mood, blockers, kind,
                          friday + timedelta(seconds=rng.randrange(60 * 3600))))
 
 

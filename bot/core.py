@@ -10,7 +10,7 @@ from bot.help import feature_help
 from bot.kernel.context import Context, Deps
 from bot.kernel.errors import InvalidForm, UserError
 from bot.kernel.messages import Actor, Command, Interaction, Message
-from bot.kernel.people import meet_mentioned, resolve_actor
+from bot.kernel.people import is_email, meet_mentioned, resolve_actor, resolve_mention
 from bot.kernel.views import View, error_view, text_view
 from bot.rhythm.dispatch import dispatch_pending
 
@@ -70,6 +70,21 @@ async def introduce(deps: Deps, actor: Actor, prefix: str = "/") -> View:
                                name=me.name, email=me.email, help=f"{prefix}help"))
     except UserError as exc:
         return error_view(t(exc.message, **exc.params))
+
+
+async def person_named(deps: Deps, actor: Actor, text: str) -> tuple[str | None, View | None]:
+    """Whom the console's `/as X` means: an email as written (met on first contact, like any platform account),
+    or `bo`/`@bo` as a mention would resolve it. Nobody fits: None and the reason, in the actor's language."""
+    handle = text.strip().removeprefix("@")
+    if is_email(handle.lower()):
+        return handle.lower(), None
+    async with deps.uow() as uow:
+        me = await uow.people.by_account(actor.platform, actor.workspace, actor.user_id)
+        t = deps.catalogs.translator(me.locale if me and me.locale else deps.settings.org.default_locale)
+        try:
+            return (await resolve_mention(uow, "@" + handle)).email, None
+        except UserError as exc:
+            return None, error_view(t(exc.message, **exc.params))
 
 
 async def cancelled(deps: Deps, actor: Actor) -> View:

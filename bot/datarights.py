@@ -28,10 +28,14 @@ from storage.models import (
     FeedbackRequestTarget,
     Goal,
     GoalUpdate,
+    GrowthItem,
+    GrowthNote,
     Idea,
     IdeaComment,
     IdeaStatusChange,
     IdeaVote,
+    KeyResult,
+    KeyResultUpdate,
     Kudos,
     KudosRecipient,
     KudosValue,
@@ -113,10 +117,24 @@ async def export_person(deps: Deps, email: str) -> Json | None:
                     .where(FeedbackRequestTarget.person_id == person.id).order_by(FeedbackRequest.id)))],
             "goals": [{"id": g.id, "title": g.title, "due_date": iso(g.due_date), "progress": g.progress,
                        "status": g.status, "created_at": iso(g.created_at), "updated_at": iso(g.updated_at),
-                       "completed_at": iso(g.completed_at),
+                       "completed_at": iso(g.completed_at), "level": g.level, "aligned_to": g.parent_id,
+                       "quarter": g.quarter,
                        "updates": [{"progress": u.progress, "note": u.note, "created_at": iso(u.created_at)}
-                                   for u in await uow.goals.updates(g.id)]}
+                                   for u in await uow.goals.updates(g.id)],
+                       "key_results": [
+                           {"number": f"{g.id}.{k.position}", "title": k.title, "start": k.start, "target": k.target,
+                            "unit": k.unit, "current": k.current, "weight": k.weight, "status": k.status,
+                            "updates": [{"value": u.value, "confidence": u.confidence, "note": u.note,
+                                         "created_at": iso(u.created_at)}
+                                        for u in await uow.goals.key_result_updates(k.id)]}
+                           for k in await uow.goals.key_results([g.id], include_dropped=True)]}
                       for g in sorted(await uow.goals.of(person.id, include_dropped=True), key=lambda g: g.id)],
+            "development_plan": [
+                {"id": i.id, "what": i.what, "how": i.how, "due_date": iso(i.due_date), "status": i.status,
+                 "agreed_at": iso(i.agreed_at), "created_at": iso(i.created_at), "completed_at": iso(i.completed_at),
+                 "notes": [{"by": email_of(n.author_id), "text": n.text, "created_at": iso(n.created_at)}
+                           for n in await uow.growth.notes(i.id)]}
+                for i in await uow.growth.of(person.id, include_closed=True)],
             "away_until": iso(person.away_until),
             "checkins": [{"week": c.period, "answers": c.answers, "mood": c.mood, "blockers": c.blockers,
                           "submitted_at": iso(c.submitted_at)}
@@ -222,6 +240,14 @@ async def erase_person(deps: Deps, email: str) -> ErasureReport | None:
                   .where(FeedbackRequestTarget.person_id == pid))
         goals = select(Goal.id).where(Goal.person_id == pid).scalar_subquery()
         await run("goal updates", delete(GoalUpdate).where(GoalUpdate.goal_id.in_(goals)))
+        krs = select(KeyResult.id).where(KeyResult.goal_id.in_(goals)).scalar_subquery()
+        await run("key result updates", delete(KeyResultUpdate).where(KeyResultUpdate.key_result_id.in_(krs)))
+        await run("key results", delete(KeyResult).where(KeyResult.goal_id.in_(goals)))
+        await run(None, update(Goal).where(Goal.parent_id.in_(goals)).values(parent_id=None))  # others' stay
+        plan = select(GrowthItem.id).where(GrowthItem.person_id == pid).scalar_subquery()
+        await run("development plan notes", delete(GrowthNote).where(GrowthNote.item_id.in_(plan)))
+        await run("development plan", delete(GrowthItem).where(GrowthItem.person_id == pid))
+        await run(None, update(GrowthNote).where(GrowthNote.author_id == pid).values(author_id=None))
         await run("goals", delete(Goal).where(Goal.person_id == pid))
         await run("check-ins", delete(Checkin).where(Checkin.person_id == pid))
         pairs = select(OneOnOne.id).where(or_(OneOnOne.manager_id == pid, OneOnOne.report_id == pid)) \

@@ -5,7 +5,7 @@ A new feature is one module or package in bot/ plus its line here.
 
 from __future__ import annotations
 
-from bot import away, feedback, goals, help, kudos, language, signin
+from bot import away, feedback, goals, growth, help, kudos, language, signin
 from bot.checkins import commands as checkins
 from bot.digest import weekly
 from bot.ideas import commands as ideas
@@ -20,6 +20,7 @@ COMMANDS: dict[str, Feature] = {
     "idea": ideas.FEATURE,
     "feedback": feedback.FEATURE,
     "goal": goals.FEATURE,
+    "grow": growth.FEATURE,
     "checkin": checkins.FEATURE,
     "away": away.FEATURE,
     "pulse": pulse.FEATURE,
@@ -30,4 +31,4 @@ COMMANDS: dict[str, Feature] = {
     "help": help.FEATURE,
 }
 
-DUE_FINDERS: list[DueFinder] = [checkins.due, agenda.due, rounds.due, weekly.due]
+DUE_FINDERS: list[DueFinder] = [checkins.due, agenda.due, rounds.due, goals.due, weekly.due]

@@ -119,6 +119,7 @@ class PairRow(NamedTuple):
     cadence_days: int
     last_held_on: date | None
     created_at: datetime
+    held_count: int | None = None  # meetings recorded (the growth topic comes every few)
 
 
 class DigestQueries:
@@ -246,7 +247,7 @@ class DigestQueries:
     async def pairs(self, report_ids: Sequence[int] | None) -> list[PairRow]:
         """The current 1:1 pairs (the report's manager is the pair's manager) of these reports; None: of all."""
         query = (select(OneOnOne.id, OneOnOne.manager_id, OneOnOne.report_id, OneOnOne.cadence_days,
-                        OneOnOne.last_held_on, OneOnOne.created_at)
+                        OneOnOne.last_held_on, OneOnOne.created_at, OneOnOne.held_count)
                  .join(Person, and_(Person.id == OneOnOne.report_id, Person.manager_id == OneOnOne.manager_id)))
         if report_ids is not None:
             query = query.where(self.among(OneOnOne.report_id, report_ids))

@@ -245,6 +245,10 @@ class Feedback(Base):
 
 
 class Goal(Base):
+    """An objective: personal (the owner's), a team's (owned by its manager) or the company's (owned by an admin).
+
+    `progress` (0–100) is kept rolled up from its key results, so lists and digests read one column."""
+
     __tablename__ = "goals"
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
@@ -255,6 +259,69 @@ class Goal(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    level: Mapped[str] = mapped_column(String(10), default="personal", server_default="personal")  # | team | company
+    # A team objective's team, and the objective this one serves. No foreign keys: SQLite adds none to an existing
+    # table without rebuilding it; erasing a parent's owner unaligns its children (bot/datarights.py).
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    parent_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    quarter: Mapped[str | None] = mapped_column(String(7))  # "2027-Q1"
+
+
+class KeyResult(Base):
+    """A measurable result of an objective, numbered within it (12.1, 12.2): from `start` to `target` in `unit`."""
+
+    __tablename__ = "key_results"
+    __table_args__ = (UniqueConstraint("goal_id", "position"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(SmallInteger)
+    title: Mapped[str] = mapped_column(Text)
+    start: Mapped[float] = mapped_column(Float)
+    target: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(40))
+    current: Mapped[float] = mapped_column(Float)
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    confidence: Mapped[str | None] = mapped_column(String(10))  # on-track | at-risk | off-track, from the last update
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | dropped
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)  # of the last update: three weeks without one is stale
+
+
+class KeyResultUpdate(Base):
+    __tablename__ = "key_result_updates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_result_id: Mapped[int] = mapped_column(ForeignKey("key_results.id", ondelete="CASCADE"), index=True)
+    value: Mapped[float] = mapped_column(Float)
+    confidence: Mapped[str | None] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class GrowthItem(Base):
+    """One item of a person's development plan: what to learn, why, how, by when; agreed with their manager."""
+
+    __tablename__ = "growth_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    what: Mapped[str] = mapped_column(Text)
+    how: Mapped[str] = mapped_column(Text, default="")
+    due_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | done | dropped
+    agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class GrowthNote(Base):
+    """A progress note by the person or a comment by their manager."""
+
+    __tablename__ = "growth_notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("growth_items.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class GoalUpdate(Base):
@@ -316,6 +383,7 @@ class Checkin(Base):
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     mood: Mapped[int | None] = mapped_column(SmallInteger)
     blockers: Mapped[str | None] = mapped_column(Text)
+    blocker_category: Mapped[str | None] = mapped_column(String(40))  # a key of checkin.blocker_categories
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -418,6 +486,7 @@ class OneOnOne(Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     cadence_days: Mapped[int] = mapped_column(SmallInteger, default=14)
     last_held_on: Mapped[date | None] = mapped_column(Date)
+    held_count: Mapped[int | None] = mapped_column(Integer)  # meetings recorded with /1on1 done (None: none yet)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -427,12 +496,13 @@ class OneOnOneEntry(Base):
     __tablename__ = "one_on_one_entries"
     id: Mapped[int] = mapped_column(primary_key=True)
     pair_id: Mapped[int] = mapped_column(ForeignKey("one_on_ones.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(10))  # topic | note | action
+    kind: Mapped[str] = mapped_column(String(10))  # topic | note | action | why | cause (5 Whys)
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     held_on: Mapped[date | None] = mapped_column(Date)  # the meeting it was discussed in
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    category: Mapped[str | None] = mapped_column(String(40))  # a why's or a cause's blocker category
 
 
 class InboundEvent(Base):

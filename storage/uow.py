@@ -12,6 +12,7 @@ from storage.repositories.checkins import Checkins
 from storage.repositories.deliveries import Deliveries
 from storage.repositories.feedback import FeedbackRepo
 from storage.repositories.goals import Goals
+from storage.repositories.growth import Growth
 from storage.repositories.ideas import Ideas
 from storage.repositories.inbound import InboundEvents
 from storage.repositories.kudos import KudosRepo
@@ -28,6 +29,7 @@ class UnitOfWork:
         self.ideas = Ideas(session)
         self.feedback = FeedbackRepo(session)
         self.goals = Goals(session)
+        self.growth = Growth(session)
         self.deliveries = Deliveries(session)
         self.checkins = Checkins(session)
         self.oneonones = OneOnOnes(session)

@@ -36,3 +36,24 @@ def test_missing_values_leave_a_gap():
     left, right = 32, WIDTH - 12
     second = int(left + (right - left) * 1.5 / 3)
     assert blue_rows(png, second) == []
+
+
+RED = (192, 57, 43)
+
+
+def red_rows(png: bytes, column: int) -> list[int]:
+    image = Image.open(BytesIO(png)).convert("RGB")
+    return [y for y in range(image.height) if image.getpixel((column, y)) == RED]
+
+
+def test_a_control_chart_draws_its_limits_and_rings_the_signals():
+    plain = Chart(title="", labels=["a", "b", "c"], series=[("mean", [3.5, 3.6, 2.0])], low=1.5, high=4.5)
+    control = plain.model_copy(update={"centre": 3.0, "limits": (2.0, 4.0), "marked": [2]})
+    left, right = 32, WIDTH - 12
+    between = int(left + (right - left) * 0.25) - 20  # a column with no point: only the lines cross it
+    assert red_rows(render_png(plain), between) == []
+    limits = red_rows(render_png(control), between)
+    assert limits and min(limits) < HEIGHT / 2 < max(limits)  # the upper limit above the middle, the lower below
+    third = int(left + (right - left) * 2.5 / 3)
+    ring = [y for y in red_rows(render_png(control), third + 7)]  # the ring's edge beside the marked point
+    assert ring and not red_rows(render_png(plain), third + 7)

@@ -46,7 +46,7 @@ async def test_an_edit_before_the_manager_was_sent_it_replaces_his_copy(deps, co
 
 async def test_a_manager_replies_and_adds_the_checkin_to_the_next_one_on_one(deps, console, tmp_path):
     await org(deps, tmp_path)
-    await answer(console, LEA, "Shipped", "Docs", "Waiting for access", "2")
+    await answer(console, LEA, "Shipped", "Docs", "Waiting for access", "waiting on others", "2")
     out = await console.type("/checkin reply 1 Thanks, I will chase the access", as_=MAX)
     assert "Reply sent to @Lea." in out
     assert "→ lea@example.com: @Max replied to your check-in for week 48\n  Thanks, I will chase the access" in out

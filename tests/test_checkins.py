@@ -24,6 +24,8 @@ ORG = ("email,name,manager_email,team,timezone,locale\n"
 WELL = "? What went well this week?\n"
 NEXT = "? What's next?\n"
 BLOCKERS = "? Anything blocking you? (leave empty if not)\n"
+KIND = ("? What kind of blocker is it? (1 waiting on others, 2 unclear requirements, 3 tools and environment, "
+        "4 too many meetings, 5 skills or knowledge, 6 other) — only when something blocks you\n")
 MOOD = "? How was your week, from 1 (rough) to 5 (great)? (1, 2, 3, 4, 5)\n"
 ASK_AGAIN = "⚠ Some answers need another look.\n"
 FORM_HINT = "/cancel to stop; end a line with \\ to write another line\n"
@@ -67,13 +69,14 @@ async def test_the_form_asks_every_question_and_the_manager_gets_it_with_blocker
                    "Check-in for week 48 — " + FORM_HINT + WELL)
     assert await console.type("Shipped the release") == NEXT
     assert await console.type("Docs") == BLOCKERS
-    assert await console.type("Waiting for review access") == MOOD
+    assert await console.type("Waiting for review access") == KIND  # its kind: by number or name
+    assert await console.type("1") == MOOD
     assert await console.type("4") == goal_question(1, "Learn Rust", 0)
     assert await console.type("") == goal_question(2, "Ship the app", 0)  # empty keeps goal #1 as it is
     out = await console.type("60%")
     assert out == ("Thanks — your check-in for week 48 is saved and shared with @Max.\n"
                    "→ max@example.com: Check-in from @Lea, week 48\n"
-                   "  ⚠ Blocked: Waiting for review access\n"
+                   "  ⚠ Blocked (waiting on others): Waiting for review access\n"
                    "    What went well this week?                        Shipped the release\n"
                    "    What's next?                                     Docs\n"
                    "    How was your week, from 1 (rough) to 5 (great)?  4\n"
@@ -172,7 +175,7 @@ async def test_a_multi_line_answer_continues_after_a_backslash(deps, console, tm
 
 async def test_answering_again_in_the_same_week_replaces_the_answers(deps, console, tmp_path, clock):
     await org(deps, tmp_path)
-    await answer(console, LEA, "Shipped", "Docs", "Blocked on review", "2")
+    await answer(console, LEA, "Shipped", "Docs", "Blocked on review", "1", "2")
     clock.set(datetime(2026, 11, 25, 12, tzinfo=UTC))
     out = await answer(console, LEA)
     assert out.startswith("Check-in for week 48\nYou already checked in this week; answering again replaces it.\n")
@@ -247,12 +250,13 @@ async def test_history_for_yourself_and_for_a_report_but_nobody_else(deps, conso
     for week, day in enumerate((6, 13, 20, 27)):  # Fridays, weeks 45 to 48, after 15:00 in Stockholm
         clock.set(datetime(2026, 11, day, 16, tzinfo=UTC))
         blocker = "Waiting for access" if week == 3 else ""
-        await answer(console, LEA, f"Week {45 + week} went fine", "More", blocker, str(week + 1))
+        await answer(console, LEA, f"Week {45 + week} went fine", "More", blocker, *(["1"] if blocker else []),
+                     str(week + 1))
     clock.set(datetime(2026, 10, 30, 16, tzinfo=UTC))
     await answer(console, LEA, "Week 44 went fine", "More", "", "5")
     expected = ("Recent check-ins of @Lea\n"
                 "Week 48\n"
-                "⚠ Blocked: Waiting for access\n"
+                "⚠ Blocked (waiting on others): Waiting for access\n"
                 "  What went well this week?                        Week 48 went fine\n"
                 "  What's next?                                     More\n"
                 "  How was your week, from 1 (rough) to 5 (great)?  4\n"

@@ -146,8 +146,10 @@ async def test_export_has_everything_about_the_person(deps, console, clock):
     assert data["goals"] == [{
         "id": data["goals"][0]["id"], "title": "Reduce p95 latency to 200 ms", "due_date": "2027-03-31",
         "progress": 40, "status": "open", "created_at": day0, "updated_at": day1, "completed_at": None,
+        "level": "personal", "aligned_to": None, "quarter": None,
         "updates": [{"progress": 20, "note": "Profiling done", "created_at": day0},
-                    {"progress": 40, "note": "Cache added", "created_at": day1}]}]
+                    {"progress": 40, "note": "Cache added", "created_at": day1}], "key_results": []}]
+    assert data["development_plan"] == []
     messages = data["messages_to_them"]
     assert [(m["kind"], m["status"]) for m in messages] == [("kudos.received", "sent")] * 2
     assert [m["content"]["blocks"][0]["text"] for m in messages] == ["Great demo #quality", "Nice catch"]
@@ -186,6 +188,10 @@ async def test_erase_removes_the_person_and_their_data_and_counts_it(deps, conso
         "feedback requests made": 1,
         "feedback requests to them": 1,
         "goal updates": 2,
+        "key result updates": 0,
+        "key results": 0,
+        "development plan notes": 0,
+        "development plan": 0,
         "goals": 1,
         "messages to them": 2,
         # The channel posts of the three kudos that named her, and bo's notice of her kudos.
@@ -208,6 +214,10 @@ erased ana@example.com:
   feedback requests made               1
   feedback requests to them            1
   goal updates                         2
+  key result updates                   0
+  key results                          0
+  development plan notes               0
+  development plan                     0
   goals                                1
   messages to them                     2
   messages mentioning them             4

@@ -26,7 +26,7 @@ async def org(deps, tmp_path):
 
 async def checkin(console, who, well, blockers, mood):
     await console.type("/checkin", as_=who)
-    for answer in (well, "Next things", blockers, mood):
+    for answer in (well, "Next things", blockers, *(["tools"] if blockers else []), mood):
         out = await console.type(answer)
     return out
 

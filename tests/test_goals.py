@@ -159,8 +159,8 @@ async def test_progress_and_done_errors_write_nothing(deps, console):
         "/goal done x": "x is not a goal number. Give the number from /goal list: /goal done 3",
         "/goal done 2": "There is no goal #2 of yours. See /goal list",
         "/goal done 3": f"Goal #3 is already done. For a new target, add a goal: {ADD_EXAMPLE}",
-        "/goal remove 1": "There is no /goal remove. Use one of: /goal add, /goal list, /goal progress, "
-                          "/goal done, /goal edit, /goal drop.",
+        "/goal remove 1": "There is no /goal remove. Use one of: /goal add, /goal list, /goal kr, /goal update, "
+                          "/goal progress, /goal align, /goal tree, /goal done, /goal edit, /goal drop, /goal carry.",
     }
     for line, error in cases.items():
         assert f"⚠ {error}" in await console.type(line, as_=LEA), line

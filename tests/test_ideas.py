@@ -167,10 +167,10 @@ async def test_idea_status_alone_opens_a_form_that_checks_its_answers(deps, cons
     before = await counts(deps)
     out = await console.type("/idea status 1", as_=ADMIN)
     assert out.startswith("Move idea #1\n")
-    assert "? It is new. Move it to: (accepted accepted (plan), declined)" in out
+    assert "? It is new. Move it to: (1 accepted (plan), 2 declined)" in out
     out = await console.type("finished", as_=ADMIN)  # not a choice: the same question again, at once
     assert out == ("  ⚠ Answer with one of: accepted (plan), declined.\n"
-                   "? It is new. Move it to: (accepted accepted (plan), declined)\n")
+                   "? It is new. Move it to: (1 accepted (plan), 2 declined)\n")
     await console.type("Declined", as_=ADMIN)  # a choice by its label, in any case
     out = await console.type("", as_=ADMIN)  # no note
     assert "Please say why it is declined." in out  # checked when the form is submitted, and asked again

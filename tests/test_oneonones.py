@@ -180,7 +180,7 @@ async def test_mistakes_say_what_to_type_instead_and_write_nothing(deps, console
         ("/1on1 done @lea today", "Only the person goes after /1on1 done: /1on1 done @lea"),
         ("/1on1 agenda @lea now", "Only the person goes after /1on1 agenda: /1on1 agenda @lea"),
         ("/1on1 plans", "There is no /1on1 plans. Use one of: /1on1 add, /1on1 agenda, /1on1 note, /1on1 action, "
-                        "/1on1 done, /1on1 cadence."),
+                        "/1on1 done, /1on1 cadence, /1on1 why, /1on1 cause."),
     ]
     for command, error in cases:
         assert error in await console.type(command, as_=ANA), command

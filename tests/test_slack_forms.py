@@ -53,20 +53,27 @@ async def test_the_check_in_modal_shows_wrong_answers_inline_and_stores_right_on
     fields = inputs(modal)
     assert fields["mood"]["element"]["type"] == "radio_buttons" and len(fields["mood"]["element"]["options"]) == 5
     assert fields["blockers"]["element"]["multiline"] and fields["goal_1"]["optional"]
+    kinds = fields["blocker_category"]  # the blocker's kind, right after the blockers question
+    assert list(fields).index("blocker_category") == list(fields).index("blockers") + 1 and kinds["optional"]
+    assert kinds["element"]["type"] == "radio_buttons" and [o["value"] for o in kinds["element"]["options"]] == [
+        "waiting", "requirements", "tools", "meetings", "skills", "other"]
+    assert kinds["element"]["options"][0]["text"]["text"] == "waiting on others"
     answers = {"well": "Shipped it", "next": "Docs", "blockers": "Waiting for review", "mood": "4"}
 
     status, body = await slack.submit(modal, answers | {"goal_1": "lots"}, user="U0BO")
     assert status == 200
     ack = json.loads(body)
-    assert ack["response_action"] == "errors" and set(ack["errors"]) == {"goal_1"}
-    assert "0 to 100" in ack["errors"]["goal_1"]
+    assert ack["response_action"] == "errors" and set(ack["errors"]) == {"goal_1", "blocker_category"}
+    assert "0 to 100" in ack["errors"]["goal_1"] and "1 waiting on others" in ack["errors"]["blocker_category"]
     assert await slack.count(Checkin) == 0
 
-    status, body = await slack.submit(modal, answers | {"goal_1": "40"}, user="U0BO")
+    status, body = await slack.submit(modal, answers | {"goal_1": "40", "blocker_category": "waiting"}, user="U0BO")
     assert (status, body) == (200, "")  # closes the modal
     assert await slack.count(Checkin) == 1
     assert "saved and shared with" in slack.fake.called("response")[-1]["text"]  # the command's response_url
-    assert "Waiting for review" in slack.fake.called("chat.postMessage")[-1]["text"]  # to the manager, by DM
+    assert "Blocked (waiting on others): Waiting for review" in slack.fake.called("chat.postMessage")[-1]["text"]
+    async with slack.deps.uow() as uow:
+        assert [c.blocker_category for c in (await uow.session.scalars(select(Checkin))).all()] == ["waiting"]
     assert slack.fake.called("chat.postMessage")[-1]["channel"] == "D0ANA"
 
     slack.deps.clock.set(START + timedelta(days=7))

@@ -59,7 +59,10 @@ def chat(person) -> str:
 async def test_a_check_in_form_shows_its_errors_in_the_same_card_and_keeps_the_answers(teams):
     await teams.say(BO, "checkin")
     form = teams.last_card(chat(BO))
-    assert [i["id"] for i in inputs(form.body)] == ["well", "next", "blockers", "mood"]
+    assert [i["id"] for i in inputs(form.body)] == ["well", "next", "blockers", "blocker_category", "mood"]
+    kinds = inputs(form.body)[3]
+    assert kinds["type"] == "Input.ChoiceSet" and kinds["choices"][1] == {"title": "unclear requirements",
+                                                                          "value": "requirements"}
 
     answered = await teams.press(BO, form, "Send check-in", {"well": "Shipped the release", "mood": "9"})
     assert [(c.method, c.path) for c in answered] == [
@@ -73,13 +76,21 @@ async def test_a_check_in_form_shows_its_errors_in_the_same_card_and_keeps_the_a
     assert after == {"next": "Please answer this one.", "mood": "Answer with a number from 1 to 5."}
     assert await rows(teams, Checkin) == []
 
-    done = await teams.press(BO, form, "Send check-in", {"well": "Shipped the release", "next": "Tests", "mood": "4"})
+    refused = await teams.press(BO, form, "Send check-in", {"well": "Shipped the release", "next": "Tests",
+                                                            "blockers": "No test data", "mood": "4"})
+    assert "Pick the kind of blocker: 1 waiting on others" in card_text(refused[0].body)
+    assert await rows(teams, Checkin) == []
+
+    done = await teams.press(BO, form, "Send check-in", {"well": "Shipped the release", "next": "Tests",
+                                                         "blockers": "No test data", "blocker_category": "tools",
+                                                         "mood": "4"})
     updated = [c for c in done if c.method == "update"]
     assert len(updated) == 1 and "your check-in for week 48 is saved and shared with **@Ana Berg**" in \
         card_text(updated[0].body)
     assert [i for i in inputs(updated[0].body)] == [], "the answered form is replaced by its outcome"
     [checkin] = await rows(teams, Checkin)
     assert checkin.mood == 4 and checkin.answers["well"] == "Shipped the release"
+    assert (checkin.blockers, checkin.blocker_category) == ("No test data", "tools")
     to_ana = [c for c in done if c.conversation == chat(ANA)]
     assert len(to_ana) == 1 and "Shipped the release" in card_text(to_ana[0].body)
 

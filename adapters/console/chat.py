@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from typing import BinaryIO, TextIO
 
 from adapters.console.render import render_prompt, render_text
-from bot.core import cancelled, deliver, handle_command, handle_interaction, handle_message, introduce
+from bot.core import cancelled, deliver, handle_command, handle_interaction, handle_message, introduce, person_named
 from bot.kernel.answers import check_answer
 from bot.kernel.context import Deps
 from bot.kernel.errors import FieldError
-from bot.kernel.messages import Actor, Command, Interaction, Message
+from bot.kernel.messages import Actor, Command, Interaction, Message, clean
 from bot.kernel.outbox import Recipient
 from bot.kernel.views import Form, Input, View
 
@@ -70,7 +70,7 @@ class ConsoleChat:
 
     async def handle_line(self, line: str) -> bool:
         """Handle one typed line; False when the person wants to leave."""
-        line = line.strip()
+        line = clean(line).strip()  # as every platform's input is: the console's own /as and forms read it raw
         if self.open_form is not None and (self.open_form.lines or not line.startswith("/")):
             await self._answer(line)
             return True
@@ -85,7 +85,11 @@ class ConsoleChat:
         if name in ("quit", "exit"):
             return False
         if name == "as" and line.startswith("/"):
-            self.actor = console_actor(text or self.actor.user_id)
+            email, refusal = await person_named(self.deps, self.actor, text or self.actor.user_id)
+            if email is None:  # nobody fits: the session stays with who was typing
+                await self._show([refusal] if refusal else [])
+                return True
+            self.actor = console_actor(email)
             await self._show([await introduce(self.deps, self.actor)])
             return True
         if line.startswith("/"):
@@ -149,6 +153,9 @@ class ConsoleChat:
             self.out.write(f"  ⚠ {t(problem.message, **problem.params)}\n{render_prompt(question)}\n")
             return
         current.questions.pop(0)
+        while current.questions and current.questions[0].follows and not current.answers.get(
+                current.questions[0].follows):  # a follow-up of a question left empty is not asked
+            current.questions.pop(0)
         if current.questions:
             self.out.write(render_prompt(current.questions[0]) + "\n")
             return

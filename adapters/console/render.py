@@ -33,12 +33,17 @@ def render_text(view: View, cancel_hint: str = "/cancel") -> str:
 
 
 def render_chart(chart: Chart) -> list[str]:
-    """A text sparkline per series: the console's version of the image Slack and Teams get."""
+    """A text sparkline per series: the console's version of the image Slack and Teams get. A control chart adds
+    its centre line and limits, and a ^ under each point that signals."""
     rows = []
     for name, points in chart.series:
         known = [p for p in points if p is not None]
         last = f"{known[-1]:.1f}" if known else "–"
         rows.append((name, f"{''.join(spark(p, chart.low, chart.high) for p in points)}  {last}"))
+    if chart.marked and chart.series:
+        rows.append(("", "".join("^" if n in chart.marked else " " for n in range(len(chart.series[0][1]))).rstrip()))
+    if chart.centre is not None and chart.limits is not None:
+        rows.append(("", f"= {chart.centre:.2f}  [{chart.limits[0]:.2f} … {chart.limits[1]:.2f}]"))
     return [chart.title, *(f"  {row}" for row in padded(rows))]
 
 
@@ -63,7 +68,10 @@ def spark(value: float | None, low: float, high: float) -> str:
 def render_prompt(field: Input) -> str:
     """One form question: `? Mood (1 Awful, 2, …)`; optional ones say so."""
     parts = [field.label]
-    if field.options:
+    if field.options and not all(value.isdecimal() for value, _ in field.options):  # named: by number or name
+        parts.append("(" + ", ".join(f"{n} {label or value}" for n, (value, label) in
+                                     enumerate(field.options, start=1)) + ")")
+    elif field.options:
         parts.append("(" + ", ".join(f"{value} {label}".strip() if label != value else value
                                      for value, label in field.options) + ")")
     if field.hint:

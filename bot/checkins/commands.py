@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from bot.checkins.answers import BLOCKERS, blocked_line, category_input, read_blocker_category
+from bot.checkins.goals import Answered, apply, goal_fields, goal_inputs, read_goal_answers
 from bot.checkins.reactions import editable_week, react, reactions, refuse_after_the_week, share_edit
 from bot.kernel.calendar import WEEKDAY_NAMES, iso_week, read_weekday
 from bot.kernel.context import Context, Due, Feature, Tick
@@ -14,7 +16,7 @@ from bot.kernel.people import resolve_mention, split_mentions, who
 from bot.kernel.settings import CheckinQuestion, Settings, pick_text
 from bot.kernel.views import Button, Buttons, Fields, Form, Input, Text, View, text_view
 from bot.kernel.visibility import sees_personal
-from storage.models import Checkin, Goal, GoalUpdate, Person
+from storage.models import Checkin, Person
 
 PERIOD = re.compile(r"^\d{4}-W\d{2}$")
 HOUR = re.compile(r"-?\d{1,4}")  # a negative hour is read, to be refused as out of range
@@ -104,17 +106,16 @@ async def current_period(ctx: Context) -> str:
 
 
 async def form(ctx: Context, period: str) -> View:
-    goals = await ctx.uow.goals.of(ctx.me.id, include_done=False)
     before = await ctx.uow.checkins.of(ctx.me.id, period)
     answered = before.answers if before is not None else {}
     inputs = [Input(name=q.key, label=question_text(ctx.t, q), optional=q.optional,
                     value=str(answered.get(q.key) or ""),
                     kind="choice" if q.kind == "mood" else "multiline", options=MOODS if q.kind == "mood" else [])
               for q in questions(ctx.deps.settings.checkin.questions)]
-    inputs += [Input(name=f"goal_{g.id}", label=ctx.t("Goal #{id} {title}: progress now?", id=g.id, title=g.title),
-                     optional=True, low=0, high=100,
-                     hint=ctx.t("0–100%, now {progress}%; empty keeps it", progress=g.progress))
-               for g in goals]
+    at = next((n + 1 for n, field in enumerate(inputs) if field.name == BLOCKERS), None)
+    if at is not None:  # configured questions may have no blockers question
+        inputs.insert(at, category_input(ctx, before))
+    inputs += await goal_inputs(ctx)
     again = before is not None
     title = ctx.t("Check-in for week {week}", week=period.split("-W")[1])
     note = ctx.t("You already checked in this week; answering again replaces it.") if again else ctx.t(
@@ -129,8 +130,8 @@ async def submit(ctx: Context, period: str) -> View:
     if checkin is not None:
         refuse_after_the_week(ctx, period)
     answers, errors = read_answers(ctx)
-    goals = {g.id: g for g in await ctx.uow.goals.of(ctx.me.id, include_done=False)}
-    progress = read_goal_progress(ctx, goals, errors)
+    category = read_blocker_category(ctx, answers, errors)
+    progress = await read_goal_answers(ctx, errors)
     check_form(errors)
     edited = checkin is not None
     if checkin is None:
@@ -138,20 +139,17 @@ async def submit(ctx: Context, period: str) -> View:
         ctx.uow.checkins.add(checkin)
     checkin.answers = answers
     checkin.mood = int(answers["mood"]) if answers.get("mood") else None
-    checkin.blockers = answers.get("blockers") or None
+    checkin.blockers, checkin.blocker_category = answers.get(BLOCKERS) or None, category
     checkin.submitted_at = ctx.now
-    for goal_id, value in progress.items():
-        goal = goals[goal_id]
-        goal.progress, goal.updated_at = value, ctx.now
-        ctx.uow.goals.add(GoalUpdate(goal_id=goal_id, progress=value, note=ctx.t("check-in"), created_at=ctx.now))
+    await apply(ctx, progress)
     await ctx.uow.checkins.flush()  # its number names the messages about it
     manager = await ctx.uow.people.get(ctx.me.manager_id) if ctx.me.manager_id else None
     subject, configured = f"checkin:{checkin.id}", ctx.deps.settings.checkin.questions
     if edited and await ctx.uow.deliveries.about(subject):
-        await share_edit(ctx, subject, lambda t, edit: summary(t, ctx.me, period, checkin, goals, progress,
+        await share_edit(ctx, subject, lambda t, edit: summary(t, ctx.me, period, checkin, progress,
                                                               configured, edited=edit))
     elif manager is not None:
-        ctx.tell(manager, "checkin.shared", lambda t: summary(t, ctx.me, period, checkin, goals, progress, configured),
+        ctx.tell(manager, "checkin.shared", lambda t: summary(t, ctx.me, period, checkin, progress, configured),
                  subject=subject)
     week = period.split("-W")[1]
     if manager is None:
@@ -176,29 +174,15 @@ def read_answers(ctx: Context) -> tuple[dict[str, str], list[FieldError]]:
     return answers, errors
 
 
-def read_goal_progress(ctx: Context, goals: dict[int, Goal], errors: list[FieldError]) -> dict[int, int]:
-    progress: dict[int, int] = {}
-    for goal_id in goals:
-        raw = ctx.values.get(f"goal_{goal_id}", "").strip().rstrip("%").strip()
-        if not raw:
-            continue
-        if not raw.isdecimal() or int(raw) > 100:  # isdigit() would let "²" through to int()
-            errors.append(FieldError(f"goal_{goal_id}", "Give a number from 0 to 100, like 40%."))
-        else:
-            progress[goal_id] = int(raw)
-    return progress
-
-
-def summary(t: Translator, person: Person, period: str, checkin: Checkin, goals: dict[int, Goal],
-            progress: dict[int, int], configured: list[CheckinQuestion], *, edited: str = "") -> View:
+def summary(t: Translator, person: Person, period: str, checkin: Checkin, progress: list[Answered],
+            configured: list[CheckinQuestion], *, edited: str = "") -> View:
     """A check-in as the manager sees it; blockers first and flagged; `edited`: "replaced" (the message itself,
     changed in place) or "notice" (a new message saying it was edited), with what the manager can do."""
     fields = labelled(t, configured, checkin.answers)
-    fields += [(t("Goal #{id} {title}", id=goal_id, title=goals[goal_id].title), f"{value}%")
-               for goal_id, value in progress.items()]
+    fields += goal_fields(t, progress)
     blocks: list[Text | Fields | Buttons] = []
     if checkin.blockers:
-        blocks.append(Text(text=t("⚠ Blocked: {blockers}", blockers=checkin.blockers)))
+        blocks.append(Text(text=blocked_line(t, checkin)))
     blocks += [Fields(fields=fields), *reactions(t, checkin.id)]
     week = period.split("-W")[1]
     title = t("{name} edited their check-in for week {week}", name=who(person), week=week) if edited == "notice" \
@@ -225,7 +209,7 @@ async def history(ctx: Context, text: str) -> View:
     for checkin in rows:
         blocks.append(Text(text=ctx.t("Week {week}", week=checkin.period.split("-W")[1])))
         if checkin.blockers:
-            blocks.append(Text(text=ctx.t("⚠ Blocked: {blockers}", blockers=checkin.blockers)))
+            blocks.append(Text(text=blocked_line(ctx.t, checkin)))
         blocks.append(Fields(fields=labelled(ctx.t, ctx.deps.settings.checkin.questions, checkin.answers)))
     return View(title=ctx.t("Recent check-ins of {name}", name=who(person)), blocks=blocks)
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.digest import sections
+from bot.digest import objectives, pareto, sections, signals
 from bot.kernel.calendar import iso_week
 from bot.kernel.context import Context, Deps, Due, Feature, Tick
 from bot.kernel.errors import UserError
@@ -30,7 +30,9 @@ Section = Callable[[list[DigestScope]], Awaitable[list[SectionBlocks]]]
 
 
 SECTIONS: list[Section] = [
-    sections.checkins, sections.kudos, agenda.digest_batch, sections.goals, report.digest_batch, sections.ideas,
+    sections.checkins, signals.section, pareto.blockers, sections.kudos, agenda.digest_batch, sections.goals,
+    objectives.attention_batch,
+    report.digest_batch, sections.ideas,
 ]
 
 
@@ -137,7 +139,8 @@ async def due(tick: Tick) -> list[Due]:
 FEATURE = Feature(
     handle=handle,
     summary=N_("Your team's week at a glance (managers): {p}digest"),
-    usage=N_("{p}digest — preview the weekly digest of your direct reports: check-ins and mood, blockers, kudos, "
-             "1:1s, goals, pulse results and ideas\n{p}digest org — the organisation-wide digest (admins)\n"
+    usage=N_("{p}digest — preview the weekly digest of your direct reports: check-ins and mood, signals (control "
+             "charts), blockers by kind, kudos, 1:1s, goals, pulse results and ideas\n"
+             "{p}digest org — the organisation-wide digest (admins)\n"
              "Managers get it every week in their own morning (default Monday 09:00)."),
 )

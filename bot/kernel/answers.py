@@ -16,11 +16,14 @@ NOTE = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")  # "accepted (plan)": the 
 
 def chosen(field: Input, typed: str) -> str | None:
     """The value of the option `typed` names: its value or its label, with or without the note in brackets, in any
-    case; None when it names none."""
+    case, or its number in the list (1 = the first) when the values are names; None when it names none."""
     wanted = normalized(typed)
     for value, label in field.options:
         if wanted in (normalized(value), normalized(label), normalized(NOTE.sub("", label))):
             return value
+    if wanted.isdecimal() and not any(value.isdecimal() for value, _ in field.options) \
+            and 1 <= int(wanted) <= len(field.options):
+        return field.options[int(wanted) - 1][0]
     return None
 
 

@@ -15,6 +15,9 @@ WIDTH, HEIGHT, MARGIN = 480, 200, 32
 COLOURS = [(46, 125, 209), (230, 126, 34), (39, 174, 96), (142, 68, 173)]
 GRID = (225, 228, 232)
 INK = (90, 96, 105)
+CENTRE = (120, 126, 135)  # a control chart's centre line
+LIMIT = (192, 57, 43)  # its limits, and the ring around a point that signals
+DASH = 6
 
 
 def render_png(chart: Chart) -> bytes:
@@ -39,6 +42,12 @@ def render_png(chart: Chart) -> bytes:
 
     for index, label in enumerate(chart.labels):
         draw.text((x_of(index) - 9, bottom + 6), label, fill=INK, font=font)
+    lines = ([(chart.centre, CENTRE)] if chart.centre is not None else []) + (
+        [(value, LIMIT) for value in chart.limits] if chart.limits else [])
+    for value, colour in lines:  # dashed, under the points
+        y = min(max(y_of(value), top), bottom)
+        for x in range(left, right, 2 * DASH):
+            draw.line([(x, y), (min(x + DASH, right), y)], fill=colour, width=2)
     for number, (_name, points) in enumerate(chart.series):
         colour = COLOURS[number % len(COLOURS)]
         segment: list[tuple[float, float]] = []
@@ -49,6 +58,10 @@ def render_png(chart: Chart) -> bytes:
                 continue
             segment.append((x_of(index), y_of(value)))
         _draw_segment(draw, segment, colour)
+        for index in chart.marked if number == 0 else ():  # the signals: a ring around the point
+            if index < len(points) and points[index] is not None:
+                x, y = x_of(index), y_of(points[index])  # type: ignore[arg-type]
+                draw.ellipse([x - 8, y - 8, x + 8, y + 8], outline=LIMIT, width=3)
     buffer = BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()

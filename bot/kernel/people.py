@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.kernel import columns
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import normalize_locale
 from bot.kernel.messages import Actor, MentionRef
@@ -23,7 +24,8 @@ EMAIL = re.compile(r"^[^@\s]+@[\w-]+(\.[\w-]+)+$")
 
 
 def is_email(text: str) -> bool:
-    return bool(EMAIL.match(text))
+    """An address as people write them, and short enough to be stored (a longer one is no one's)."""
+    return len(text) <= columns.EMAIL and bool(EMAIL.match(text))
 
 
 def valid_timezone(name: str | None) -> str | None:

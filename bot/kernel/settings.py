@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -190,6 +191,20 @@ class CheckinSettings(WeeklySlot):
     questions: list[CheckinQuestion] = []
     # Per team: {"Apps" = {weekday = "thursday", hour = 16}}.
     teams: dict[str, WeeklySlot] = {}
+    # The kinds of blocker a check-in's blocker is filed under (the Pareto in the digest, 5 Whys in 1:1s). The
+    # built-in keys are translated (bot/kernel/blockers.py); any other key is shown as written.
+    blocker_categories: list[str] = Field(
+        ["waiting", "requirements", "tools", "meetings", "skills", "other"], min_length=1, max_length=20)
+
+    @field_validator("blocker_categories")
+    @classmethod
+    def _category_keys(cls, keys: list[str]) -> list[str]:
+        for key in keys:
+            if not re.fullmatch(r"[a-z][a-z0-9_-]{0,39}", key):
+                raise ValueError(f"{key!r}: a key of lowercase letters, digits, - and _, up to 40 characters")
+        if len(set(keys)) != len(keys):
+            raise ValueError("each category once")
+        return keys
 
 
 class DigestSettings(WeeklySlot):
@@ -204,6 +219,8 @@ class OneOnOneSettings(Section):
     cadence: str = Field("biweekly", pattern="^(weekly|biweekly|monthly)$")
     # Local hour, the day before the meeting, when both get the agenda.
     agenda_hour: int = Field(9, ge=0, le=23)
+    # Every this many 1:1s the agenda has a growth topic with the report's development plan.
+    growth_every: int = Field(4, ge=1, le=52)
 
     @property
     def cadence_days(self) -> int:

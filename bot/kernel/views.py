@@ -62,6 +62,7 @@ class Input(BaseModel):
     value: str = ""  # the answer given before (an edit reopens the form prefilled)
     low: int | None = None
     high: int | None = None
+    follows: str = ""  # asked only after this input got an answer (one question at a time); always shown in a form
 
 
 class Form(BaseModel):
@@ -78,7 +79,10 @@ class Form(BaseModel):
 
 
 class Chart(BaseModel):
-    """A small trend: labelled points per series (None where a value is hidden or missing)."""
+    """A small trend: labelled points per series (None where a value is hidden or missing).
+
+    A control chart also has its centre line and its lower and upper limits, and marks the points (indexes into
+    `labels`) where a rule signals a real shift; every surface draws the same lines and marks."""
 
     kind: Literal["chart"] = "chart"
     title: str
@@ -86,6 +90,9 @@ class Chart(BaseModel):
     series: list[tuple[str, list[float | None]]]
     low: float = 0
     high: float = 5
+    centre: float | None = None
+    limits: tuple[float, float] | None = None  # (lower, upper)
+    marked: list[int] = []
 
 
 Block = Annotated[Text | Fields | Buttons | Divider | Form | Chart, Field(discriminator="kind")]

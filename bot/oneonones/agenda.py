@@ -7,16 +7,19 @@ organisation-wide digest.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.kernel.blockers import Analysis, category_label
 from bot.kernel.calendar import WEEKDAY_NAMES, at_local, iso_week
 from bot.kernel.context import Due, Tick
 from bot.kernel.i18n import Translator
 from bot.kernel.people import who
 from bot.kernel.sections import DigestScope, SectionBlocks
 from bot.kernel.views import Button, Buttons, Fields, Text, View
+from bot.oneonones.goal_topics import GoalTopics, goal_sections, load_goal_topics
 from bot.oneonones.pairs import ADD, Pair, cadence_name, example, read_pairs
+from bot.oneonones.whys import agenda_lines, analysis_of
 from storage.digest_queries import DigestQueries, Member, PairRow
 from storage.models import Checkin, Goal, Kudos, OneOnOneEntry, Person
 from storage.uow import UnitOfWork
@@ -32,16 +35,20 @@ class Agenda:
     kudos: list[Kudos]
     goals: list[Goal]
     people: dict[int, Person]  # authors and kudos givers
+    analysis: Analysis | None = None  # an open 5 Whys about a recurring blocker
+    topics: GoalTopics | None = None  # key results that need attention; the growth topic
 
 
-async def load_agenda(uow: UnitOfWork, pair: Pair) -> Agenda:
+async def load_agenda(uow: UnitOfWork, pair: Pair, growth_every: int = 4, now: datetime | None = None) -> Agenda:
     """Everything since the last meeting (or since the pair started)."""
     since = at_local(pair.since, 0, pair.zone)
     entries = list(await uow.oneonones.agenda_entries(pair.row.id, pair.row.last_held_on))
     kudos = list(await uow.oneonones.kudos_received_since(pair.report.id, since))
     people = await uow.people.by_ids([e.author_id for e in entries if e.author_id] + [k.giver_id for k in kudos])
     return Agenda(pair=pair, entries=entries, checkins=list(await uow.oneonones.checkins_since(pair.report.id, since)),
-                  kudos=kudos, goals=list(await uow.goals.of(pair.report.id, include_done=False)), people=people)
+                  kudos=kudos, goals=list(await uow.goals.of(pair.report.id, include_done=False)), people=people,
+                  analysis=await analysis_of(uow, pair),
+                  topics=await load_goal_topics(uow, pair, growth_every, now))
 
 
 def agenda_view(t: Translator, agenda: Agenda, viewer: Person, zone: ZoneInfo, prefix: str = "/") -> View:
@@ -67,9 +74,12 @@ def agenda_view(t: Translator, agenda: Agenda, viewer: Person, zone: ZoneInfo, p
                                    example=example(t, prefix, ADD, pair.other(viewer)))]),
         (t("Open action items"), actions or [t("No open action items.")]),
         *([(t("Notes from last time"), notes)] if notes else []),
+        *([(t("5 Whys"), agenda_lines(t, agenda.analysis, pair.report, pair.other(viewer), prefix))]
+          if agenda.analysis else []),
         (t("Check-ins of {name} since {date}", name=report, date=since), checkins or [t("No check-ins yet.")]),
         (t("Kudos {name} received since {date}", name=report, date=since), kudos or [t("No kudos yet.")]),
         (t("Open goals of {name}", name=report), goals or [t("No open goals.")]),
+        *goal_sections(t, agenda.topics, report, f"{prefix}grow add …"),
     ]
     day = pair.next_day
     return View(title=t("1:1 agenda: {manager} and {report}, {weekday} {date}", manager=who(pair.manager),
@@ -79,6 +89,9 @@ def agenda_view(t: Translator, agenda: Agenda, viewer: Person, zone: ZoneInfo, p
 
 def checkin_line(t: Translator, checkin: Checkin) -> str:
     week, mood = checkin.period.split("-W")[1], f"{checkin.mood}/5" if checkin.mood else "—"
+    if checkin.blockers and checkin.blocker_category:
+        return t("• Week {week}: mood {mood} — ⚠ blocked ({category}): {blockers}", week=week, mood=mood,
+                 category=category_label(t, checkin.blocker_category), blockers=checkin.blockers)
     if checkin.blockers:
         return t("• Week {week}: mood {mood} — ⚠ blocked: {blockers}", week=week, mood=mood,
                  blockers=checkin.blockers)
@@ -109,7 +122,8 @@ async def due(tick: Tick) -> list[Due]:
         if key in sent:
             continue
         if pair.row.id not in loaded:
-            loaded[pair.row.id] = await load_agenda(tick.uow, pair)
+            loaded[pair.row.id] = await load_agenda(tick.uow, pair, tick.deps.settings.oneonone.growth_every,
+                                                     tick.now)
         zone = tick.zone(person)
         items.append(tick.due(key, "1on1.agenda", person, lambda t, a=loaded[pair.row.id], p=person, z=zone:
                               agenda_view(t, a, p, z)))

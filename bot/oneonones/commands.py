@@ -11,6 +11,7 @@ from bot.kernel.parsing import MAX_ID, id_number
 from bot.kernel.people import resolve_mention, split_mentions, who
 from bot.kernel.settings import CADENCES
 from bot.kernel.views import Fields, Form, Input, Text, View, text_view
+from bot.oneonones import whys
 from bot.oneonones.agenda import agenda_view, load_agenda
 from bot.oneonones.pairs import (
     ACTION,
@@ -28,7 +29,7 @@ from bot.oneonones.pairs import (
 )
 from storage.models import OneOnOneEntry
 
-SUBCOMMANDS = ("add", "agenda", "note", "action", "done", "cadence")
+SUBCOMMANDS = ("add", "agenda", "note", "action", "done", "cadence", "why", "cause")
 
 
 async def handle(ctx: Context, text: str) -> View:
@@ -42,6 +43,9 @@ async def handle(ctx: Context, text: str) -> View:
         return await close_action(ctx, rest.strip()[4:].strip())
     if word in ("add", "note", "action"):
         return await record(ctx, {"add": "topic"}.get(word, word), rest)
+    if word in ("why", "cause"):
+        pair, body = await pair_with(ctx, rest, whys.WHY if word == "why" else whys.CAUSE)
+        return await whys.record(ctx, pair, word, body)
     handler = {"done": done, "agenda": agenda, "cadence": cadence}.get(word)
     if handler is None:
         raise UserError("There is no {command}. Use one of: {commands}.", command=ctx.cmd(f"1on1 {word}"),
@@ -209,7 +213,7 @@ async def done(ctx: Context, text: str) -> View:
                         example=example(ctx.t, ctx.prefix, DONE, pair.other(ctx.me)))
     day = today(ctx, pair)
     topics = await ctx.uow.oneonones.mark_held(pair.row.id, day)
-    pair.row.last_held_on = day
+    pair.row.last_held_on, pair.row.held_count = day, (pair.row.held_count or 0) + 1
     return text_view(ctx.t.plural(
         "Your 1:1 with {name} is recorded as held on {date}, with {n} topic. The next one is on {next}.",
         "Your 1:1 with {name} is recorded as held on {date}, with {n} topics. The next one is on {next}.",
@@ -221,7 +225,7 @@ async def agenda(ctx: Context, text: str) -> View:
     if rest:
         raise UserError("Only the person goes after {command}: {example}", command=ctx.cmd("1on1 agenda"),
                         example=example(ctx.t, ctx.prefix, AGENDA, pair.other(ctx.me)))
-    loaded = await load_agenda(ctx.uow, pair)
+    loaded = await load_agenda(ctx.uow, pair, ctx.deps.settings.oneonone.growth_every, ctx.now)
     return agenda_view(ctx.t, loaded, ctx.me, zone_of(ctx.deps.settings, ctx.me), ctx.prefix)
 
 
@@ -234,6 +238,8 @@ FEATURE = Feature(
              "{p}1on1 note @lea … and {p}1on1 action @lea Book the course — notes and action items, private to "
              "the two of you\n"
              "{p}1on1 action done 12 — close action item 12\n"
+             "{p}1on1 why @lea … and {p}1on1 cause @lea … — 5 Whys about a blocker that keeps coming back: the "
+             "next why (up to five), then the root cause\n"
              "{p}1on1 done @lea — the meeting was held today; the next date moves by the cadence\n"
              "{p}1on1 cadence @lea weekly — weekly, biweekly or monthly (set by the manager)\n"
              "A 1:1 with nothing held for twice its cadence is flagged to the manager."),

@@ -218,12 +218,7 @@ async def digest_batch(scopes: list[DigestScope]) -> list[list[Block]]:
     """The pulse section of many digests at once (see `DigestBatch`)."""
     if not scopes:
         return []
-    uow = scopes[0].uow
-    surveys = await uow.surveys.listing()
-    batch = DigestBatch(surveys, {survey.id: await uow.surveys.rounds(survey.id) for survey in surveys},
-                        {survey.id: audience_teams(scopes[0].deps.settings, survey) for survey in surveys},
-                        await DigestQueries(uow.session).team_members() if surveys else {},
-                        sorted({scope.reader.id for scope in scopes}))
+    batch = await DigestBatch.load(scopes)
     return [await batch.blocks(scope) for scope in scopes]
 
 
@@ -241,6 +236,8 @@ class DigestBatch:
     audiences: dict[int, frozenset[str] | None]  # the teams each survey asks (None: everyone)
     members: TeamMembers  # whose slices a manager may see (bot/kernel/visibility.py)
     readers: list[int]  # the readers of the batch
+    depth: int = TREND  # closed rounds read, the latest last
+    distribution: bool = True  # also how often each answer was given in the latest round (not for a series)
     closed: dict[tuple[int, datetime], tuple[int, ...]] = field(default_factory=dict)  # (survey, end) → rounds
     tallies: dict[tuple[int, ...], list[RoundTally]] = field(default_factory=dict)
     asked: dict[tuple[int, ...], dict[int, frozenset[int]]] = field(default_factory=dict)  # rounds → reader → asked in
@@ -251,30 +248,47 @@ class DigestBatch:
     def __post_init__(self) -> None:
         self.labels = {person_id: team for team, people in self.members.items() for person_id in people}
 
-    async def blocks(self, scope: DigestScope) -> list[Block]:
-        """The latest closed round of each survey the reader may see, above the thresholds; [] when nothing."""
+    @classmethod
+    async def load(cls, scopes: list[DigestScope], depth: int = TREND, distribution: bool = True) -> DigestBatch:
+        uow = scopes[0].uow
+        surveys = await uow.surveys.listing()
+        return cls(surveys, {survey.id: await uow.surveys.rounds(survey.id) for survey in surveys},
+                   {survey.id: audience_teams(scopes[0].deps.settings, survey) for survey in surveys},
+                   await DigestQueries(uow.session).team_members() if surveys else {},
+                   sorted({scope.reader.id for scope in scopes}), depth, distribution)
+
+    async def groups(self, scope: DigestScope) -> list[tuple[Survey, tuple[int, ...], str, Asked]]:
+        """(survey, its closed rounds, group, where the reader's own answers may be) the reader may see: the whole
+        survey (WHOLE) or their own teams' slices; the rounds tallied in `tallies`."""
         teams = own_teams(scope.reader.id, self.members, scope.team_names)  # org-wide: the whole survey anyway
-        blocks: list[Block] = []
+        found: list[tuple[Survey, tuple[int, ...], str, Asked]] = []
         for survey in self.surveys:
             picks = [WHOLE] if scope.org_wide or about(survey, teams) else asked_of(self.audiences[survey.id], teams)
             if (survey.id, scope.end) not in self.closed:
                 self.closed[survey.id, scope.end] = tuple(
-                    rnd.id for rnd in self.rounds[survey.id] if rnd.closes_at <= scope.end)[-TREND:]
+                    rnd.id for rnd in self.rounds[survey.id] if rnd.closes_at <= scope.end)[-self.depth:]
             ids = self.closed[survey.id, scope.end]
             if not ids or not picks:
                 continue
             if ids not in self.tallies:
                 closed = [rnd for rnd in self.rounds[survey.id] if rnd.id in ids]
-                self.tallies[ids] = await tallied(scope.deps, scope.uow, closed, survey.questions)
+                self.tallies[ids] = await tallied(scope.deps, scope.uow, closed, survey.questions,
+                                                  distribution=self.distribution)
                 # Who of the batch's readers was asked in these rounds: one query for them all, never one a reader.
                 self.asked[ids] = await DigestQueries(scope.uow.session).asked(ids, self.readers)
             rounds = self.asked[ids].get(scope.reader.id)
             asked = Asked(rounds, self.labels.get(scope.reader.id)) if rounds else NOT_ASKED
-            for team in picks:
-                key = (ids, team, asked, scope.t.locale)
-                if key not in self.shown:
-                    self.shown[key] = group_blocks(scope.t, survey, self.tallies[ids], team, asked)
-                blocks += self.shown[key]
+            found += [(survey, ids, team, asked) for team in picks]
+        return found
+
+    async def blocks(self, scope: DigestScope) -> list[Block]:
+        """The latest closed round of each survey the reader may see, above the thresholds; [] when nothing."""
+        blocks: list[Block] = []
+        for survey, ids, team, asked in await self.groups(scope):
+            key = (ids, team, asked, scope.t.locale)
+            if key not in self.shown:
+                self.shown[key] = group_blocks(scope.t, survey, self.tallies[ids], team, asked)
+            blocks += self.shown[key]
         return blocks
 
 

@@ -115,7 +115,7 @@ class RoundTally:
     def mine(self, asked: Asked) -> frozenset[str | None]:
         """The group that holds the reader's own answer if they gave one: their team's, or that of no team when their
         team is not named among the answers (bot/pulse/ballots.py); none when they were not asked."""
-        if self.round.id not in asked.rounds:
+        if not asked.rounds or self.round.id not in asked.rounds:
             return frozenset()
         return frozenset({asked.team if asked.team in self.groups else None})
 
@@ -178,9 +178,10 @@ def tally(scores: Sequence[ScoreRow], counts: Sequence[CountRow], rounds: Sequen
     return [by_round[rnd.id] for rnd in rounds]
 
 
-async def tallied(deps: Deps, uow: UnitOfWork, rounds: Sequence[SurveyRound],
-                  questions: Sequence[SurveyQuestion]) -> list[RoundTally]:
-    """The rounds' tallies: the scores of every round, and how often each answer was given in the latest.
+async def tallied(deps: Deps, uow: UnitOfWork, rounds: Sequence[SurveyRound], questions: Sequence[SurveyQuestion],
+                  *, distribution: bool = True) -> list[RoundTally]:
+    """The rounds' tallies: the scores of every round, and (`distribution`) how often each answer was given in the
+    latest.
 
     Every read of results comes here, so a round that has closed since the last tick is published first (its sealed
     submissions become answer rows, see bot/pulse/ballots.py) and counts whole at once. That happens in the caller's
@@ -191,7 +192,8 @@ async def tallied(deps: Deps, uow: UnitOfWork, rounds: Sequence[SurveyRound],
         if not rnd.published and rnd.closes_at <= now:
             await publish(uow, deps.sealer, rnd.id, configured)
     ids = [rnd.id for rnd in rounds]
-    return tally(await uow.surveys.scores(ids), await uow.surveys.tallies(ids[-1:]), rounds, questions, configured)
+    counts = await uow.surveys.tallies(ids[-1:]) if distribution else []
+    return tally(await uow.surveys.scores(ids), counts, rounds, questions, configured)
 
 
 def average(counts: Mapping[int | str | None, int]) -> float | None:

@@ -67,6 +67,12 @@ class OneOnOnes(Repository):
             and_(OneOnOneEntry.kind == "action", OneOnOneEntry.done_at.is_(None)),
             and_(OneOnOneEntry.kind == "note", notes))).order_by(OneOnOneEntry.id))).all()
 
+    async def whys(self, pair_id: int) -> Sequence[OneOnOneEntry]:
+        """The pair's 5 Whys steps (whys and causes), oldest first."""
+        return (await self.session.scalars(select(OneOnOneEntry).where(
+            OneOnOneEntry.pair_id == pair_id, OneOnOneEntry.kind.in_(("why", "cause")))
+            .order_by(OneOnOneEntry.id))).all()
+
     async def mark_held(self, pair_id: int, day: date) -> int:
         """Tie what is not yet tied to a meeting to the one held on `day`; returns how many topics were open."""
         topics = await self.session.scalar(select(func.count()).where(

@@ -1,0 +1,64 @@
+"""The digest's Pareto of blockers: which kinds of blocker the team named in the last weeks, biggest first, with
+the cumulative share and the vital few that make up to 80%; the organisation's also counts the root causes 5 Whys
+found, by category (counts only: the whys and causes stay with each 1:1 pair)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import timedelta
+
+from bot.digest.sections import weeks
+from bot.kernel.blockers import category_label
+from bot.kernel.quality import pareto
+from bot.kernel.sections import DigestScope, SectionBlocks
+from bot.kernel.views import Fields, Text
+from storage.quality_queries import QualityQueries
+
+PARETO_WEEKS = 8
+
+
+async def blockers(scopes: list[DigestScope]) -> list[SectionBlocks]:
+    """One query for every digest of the batch (and one more for root causes when an admin's is among them)."""
+    periods = {id(scope): weeks(scope, PARETO_WEEKS) for scope in scopes}
+    queries = QualityQueries(scopes[0].uow.session)
+    org_wide = [scope for scope in scopes if scope.org_wide]
+    managers = None if org_wide else [scope.reader.id for scope in scopes if scope.people]
+    all_weeks = sorted({week for weeks_ in periods.values() for week in weeks_})
+    by_manager: dict[int | None, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))  # → week →
+    organisation: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in await queries.blocker_categories(managers, all_weeks):
+        by_manager[row.manager_id][row.period][row.category] += row.count
+        organisation[row.period][row.category] += row.count
+    causes: dict[str, int] = {}
+    if org_wide:
+        end = max(scope.end for scope in org_wide)
+        causes = await queries.root_causes(end - timedelta(weeks=PARETO_WEEKS), end)
+    result = []
+    for scope in scopes:
+        per_week = organisation if scope.org_wide else by_manager.get(scope.reader.id, {})
+        result.append(pareto_of(scope, sum((per_week.get(week, Counter()) for week in periods[id(scope)]), Counter()),
+                                causes if scope.org_wide else {}))
+    return result
+
+
+def pareto_of(scope: DigestScope, counts: Counter[str], causes: dict[str, int]) -> SectionBlocks:
+    if not scope.people:
+        return []
+    t = scope.t
+    rows = pareto(counts)
+    blocks: SectionBlocks = [Text(text=t("Blockers by kind, last {n} weeks", n=PARETO_WEEKS))]
+    if not rows:
+        blocks.append(Text(text=t("No blockers with a kind in these weeks.")))
+    else:
+        blocks.append(Fields(fields=[(category_label(t, row.category), t(
+            "{count} · {cumulative}% cumulative", count=row.count, cumulative=round(100 * row.cumulative))
+            + (" ★" if row.vital else "")) for row in rows]))
+        vital = [row for row in rows if row.vital]
+        blocks.append(Text(text=t("★ The vital few: {kinds} — {share}% of the blockers. Start there.",
+                                  kinds=", ".join(category_label(t, row.category) for row in vital),
+                                  share=round(100 * vital[-1].cumulative))))
+    if causes:
+        blocks.append(Text(text=t("Root causes found with 5 Whys in 1:1s, by kind (counts only)")))
+        blocks.append(Fields(fields=[(category_label(t, category), str(n)) for category, n in
+                                     sorted(causes.items(), key=lambda item: (-item[1], item[0]))]))
+    return blocks

@@ -1,0 +1,94 @@
+"""The digest's signals: XmR control charts of the team's weekly mean mood and of each pulse question's mean across
+rounds, flagged only where a Western Electric rule says the shift is real (bot/kernel/quality.py).
+
+Anonymity: a point is in a series only when it holds at least the anonymity threshold of answers, whoever reads it;
+weeks or rounds below it are left out, and a series left too short says so instead of judging.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from bot.digest.sections import capped, weeks
+from bot.kernel.i18n import N_, Translator
+from bot.kernel.quality import MIN_HISTORY, Rule, signals, xmr
+from bot.kernel.sections import DigestScope, SectionBlocks
+from bot.kernel.views import Chart, Text
+from bot.pulse.series import Series, digest_series
+from storage.digest_queries import DigestQueries
+
+SIGNAL_WEEKS = 12  # weeks of mood on a control chart
+RULES = {
+    Rule.BEYOND_LIMITS: N_("a point beyond the control limits"),
+    Rule.TWO_OF_THREE: N_("2 of 3 points beyond 2 sigma"),
+    Rule.FOUR_OF_FIVE: N_("4 of 5 points beyond 1 sigma"),
+    Rule.EIGHT_IN_A_ROW: N_("8 points in a row on one side of the centre line"),
+}
+
+
+async def section(scopes: list[DigestScope]) -> list[SectionBlocks]:
+    """One mood query for the whole batch, and the pulse rounds tallied once (bot/pulse/series.py)."""
+    periods = {id(scope): weeks(scope, SIGNAL_WEEKS) for scope in scopes}
+    org_wide = any(scope.org_wide for scope in scopes)
+    moods: dict[int | None, dict[str, tuple[int, int]]] = defaultdict(dict)  # manager → week → (sum, count)
+    organisation: dict[str, tuple[int, int]] = {}
+    all_weeks = sorted({week for weeks_ in periods.values() for week in weeks_})
+    for row in await DigestQueries(scopes[0].uow.session).moods(
+            None if org_wide else [s.reader.id for s in scopes if s.people], all_weeks):
+        moods[row.manager_id][row.period] = (row.total, row.count)
+        total, count = organisation.get(row.period, (0, 0))
+        organisation[row.period] = (total + row.total, count + row.count)
+    pulses = await digest_series(scopes)
+    result: list[SectionBlocks] = []
+    for scope, pulse in zip(scopes, pulses, strict=True):
+        if not scope.people:
+            result.append([])
+            continue
+        mood = mood_series(scope, periods[id(scope)], organisation if scope.org_wide else moods[scope.reader.id])
+        result.append(signal_blocks(scope, mood, pulse))
+    return result
+
+
+def mood_series(scope: DigestScope, periods: list[str], moods: dict[str, tuple[int, int]]) -> Series:
+    k = scope.deps.settings.pulse.anonymity_threshold
+    kept = [(week, total / count) for week in periods for total, count in [moods.get(week, (0, 0))] if count >= k]
+    name = scope.t("Mood of the organisation") if scope.org_wide else scope.t("Mood of your team")
+    return Series(name, [week[-3:] for week, _ in kept], [value for _, value in kept])
+
+
+def signal_blocks(scope: DigestScope, mood: Series, pulse: list[Series]) -> SectionBlocks:
+    t = scope.t
+    lines: list[str] = []
+    charts: list[Chart] = []
+    for series, in_weeks in [(mood, True), *((p, False) for p in pulse)]:
+        said, chart = judged(t, series, in_weeks)
+        lines += said
+        if chart is not None and (in_weeks or chart.marked):  # the mood's chart always; a pulse's when it signals
+            charts.append(chart)
+    return [Text(text=t("Signals (control charts, last {n} weeks)", n=SIGNAL_WEEKS) + "\n" + capped(lines, scope)),
+            *charts]
+
+
+def judged(t: Translator, series: Series, in_weeks: bool) -> tuple[list[str], Chart | None]:
+    """What the series says: not enough history, no signal, or each signal with its rule and week (round)."""
+    chart = xmr(series.values)
+    found = signals(series.values, chart)
+    if chart is None or found is None:
+        return [t("{series}: not enough history yet ({n} of {needed} weeks).", series=series.name,
+                  n=len(series.values), needed=MIN_HISTORY) if in_weeks else t(
+            "{series}: not enough history yet ({n} of {needed} rounds).", series=series.name,
+            n=len(series.values), needed=MIN_HISTORY)], None
+    if not found:
+        lines = [t("{series}: no signal — the ups and downs are within normal variation.", series=series.name)]
+    else:
+        lines = []
+        for s in found:
+            said = {"series": series.name, "rule": t(RULES[s.rule]), "side": t("up") if s.above else t("down")}
+            lines.append(t("⚠ {series}, week {week}: {rule}, {side}.", week=series.labels[s.index].removeprefix("W"),
+                           **said) if in_weeks else t("⚠ {series}, round {round}: {rule}, {side}.",
+                                                      round=series.labels[s.index], **said))
+    spread = [*series.values, chart.lower, chart.upper]
+    return lines, Chart(title=t("{series}: control chart", series=series.name), labels=series.labels,
+                        series=[(t("mean"), [round(v, 2) for v in series.values])], low=min(spread),
+                        high=max(spread), centre=chart.centre, limits=(chart.lower, chart.upper),
+                        marked=[s.index for s in found])

@@ -1,0 +1,190 @@
+"""/grow: development plans. The person owns their plan — what to learn and why, how (a course, mentoring, a stretch
+assignment), by when — and their manager comments and agrees. Visible to the person and their manager only;
+admins see counts in the organisation's digest. A growth topic comes onto every fourth 1:1 agenda.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from bot.kernel.context import Context, Feature
+from bot.kernel.due import due_at_end
+from bot.kernel.errors import UserError
+from bot.kernel.i18n import N_, Translator
+from bot.kernel.parsing import MAX_ID, first_word, id_number
+from bot.kernel.people import resolve_mention, split_mentions, who
+from bot.kernel.views import Button, Buttons, Text, View, text_view
+from bot.kernel.visibility import sees_personal
+from storage.models import GrowthItem, GrowthNote, Person
+
+HOW = re.compile(r"\s+(?:—|--)\s+")
+ADD_USAGE = N_("grow add Learn query tuning by 2027-03-31 — pairing with Bo, the PostgreSQL course")
+SUBCOMMANDS = ("add", "note", "comment", "agree", "done", "drop")
+
+
+async def handle(ctx: Context, text: str) -> View:
+    word, rest = first_word(text)
+    if word.lower() == "add":
+        return await add(ctx, rest)
+    if word.lower() in ("note", "done", "drop"):
+        return await own(ctx, word.lower(), rest)
+    if word.lower() in ("comment", "agree"):
+        return await manage(ctx, word.lower(), rest)
+    if not word or word.startswith("@") or ctx.mentions:
+        return await plan(ctx, text)
+    raise UserError("There is no {command}. Use one of: {commands}.", command=ctx.cmd("grow " + word),
+                    commands=", ".join(ctx.cmd("grow " + name) for name in ("", *SUBCOMMANDS)))
+
+
+async def add(ctx: Context, text: str) -> View:
+    what, how = split_how(ctx.require_text(text, ADD_USAGE))
+    due = None
+    found = due_at_end(ctx.deps.catalogs, what)
+    if found:
+        what, due = found[0], read_date(ctx, found[1])
+    item = GrowthItem(person_id=ctx.me.id, what=ctx.require_text(what, ADD_USAGE), how=how, due_date=due,
+                      status="open", created_at=ctx.now, updated_at=ctx.now)
+    ctx.uow.growth.add(item)
+    await ctx.uow.growth.flush()
+    manager = await ctx.uow.people.get(ctx.me.manager_id) if ctx.me.manager_id else None
+    reply = ctx.t("Added to your development plan as #{id}: {item}", id=item.id, item=line(ctx.t, item))
+    if manager is None:
+        return text_view(reply)
+    name, item_id, shown = who(ctx.me), item.id, item.what
+    ctx.tell(manager, "growth.added", lambda t: View(
+        title=t("{name} added to their development plan", name=name), blocks=[
+            Text(text=f"#{item_id} {shown}"),
+            Buttons(buttons=[Button(label=t("Agree"), command=f"grow agree {item_id}", style="primary")])]),
+        subject=f"growth:{item.id}")
+    return View(blocks=[Text(text=reply), Text(text=ctx.t("{manager} can comment and agree; only the two of you see "
+                                                          "it.", manager=who(manager)))])
+
+
+def split_how(text: str) -> tuple[str, str]:
+    parts = HOW.split(text, maxsplit=1)
+    return parts[0].strip(), (parts[1].strip() if len(parts) > 1 else "")
+
+
+def read_date(ctx: Context, typed: str) -> date:
+    try:
+        day = datetime.strptime(typed, "%Y-%m-%d").date()
+    except ValueError:
+        raise UserError("{date} is not a real date. Write it as YYYY-MM-DD: {example}", date=typed,
+                        example=ctx.cmd(ADD_USAGE)) from None
+    if day < date.fromisoformat(ctx.local_date(ctx.now)):
+        raise UserError("The due date {date} has already passed. Pick today or a later day: {example}",
+                        date=day.isoformat(), example=ctx.cmd(ADD_USAGE))
+    return day
+
+
+def line(t: Translator, item: GrowthItem) -> str:
+    text = f"#{item.id} {item.what}"
+    if item.due_date:
+        text += " " + t("(by {date})", date=item.due_date.isoformat())
+    if item.how:
+        text += " — " + item.how
+    if item.status != "open":
+        return text + " — " + (t("done ✓") if item.status == "done" else t("dropped"))
+    return text + " — " + (t("agreed ✓") if item.agreed_at else t("not agreed yet"))
+
+
+async def plan(ctx: Context, text: str) -> View:
+    tokens, rest = split_mentions(text, ctx.mentions)
+    if rest or len(tokens) > 1:
+        raise UserError("To see your plan type {mine}; a report's, {theirs}.", mine=ctx.cmd("grow"),
+                        theirs=ctx.cmd("grow @lea"))
+    person = await resolve_mention(ctx.uow, tokens[0], ctx.mentions) if tokens else ctx.me
+    if not sees_personal(ctx.me.id, person):  # admins too: they see counts
+        raise UserError("Development plans are seen by the person and their manager only.")
+    items = await ctx.uow.growth.of(person.id, include_closed=True)
+    if not items:
+        if person == ctx.me:
+            return text_view(ctx.t("Your development plan is empty. Add what you want to learn: {example}",
+                                   example=ctx.cmd(ADD_USAGE)))
+        return text_view(ctx.t("{name} has no development plan yet.", name=who(person)))
+    lines: list[str] = []
+    for item in items:
+        lines.append(line(ctx.t, item))
+        notes = await ctx.uow.growth.notes(item.id)
+        if notes and item.status == "open":
+            lines.append("    " + ctx.t("latest: {note} ({date})", note=notes[-1].text,
+                                        date=ctx.local_date(notes[-1].created_at)))
+    title = ctx.t("Your development plan") if person == ctx.me else ctx.t("Development plan of {name}",
+                                                                          name=who(person))
+    return View(title=title, blocks=[Text(text="\n".join(lines))])
+
+
+async def find(ctx: Context, number: str, usage: str) -> tuple[GrowthItem, Person]:
+    item_id = id_number(number)
+    if item_id is None:
+        raise UserError("Which item? Give its number from {list}: {example}", list=ctx.cmd("grow"),
+                        example=ctx.cmd(usage))
+    item = await ctx.uow.growth.get(item_id) if item_id <= MAX_ID else None
+    owner = await ctx.uow.people.get(item.person_id) if item else None
+    if item is None or owner is None or not sees_personal(ctx.me.id, owner) or item.status != "open":
+        raise UserError("There is no open item #{id} in a plan you can see. See {list}", id=item_id,
+                        list=ctx.cmd("grow"))
+    return item, owner
+
+
+async def own(ctx: Context, word: str, text: str) -> View:
+    number, note = first_word(text)
+    usage = {"note": "grow note 3 Finished the first part", "done": "grow done 3", "drop": "grow drop 3"}[word]
+    item, owner = await find(ctx, number, usage)
+    if owner != ctx.me:
+        raise UserError("Only {name} changes their plan; you can {comment} or {agree}.", name=who(owner),
+                        comment=ctx.cmd(f"grow comment {item.id} …"), agree=ctx.cmd(f"grow agree {item.id}"))
+    if word == "note":
+        ctx.uow.growth.add(GrowthNote(item_id=item.id, author_id=ctx.me.id, text=ctx.require_text(note, usage),
+                                      created_at=ctx.now))
+        item.updated_at = ctx.now
+        return text_view(ctx.t("Noted on #{id}.", id=item.id))
+    if note:
+        raise UserError("Just the item's number: {example}", example=ctx.cmd(usage))
+    item.status, item.updated_at = word, ctx.now
+    if word == "drop":
+        return text_view(ctx.t("#{id} is dropped from your plan: {what}", id=item.id, what=item.what))
+    item.completed_at = ctx.now
+    manager = await ctx.uow.people.get(ctx.me.manager_id) if ctx.me.manager_id else None
+    if manager is not None:
+        name, what = who(ctx.me), item.what
+        ctx.tell(manager, "growth.done", lambda t: text_view(t("{name} finished an item of their development "
+                                                               "plan: {what}", name=name, what=what)))
+    return text_view(ctx.t("#{id} is done: {what}. Well done!", id=item.id, what=item.what))
+
+
+async def manage(ctx: Context, word: str, text: str) -> View:
+    number, comment = first_word(text)
+    usage = "grow agree 3" if word == "agree" else N_("grow comment 3 Let's pair on it on Tuesdays")
+    item, owner = await find(ctx, number, usage)
+    if owner.manager_id != ctx.me.id:
+        raise UserError("Only {name}'s manager comments on and agrees to their plan; add a note with {note}.",
+                        name=who(owner), note=ctx.cmd(f"grow note {item.id} …"))
+    name, what, item_id = who(ctx.me), item.what, item.id
+    if word == "agree":
+        if comment:
+            raise UserError("Just the item's number: {example}", example=ctx.cmd(usage))
+        item.agreed_at = item.agreed_at or ctx.now
+        ctx.tell(owner, "growth.agreed", lambda t: text_view(t("{name} agreed to #{id} of your development plan: "
+                                                              "{what}", name=name, id=item_id, what=what)))
+        return text_view(ctx.t("You agreed to #{id} of {name}'s plan: {what}", id=item.id, name=who(owner),
+                               what=item.what))
+    comment = ctx.require_text(comment, usage)
+    ctx.uow.growth.add(GrowthNote(item_id=item.id, author_id=ctx.me.id, text=comment, created_at=ctx.now))
+    ctx.tell(owner, "growth.comment", lambda t: View(title=t("{name} commented on #{id} of your development plan",
+                                                            name=name, id=item_id), blocks=[Text(text=comment)]))
+    return text_view(ctx.t("Comment added to #{id}; {name} hears about it.", id=item.id, name=who(owner)))
+
+
+FEATURE = Feature(
+    handle=handle,
+    summary=N_("Your development plan: {p}grow add Learn query tuning by 2027-03-31 — the PostgreSQL course"),
+    usage=N_("{p}grow — your development plan; {p}grow @lea — a report's\n"
+             "{p}grow add Learn query tuning by 2027-03-31 — pairing with Bo, the PostgreSQL course — what to learn "
+             "and why, by when (optional), and after a dash how\n"
+             "{p}grow note 3 Finished the first part — a progress note\n"
+             "{p}grow done 3, {p}grow drop 3 — close an item\n"
+             "{p}grow comment 3 … and {p}grow agree 3 — for the manager\n"
+             "A growth topic comes onto every fourth 1:1. Only you and your manager see your plan."),
+)

@@ -1,0 +1,50 @@
+"""Each pulse question's mean across rounds, as a series for a control chart (the digest's signals section).
+
+A round's point is in the series only when its group met that round's anonymity threshold: a team's series is
+made of shown results only, so a series with hidden rounds is shorter (and may be too short to judge).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.kernel.i18n import Translator
+from bot.kernel.sections import DigestScope
+from bot.pulse.report import DigestBatch
+from bot.pulse.results import NO_SCORES, NOT_ASKED, Asked, RoundTally
+from storage.models import Survey
+
+SIGNAL_ROUNDS = 12  # closed rounds read for a control chart
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    labels: list[str]  # "#3": the rounds whose points are in it
+    values: list[float]
+
+
+async def digest_series(scopes: list[DigestScope]) -> list[list[Series]]:
+    """The pulse series each reader may see, the rounds of the whole batch tallied once."""
+    if not scopes:
+        return []
+    batch = await DigestBatch.load(scopes, SIGNAL_ROUNDS, distribution=False)  # the means only
+    return [[series for survey, ids, team, asked in await batch.groups(scope)
+             for series in question_series(scope.t, survey, batch.tallies[ids], team, asked)] for scope in scopes]
+
+
+def question_series(t: Translator, survey: Survey, tallies: list[RoundTally], team: str,
+                    asked: Asked = NOT_ASKED) -> list[Series]:
+    """The mean of each scale question per round, rounds below the threshold (for this reader) left out; none
+    without a point."""
+    shown = [(tally_.round.number, tally_.shown(team, asked)) for tally_ in tallies]
+    found: list[Series] = []
+    for question in (q for q in survey.questions if q.kind == "scale"):
+        points = [(number, group.scores.get(question.id, NO_SCORES).average()) for number, group in shown
+                  if group is not None]
+        kept = [(f"#{number}", value) for number, value in points if value is not None]
+        if kept:
+            name = t("Pulse {survey}: {question}", survey=survey.title, question=question.text) if not team else t(
+                "Pulse {survey}: {question} (team {team})", survey=survey.title, question=question.text, team=team)
+            found.append(Series(name, [label for label, _ in kept], [value for _, value in kept]))
+    return found
