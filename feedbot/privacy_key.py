@@ -22,12 +22,13 @@ from bot.kernel.sealing import (
 )
 from bot.kernel.settings import Settings
 from storage.db import Database, is_sqlite
-from storage.models import Delivery, Idea
+from storage.models import Delivery, Idea, SurveySubmission
 
 SECRET_SETTING = "privacy.secret_key (env FEEDBOT_PRIVACY__SECRET_KEY)"
 MAKE_ONE = "make one with `openssl rand -base64 32`"
-# Every column holding seals; a few of each are enough to tell whether a key is this database's.
-SEALED_COLUMNS = (Idea.author_seal, Delivery.recipient_seal)
+# Every column holding seals (anonymous idea authors, and pulse answers while their round is open); a few of each
+# are enough to tell whether a key is this database's.
+SEALED_COLUMNS = (Idea.author_seal, Delivery.recipient_seal, SurveySubmission.sealed)
 SAMPLE = 16
 # Where feedbot kept the key before it moved out of the data directory (relative to the working directory).
 OLD_KEY_FILE = Path("feedbot.key")
@@ -53,7 +54,7 @@ async def open_sealer(settings: Settings, db: Database, notice: Callable[[str], 
     if seals and not sealer.opens_any(seals):
         raise PrivacyKeyError(f"{key.source} does not open this database's seals (none of {len(seals)} sampled): "
                               f"it is not the key this database was used with, and starting with it would cut every "
-                              f"anonymous idea author off — {key.restore}")
+                              f"anonymous idea author off and leave pulse answers sealed for good — {key.restore}")
     if len(key.secret) < MIN_SECRET_BYTES:
         too_short = f"{key.source} is {len(key.secret)} bytes long, and a key needs at least {MIN_SECRET_BYTES}"
         if not seals:
@@ -109,10 +110,10 @@ def new_key_file(path: Path, url: str, *, has_seals: bool, notice: Callable[[str
     if has_seals:
         old = f"; an older feedbot kept it in {OLD_KEY_FILE.resolve()}: move it to {path}" \
             if OLD_KEY_FILE.is_file() else ""
-        raise PrivacyKeyError(f"this database holds sealed anonymous authors but there is no privacy key in {path}: "
-                              f"restore the key it was used with there from your backup, or set "
-                              f"FEEDBOT_PRIVACY__SECRET_KEY to it (a new key would cut every anonymous author off, "
-                              f"so none was made){old}")
+        raise PrivacyKeyError(f"this database holds seals (anonymous idea authors, pulse answers) but there is no "
+                              f"privacy key in {path}: restore the key it was used with there from your backup, or "
+                              f"set FEEDBOT_PRIVACY__SECRET_KEY to it (a new key would open none of them, so none "
+                              f"was made){old}")
     if not is_sqlite(url):
         raise PrivacyKeyError(f"there is no privacy key in {path} (privacy.key_file): on PostgreSQL every replica "
                               f"must share one key, so feedbot does not make one; {MAKE_ONE} into that file for "

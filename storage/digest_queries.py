@@ -26,6 +26,7 @@ from storage.models import (
     KudosRecipient,
     OneOnOne,
     Person,
+    SurveyParticipation,
     Team,
 )
 
@@ -157,6 +158,18 @@ class DigestQueries:
                 select(Team.name, Person.id, Person.manager_id).join(Person, Person.team_id == Team.id)):
             result.setdefault(name, {})[person_id] = manager_id
         return result
+
+    async def asked(self, round_ids: Collection[int], person_ids: Collection[int]) -> dict[int, frozenset[int]]:
+        """Which of these pulse rounds each of these people was asked in (person id → round ids; nobody asked in any
+        is left out): whose own answer a group may hold. Asked, not whether they answered: one query a batch."""
+        if not round_ids or not person_ids:
+            return {}
+        result: dict[int, set[int]] = {}
+        for person_id, round_id in await self.rows(select(SurveyParticipation.person_id, SurveyParticipation.round_id)
+                                                   .where(SurveyParticipation.round_id.in_(round_ids),
+                                                          self.among(SurveyParticipation.person_id, person_ids))):
+            result.setdefault(person_id, set()).add(round_id)
+        return {person_id: frozenset(rounds) for person_id, rounds in result.items()}
 
     async def checkins(self, ids: Sequence[int], periods: Sequence[str]) -> list[CheckinRow]:
         """(person id, period, blockers) of these people's check-ins in these weeks."""

@@ -11,15 +11,15 @@ from collections import Counter
 from datetime import timedelta
 from itertools import combinations
 
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 
 from bot.datarights import export_person
 from bot.kernel.settings import LoggingSettings
 from bot.pulse.report import digest_section
-from bot.pulse.results import OTHER, suppress
+from bot.pulse.suppression import OTHER, suppress
 from bot.rhythm.scheduler import tick
 from feedbot.app import configure_logging
-from storage.models import Person, SurveyAnswer, SurveyRound
+from storage.models import Person, SurveyAnswer, SurveyParticipation, SurveyRound, SurveySubmission
 from tests.conftest import START
 from tests.test_pulse import (
     ADMIN,
@@ -56,8 +56,8 @@ async def test_a_team_of_three_is_never_shown_and_its_answers_carry_no_team(deps
     await answer_round(console, team("Apps", 6), [5] * 6, [10] * 6, ["2"] * 6)
     clock.set(CLOSE)
     await tick(deps, CLOSE)
-    assert {a.group_name for a in await all_rows(deps, SurveyAnswer)} == {None, "Apps"}
-    assert sum(a.group_name is None for a in await all_rows(deps, SurveyAnswer)) == 3 * 4  # Design: no group
+    # Design (3) is too small, and Apps joins it in results (below): so in the rows too, no team is named.
+    assert {a.group_name for a in await all_rows(deps, SurveyAnswer)} == {None}
     out = await console.type("/pulse results team-health", as_=ADMIN)
     assert "9 of 21 answered (43%)." in out
     assert "Design" not in out
@@ -94,7 +94,8 @@ async def test_subtracting_visible_slices_from_the_total_reveals_no_hidden_group
     clock.set(CLOSE)
     await tick(deps, CLOSE)
     groups = Counter(a.group_name for a in await all_rows(deps, SurveyAnswer))
-    assert groups == {"Apps": 6 * 4, "Platform": 5 * 4, None: 3 * 4}  # Design has 3 people: stored without a team
+    # Design (3) is too small to be named, and Platform, which results merge with it, is stored without its name too.
+    assert groups == {"Apps": 6 * 4, None: (5 + 3) * 4}
     out = await console.type("/pulse results team-health", as_=ADMIN)
     # Design (3) alone would be "other teams" and equal to total − Apps − Platform: Platform, the next-smallest
     # visible slice, is merged into it, so what is shown subtracts only to groups of at least 5.
@@ -109,26 +110,106 @@ async def test_subtracting_visible_slices_from_the_total_reveals_no_hidden_group
     assert "Platform: not enough answers to show (fewer than 5)." in out and "average" not in out
 
 
+def random_sizes(rng: random.Random) -> dict[str | None, int]:
+    sizes: dict[str | None, int] = {f"T{n}": rng.randint(0, 12) for n in range(rng.randint(0, 6))}
+    if rng.random() < 0.7:
+        sizes[None] = rng.randint(0, 6)
+    return {name: n for name, n in sizes.items() if n}
+
+
 def test_complementary_suppression_holds_for_any_group_sizes():
     rng = random.Random(20261123)
     for _ in range(3000):
         k = rng.randint(3, 6)
-        sizes: dict[str | None, int] = {f"T{n}": rng.randint(0, 12) for n in range(rng.randint(0, 6))}
-        if rng.random() < 0.7:
-            sizes[None] = rng.randint(0, 6)
-        sizes = {name: n for name, n in sizes.items() if n}
-        slices = suppress(sizes, k)
+        sizes = random_sizes(rng)
+        # Half the time the reader may be in one of the groups (asked, and knows whether they answered).
+        mine = {rng.choice([*sizes, None])} if sizes and rng.random() < 0.5 else set()
+        slices = suppress(sizes, k, mine)
         total = sum(sizes.values())
         shown = {label: sum(sizes[name] for name in names) for label, names in slices.items()}
         assert all(n >= k for n in shown.values()), (sizes, k, slices)
+        assert all(shown[label] > k for label, names in slices.items() if mine & set(names)), (sizes, k, mine, slices)
         if total < k:
             assert slices == {}  # the whole survey is hidden, and so is every part of it
             continue
+        if mine and total <= k:
+            continue  # the whole is hidden from this reader (they may be in it), and only it could be subtracted from
         named = [n for label, n in shown.items() if label != OTHER]
         hidden_rest = total - sum(named)  # what subtracting every visible slice from the total would give
         assert hidden_rest == shown.get(OTHER, 0), (sizes, k, slices)  # … which is shown anyway, or nothing
         assert all(sizes[label] >= k for label in slices if label != OTHER)  # a named slice is one whole team
         assert None not in slices
+
+
+def test_publishing_names_only_the_teams_results_could_show_and_no_reader_sees_a_difference():
+    """At publish (bot/pulse/ballots.py) a team is named on its rows only if suppression could show its slice; the
+    others count with the answers of no team, where results merged them anyway. So every group a reader of the table
+    can tell apart holds at least k, and a reader sees the slices they would have seen with every team named — or,
+    if they were asked and so need one more in their own group, at most fewer of them."""
+    rng = random.Random(20261201)
+    for _ in range(3000):
+        k = rng.randint(3, 6)
+        sizes = random_sizes(rng)
+        if sum(sizes.values()) < k:
+            continue  # such a round is published as nothing at all
+        shown = set(suppress(sizes, k)) - {OTHER}
+        published: dict[str | None, int] = {}
+        for name, n in sizes.items():
+            label = name if name in shown else None
+            published[label] = published.get(label, 0) + n
+        assert all(n >= k for n in published.values()), (sizes, k, published)
+        # The reader: not asked; or asked, of each team that answered, of no team, or of a team that did not answer.
+        for asked, team in [(False, None), *((True, name) for name in sizes), (True, None), (True, "absent")]:
+            mine = [{team if team in groups else None} if asked else set() for groups in (sizes, published)]
+            seen = [{label: sum(groups[name] for name in names) for label, names in suppress(groups, k, own).items()}
+                    for groups, own in zip((sizes, published), mine, strict=True)]
+            if not asked:
+                assert seen[0] == seen[1], (sizes, k, seen)
+            named = {label: n for label, n in seen[1].items() if label != OTHER}
+            assert named.items() <= seen[0].items(), (sizes, k, team, seen)  # never a team slice they did not see
+
+
+async def test_a_round_below_the_threshold_leaves_no_answer_row_and_says_too_few(deps_factory, settings, tmp_path,
+                                                                                clock, database):
+    """Before: its four answers were published as rows that a database reader could split four ways, though no
+    result would ever show them. Now the tokens are deleted unread; who answered stays, for the response rate."""
+    apps_only = {**SURVEY, "key": "apps-pulse", "audience": "team:Apps"}
+    deps, console = await opened(deps_factory, settings, tmp_path, clock, apps_only)
+    notes = [f"apps note {n}" for n in range(4)]
+    await answer_round(console, team("Apps", 4), [1, 2, 4, 5], [0, 3, 8, 10], ["1", "2", "1", "2"], comments=notes)
+    clock.set(CLOSE)
+    await tick(deps, CLOSE)
+    assert await all_rows(deps, SurveyAnswer) == [] and await all_rows(deps, SurveySubmission) == []
+    assert [r.published for r in await all_rows(deps, SurveyRound)] == [True]
+    assert sorted(p.answered for p in await all_rows(deps, SurveyParticipation)) == [False] * 2 + [True] * 4
+    async with database.engine.connect() as conn:  # what a reader of the database finds: nothing of the answers
+        for table in ("survey_answers", "survey_submissions"):
+            assert (await conn.execute(text(f"SELECT count(*) FROM {table}"))).scalar() == 0
+    for reader in (ADMIN, lead("Apps")):
+        out = await console.type("/pulse results apps-pulse", as_=reader)
+        assert "Too few answers to show (fewer than 5)." in out
+        assert not re.search(r"average|eNPS|answered|\d+ answers|apps note", out), out
+
+
+async def test_a_team_below_the_threshold_is_published_without_its_name(deps_factory, settings, tmp_path, clock):
+    """Before: Platform (five asked, two answering) was written as eight rows named Platform — two people's answers
+    for whoever reads the table. Now they carry no team, as Design's and Data's do; the results are the same."""
+    deps, console = await opened(deps_factory, settings, tmp_path, clock)
+    await answer_round(console, team("Apps", 6), [5] * 6, [10] * 6, ["2"] * 6)
+    await answer_round(console, team("Platform", 2), [1, 2], [0, 1], ["1", "1"])
+    await answer_round(console, team("Design", 3), [3] * 3, [7] * 3, ["1"] * 3)
+    await answer_round(console, team("Data", 2), [4] * 2, [8] * 2, ["2"] * 2)
+    clock.set(CLOSE)
+    await tick(deps, CLOSE)
+    assert Counter(a.group_name for a in await all_rows(deps, SurveyAnswer)) == {"Apps": 6 * 4, None: 7 * 4}
+    out = await console.type("/pulse results team-health", as_=ADMIN)
+    assert "13 of 21 answered (62%)." in out
+    assert "Apps: 6 answers\n  How is your workload?               average 5.0" in out
+    assert "Other teams: 7 answers\n  How is your workload?               average 2.9" in out
+    assert "Platform" not in out and "Design" not in out and "Data" not in out
+    assert "Apps: 6 answers" in await console.type("/pulse results", as_=lead("Apps"))
+    out = await console.type("/pulse results", as_=lead("Platform"))
+    assert "Platform: not enough answers to show (fewer than 5)." in out and "average" not in out
 
 
 async def test_answer_rows_hold_no_person_no_time_and_ids_that_do_not_follow_the_order(deps_factory, settings,
@@ -233,7 +314,8 @@ async def test_comments_need_the_comment_threshold_and_come_sorted(deps_factory,
     clock.set(CLOSE)
     out = await console.type("/pulse results team-health", as_=ADMIN)
     assert "9 of 21 answered" in out
-    assert "Comments on “Anything else?” are shown when at least 10 people answer." in out
+    # The admin was asked too, and knows whether the comments hold theirs: one more for them.
+    assert "Comments on “Anything else?” are shown when at least 11 people answer." in out
     assert "note " not in out
 
     deps, console = deps_factory(configured(settings, SURVEY, comment_threshold=9))

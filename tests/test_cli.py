@@ -157,10 +157,10 @@ def test_the_quick_start_keeps_the_key_outside_the_data_directory_and_refuses_a_
     key_file.unlink()  # lost: every anonymous author would be cut off, so nothing starts
     done = feedbot(workdir, "console", stdin="/idea list mine\n")
     assert (done.returncode, done.stdout) == (1, "")
-    assert done.stderr == (f"feedbot: this database holds sealed anonymous authors but there is no privacy key in "
-                           f"{key_file}: restore the key it was used with there from your backup, or set "
-                           f"FEEDBOT_PRIVACY__SECRET_KEY to it (a new key would cut every anonymous author off, so "
-                           f"none was made)\n")
+    assert done.stderr == (f"feedbot: this database holds seals (anonymous idea authors, pulse answers) but there is "
+                           f"no privacy key in {key_file}: restore the key it was used with there from your backup, "
+                           f"or set FEEDBOT_PRIVACY__SECRET_KEY to it (a new key would open none of them, so none was "
+                           f"made)\n")
     assert not key_file.exists()
     done = feedbot(workdir, "org", "show", env={"FEEDBOT_PRIVACY__SECRET_KEY": "w" * 44})
     assert done.returncode == 1 and len(done.stderr.splitlines()) == 1 and "w" * 44 not in done.stderr

@@ -16,7 +16,7 @@ from bot.kernel.settings import Settings
 from feedbot.privacy_key import PrivacyKeyError, find_key, open_sealer
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.models import Delivery, Idea
+from storage.models import Delivery, Idea, Survey, SurveyRound, SurveySubmission
 from storage.uow import unit_of_work
 
 GOOD = "k" * 32
@@ -101,13 +101,43 @@ async def test_seals_in_the_outbox_count_too(database):
         await open_sealer(privacy(secret_key=OTHER), database, Notices())
 
 
+async def seal_a_pulse_answer(db: Database, sealer: Sealer) -> None:
+    """A round still open, holding one sealed submission: bytes, not a uid (here not even text)."""
+    async with db.transaction() as session:
+        survey = Survey(key="team-health", title="Team health", created_at=NOW)
+        session.add(survey)
+        await session.flush()
+        rnd = SurveyRound(survey_id=survey.id, number=1, opens_at=NOW, closes_at=NOW.replace(day=27))
+        session.add(rnd)
+        await session.flush()
+        session.add(SurveySubmission(round_id=rnd.id, sealed=sealer.seal_untimed(b"\xff\xfe" + b" " * 60)))
+
+
+async def test_sealed_pulse_answers_count_too(database):
+    """Before: only idea and outbox seals were sampled, so a database whose only seals were the answers of an open
+    round started with any key, and the round could never be published."""
+    await seal_a_pulse_answer(database, Sealer(GOOD.encode()))
+    with pytest.raises(PrivacyKeyError, match="none of 1 sampled"):
+        await open_sealer(privacy(secret_key=OTHER), database, Notices())
+    sealer = await open_sealer(privacy(secret_key=GOOD), database, Notices())  # opened, though it decodes to no text
+    assert sealer.opens_any([Sealer(GOOD.encode()).seal_untimed(b"\xff")])
+
+
+async def test_a_lost_key_file_with_only_sealed_pulse_answers_is_not_replaced_either(sqlite, config_home):
+    await seal_a_pulse_answer(sqlite, Sealer(GOOD.encode()))
+    with pytest.raises(PrivacyKeyError, match=r"^this database holds seals \(anonymous idea authors, pulse answers\)"):
+        await open_sealer(privacy(), sqlite, Notices())
+    assert not (config_home / "feedbot" / "feedbot.key").exists()
+
+
 async def test_a_lost_key_file_is_not_silently_replaced(sqlite, config_home, tmp_path):
     await seal_an_author(sqlite, Sealer(GOOD.encode()))
     with pytest.raises(PrivacyKeyError) as refused:
         await open_sealer(privacy(), sqlite, Notices())
     key_file = config_home / "feedbot" / "feedbot.key"
-    assert str(refused.value).startswith(f"this database holds sealed anonymous authors but there is no privacy key "
-                                         f"in {key_file}: restore the key it was used with there from your backup")
+    assert str(refused.value).startswith(f"this database holds seals (anonymous idea authors, pulse answers) but "
+                                         f"there is no privacy key in {key_file}: restore the key it was used with "
+                                         f"there from your backup")
     assert not key_file.exists()
     # An install from before the key moved out of the working directory is told where it went.
     (tmp_path / "feedbot.key").write_text(GOOD)

@@ -1,15 +1,18 @@
-"""Pulse promises under attack: a threshold lowered after the invitations went out, and a manager whose report
-carries another team's label (a matrix team)."""
+"""Pulse promises under attack: a threshold lowered after the invitations went out, a manager whose report carries
+another team's label (a matrix team), a manager counted in their own team's slice, and results read between a round's
+close and the next tick."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import update
+import pytest
+from sqlalchemy import event, update
 
 from bot.pulse.report import digest_batch
+from bot.pulse.results import tallied
 from bot.rhythm.scheduler import tick
-from storage.models import SurveyRound
+from storage.models import SurveyAnswer, SurveyRound, SurveySubmission
 from tests.conftest import START
 from tests.test_pulse import (
     ADMIN,
@@ -44,8 +47,8 @@ async def test_a_round_keeps_the_threshold_its_invitation_promised(deps_factory,
     clock.set(OPEN + timedelta(hours=1))
     await answer_round(console, APPS[:4], [5, 4, 2, 1], [10, 9, 3, 0], ["1", "2", "1", "2"])
     clock.set(CLOSE)
-    out = await console.type("/pulse results team-health", as_=ADMIN)
-    assert "Not enough answers to show (fewer than 5)." in out
+    out = await console.type("/pulse results team-health", as_=ADMIN)  # asked too: one more for them (6)
+    assert "Too few answers to show (fewer than 6)." in out
     assert "4 of 21 answered" not in out and "average" not in out and "Apps: 4" not in out
     out = await console.type("/pulse results team-health", as_=lead("Apps"))
     assert "Apps: not enough answers to show (fewer than 5)." in out and "average" not in out
@@ -54,10 +57,39 @@ async def test_a_round_keeps_the_threshold_its_invitation_promised(deps_factory,
         end = CLOSE + timedelta(days=3)
         assert await digest_batch([scope_for(lowered, uow, admin, [], [], end, org_wide=True),
                                    scope_for(lowered, uow, apps_lead, [], ["Apps"], end)]) == [[], []]
-    # A round opened before thresholds were kept falls back to the configuration: the same answers now show.
-    async with lowered.uow() as uow:
+    # Fewer than the round's 5: published as nothing at all, for no reader could ever be shown them.
+    assert await all_rows(lowered, SurveyAnswer) == [] and await all_rows(lowered, SurveySubmission) == []
+
+
+async def test_a_round_opened_before_thresholds_were_kept_uses_the_configured_one(deps_factory, settings, tmp_path,
+                                                                                   clock):
+    deps, console = await setup(deps_factory, settings, tmp_path, anonymity_threshold=3)
+    await tick(deps, START)
+    await tick(deps, OPEN)
+    async with deps.uow() as uow:
         await uow.session.execute(update(SurveyRound).values(anonymity_threshold=None))
-    assert "4 of 21 answered (19%)." in await console.type("/pulse results team-health", as_=ADMIN)
+    clock.set(OPEN + timedelta(hours=1))
+    await answer_round(console, APPS[:4], [5, 4, 2, 1], [10, 9, 3, 0], ["1", "2", "1", "2"])
+    clock.set(CLOSE)
+    out = await console.type("/pulse results team-health", as_=ADMIN)
+    assert "4 of 21 answered (19%)." in out and "Apps: 4 answers" in out
+
+
+async def test_the_answer_form_and_the_thank_you_quote_the_rounds_threshold_not_the_lowered_one(
+        deps_factory, settings, tmp_path, clock):
+    """Before: the form and the thank-you quoted the configuration (3) while the round's results keep to 5."""
+    deps, _ = await setup(deps_factory, settings, tmp_path, anonymity_threshold=5)
+    await tick(deps, START)
+    await tick(deps, OPEN)
+    _, console = deps_factory(configured(settings, SURVEY, anonymity_threshold=3))
+    clock.set(OPEN + timedelta(hours=1))
+    out = await console.type("/pulse answer 1", as_=APPS[0])
+    assert "results are shown only for groups of at least 5 people, after the survey closes on 2026-11-27." in out
+    for line in ("4", "9", "1"):
+        out = await console.type(line)
+    out = await console.type("")
+    assert "Thank you — your answers to Team health are saved." in out
+    assert "results are shown only for groups of at least 5 people." in out and "at least 3" not in out
 
 
 async def test_raising_the_threshold_later_applies_at_once(deps_factory, settings, tmp_path, clock):
@@ -66,10 +98,11 @@ async def test_raising_the_threshold_later_applies_at_once(deps_factory, setting
     await tick(deps, OPEN)
     clock.set(OPEN + timedelta(hours=1))
     await answer_round(console, APPS[:4], [5, 4, 2, 1], [10, 9, 3, 0], ["1", "2", "1", "2"])
-    _, console = deps_factory(configured(settings, SURVEY, anonymity_threshold=5))
     clock.set(CLOSE)
-    assert "Not enough answers to show (fewer than 5)." in await console.type("/pulse results team-health",
-                                                                                as_=ADMIN)
+    assert "Apps: 4 answers" in await console.type("/pulse results team-health", as_=lead("Apps"))  # published at 3
+    _, console = deps_factory(configured(settings, SURVEY, anonymity_threshold=5))
+    out = await console.type("/pulse results team-health", as_=lead("Apps"))
+    assert "Apps: not enough answers to show (fewer than 5)." in out and "average" not in out
 
 
 async def matrix_org(deps_factory, settings, tmp_path, survey: dict):
@@ -125,3 +158,116 @@ async def test_a_matrix_report_does_not_open_another_teams_survey_and_its_commen
     assert "Design: not shown to you, because it includes people who do not report to you." in out
     out = await console.type("/pulse results design-retro", as_=ADMIN)
     assert "3 of 3 answered (100%)." in out and all(f"“{comment}”" in out for comment in comments)
+
+
+async def test_a_digest_read_before_the_next_tick_publishes_the_round_that_just_closed(deps_factory, settings,
+                                                                                       tmp_path, clock):
+    """Before: a /digest in the minute between a round's close and the next tick showed nothing of that round (its
+    answers were still sealed); only /pulse results published first."""
+    deps, console = await setup(deps_factory, settings, tmp_path)
+    await tick(deps, START)
+    await tick(deps, OPEN)
+    clock.set(OPEN + timedelta(hours=1))
+    await answer_round(console, APPS, [4] * 6, [9] * 6, ["1"] * 6)
+    await answer_round(console, [member("Platform", n) for n in range(1, 6)], [2] * 5, [3] * 5, ["2"] * 5)
+    clock.set(CLOSE + timedelta(seconds=30))  # closed; the scheduler has not ticked since
+    assert len(await all_rows(deps, SurveySubmission)) == 11 and await all_rows(deps, SurveyAnswer) == []
+    out = await console.type("/digest", as_=lead("Apps"))
+    assert "Pulse Team health, round #1, team Apps: 6 answers" in out
+    assert await all_rows(deps, SurveySubmission) == [] and len(await all_rows(deps, SurveyAnswer)) == 11 * 4
+    assert "Pulse Team health, round #1: 11 answers" in await console.type("/digest org", as_=ADMIN)
+
+
+async def test_answers_are_never_published_in_the_transaction_that_marks_someone_as_having_answered(
+        deps_factory, settings, tmp_path, clock):
+    deps, console = await setup(deps_factory, settings, tmp_path)
+    await tick(deps, START)
+    await tick(deps, OPEN)
+    clock.set(OPEN + timedelta(hours=1))
+    await answer_round(console, APPS, [4] * 6, [9] * 6, ["1"] * 6)
+    clock.set(CLOSE)
+    with pytest.raises(RuntimeError, match="never published in a transaction that marks someone as having answered"):
+        async with deps.uow() as uow:
+            platform = await uow.people.by_email(member("Platform", 1))
+            assert await uow.surveys.mark_answered(1, platform.id)
+            await tallied(deps, uow, [await uow.surveys.round(1)], [])
+    assert await all_rows(deps, SurveyAnswer) == [] and len(await all_rows(deps, SurveySubmission)) == 6
+
+
+async def own_label_org(deps_factory, settings, tmp_path):
+    """The Apps lead carries the Apps label: their own answer is in their team's slice, and they know it."""
+    deps, console = await setup(deps_factory, settings, tmp_path)
+    async with deps.uow() as uow:
+        apps_lead, apps1 = await uow.people.by_email(lead("Apps")), await uow.people.by_email(APPS[0])
+        apps_lead.team_id = apps1.team_id
+    await tick(deps, START)
+    await tick(deps, OPEN)
+    return deps, console
+
+
+async def test_a_manager_in_their_own_teams_slice_needs_one_more_respondent(deps_factory, settings, tmp_path, clock):
+    """The attack: the Apps lead answers 1 where four of their people answer 5. Before, they saw "Apps: 5 answers,
+    average 4.2", took their own 1 out and knew the four others' answers exactly: a group of four, below the
+    threshold of five. Now their slice needs six for them; the admin, not in it, still sees it at five."""
+    deps, console = await own_label_org(deps_factory, settings, tmp_path)
+    clock.set(OPEN + timedelta(hours=1))
+    await answer_round(console, [lead("Apps"), *APPS[:4]], [1, 5, 5, 5, 5], [0, 10, 10, 10, 10], ["1"] * 5)
+    await answer_round(console, [member("Platform", n) for n in range(1, 6)], [3] * 5, [7] * 5, ["2"] * 5)
+    clock.set(CLOSE)
+    out = await console.type("/pulse results team-health", as_=lead("Apps"))
+    assert "Apps: not enough answers to show (fewer than 6)." in out
+    assert "Apps: 5 answers" not in out and "average 4.2" not in out
+    assert "You were asked in this round: a group that may include your own answer needs at least 6 respondents" in out
+    out = await console.type("/pulse results team-health", as_=ADMIN)
+    assert "Apps: 5 answers\n  How is your workload?               average 4.2" in out
+    async with deps.uow() as uow:
+        apps_lead, platform_lead = await uow.people.by_email(lead("Apps")), await uow.people.by_email(lead("Platform"))
+        end = CLOSE + timedelta(days=3)
+        apps, platform = await digest_batch([scope_for(deps, uow, apps_lead, [], ["Apps"], end),
+                                             scope_for(deps, uow, platform_lead, [], ["Platform"], end)])
+    assert apps == []  # the digest keeps to the same rule
+    assert [b.text for b in platform if hasattr(b, "text")] == ["Pulse Team health, round #1, team Platform: 5 answers"]
+
+
+async def test_with_one_more_respondent_a_managers_own_slice_shows(deps_factory, settings, tmp_path, clock):
+    deps, console = await own_label_org(deps_factory, settings, tmp_path)
+    clock.set(OPEN + timedelta(hours=1))
+    await answer_round(console, [lead("Apps"), *APPS[:5]], [1, 5, 5, 5, 5, 5], [0, 10, 10, 10, 10, 10], ["1"] * 6)
+    clock.set(CLOSE)
+    assert "Apps: 6 answers\n  How is your workload?               average 4.3" in await console.type(
+        "/pulse results team-health", as_=lead("Apps"))
+    async with deps.uow() as uow:
+        apps_lead = await uow.people.by_email(lead("Apps"))
+        [apps] = await digest_batch([scope_for(deps, uow, apps_lead, [], ["Apps"], CLOSE + timedelta(days=3))])
+    assert [b.text for b in apps if hasattr(b, "text")] == ["Pulse Team health, round #1, team Apps: 6 answers"]
+
+
+async def test_a_digest_batch_asks_who_was_asked_once_for_all_its_readers(deps_factory, settings, tmp_path, clock,
+                                                                          database):
+    """Set-based: as many statements for every manager's digest as for one."""
+    deps, console = await own_label_org(deps_factory, settings, tmp_path)
+    clock.set(OPEN + timedelta(hours=1))
+    await answer_round(console, [lead("Apps"), *APPS[:5]], [4] * 6, [9] * 6, ["1"] * 6)
+    clock.set(CLOSE)
+    await tick(deps, CLOSE)
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    async def batch(leads: list[str]) -> list[list]:
+        async with deps.uow() as uow:
+            scopes = [scope_for(deps, uow, await uow.people.by_email(lead(team)), [], [team], CLOSE + timedelta(days=3))
+                      for team in leads]
+            statements.clear()
+            event.listen(database.engine.sync_engine, "before_cursor_execute", count)
+            try:
+                return await digest_batch(scopes)
+            finally:
+                event.remove(database.engine.sync_engine, "before_cursor_execute", count)
+
+    await batch(["Apps"])
+    one = len(statements)
+    sections = await batch(["Apps", "Platform", "Design", "Data"])
+    assert len(statements) == one and sum(1 for s in statements if "survey_participation" in s) == 1
+    assert [b.text for b in sections[0] if hasattr(b, "text")] == ["Pulse Team health, round #1, team Apps: 6 answers"]

@@ -112,8 +112,12 @@ async def test_a_survey_prompt_button_opens_the_modal_and_the_answer_is_stored_w
     ack = json.loads(body)  # answered already: the modal says so instead of taking a second answer
     assert ack["response_action"] == "update" and "already answered" in json.dumps(ack["view"])
     assert await surveyed.count(SurveySubmission) == 1
-    await tick(surveyed.deps, OPEN + timedelta(days=4))  # the round closes: its answers are published
-    assert await surveyed.count(SurveyAnswer) == 2 and await surveyed.count(SurveySubmission) == 0
+    async with surveyed.deps.uow() as uow:  # what the modal said, inside the seal
+        [sealed] = (await uow.session.scalars(select(SurveySubmission.sealed))).all()
+    assert [values for _, values in json.loads(surveyed.deps.sealer.unseal_untimed(sealed))["answers"]] == [
+        {"score": 4}, {"text": "Fine"}]
+    await tick(surveyed.deps, OPEN + timedelta(days=4))  # the round closes: one answer is too few to publish
+    assert await surveyed.count(SurveyAnswer) == 0 and await surveyed.count(SurveySubmission) == 0
 
 
 async def test_admins_create_a_survey_in_a_modal(slack: SlackEnv, tmp_path) -> None:

@@ -3,6 +3,7 @@ the real serve app, a fake Bot Connector and a fake identity service (SQLite and
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -305,3 +306,25 @@ async def test_a_colleague_mentioned_before_they_ever_used_feedbot_is_met_and_to
     assert created, "a 1:1 chat is created to tell Sven"
     to_sven = [c for c in teams.connector.calls if c.conversation == f"a:{SVEN.teams_id}"]
     assert len(to_sven) == 1 and "thanks for the fix" in card_text(to_sven[0].body)
+
+
+async def test_the_logs_name_no_chat_when_a_retry_is_ignored_or_an_activity_fails(teams, monkeypatch, caplog):
+    """Before: the raw dedup key — the personal chat's id and the message id — was logged for a redelivery ignored,
+    an activity that failed and a reply Teams refused. Now a piece of its keyed tag, as in the dedup table."""
+    caplog.set_level(logging.DEBUG, logger="adapters")
+    fail_once(monkeypatch, "handle_message")
+    failing = teams.message(BO, "goal add Ship it by 2027-03-31")
+    assert (await teams.post(failing)).status == 201  # fails: nothing saved, the person told
+    assert (await teams.post(failing)).status == 201  # redelivered: runs
+    assert (await teams.post(failing)).status == 201  # and again: ignored
+    teams.connector.refuse(2, status=429, retry_after="0")
+    assert (await teams.post(teams.message(BO, "help"))).status == 201  # the reply is refused twice: logged
+    ours = [r for r in caplog.records if r.name.startswith("adapters")]
+    said = "\n".join(r.getMessage() + (r.exc_text or "") for r in ours)
+    assert "handling Teams activity" in said and "was handled before: ignored" in said
+    assert "could not answer Teams activity" in said
+    chat = failing["conversation"]["id"]
+    for secret in (chat, BO.teams_id, f"{chat}|{failing['id']}", str(failing["id"])):
+        assert secret not in said, secret
+    tag = teams.deps.sealer.tag(f"{chat}|{failing['id']}")
+    assert f"Teams activity {tag[:12]} was handled before: ignored" in said

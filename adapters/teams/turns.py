@@ -44,9 +44,11 @@ class TeamsTurns:
         self.policy = replace(policy, retries=min(policy.retries, 1))
 
     async def on_turn(self, tc: TurnContext, activity: dict[str, Any]) -> None:
-        key = inbound.dedup_key(activity)
-        if key is not None and not await self._first_time(key):
-            log.info("activity %s was handled before: ignored", key)
+        key = inbound.dedup_key(activity)  # names the chat: never stored or logged as it is
+        tag = None if key is None else self.deps.sealer.tag(key)
+        ref = "-" if tag is None else tag[:12]  # what the logs call the activity: a piece of the keyed tag
+        if tag is not None and not await self._first_time(tag):
+            log.info("Teams activity %s was handled before: ignored", ref)
             if activity.get("type") == "invoke":
                 await tc.send_activity(Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=200)))
             return
@@ -54,15 +56,15 @@ class TeamsTurns:
         try:
             await self._dispatch(tc, activity)
         except Refused as exc:  # the work is done and recorded; a redelivery would be ignored as a replay
-            log.error("could not answer Teams activity %s: %s (%s)", key, exc.status, exc)
+            log.error("could not answer Teams activity %s: %s (%s)", ref, exc.status, exc)
         except Exception:
             if tc.turn_state.get(SAVED):
                 raise  # the work is saved: the mark stays, so a redelivery does not do it twice
             # Nothing was saved (one transaction per activity): unmark it, so a redelivery runs it, and say so.
-            log.exception("handling Teams activity %s failed; nothing was saved", key)
-            if key is not None:
+            log.exception("handling Teams activity %s failed; nothing was saved", ref)
+            if tag is not None:
                 async with self.deps.uow() as uow:
-                    await uow.inbound.forget(PLATFORM, self.deps.sealer.tag(key))
+                    await uow.inbound.forget(PLATFORM, tag)
             if not await self._failed(tc, activity):
                 raise  # nobody to tell (an install): answer 500, so the Bot Connector may deliver it again
 
@@ -96,11 +98,11 @@ class TeamsTurns:
             await self._send(tc, view)
         return True
 
-    async def _first_time(self, key: str) -> bool:
-        """Recorded as a keyed tag: the dedup row names no chat, and the tag cannot be recomputed from a guessed
-        chat id and message time without the bot's secret."""
+    async def _first_time(self, tag: str) -> bool:
+        """Recorded as a keyed tag of the dedup key: the dedup row names no chat, and the tag cannot be recomputed
+        from a guessed chat id and message time without the bot's secret."""
         async with self.deps.uow() as uow:
-            return await uow.inbound.first_time(PLATFORM, self.deps.sealer.tag(key), self.deps.clock.now())
+            return await uow.inbound.first_time(PLATFORM, tag, self.deps.clock.now())
 
     async def _message(self, tc: TurnContext, activity: dict[str, Any]) -> None:
         submission = inbound.card_submission(activity)

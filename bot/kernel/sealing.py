@@ -28,19 +28,20 @@ class Sealer:
         return self._fernet.encrypt(uid.encode()).decode()
 
     def unseal(self, token: str) -> str | None:
-        try:
-            return self._fernet.decrypt(token.encode()).decode()
-        except InvalidToken:
-            return None
+        plain = self.unseal_untimed(token)
+        return None if plain is None else plain.decode()
 
     def opens_any(self, tokens: list[str]) -> bool:
-        return any(self.unseal(token) is not None for token in tokens)
+        """Whether this key opens any of these tokens, timed or untimed: opening is checked, not what they hold (an
+        untimed token carries bytes, not a uid)."""
+        return any(self.unseal_untimed(token) is not None for token in tokens)
 
     def seal_untimed(self, data: bytes) -> str:
         """Like `seal`, but the token carries no time (Fernet's clear timestamp is 0): it tells nothing of when."""
         return self._fernet.encrypt_at_time(data, 0).decode()
 
     def unseal_untimed(self, token: str) -> bytes | None:
+        """What a token holds, timed or untimed (no time limit is checked); None when this key does not open it."""
         try:
             return self._fernet.decrypt(token.encode())
         except InvalidToken:

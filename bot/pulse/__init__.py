@@ -3,6 +3,7 @@
 Surveys come from config (synced by key at every tick) or from `/pulse create`. Participation (who was asked, who
 answered) is kept apart from the answers, which carry no person and no time and are held sealed until the round
 closes, then written all at once in a random order (`ballots`). `commands` is /pulse and its forms,
-`rounds` the rhythm (rounds, invitations, reminders), `admin` listing, creating and stopping, `results` tallies and
-thresholds, `report` the results views and the digest section.
+`rounds` the rhythm (rounds, invitations, reminders), `admin` listing, creating and stopping, `suppression` which
+groups may ever be shown, `results` tallies and what each reader may see, `report` the results views and the digest
+section.
 """

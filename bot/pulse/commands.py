@@ -9,6 +9,7 @@ from bot.kernel.parsing import MAX_ID, id_number
 from bot.kernel.settings import pick_text
 from bot.kernel.views import Block, Button, Buttons, Form, Input, Text, View, text_view
 from bot.pulse import admin, ballots, report
+from bot.pulse.suppression import threshold
 from storage.models import Survey, SurveyQuestion, SurveyRound
 
 SCORES = {"scale": [str(n) for n in range(1, 6)], "enps": [str(n) for n in range(11)]}
@@ -27,8 +28,7 @@ async def handle(ctx: Context, text: str) -> View | list[View]:
         return await submit(ctx, rest)
     if word == "list":
         return await admin.listing(ctx)
-    if word == "results":  # a round that closed since the last tick is published first, so it counts whole
-        await ballots.publish_closed(ctx.uow, ctx.deps.sealer, ctx.now)
+    if word == "results":
         return await report.results(ctx, rest)
     if word == "create":
         return await admin.create(ctx, rest)
@@ -96,7 +96,7 @@ def answer_form(ctx: Context, rnd: SurveyRound, survey: Survey) -> View:
     inputs = [question_input(ctx.t, question, pulse.comment_threshold) for question in survey.questions]
     note = ctx.t("Your answers are anonymous: they are stored without your name, and results are shown only for "
                  "groups of at least {k} people, after the survey closes on {date}.",
-                 k=pulse.anonymity_threshold, date=ctx.local_date(rnd.closes_at))
+                 k=threshold(rnd, pulse.anonymity_threshold), date=ctx.local_date(rnd.closes_at))
     return View(title=survey.title, blocks=[Text(text=note), Form(
         title=survey.title, command=f"pulse submit {rnd.id}", submit_label=ctx.t("Send answers"), inputs=inputs)])
 
@@ -137,24 +137,16 @@ async def submit(ctx: Context, raw: str) -> View:
     if not await ctx.uow.surveys.mark_answered(rnd.id, ctx.me.id):  # a second submit raced this one
         raise UserError("You have already answered this survey — thank you. Results appear after it closes on {date}.",
                         date=ctx.local_date(rnd.closes_at))
-    group = await group_of(ctx, rnd)
     # Sealed until the round closes (one value per question, an empty one for a skipped comment): no answer row is
-    # written in the transaction that marks me as having answered. See bot/pulse/ballots.py.
+    # written in the transaction that marks me as having answered. My team's name goes with them; it is published
+    # only if at least the threshold of the round's submissions carry it. See bot/pulse/ballots.py.
+    group = await ctx.uow.people.team_name(ctx.me)
     await ctx.uow.surveys.seal_submission(rnd.id, ballots.seal(
         ctx.deps.sealer, ballots.capacity(survey.questions, ctx.deps.settings), group,
         [(question.id, values) for question, values in answers]))
     return text_view(ctx.t("Thank you — your answers to {title} are saved. Your answers are anonymous: they are "
                            "stored without your name, and results are shown only for groups of at least {k} people.",
-                           title=survey.title, k=ctx.deps.settings.pulse.anonymity_threshold))
-
-
-async def group_of(ctx: Context, rnd: SurveyRound) -> str | None:
-    """My team's name, only if at least `anonymity_threshold` of its people were asked; else no group at all."""
-    if ctx.me.team_id is None:
-        return None
-    if await ctx.uow.surveys.asked_in_team(rnd.id, ctx.me.team_id) < ctx.deps.settings.pulse.anonymity_threshold:
-        return None
-    return await ctx.uow.people.team_name(ctx.me)
+                           title=survey.title, k=threshold(rnd, ctx.deps.settings.pulse.anonymity_threshold)))
 
 
 FEATURE = Feature(

@@ -1,13 +1,14 @@
 """Pulse results shown: the `/pulse results` views and the digest section, above the thresholds only.
 
 Who may see what: admins everything, managers the slices of their own teams — teams whose every member reports to
-them (bot/kernel/visibility.py); bot/pulse/results.py has the tallies, each round's threshold and the suppression.
-Results wait until a round closes. Nothing here is logged.
+them (bot/kernel/visibility.py); bot/pulse/results.py has the tallies, each round's threshold and the suppression,
+and one more respondent for a group that may hold the reader's own answer (`Asked`). Results wait until a round
+closes. Nothing here is logged.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,8 +21,10 @@ from bot.kernel.visibility import TeamMembers, own_teams
 from bot.pulse.results import (
     NO_ANSWERS,
     NO_SCORES,
-    OTHER,
+    NOT_ASKED,
     TREND,
+    WHOLE,
+    Asked,
     Counts,
     Group,
     RoundTally,
@@ -34,8 +37,8 @@ from bot.pulse.results import (
     closed_tallies,
     percent,
     tallied,
-    tally,
 )
+from bot.pulse.suppression import OTHER
 from storage.digest_queries import DigestQueries
 from storage.models import Survey, SurveyQuestion, SurveyRound
 
@@ -60,13 +63,13 @@ def question_fields(t: Translator, questions: Sequence[SurveyQuestion], group: G
                           for question in questions if question.kind != "text"])
 
 
-def trend(t: Translator, questions: Sequence[SurveyQuestion], tallies: Sequence[RoundTally],
-          pick: Callable[[RoundTally], Group | None]) -> list[Block]:
-    """Averages (scale) and eNPS per round, None where the group was too small for that round's threshold; only
-    from two rounds on."""
+def trend(t: Translator, questions: Sequence[SurveyQuestion], tallies: Sequence[RoundTally], group: str,
+          asked: Asked) -> list[Block]:
+    """Averages (scale) and eNPS per round of one group (WHOLE or a team), None where it could not be shown to this
+    reader in that round; only from two rounds on."""
     if len(tallies) < 2:
         return []
-    shown = [tally_.shown(pick(tally_)) for tally_ in tallies]
+    shown = [tally_.shown(group, asked) for tally_ in tallies]
     labels = [f"#{tally_.round.number}" for tally_ in tallies]
     charts: list[Block] = []
     for kind, title, low, high, measure in (
@@ -90,6 +93,12 @@ class Reader:
     org_wide: bool
     teams: frozenset[str] = frozenset()  # teams made of the manager's reports only
     shared: frozenset[str] = frozenset()  # teams of their reports that hold other people too: not theirs to see
+
+
+async def asked_in(ctx: Context, rounds: Sequence[SurveyRound]) -> Asked:
+    """Where my own answers may be among these rounds' (see `Asked`)."""
+    asked = (await DigestQueries(ctx.uow.session).asked([rnd.id for rnd in rounds], [ctx.me.id])).get(ctx.me.id)
+    return Asked(asked, await ctx.uow.people.team_name(ctx.me)) if asked else NOT_ASKED
 
 
 async def reader_of(ctx: Context) -> Reader:
@@ -119,29 +128,32 @@ async def results(ctx: Context, key: str) -> View | list[View]:
 
 
 async def survey_results(ctx: Context, survey: Survey, reader: Reader) -> View:
-    t, pulse = ctx.t, ctx.deps.settings.pulse
+    t = ctx.t
     rounds = await ctx.uow.surveys.rounds(survey.id)
     current = next((rnd for rnd in rounds if rnd.opens_at <= ctx.now < rnd.closes_at), None)
-    tallies = await closed_tallies(ctx.uow, survey, ctx.now, pulse.anonymity_threshold)
+    tallies = await closed_tallies(ctx.deps, ctx.uow, survey, ctx.now)
     blocks: list[Block] = []
     if not tallies:
         blocks.append(Text(text=t("Results appear when the round closes on {date}.", date=ctx.local_date(
             current.closes_at)) if current else t("No round of this survey has closed yet.")))
         return View(title=t("Pulse results: {title}", title=survey.title), blocks=blocks)
-    latest = tallies[-1]
+    latest, asked = tallies[-1], await asked_in(ctx, [tally_.round for tally_ in tallies])
     blocks.append(Text(text=t("Round #{number}, closed on {date}.", number=latest.round.number,
                               date=ctx.local_date(latest.round.closes_at))))
+    if latest.round.id in asked.rounds:  # said whatever the counts: whether it changed anything is not told
+        blocks.append(Text(text=t("You were asked in this round: a group that may include your own answer needs at "
+                                  "least {n} respondents to be shown to you.", n=latest.k + 1)))
     if reader.org_wide or about(survey, reader.teams):
-        blocks += await whole_blocks(ctx, survey, tallies)
+        blocks += await whole_blocks(ctx, survey, tallies, asked)
         if reader.org_wide:
-            blocks += slice_blocks(t, survey, latest)
+            blocks += slice_blocks(t, survey, latest, asked)
     else:
         teams = asked_teams(ctx.deps.settings, survey, reader.teams)
         shared = asked_teams(ctx.deps.settings, survey, reader.shared)
         if not teams and not shared:
             blocks.append(Text(text=t("This survey does not ask your team, so there is nothing to show you.")))
         for team in teams:
-            blocks += team_blocks(t, survey, tallies, team)
+            blocks += team_blocks(t, survey, tallies, team, asked)
         for team in shared:
             blocks.append(Text(text=t("{team}: not shown to you, because it includes people who do not report to "
                                       "you. Admins see it.", team=team)))
@@ -151,25 +163,22 @@ async def survey_results(ctx: Context, survey: Survey, reader: Reader) -> View:
     return View(title=t("Pulse results: {title}", title=survey.title), blocks=blocks)
 
 
-def not_enough(t: Translator, k: int) -> Text:
-    return Text(text=t("Not enough answers to show (fewer than {n}).", n=k))
-
-
-async def whole_blocks(ctx: Context, survey: Survey, tallies: list[RoundTally]) -> list[Block]:
-    t, pulse = ctx.t, ctx.deps.settings.pulse
-    latest = tallies[-1]
-    k, whole = latest.k, latest.whole()
-    if whole.respondents < k:
-        return [not_enough(t, k)]
+async def whole_blocks(ctx: Context, survey: Survey, tallies: list[RoundTally], asked: Asked) -> list[Block]:
+    t, latest = ctx.t, tallies[-1]
+    whole = latest.shown(WHOLE, asked)
+    if whole is None:  # also a round too small to be published at all: its answers were deleted unread
+        return [Text(text=t("Too few answers to show (fewer than {n}).", n=latest.need(asked)))]
+    # Like the threshold, one more for a reader who may have commented: they know which comment is theirs.
+    comment_threshold = ctx.deps.settings.pulse.comment_threshold + latest.need(asked) - latest.k
     invited = latest.round.invited
     blocks: list[Block] = [
         Text(text=t("{respondents} of {invited} answered ({rate}%).", respondents=whole.respondents, invited=invited,
                     rate=percent(whole.respondents, invited))),
         question_fields(t, survey.questions, whole)]
     for question in (q for q in survey.questions if q.kind == "text"):
-        if whole.respondents < pulse.comment_threshold:
+        if whole.respondents < comment_threshold:
             blocks.append(Text(text=t("Comments on “{question}” are shown when at least {n} people answer.",
-                                      question=question.text, n=pulse.comment_threshold)))
+                                      question=question.text, n=comment_threshold)))
             continue
         comments = await ctx.uow.surveys.comments(latest.round.id, question.id)
         if not comments:
@@ -177,13 +186,13 @@ async def whole_blocks(ctx: Context, survey: Survey, tallies: list[RoundTally]) 
             continue
         blocks.append(Text(text=t("{question} — comments:", question=question.text)))
         blocks += [Text(text=f"“{comment}”") for comment in comments]
-    return blocks + trend(t, survey.questions, tallies, RoundTally.whole)
+    return blocks + trend(t, survey.questions, tallies, WHOLE, asked)
 
 
-def slice_blocks(t: Translator, survey: Survey, latest: RoundTally) -> list[Block]:
+def slice_blocks(t: Translator, survey: Survey, latest: RoundTally, asked: Asked) -> list[Block]:
     """Every team slice an admin may see in the latest round; hidden ones only as part of "other teams"."""
-    slices = latest.slices()
-    if latest.shown(latest.whole()) is None or not any(label != OTHER for label in slices):
+    slices = latest.slices(asked)
+    if latest.shown(WHOLE, asked) is None or not any(label != OTHER for label in slices):
         return []
     blocks: list[Block] = [Divider(), Text(text=t("By team. Smaller groups are merged into “other teams” so that no "
                                                   "group of fewer than {n} can be shown or worked out.", n=latest.k))]
@@ -194,14 +203,15 @@ def slice_blocks(t: Translator, survey: Survey, latest: RoundTally) -> list[Bloc
     return blocks
 
 
-def team_blocks(t: Translator, survey: Survey, tallies: list[RoundTally], team: str) -> list[Block]:
+def team_blocks(t: Translator, survey: Survey, tallies: list[RoundTally], team: str, asked: Asked) -> list[Block]:
     """A manager's view: their own team's slice, when the suppression lets it be shown at all."""
-    group = tallies[-1].slices().get(team)
+    latest = tallies[-1]
+    group = latest.shown(team, asked)
     if group is None:
-        return [Text(text=t("{team}: not enough answers to show (fewer than {n}).", team=team, n=tallies[-1].k))]
+        return [Text(text=t("{team}: not enough answers to show (fewer than {n}).", team=team,
+                            n=latest.need(asked, team)))]
     return [Text(text=t.plural("{team}: {n} answer", "{team}: {n} answers", group.respondents, team=team)),
-            question_fields(t, survey.questions, group),
-            *trend(t, survey.questions, tallies, lambda tally_: tally_.slices().get(team))]
+            question_fields(t, survey.questions, group), *trend(t, survey.questions, tallies, team, asked)]
 
 
 async def digest_batch(scopes: list[DigestScope]) -> list[list[Block]]:
@@ -225,11 +235,18 @@ class DigestBatch:
     rounds: dict[int, Sequence[SurveyRound]]
     audiences: dict[int, frozenset[str] | None]  # the teams each survey asks (None: everyone)
     members: TeamMembers  # whose slices a manager may see (bot/kernel/visibility.py)
+    readers: list[int]  # the readers of the batch
     depth: int = TREND  # closed rounds read, the latest last
     distribution: bool = True  # also how often each answer was given in the latest round (not for a series)
     closed: dict[tuple[int, datetime], tuple[int, ...]] = field(default_factory=dict)  # (survey, end) → rounds
     tallies: dict[tuple[int, ...], list[RoundTally]] = field(default_factory=dict)
-    shown: dict[tuple[tuple[int, ...], str, str], list[Block]] = field(default_factory=dict)  # (rounds, team, locale)
+    asked: dict[tuple[int, ...], dict[int, frozenset[int]]] = field(default_factory=dict)  # rounds → reader → asked in
+    # (rounds, team, where the reader's own answers may be, locale) → blocks
+    shown: dict[tuple[tuple[int, ...], str, Asked, str], list[Block]] = field(default_factory=dict)
+    labels: dict[int, str] = field(init=False)  # each labelled person's team
+
+    def __post_init__(self) -> None:
+        self.labels = {person_id: team for team, people in self.members.items() for person_id in people}
 
     @classmethod
     async def load(cls, scopes: list[DigestScope], depth: int = TREND, distribution: bool = True) -> DigestBatch:
@@ -237,15 +254,16 @@ class DigestBatch:
         surveys = await uow.surveys.listing()
         return cls(surveys, {survey.id: await uow.surveys.rounds(survey.id) for survey in surveys},
                    {survey.id: audience_teams(scopes[0].deps.settings, survey) for survey in surveys},
-                   await DigestQueries(uow.session).team_members() if surveys else {}, depth, distribution)
+                   await DigestQueries(uow.session).team_members() if surveys else {},
+                   sorted({scope.reader.id for scope in scopes}), depth, distribution)
 
-    async def groups(self, scope: DigestScope) -> list[tuple[Survey, tuple[int, ...], str]]:
-        """(survey, its closed rounds, group) the reader may see: the whole survey ("") or their own teams' slices;
-        the rounds tallied in `tallies`."""
+    async def groups(self, scope: DigestScope) -> list[tuple[Survey, tuple[int, ...], str, Asked]]:
+        """(survey, its closed rounds, group, where the reader's own answers may be) the reader may see: the whole
+        survey (WHOLE) or their own teams' slices; the rounds tallied in `tallies`."""
         teams = own_teams(scope.reader.id, self.members, scope.team_names)  # org-wide: the whole survey anyway
-        found: list[tuple[Survey, tuple[int, ...], str]] = []
+        found: list[tuple[Survey, tuple[int, ...], str, Asked]] = []
         for survey in self.surveys:
-            picks = [""] if scope.org_wide or about(survey, teams) else asked_of(self.audiences[survey.id], teams)
+            picks = [WHOLE] if scope.org_wide or about(survey, teams) else asked_of(self.audiences[survey.id], teams)
             if (survey.id, scope.end) not in self.closed:
                 self.closed[survey.id, scope.end] = tuple(
                     rnd.id for rnd in self.rounds[survey.id] if rnd.closes_at <= scope.end)[-self.depth:]
@@ -254,33 +272,29 @@ class DigestBatch:
                 continue
             if ids not in self.tallies:
                 closed = [rnd for rnd in self.rounds[survey.id] if rnd.id in ids]
-                k = scope.deps.settings.pulse.anonymity_threshold
-                self.tallies[ids] = await tallied(scope.uow, closed, survey.questions, k) if self.distribution else \
-                    tally(await scope.uow.surveys.scores(list(ids)), [], closed, survey.questions, k)
-            found += [(survey, ids, team) for team in picks]
+                self.tallies[ids] = await tallied(scope.deps, scope.uow, closed, survey.questions,
+                                                  distribution=self.distribution)
+                # Who of the batch's readers was asked in these rounds: one query for them all, never one a reader.
+                self.asked[ids] = await DigestQueries(scope.uow.session).asked(ids, self.readers)
+            rounds = self.asked[ids].get(scope.reader.id)
+            asked = Asked(rounds, self.labels.get(scope.reader.id)) if rounds else NOT_ASKED
+            found += [(survey, ids, team, asked) for team in picks]
         return found
 
     async def blocks(self, scope: DigestScope) -> list[Block]:
         """The latest closed round of each survey the reader may see, above the thresholds; [] when nothing."""
         blocks: list[Block] = []
-        for survey, ids, team in await self.groups(scope):
-            if (ids, team, scope.t.locale) not in self.shown:
-                self.shown[ids, team, scope.t.locale] = group_blocks(scope.t, survey, self.tallies[ids], team)
-            blocks += self.shown[ids, team, scope.t.locale]
+        for survey, ids, team, asked in await self.groups(scope):
+            key = (ids, team, asked, scope.t.locale)
+            if key not in self.shown:
+                self.shown[key] = group_blocks(scope.t, survey, self.tallies[ids], team, asked)
+            blocks += self.shown[key]
         return blocks
 
 
-def pick_group(team: str) -> Callable[[RoundTally], Group | None]:
-    """A round's group: the whole survey (no team), or one team's slice."""
-    def pick(tally_: RoundTally) -> Group | None:
-        return tally_.slices().get(team) if team else tally_.whole()
-    return pick
-
-
-def group_blocks(t: Translator, survey: Survey, tallies: list[RoundTally], team: str) -> list[Block]:
-    """One group's results in the latest round and their trend: the whole survey (no team), or one team's slice."""
-    pick = pick_group(team)
-    group, number = tallies[-1].shown(pick(tallies[-1])), tallies[-1].round.number
+def group_blocks(t: Translator, survey: Survey, tallies: list[RoundTally], team: str, asked: Asked) -> list[Block]:
+    """One group's results in the latest round and their trend: the whole survey (WHOLE), or one team's slice."""
+    group, number = tallies[-1].shown(team, asked), tallies[-1].round.number
     if group is None:
         return []
     return [Text(text=t.plural(
@@ -289,4 +303,4 @@ def group_blocks(t: Translator, survey: Survey, tallies: list[RoundTally], team:
         "Pulse {title}, round #{number}, team {team}: {n} answer",
         "Pulse {title}, round #{number}, team {team}: {n} answers",
         group.respondents, title=survey.title, number=number, team=team)),
-        question_fields(t, survey.questions, group), *trend(t, survey.questions, tallies, pick)]
+        question_fields(t, survey.questions, group), *trend(t, survey.questions, tallies, team, asked)]

@@ -5,8 +5,10 @@ The rules (PLATFORM.md §4.3): a group — the whole survey or one team's slice 
 slices are merged into "other teams"; while that merged group is non-empty but still too small, the next-smallest
 visible slice joins it, so no hidden group can be worked out by subtracting visible slices from the total.
 Free-text comments need `comment_threshold` respondents and are shown for the whole survey only (a slice's
-comments could otherwise be subtracted from the whole's). Results wait until a round closes. Nothing here is
-logged. The views and the digest section that show results are in bot/pulse/report.py.
+comments could otherwise be subtracted from the whole's). A reader who was asked in a round knows whether they
+answered, and could take their own answer out of a group: a group that may hold it needs one more respondent for
+them (`Asked`). Results wait until a round closes, and a closed round is published before its tallies are read
+(`tallied`). Nothing here is logged. The views and the digest section that show results are in bot/pulse/report.py.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.kernel.context import Deps
 from bot.kernel.settings import Settings
+from bot.pulse.ballots import publish
+from bot.pulse.suppression import suppress, threshold
 from storage.models import Survey, SurveyQuestion, SurveyRound
 from storage.uow import UnitOfWork
 
-OTHER = "\x00other"  # the merged group's label; never a team name
+WHOLE = ""  # the whole survey, where a team's name would stand; never a team name
 TREND = 8  # closed rounds in a trend
 Counts = dict[int | str | None, int]  # how often each answer (score, choice; None: skipped) was given
 NO_ANSWERS: Counts = {}  # a question nobody in a group answered; never changed
@@ -78,38 +83,62 @@ class Group:
             self.scores.setdefault(question_id, Scores()).add(scores)
 
 
+@dataclass(frozen=True)
+class Asked:
+    """Where a reader's own answers may be: the rounds they were asked in, and their team. They know whether they
+    answered, so a group that may hold their answer is shown to them only with one more respondent than the
+    threshold — taking their own answer out still leaves `k` (see `RoundTally.need`). Teams are read as they are
+    now."""
+
+    rounds: frozenset[int] = frozenset()
+    team: str | None = None
+
+
+NOT_ASKED = Asked()
+
+
 @dataclass
 class RoundTally:
     round: SurveyRound
-    groups: dict[str | None, Group]  # by answer group_name; None: a team too small to name, or no team
+    groups: dict[str | None, Group]  # by answer group_name; None: no team, or one results could not show alone
     k: int  # the round's anonymity threshold (`threshold`)
-    # Computed once per round: a digest batch asks the same round for a thousand readers. Read-only results.
-    _slices: list[dict[str, Group]] = field(default_factory=list, repr=False, compare=False)
+    # Computed once per round (and kind of reader): a digest batch asks the same round for a thousand readers.
+    _slices: dict[frozenset[str | None], dict[str, Group]] = field(default_factory=dict, repr=False, compare=False)
     _whole: list[Group] = field(default_factory=list, repr=False, compare=False)
 
     def whole(self) -> Group:
+        """Every answer, shown or not: see `shown`."""
         if not self._whole:
             self._whole.append(merged(self.groups.values()))
         return self._whole[0]
 
-    def slices(self) -> dict[str, Group]:
-        """The team slices that may be shown, and OTHER for everything else merged (see `suppress`)."""
-        if not self._slices:
+    def mine(self, asked: Asked) -> frozenset[str | None]:
+        """The group that holds the reader's own answer if they gave one: their team's, or that of no team when their
+        team is not named among the answers (bot/pulse/ballots.py); none when they were not asked."""
+        if not asked.rounds or self.round.id not in asked.rounds:
+            return frozenset()
+        return frozenset({asked.team if asked.team in self.groups else None})
+
+    def need(self, asked: Asked, group: str | None = WHOLE) -> int:
+        """How many respondents the whole survey (or a team's slice) needs to be shown to this reader."""
+        mine = self.mine(asked)
+        return self.k + 1 if mine and (group == WHOLE or group in mine) else self.k
+
+    def slices(self, asked: Asked = NOT_ASKED) -> dict[str, Group]:
+        """The team slices that may be shown to this reader, and OTHER for everything else merged (`suppress`)."""
+        mine = self.mine(asked)
+        if mine not in self._slices:
             sizes = {name: group.respondents for name, group in self.groups.items()}
-            self._slices.append({label: merged(self.groups[name] for name in names)
-                                 for label, names in suppress(sizes, self.k).items()})
-        return self._slices[0]
+            self._slices[mine] = {label: merged(self.groups[name] for name in names)
+                                  for label, names in suppress(sizes, self.k, mine).items()}
+        return self._slices[mine]
 
-    def shown(self, group: Group | None) -> Group | None:
-        """The group, if it is large enough to show in this round."""
-        return group if group is not None and group.respondents >= self.k else None
-
-
-def threshold(rnd: SurveyRound, configured: int) -> int:
-    """A round's anonymity threshold: the one in force when it opened (its invitation promised it), so lowering
-    the configuration later never shows a smaller group of that round; raising it applies at once. Rounds opened
-    before thresholds were kept use the configured one."""
-    return configured if rnd.anonymity_threshold is None else max(rnd.anonymity_threshold, configured)
+    def shown(self, group: str, asked: Asked = NOT_ASKED) -> Group | None:
+        """The whole survey (WHOLE) or a team's slice as this reader may see it; None when it may not be shown."""
+        if group != WHOLE:
+            return self.slices(asked).get(group)
+        whole = self.whole()
+        return whole if whole.respondents >= self.need(asked) else None
 
 
 def merged(groups: Iterable[Group]) -> Group:
@@ -121,25 +150,6 @@ def merged(groups: Iterable[Group]) -> Group:
     for group in groups:
         total.add(group)
     return total
-
-
-def suppress(sizes: Mapping[str | None, int], k: int) -> dict[str, list[str | None]]:
-    """Which groups may be shown: named groups of at least `k`, and OTHER (all the rest) once that reaches `k`.
-
-    While the rest is non-empty but below `k`, the smallest shown group joins it (complementary suppression),
-    so the total minus the shown slices is always 0 or a shown group — never a hidden one.
-    """
-    shown = {name: n for name, n in sizes.items() if name is not None and n >= k}
-    rest_names = [name for name in sizes if name not in shown]
-    rest = sum(sizes[name] for name in rest_names)
-    while 0 < rest < k and shown:
-        smallest = min(shown, key=lambda name: (shown[name], name))
-        rest += shown.pop(smallest)
-        rest_names.append(smallest)
-    slices: dict[str, list[str | None]] = {name: [name] for name in sorted(shown)}
-    if rest >= k:
-        slices[OTHER] = rest_names
-    return slices
 
 
 ScoreRow = tuple[int, int, str | None, int, int, int, int, int]  # see Surveys.scores
@@ -168,11 +178,22 @@ def tally(scores: Sequence[ScoreRow], counts: Sequence[CountRow], rounds: Sequen
     return [by_round[rnd.id] for rnd in rounds]
 
 
-async def tallied(uow: UnitOfWork, rounds: Sequence[SurveyRound], questions: Sequence[SurveyQuestion],
-                  configured: int) -> list[RoundTally]:
-    """The rounds' tallies: the scores of every round, and how often each answer was given in the latest."""
+async def tallied(deps: Deps, uow: UnitOfWork, rounds: Sequence[SurveyRound], questions: Sequence[SurveyQuestion],
+                  *, distribution: bool = True) -> list[RoundTally]:
+    """The rounds' tallies: the scores of every round, and (`distribution`) how often each answer was given in the
+    latest.
+
+    Every read of results comes here, so a round that has closed since the last tick is published first (its sealed
+    submissions become answer rows, see bot/pulse/ballots.py) and counts whole at once. That happens in the caller's
+    transaction: one that reads results, never one that marks someone as having answered (the repository refuses)."""
+    configured = deps.settings.pulse.anonymity_threshold
+    now = deps.clock.now()
+    for rnd in rounds:
+        if not rnd.published and rnd.closes_at <= now:
+            await publish(uow, deps.sealer, rnd.id, configured)
     ids = [rnd.id for rnd in rounds]
-    return tally(await uow.surveys.scores(ids), await uow.surveys.tallies(ids[-1:]), rounds, questions, configured)
+    counts = await uow.surveys.tallies(ids[-1:]) if distribution else []
+    return tally(await uow.surveys.scores(ids), counts, rounds, questions, configured)
 
 
 def average(counts: Mapping[int | str | None, int]) -> float | None:
@@ -217,7 +238,6 @@ def asked_of(audience: frozenset[str] | None, teams: frozenset[str]) -> list[str
     return sorted(teams if audience is None else teams & audience)
 
 
-async def closed_tallies(uow: UnitOfWork, survey: Survey, before: datetime, configured: int) -> list[RoundTally]:
+async def closed_tallies(deps: Deps, uow: UnitOfWork, survey: Survey, before: datetime) -> list[RoundTally]:
     rounds = [rnd for rnd in await uow.surveys.rounds(survey.id) if rnd.closes_at <= before][-TREND:]
-    return await tallied(uow, rounds, survey.questions, configured)
-
+    return await tallied(deps, uow, rounds, survey.questions)

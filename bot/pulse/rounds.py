@@ -18,7 +18,8 @@ from bot.kernel.i18n import Translator
 from bot.kernel.settings import Settings, pick_text, weekday_number
 from bot.kernel.views import Button, Buttons, Text, View
 from bot.pulse.ballots import publish_closed
-from bot.pulse.results import dependents, threshold
+from bot.pulse.results import dependents
+from bot.pulse.suppression import threshold
 from storage.models import Person, Survey, SurveyQuestion, SurveyRound
 from storage.uow import UnitOfWork
 
@@ -132,11 +133,11 @@ async def current_round(tick: Tick, survey: Survey, zone: ZoneInfo) -> SurveyRou
 
 async def due(tick: Tick) -> list[Due]:
     """Invitations to everyone asked in an open round (not while away), and one reminder at half time."""
-    # Before anything reads them (the digest comes after the pulse): rounds that closed are published now, in
-    # this transaction, never in one that marks someone as having answered.
-    await publish_closed(tick.uow, tick.deps.sealer, tick.now)
-    await sync_config(tick)
     configured = tick.deps.settings.pulse.anonymity_threshold
+    # Rounds that closed are published now, in this transaction, never in one that marks someone as having answered
+    # (whatever reads results before the next tick publishes them first: bot/pulse/results.py `tallied`).
+    await publish_closed(tick.uow, tick.deps.sealer, tick.now, configured)
+    await sync_config(tick)
     items: list[Due] = []
     for survey in await tick.uow.surveys.listing(active_only=True):
         rnd = await current_round(tick, survey, survey_zone(survey, tick.deps.settings))

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from bot.kernel.i18n import Translator
 from bot.kernel.sections import DigestScope
-from bot.pulse.report import DigestBatch, pick_group
-from bot.pulse.results import NO_SCORES, RoundTally
+from bot.pulse.report import DigestBatch
+from bot.pulse.results import NO_SCORES, NOT_ASKED, Asked, RoundTally
 from storage.models import Survey
 
 SIGNAL_ROUNDS = 12  # closed rounds read for a control chart
@@ -29,14 +29,15 @@ async def digest_series(scopes: list[DigestScope]) -> list[list[Series]]:
     if not scopes:
         return []
     batch = await DigestBatch.load(scopes, SIGNAL_ROUNDS, distribution=False)  # the means only
-    return [[series for survey, ids, team in await batch.groups(scope)
-             for series in question_series(scope.t, survey, batch.tallies[ids], team)] for scope in scopes]
+    return [[series for survey, ids, team, asked in await batch.groups(scope)
+             for series in question_series(scope.t, survey, batch.tallies[ids], team, asked)] for scope in scopes]
 
 
-def question_series(t: Translator, survey: Survey, tallies: list[RoundTally], team: str) -> list[Series]:
-    """The mean of each scale question per round, rounds below the threshold left out; none without a point."""
-    pick = pick_group(team)
-    shown = [(tally_.round.number, tally_.shown(pick(tally_))) for tally_ in tallies]
+def question_series(t: Translator, survey: Survey, tallies: list[RoundTally], team: str,
+                    asked: Asked = NOT_ASKED) -> list[Series]:
+    """The mean of each scale question per round, rounds below the threshold (for this reader) left out; none
+    without a point."""
+    shown = [(tally_.round.number, tally_.shown(team, asked)) for tally_ in tallies]
     found: list[Series] = []
     for question in (q for q in survey.questions if q.kind == "scale"):
         points = [(number, group.scores.get(question.id, NO_SCORES).average()) for number, group in shown

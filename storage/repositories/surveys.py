@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, String, case, delete, exists, func, insert, literal, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.digest_queries import core_rows
 from storage.models import (
@@ -23,6 +24,10 @@ from storage.repositories.base import Repository, dialect_insert
 class Surveys(Repository):
     """Pulse surveys, rounds and participation. Answers are only ever read back as counts or as bare comment texts,
     never per person: the answer rows carry no person, and nothing here joins them to participation."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(session)
+        self._marked_answered = False  # this transaction marks someone as having answered: it never publishes
 
     async def get(self, survey_id: int) -> Survey | None:
         return await self.session.get(Survey, survey_id)
@@ -103,6 +108,7 @@ class Surveys(Repository):
             update(SurveyParticipation).where(SurveyParticipation.round_id == round_id,
                                               SurveyParticipation.person_id == person_id,
                                               SurveyParticipation.answered.is_(False)).values(answered=True))
+        self._marked_answered = True
         return result.rowcount == 1  # type: ignore[attr-defined]
 
     async def seal_submission(self, round_id: int, sealed: str) -> None:
@@ -128,7 +134,10 @@ class Surveys(Repository):
 
     async def publish(self, rnd: SurveyRound, submission_ids: Sequence[str],
                       answers: Sequence[dict[str, object]]) -> None:
-        """Replace sealed submissions by answer rows, inserted in exactly the order given (already shuffled)."""
+        """Replace sealed submissions by answer rows, inserted in exactly the order given (already shuffled). Never in
+        the transaction that marks someone as having answered: their flag and the answers would share its xmin."""
+        if self._marked_answered:
+            raise RuntimeError("answers are never published in a transaction that marks someone as having answered")
         rnd.published = True
         for start in range(0, len(submission_ids), 5000):
             await self.session.execute(delete(SurveySubmission).where(
@@ -145,13 +154,6 @@ class Surveys(Repository):
                    SurveyRound.opens_at <= now, SurveyRound.closes_at > now)
             .order_by(SurveyRound.closes_at, SurveyRound.id))
         return [(row[0], row[1]) for row in rows]
-
-    async def asked_in_team(self, round_id: int, team_id: int) -> int:
-        """How many people of a team were asked in a round (whether they answered is not looked at)."""
-        return await self.session.scalar(
-            select(func.count()).select_from(SurveyParticipation)
-            .join(Person, SurveyParticipation.person_id == Person.id)
-            .where(SurveyParticipation.round_id == round_id, Person.team_id == team_id)) or 0
 
     async def tallies(self, round_ids: Sequence[int]) -> Sequence[tuple[int, int, str | None, int | None,
                                                                         str | None, int]]:
