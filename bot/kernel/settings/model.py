@@ -1,0 +1,75 @@
+"""The whole settings model: every section, and the checks that span sections."""
+
+from __future__ import annotations
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.kernel.settings.organisation import IdeasSettings, KudosSettings, OrgSettings
+from bot.kernel.settings.platforms import DashboardSettings, SlackSettings, TeamsSettings
+from bot.kernel.settings.rhythm import (
+    CheckinSettings,
+    DigestSettings,
+    OneOnOneSettings,
+    PulseSettings,
+    ScheduleSettings,
+)
+from bot.kernel.settings.service import (
+    DatabaseSettings,
+    LimitSettings,
+    LoggingSettings,
+    MetricsSettings,
+    PacingSettings,
+    PrivacySettings,
+    ServerSettings,
+)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FEEDBOT_", env_nested_delimiter="__", extra="forbid")
+
+    database: DatabaseSettings = DatabaseSettings()
+    server: ServerSettings = ServerSettings()
+    org: OrgSettings = OrgSettings()
+    kudos: KudosSettings = KudosSettings()
+    ideas: IdeasSettings = IdeasSettings()
+    limits: LimitSettings = LimitSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
+    checkin: CheckinSettings = CheckinSettings()
+    digest: DigestSettings = DigestSettings()
+    oneonone: OneOnOneSettings = OneOnOneSettings()
+    pulse: PulseSettings = PulseSettings()
+    privacy: PrivacySettings = PrivacySettings()
+    slack: SlackSettings = SlackSettings()
+    teams: TeamsSettings = TeamsSettings()
+    dashboard: DashboardSettings = DashboardSettings()
+    logging: LoggingSettings = LoggingSettings()
+    pacing: PacingSettings = PacingSettings()
+    metrics: MetricsSettings = MetricsSettings()
+
+    @model_validator(mode="after")
+    def _recognition_is_a_value(self) -> Settings:
+        value = self.ideas.recognition_value
+        if value and value not in self.kudos.values:
+            raise ValueError(f"ideas.recognition_value must be one of kudos.values ({', '.join(self.kudos.values)})")
+        return self
+
+    @property
+    def recognition_value(self) -> str:
+        """The value an adopted idea's contributors are thanked with."""
+        return self.ideas.recognition_value or self.kudos.values[0]
+
+    @model_validator(mode="after")
+    def _default_locale_first(self) -> Settings:
+        """Every question table has the org default locale's text, first: it is what the others fall back to."""
+        default = self.org.default_locale
+        questions = [(f"checkin.questions.{n}", q) for n, q in enumerate(self.checkin.questions)] + [
+            (f"pulse.surveys.{s}.questions.{n}", q) for s, survey in enumerate(self.pulse.surveys)
+            for n, q in enumerate(survey.questions)]
+        for where, question in questions:
+            if isinstance(question.text, dict):
+                if default not in question.text:
+                    raise ValueError(f"{where}.text has no {default} text, the org default locale that other "
+                                     f"languages fall back to")
+                question.text = {default: question.text[default]} | question.text
+        return self
