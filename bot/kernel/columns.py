@@ -1,5 +1,5 @@
 """How long the texts a platform hands us may be once stored: read from the columns themselves, so a change to
-`storage/models.py` moves every check with it. Adapters refuse ids that do not fit (no platform makes them);
+`storage/models/` moves every check with it. Adapters refuse ids that do not fit (no platform makes them);
 names are cut to fit (a Teams display name may be 256 characters)."""
 
 from __future__ import annotations
