@@ -20,7 +20,7 @@ from datetime import datetime
 from bot.kernel.context import Deps
 from bot.kernel.settings import Settings
 from bot.pulse.ballots import publish
-from bot.pulse.suppression import suppress, threshold
+from bot.pulse.suppression import OTHER, suppress, threshold
 from storage.models import Survey, SurveyQuestion, SurveyRound
 from storage.uow import UnitOfWork
 
@@ -126,12 +126,26 @@ class RoundTally:
 
     def slices(self, asked: Asked = NOT_ASKED) -> dict[str, Group]:
         """The team slices that may be shown to this reader, and OTHER for everything else merged (`suppress`)."""
-        mine = self.mine(asked)
+        mine = self._same_as_anyone(self.mine(asked))
         if mine not in self._slices:
             sizes = {name: group.respondents for name, group in self.groups.items()}
             self._slices[mine] = {label: merged(self.groups[name] for name in names)
                                   for label, names in suppress(sizes, self.k, mine).items()}
         return self._slices[mine]
+
+    def _same_as_anyone(self, mine: frozenset[str | None]) -> frozenset[str | None]:
+        """No reader-specific suppression where the +1 changes nothing: the reader's group is shown on its own (or
+        is part of OTHER) with a respondent to spare in what everyone sees. Then the reader shares everyone's slices,
+        so a batch of a thousand readers computes a round's suppression a few times, not once per team."""
+        if not mine:
+            return mine
+        (name,) = mine
+        anyone = self.slices()  # computed once per round
+        if name is not None and name in anyone and self.groups[name].respondents >= self.k + 1:
+            return frozenset()  # shown alone with k + 1: never merged first, so every step is the same
+        if name is None and OTHER in anyone and anyone[OTHER].respondents >= self.k + 1:
+            return frozenset()  # the merged rest already holds k + 1: the merging stops at the same step
+        return mine
 
     def shown(self, group: str, asked: Asked = NOT_ASKED) -> Group | None:
         """The whole survey (WHOLE) or a team's slice as this reader may see it; None when it may not be shown."""
