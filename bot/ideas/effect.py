@@ -9,11 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.kernel.i18n import Translator
-from bot.kernel.numbers import number, parse_number
+from bot.kernel.numbers import number
 from bot.kernel.quality import Effect
 from storage.uow import UnitOfWork
 
-__all__ = ["Measured", "describe", "number", "parse_number", "read_measured"]
 
 @dataclass(frozen=True)
 class Measured:

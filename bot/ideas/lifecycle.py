@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.ideas.effect import Measured, describe, number, parse_number, read_measured
+from bot.ideas.effect import Measured, describe, read_measured
 from bot.ideas.idea import find, short, show_button, tell_author
 from bot.ideas.recognition import recognise
 from bot.kernel.context import BuildView, Context
 from bot.kernel.errors import FieldError, UserError, check_form
 from bot.kernel.i18n import N_, Translator
 from bot.kernel.keywords import Keywords
+from bot.kernel.numbers import number, parse_number
 from bot.kernel.parsing import first_word, id_number
 from bot.kernel.people import resolve_mention, split_mentions, who
 from bot.kernel.views import Buttons, Form, Input, Text, View, text_view
