@@ -62,11 +62,16 @@ class Pacer:
                  *, budget: str = "", shared: Limiter | None = None) -> None:
         if per_conversation <= 0 or overall <= 0:
             raise ValueError("rates must be positive (messages per second)")
+        self._rates = (per_conversation, overall, clock)
         self._conversation_gap = 1 / per_conversation
         self._overall_gap = 1 / overall
         self._budget = budget
         self._local = LocalSlots(clock)
         self._shared = shared
+
+    def sibling(self, budget: str) -> Pacer:
+        """The same rates under a budget of its own (another Slack workspace), shared like this one."""
+        return Pacer(*self._rates, budget=budget, shared=self._shared)
 
     def share(self, shared: Limiter | None, budget: str) -> None:
         """Take slots from `shared` (None: this process), under the budget key `budget`."""

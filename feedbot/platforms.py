@@ -10,10 +10,11 @@ from bot.kernel.settings import Settings
 
 
 def enabled_platforms(settings: Settings, pacing: Limiter | None = None) -> list[Platform]:
-    """Slack with a bot token, Teams with an app id (or explicitly unauthenticated, for local testing); their sends
-    paced through `pacing` (`adapters.limiters.shared_limiter`) when replicas share the budgets."""
+    """Slack with a bot token or OAuth installs, Teams with an app id (or explicitly unauthenticated, for local
+    testing); their sends paced through `pacing` (`adapters.limiters.shared_limiter`)
+    when replicas share the budgets."""
     platforms: list[Platform] = []
-    if settings.slack.bot_token is not None:
+    if settings.slack.enabled:
         platforms.append(SlackPlatform(settings))
     if settings.teams.app_id or settings.teams.allow_unauthenticated:
         platforms.append(TeamsPlatform(settings))

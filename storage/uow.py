@@ -15,6 +15,7 @@ from storage.repositories.goals import Goals
 from storage.repositories.growth import Growth
 from storage.repositories.ideas import Ideas
 from storage.repositories.inbound import InboundEvents
+from storage.repositories.installs import Installs, OAuthStates
 from storage.repositories.kudos import KudosRepo
 from storage.repositories.oneonones import OneOnOnes
 from storage.repositories.people import People
@@ -35,6 +36,8 @@ class UnitOfWork:
         self.oneonones = OneOnOnes(session)
         self.surveys = Surveys(session)
         self.inbound = InboundEvents(session)
+        self.installs = Installs(session)
+        self.oauth_states = OAuthStates(session)
 
 
 @asynccontextmanager

@@ -19,9 +19,10 @@ from bot.kernel.people import resolve_actor
 log = logging.getLogger(__name__)
 
 
-async def link_accounts(deps: Deps, client: AsyncWebClient, workspace: str) -> int:
-    """users.list, page by page; returns how many people were linked."""
-    members = await _members(client, workspace)
+async def link_accounts(deps: Deps, client: AsyncWebClient, workspace: str,
+                        auth: dict[str, str] | None = None) -> int:
+    """users.list, page by page (with `auth`, the workspace's token=); returns how many people were linked."""
+    members = await _members(client, workspace, auth or {})
     if not members:
         return 0
     linked = 0
@@ -40,12 +41,12 @@ async def link_accounts(deps: Deps, client: AsyncWebClient, workspace: str) -> i
     return linked
 
 
-async def _members(client: AsyncWebClient, workspace: str) -> dict[str, Actor]:
+async def _members(client: AsyncWebClient, workspace: str, auth: dict[str, str]) -> dict[str, Actor]:
     members: dict[str, Actor] = {}
     cursor = None
     try:
         while True:
-            page = await client.users_list(limit=200, cursor=cursor, include_locale=True)
+            page = await client.users_list(limit=200, cursor=cursor, include_locale=True, **auth)
             for user in page.get("members") or []:
                 actor = actor_of(workspace, profile_of(user))
                 if actor.email:

@@ -168,9 +168,13 @@ class Inbound:
 
     async def open_modal(self, view: View, form: Form, where: Where) -> bool:
         try:
-            await self.client.views_open(trigger_id=where.trigger_id, view=await self.modal(view, form, where))
+            await self.client.views_open(trigger_id=where.trigger_id, view=await self.modal(view, form, where),
+                                         **await self.messenger.auth(where.workspace))
         except CALL_FAILED as exc:  # the trigger expired (3 s): fall back to a button
             log.warning("views.open failed: %s", api_error(exc))
+            return False
+        except DeliveryError as exc:  # uninstalled meanwhile: the answer goes the same way, and fails the same
+            log.warning("views.open not called: %s", exc)
             return False
         return True
 
@@ -190,7 +194,7 @@ class Inbound:
                     await self.messenger.send_to_user(where.workspace, where.user_id, view, skip=answered)
                 elif any(isinstance(block, Chart) for block in view.blocks):
                     dm = await self.messenger.dm_channel(where.workspace, where.user_id)
-                    await self.messenger.upload_charts(dm, view)
+                    await self.messenger.upload_charts(dm, view, where.workspace)
             elif where.channel.startswith("D"):
                 await self.messenger.post(where.channel, view, where.workspace)
             elif where.channel and not where.home:

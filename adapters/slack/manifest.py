@@ -8,6 +8,7 @@ from typing import Any
 
 from adapters.slack.grammar import FEEDBOT_COMMAND
 from adapters.slack.platform import EVENTS_PATH
+from bot.kernel.settings.platforms import BOT_SCOPES as SCOPES
 
 # command → (description, usage hint), in the grammar of docs/commands.md.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -26,8 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 # Why each scope: slash commands; replies, DMs and channel posts; opening DMs; text typed in the DM;
 # @feedbot in channels; profiles (time zone, locale) and the email that links a person; chart images.
-BOT_SCOPES = ["commands", "chat:write", "im:write", "im:history", "app_mentions:read", "users:read",
-              "users:read.email", "files:write"]
+BOT_SCOPES = list(SCOPES)
 BOT_EVENTS = ["app_home_opened", "message.im", "app_mention", "app_uninstalled", "tokens_revoked"]
 
 

@@ -24,6 +24,7 @@ from adapters.metrics import RATE_LIMITED
 from adapters.pacing import Limiter, Pacer
 from adapters.slack.blocks import MORE, SlackIds, chart_filename, pages, render_blocks
 from adapters.slack.errors import UNREACHABLE, api_error
+from adapters.slack.installs import NotInstalled, Workspaces
 from adapters.slack.people import PLATFORM
 from bot.kernel.charts import render_png
 from bot.kernel.context import Deps
@@ -40,12 +41,19 @@ PERMANENT = {"user_not_found", "account_inactive", "user_disabled", "cannot_dm_b
 ACCOUNT_GONE = {"user_not_found", "account_inactive", "user_disabled", "cannot_dm_bot"}
 PART_ATTEMPTS = 3  # a later part of a long message, after the client's own retries
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
+# With OAuth installs: the workspace's token is dead (uninstalled, revoked), whatever event may have been missed.
+TOKEN_GONE = {"token_revoked", "invalid_auth", "account_inactive", "not_authed", "team_disabled"}
 
 
 class SlackMessenger:
-    def __init__(self, client: AsyncWebClient, pacer: Pacer) -> None:
+    """One client (one connection pool) for every workspace: with OAuth installs (`workspaces`) each call carries
+    its workspace's token, and each workspace has its own pacing budget."""
+
+    def __init__(self, client: AsyncWebClient, pacer: Pacer, workspaces: Workspaces | None = None) -> None:
         self.client = client
         self.pacer = pacer
+        self.workspaces = workspaces
+        self.pacers: dict[str, Pacer] = {}
         self.deps: Deps | None = None
         self.workspace = ""  # the bot's own workspace (auth.test), for channel posts
         self.stopping = False  # shutting down: messages not yet begun stay in the outbox
@@ -53,9 +61,28 @@ class SlackMessenger:
     def share_pacing(self, shared: Limiter | None) -> None:
         """Pace with every replica (None: this process alone)."""
         self.pacer.share(shared, PLATFORM)
+        for workspace, pacer in self.pacers.items():
+            pacer.share(shared, f"{PLATFORM}:{workspace}")
 
     def bind(self, deps: Deps, workspace: str) -> None:
         self.deps, self.workspace = deps, workspace
+
+    async def auth(self, workspace: str) -> dict[str, str]:
+        """The `token=` of a call in `workspace` with OAuth installs; nothing with one bot token (the client's)."""
+        if self.workspaces is None:
+            return {}
+        try:
+            return {"token": (await self.workspaces.credentials(workspace)).token}
+        except NotInstalled:
+            raise not_installed(workspace, "removed, or its token revoked") from None
+
+    def paced(self, workspace: str) -> Pacer:
+        """The pacer of `workspace`'s budget (one bot token: the one budget)."""
+        if self.workspaces is None:
+            return self.pacer
+        if workspace not in self.pacers:
+            self.pacers[workspace] = self.pacer.sibling(f"{PLATFORM}:{workspace}")
+        return self.pacers[workspace]
 
     @staticmethod
     def owns_channel(channel: str) -> bool:
@@ -67,7 +94,7 @@ class SlackMessenger:
         if self.stopping:
             raise DeliveryError("shutting down", retry_after=0)
         if recipient.channel:
-            workspace, channel, account = self.workspace, recipient.channel, None
+            workspace, channel, account = await self.channel_workspace(), recipient.channel, None
         else:
             account = next((a for a in recipient.accounts if a.platform == PLATFORM and not a.unreachable), None)
             if account is None:
@@ -78,26 +105,38 @@ class SlackMessenger:
         return {"platform": PLATFORM, "workspace": workspace, "channel": posted[0][0] if posted else channel,
                 "ts": [ts for _, ts in posted]}
 
+    async def channel_workspace(self) -> str:
+        """Where a configured channel is: the bot's workspace; with OAuth installs, the one installed workspace."""
+        if self.workspaces is None or self.workspace:
+            return self.workspace
+        sole = await self.workspaces.sole()
+        if sole is None:
+            raise DeliveryError("a channel post with OAuth installs needs exactly one installed workspace: not sent",
+                                permanent=True)
+        return sole
+
     async def amend(self, receipt: Receipt, view: View | None) -> bool:
         """chat.delete every message of an earlier send (None), or chat.update it when the new view fits the
         one message it was; False when it cannot be changed in place (a notice goes instead)."""
         if receipt.get("platform") != PLATFORM or not receipt.get("ts"):
             return False
         channel, stamps = str(receipt["channel"]), [str(ts) for ts in receipt["ts"]]
+        workspace = str(receipt.get("workspace", ""))
         if view is None:
             for ts in stamps:
-                await self.pacer.wait(channel)
+                await self.paced(workspace).wait(channel)
                 try:
-                    await self.call(self.client.chat_delete, channel=channel, ts=ts)
+                    await self.call(self.client.chat_delete, workspace=workspace, channel=channel, ts=ts)
                 except DeliveryError as exc:
                     if str(exc) != "message_not_found":  # already gone is withdrawn all the same
                         raise
             return True
-        new = pages(view, await self.slack_ids(view, str(receipt.get("workspace", ""))), self.translate(view, MORE))
+        new = pages(view, await self.slack_ids(view, workspace), self.translate(view, MORE))
         if len(new) != 1 or len(stamps) != 1:
             return False
-        await self.pacer.wait(channel)
-        await self.call(self.client.chat_update, channel=channel, ts=stamps[0], **new[0].payload())
+        await self.paced(workspace).wait(channel)
+        await self.call(self.client.chat_update, workspace=workspace, channel=channel, ts=stamps[0],
+                        **new[0].payload())
         return True
 
     async def send_to_user(self, workspace: str, user_id: str, view: View, skip: int = 0) -> None:
@@ -114,8 +153,9 @@ class SlackMessenger:
     async def open_dm(self, workspace: str, user_id: str) -> str:
         """conversations.open, remembered on the account so the next message skips it."""
         address = Address(PLATFORM, workspace, user_id)
-        await self.pacer.wait("conversations.open")  # Tier 3 (about 50 a minute): paced like one conversation
-        response = await self.call(self.client.conversations_open, account=address, users=user_id)
+        await self.paced(workspace).wait("conversations.open")  # Tier 3 (about 50 a minute): like one conversation
+        response = await self.call(self.client.conversations_open, workspace=workspace, account=address,
+                                   users=user_id)
         channel = response["channel"]["id"]
         deps = self._deps()
         async with deps.uow() as uow:
@@ -131,25 +171,25 @@ class SlackMessenger:
         posted: list[tuple[str, str]] = []
         for number, page in enumerate(pages(view, ids, self.translate(view, MORE))[skip:]):
             if ephemeral_user:
-                send = partial(self.call, self.client.chat_postEphemeral, account=account, channel=channel,
-                               user=ephemeral_user, **page.payload())
+                send = partial(self.call, self.client.chat_postEphemeral, workspace=workspace, account=account,
+                               channel=channel, user=ephemeral_user, **page.payload())
             else:
-                send = partial(self.call, self.client.chat_postMessage, account=account, channel=channel,
-                               unfurl_links=False, **page.payload())
-            await self.pacer.wait(channel)
+                send = partial(self.call, self.client.chat_postMessage, workspace=workspace, account=account,
+                               channel=channel, unfurl_links=False, **page.payload())
+            await self.paced(workspace).wait(channel)
             response = await (send() if number == 0 else self._go_on(send))
             if response is not None and not ephemeral_user and response.get("ts"):
                 posted.append((str(response.get("channel") or channel), str(response["ts"])))
-        await self.upload_charts(channel, view, account)
+        await self.upload_charts(channel, view, workspace, account)
         return posted
 
-    async def upload_charts(self, channel: str, view: View, account: Address | None = None) -> None:
+    async def upload_charts(self, channel: str, view: View, workspace: str, account: Address | None = None) -> None:
         """A view's charts as images after its text (never raises: the text is out already)."""
         for chart in render_blocks(view, {}).charts:
             png = await asyncio.to_thread(render_png, chart)
-            await self.pacer.wait(channel)
-            await self._go_on(partial(self.call, self.client.files_upload_v2, account=account, channel=channel,
-                                      file=png, filename=chart_filename(chart), title=chart.title))
+            await self.paced(workspace).wait(channel)
+            await self._go_on(partial(self.call, self.client.files_upload_v2, workspace=workspace, account=account,
+                                      channel=channel, file=png, filename=chart_filename(chart), title=chart.title))
 
     async def _go_on(self, send: Callable[[], Awaitable[Any]]) -> Any:
         """A later part of a message already begun: tried again here a few times, then given up with a log
@@ -179,17 +219,21 @@ class SlackMessenger:
         deps = self._deps()
         return deps.catalogs.translator(view.locale or deps.settings.org.default_locale)(msgid)
 
-    async def call(self, method: Callable[..., Awaitable[AsyncSlackResponse]], *, account: Address | None = None,
-                   **kwargs: Any) -> AsyncSlackResponse:
-        """One Web API call (the client already retried 429s and connection errors in place)."""
+    async def call(self, method: Callable[..., Awaitable[AsyncSlackResponse]], *, workspace: str,
+                   account: Address | None = None, **kwargs: Any) -> AsyncSlackResponse:
+        """One Web API call in `workspace` (the client already retried 429s and connection errors in place)."""
+        token = await self.auth(workspace)
         try:
-            return await method(**kwargs)
+            return await method(**kwargs, **token)
         except SlackApiError as exc:
             error = api_error(exc)
             if exc.response.status_code == 429:
                 RATE_LIMITED.labels(PLATFORM).inc()
                 retry_after = float(exc.response.headers.get("Retry-After") or 1)
                 raise DeliveryError("rate limited by Slack", retry_after=retry_after) from None
+            if self.workspaces is not None and error in TOKEN_GONE:
+                await self.workspaces.revoke(workspace, f"Slack refused the token ({error})")
+                raise not_installed(workspace, error) from None
             if error in ACCOUNT_GONE and account is not None:
                 await self._unreachable(account)
             raise DeliveryError(error, permanent=error in PERMANENT) from None
@@ -205,3 +249,9 @@ class SlackMessenger:
         if self.deps is None:
             raise RuntimeError("SlackPlatform.start() binds the messenger before anything is sent")
         return self.deps
+
+
+def not_installed(workspace: str, why: str) -> DeliveryError:
+    """What a delivery to a workspace without a usable install ends with (given up, not retried)."""
+    return DeliveryError(f"feedbot is not installed in Slack workspace {workspace or '?'} ({why}): not sent",
+                         permanent=True)

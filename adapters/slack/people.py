@@ -7,7 +7,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.errors import CALL_FAILED, api_error
 from bot.kernel.messages import Actor
+from bot.kernel.outbox import DeliveryError
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,10 @@ class Profiles:
     """users.info with a time-to-live cache per (workspace, user)."""
 
     def __init__(self, client: AsyncWebClient, ttl_seconds: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 auth: Callable[[str], Awaitable[dict[str, str]]] | None = None) -> None:
         self.client = client
+        self.auth = auth  # the token= of a call in a workspace (OAuth installs)
         self.ttl = ttl_seconds
         self.clock = clock
         self._cache: dict[tuple[str, str], tuple[float, Profile | None]] = {}
@@ -50,7 +53,11 @@ class Profiles:
         if cached is not None and self.clock() - cached[0] < self.ttl:
             return cached[1]
         try:
-            response = await self.client.users_info(user=user_id, include_locale=True)
+            token = await self.auth(workspace) if self.auth is not None else {}
+            response = await self.client.users_info(user=user_id, include_locale=True, **token)
+        except DeliveryError as exc:  # not installed there (any more)
+            log.warning("users.info not called: %s", exc)
+            return None
         except CALL_FAILED as exc:
             log.warning("users.info failed: %s", api_error(exc))
             return None

@@ -41,8 +41,10 @@ from adapters.slack.blocks import BUTTON_ACTION
 from adapters.slack.directory import link_accounts
 from adapters.slack.errors import CALL_FAILED, api_error
 from adapters.slack.inbound import Inbound
+from adapters.slack.installs import Installed, Workspaces
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.modals import CALLBACK_ID
+from adapters.slack.oauth import REVOCATIONS, Installer, OnInstalled, nothing
 from adapters.slack.people import PLATFORM, Profiles
 from adapters.slack.shapes import BadRequest, check, refusal
 from bot.kernel.context import Deps
@@ -60,10 +62,14 @@ class SlackError(PlatformError):
 class SlackPlatform:
     name = PLATFORM
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, on_installed: OnInstalled = nothing) -> None:
+        """`on_installed`: called after a workspace installed feedbot through OAuth (slack.client_id …)."""
         slack = settings.slack
-        if slack.bot_token is None:
-            raise SlackError("slack.bot_token is not set (env FEEDBOT_SLACK__BOT_TOKEN)")
+        if slack.bot_token is None and not slack.oauth:
+            raise SlackError("slack.bot_token is not set (env FEEDBOT_SLACK__BOT_TOKEN), nor slack.client_id, "
+                             "client_secret and signing_secret for OAuth installs")
+        if slack.oauth and slack.socket_mode:
+            raise SlackError("OAuth installs (slack.client_id) need HTTP: turn slack.socket_mode off")
         if slack.socket_mode and slack.app_token is None:
             raise SlackError("slack.socket_mode needs slack.app_token (env FEEDBOT_SLACK__APP_TOKEN)")
         if not slack.socket_mode and slack.signing_secret is None:
@@ -72,16 +78,20 @@ class SlackPlatform:
         self.retry_handlers: list[AsyncRetryHandler] = [
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
             AsyncRateLimitErrorRetryHandler(max_retry_count=slack.rate_limit_retries)]
-        self.client = AsyncWebClient(token=slack.bot_token.get_secret_value(), base_url=slack.api_url,
-                                     retry_handlers=self.retry_handlers)
-        self.profiles = Profiles(self.client, slack.profile_cache_seconds)
+        self.client = AsyncWebClient(token=slack.bot_token.get_secret_value() if slack.bot_token else None,
+                                     base_url=slack.api_url, retry_handlers=self.retry_handlers)
+        self.workspaces = Workspaces() if slack.oauth else None  # None: the one workspace of the bot token
         self.messenger = SlackMessenger(self.client, Pacer(slack.messages_per_second_per_conversation,
-                                                           slack.messages_per_second))
+                                                           slack.messages_per_second), self.workspaces)
+        self.profiles = Profiles(self.client, slack.profile_cache_seconds, auth=self.messenger.auth)
+        self.installer = (Installer(settings, self.client, self.workspaces, on_installed, self._installed)
+                          if self.workspaces is not None else None)
         # Token checked in start() (auth.test), so building the app never touches the network.
         self.verifier = SignatureVerifier(slack.signing_secret.get_secret_value()) if slack.signing_secret else None
         self.app = AsyncApp(client=self.client, process_before_response=True,
                             signing_secret=slack.signing_secret.get_secret_value() if slack.signing_secret else None,
-                            request_verification_enabled=not slack.socket_mode)
+                            request_verification_enabled=not slack.socket_mode,
+                            **self.installer.bolt_options() if self.installer is not None else {})
         self.bot_user = ""
         self.inbound: Inbound | None = None
         # Work after the ack waits in a queue for its worker: a burst of commands is acked at once and then
@@ -102,11 +112,17 @@ class SlackPlatform:
         self._bind(deps)
         if not self.settings.slack.socket_mode:
             app.router.add_post(EVENTS_PATH, self._http)
+        if self.installer is not None:
+            self.installer.mount(app, deps)
 
     async def start(self, deps: Deps) -> None:
         self._bind(deps)
         if self.client.session is None:  # one connection pool for every call (created on the running loop)
             self.client.session = aiohttp.ClientSession()
+        if self.installer is not None:
+            self.installer.bind(deps)
+            log.info("Slack: installed through OAuth in %d workspaces", await self.installer.count())
+            return
         try:
             auth = await self.client.auth_test()
         except CALL_FAILED as exc:
@@ -205,9 +221,13 @@ class SlackPlatform:
                     self.outbox.kick()
                 queue.task_done()
 
+    async def _installed(self, install: Installed) -> None:
+        """A workspace installed feedbot: its people are linked in the background (the success page waits not)."""
+        self._linking = asyncio.create_task(self._link_accounts(self.messenger._deps(), install.team_id))
+
     async def _link_accounts(self, deps: Deps, workspace: str) -> None:
         try:
-            await link_accounts(deps, self.client, workspace)
+            await link_accounts(deps, self.client, workspace, await self.messenger.auth(workspace))
         except Exception:  # a convenience: people are linked on first contact anyway
             log.exception("Slack: linking the org directory failed")
 
@@ -255,14 +275,17 @@ class SlackPlatform:
 
         @app.event("message")
         @app.event("app_mention")
-        async def message(body: dict[str, Any]) -> None:
-            self._spawn(_who(body), self._inbound().message(body["event"], body.get("team_id", ""), self.bot_user))
+        async def message(body: dict[str, Any], context: dict[str, Any]) -> None:
+            bot_user = context.get("bot_user_id") or self.bot_user  # per workspace with OAuth installs
+            self._spawn(_who(body), self._inbound().message(body["event"], body.get("team_id", ""), bot_user))
 
         @app.event(re.compile(".*"))
         async def other(body: dict[str, Any]) -> None:
             """Anything else subscribed (app_uninstalled, tokens_revoked): acknowledged, so Slack does not retry."""
             kind = body.get("event", {}).get("type")
-            if kind in ("app_uninstalled", "tokens_revoked"):
+            if kind in REVOCATIONS and self.installer is not None:
+                await self.installer.revoked(body)
+            elif kind in REVOCATIONS:
                 log.warning("Slack: %s — feedbot cannot reach this workspace until the app is installed again "
                             "and slack.bot_token holds the new token", kind)
             else:

@@ -6,6 +6,11 @@ from pydantic import Field, SecretStr, model_validator
 
 from bot.kernel.settings.base import Section
 
+# What the app manifest asks (adapters/slack/manifest.py says why each): an OAuth install asks the same.
+BOT_SCOPES = ("commands", "chat:write", "im:write", "im:history", "app_mentions:read", "users:read",
+              "users:read.email", "files:write")
+PATH = r"^/[A-Za-z0-9_\-/]*$"
+
 
 class SlackSettings(Section):
     bot_token: SecretStr | None = None
@@ -23,6 +28,25 @@ class SlackSettings(Section):
     profile_cache_seconds: int = Field(3600, ge=0, le=86400)
     # Commands are acknowledged at once and then worked off by this many concurrent workers (one person's in order).
     workers: int = Field(4, ge=1, le=64)
+    # OAuth install in many workspaces (docs/slack.md): client id and secret set, and no bot_token.
+    client_id: str = ""
+    client_secret: SecretStr | None = None
+    scopes: list[str] = Field(default_factory=lambda: list(BOT_SCOPES), min_length=1)
+    install_path: str = Field("/slack/install", pattern=PATH)
+    redirect_uri_path: str = Field("/slack/oauth_redirect", pattern=PATH)
+    # Slack's authorize page; tests point it elsewhere.
+    authorize_url: str = "https://slack.com/oauth/v2/authorize"
+    # How long an install page's state is good for: from "Add to Slack" to Slack's redirect back.
+    state_minutes: int = Field(10, ge=1, le=60)
+
+    @property
+    def oauth(self) -> bool:
+        """Many workspaces, each installed through OAuth, instead of one bot token."""
+        return bool(self.client_id and self.client_secret and self.signing_secret) and self.bot_token is None
+
+    @property
+    def enabled(self) -> bool:
+        return self.bot_token is not None or self.oauth
 
 
 class TeamsSettings(Section):
