@@ -17,6 +17,7 @@ from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.oauth.async_callback_options import AsyncCallbackOptions, AsyncFailureArgs, AsyncSuccessArgs
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
@@ -96,7 +97,10 @@ class Installer:
 
     def bolt_options(self) -> dict[str, Any]:
         """bolt's AsyncApp with each request's token from its workspace's install."""
-        return {"authorize": self.workspaces.authorize, "before_authorize": self.refuse_uninstalled}
+        async def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult | None:
+            return await self.workspaces.authorize(enterprise_id, team_id)  # bolt reads a plain function's arguments
+
+        return {"authorize": authorize, "before_authorize": self.refuse_uninstalled}
 
     async def count(self) -> int:
         deps = self._deps()

@@ -48,6 +48,9 @@ class FakeSlack:
     delays: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
     runner: web.AppRunner | None = None
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    grants: dict[str, dict[str, Any]] = field(default_factory=dict)  # OAuth code → what oauth.v2.access answers
+    teams: dict[str, dict[str, str]] = field(default_factory=dict)  # bot token → its workspace, for auth.test
+    dead: set[str] = field(default_factory=set)  # tokens Slack refuses (token_revoked)
     port: int = 0
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -65,13 +68,26 @@ class FakeSlack:
     # ---- set-up ----
 
     def add_user(self, user_id: str, email: str | None, name: str, *, tz: str = "Europe/Stockholm",
-                 locale: str = "en-US") -> None:
+                 locale: str = "en-US", team: str = TEAM) -> None:
         profile = {"real_name": name, "display_name": name.split()[0]}
         if email:
             profile["email"] = email
-        self.users[user_id] = {"id": user_id, "team_id": TEAM, "name": name.lower(), "real_name": name,
+        self.users[user_id] = {"id": user_id, "team_id": team, "name": name.lower(), "real_name": name,
                                "tz": tz, "tz_label": tz, "tz_offset": 3600, "locale": locale,
                                "is_bot": False, "profile": profile}
+
+    def grant(self, code: str, team: str, name: str, token: str, *, installer: str = "U0ANA",
+              bot_user: str = BOT_USER) -> None:
+        """Slack's answer to `code` (once): the app installed in `team` with the bot token `token`."""
+        self.teams[token] = {"team_id": team, "team": name, "user_id": bot_user}
+        self.grants[code] = {"ok": True, "app_id": "A0FEEDBOT", "authed_user": {"id": installer},
+                             "scope": "commands,chat:write,im:write", "token_type": "bot", "access_token": token,
+                             "bot_user_id": bot_user, "team": {"id": team, "name": name}, "enterprise": None,
+                             "is_enterprise_install": False}
+
+    def tokens(self, method: str) -> list[str]:
+        """The bot token each answered call of `method` came with."""
+        return [call.token for call in self.calls if call.method == method and not call.refused]
 
     def rate_limit(self, method: str, times: int, retry_after: int = 1, *, after: int = 0) -> None:
         """Answer the next `after` calls of `method`, then refuse `times` with 429."""
@@ -129,7 +145,10 @@ class FakeSlack:
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
         if self.delays[method]:
             await asyncio.sleep(self.delays[method].popleft())
-        return self._refuse(method, args, token) or web.json_response(self._answer(method, args))
+        if token in self.dead:
+            self.calls.append(Call(method, args, token, refused=True))
+            return web.json_response({"ok": False, "error": "token_revoked"})
+        return self._refuse(method, args, token) or web.json_response(self._answer(method, args, token))
 
     def _refuse(self, method: str, args: dict[str, Any], token: str = "") -> web.Response | None:
         """Record the call; the refusal it was told to give, if it is this call's turn."""
@@ -142,16 +161,19 @@ class FakeSlack:
         self.calls.append(Call(method, args, token))
         return None
 
-    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    def _answer(self, method: str, args: dict[str, Any], token: str = "") -> dict[str, Any]:
         ok: dict[str, Any] = {"ok": True}
+        team = self.teams.get(token, {"team_id": TEAM, "team": "Acme", "user_id": BOT_USER})
         if method == "auth.test":
-            return ok | {"url": "https://acme.slack.com/", "team": "Acme", "team_id": TEAM, "user": "feedbot",
-                         "user_id": BOT_USER, "bot_id": "BBOT"}
+            return ok | {"url": "https://acme.slack.com/", "user": "feedbot", "bot_id": "BBOT"} | team
+        if method == "oauth.v2.access":
+            return self.grants.pop(args.get("code", ""), {"ok": False, "error": "invalid_code"})
         if method == "users.info":
             user = self.users.get(args.get("user", ""))
             return ok | {"user": user} if user else {"ok": False, "error": "user_not_found"}
         if method == "users.list":
-            return ok | {"members": list(self.users.values()), "response_metadata": {"next_cursor": ""}}
+            return ok | {"members": [u for u in self.users.values() if u["team_id"] == team["team_id"]],
+                         "response_metadata": {"next_cursor": ""}}
         if method == "conversations.open":
             return ok | {"channel": {"id": "D" + str(args.get("users", "")).lstrip("UW")}}
         if method in ("chat.postMessage", "chat.postEphemeral"):
@@ -330,7 +352,8 @@ def slack_settings(fake: FakeSlack, extra: dict[str, Any] | None = None, **slack
 
 @asynccontextmanager
 async def running_slack(database: Any, clock: Any, catalogs: Any, extra: dict[str, Any] | None = None,
-                        setup: Callable[[FakeSlack], None] | None = None, **slack: Any) -> AsyncIterator[SlackEnv]:
+                        setup: Callable[[FakeSlack], None] | None = None, hooks: dict[str, Any] | None = None,
+                        **slack: Any) -> AsyncIterator[SlackEnv]:
     """Fake Slack up (`setup` fills it), then the real server with the Slack platform on it (the same
     start_server as serve)."""
     from adapters.platform import PlatformMessenger
@@ -343,7 +366,7 @@ async def running_slack(database: Any, clock: Any, catalogs: Any, extra: dict[st
         setup(fake)
     try:
         settings = slack_settings(fake, extra, **slack)
-        platform = SlackPlatform(settings)
+        platform = SlackPlatform(settings, **(hooks or {}))
         deps = build_deps(settings, database, PlatformMessenger([platform]), clock=clock, catalogs=catalogs)
         server = await start_server(deps, [platform])
         try:
