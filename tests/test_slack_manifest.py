@@ -27,6 +27,7 @@ def test_the_http_manifest_points_everything_at_slack_events(capsys) -> None:
     assert sorted(data["oauth_config"]["scopes"]["bot"]) == sorted(
         ["commands", "chat:write", "im:write", "im:history", "app_mentions:read", "users:read", "users:read.email",
          "files:write"])  # no chat:write.public, no channels:history, no user scopes
+    assert data["oauth_config"]["redirect_urls"] == ["https://feedbot.example.com/slack/oauth_redirect"]
 
 
 def test_the_socket_mode_manifest_has_no_urls(capsys) -> None:

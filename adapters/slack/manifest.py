@@ -9,6 +9,9 @@ from typing import Any
 from adapters.slack.grammar import FEEDBOT_COMMAND
 from adapters.slack.platform import EVENTS_PATH
 from bot.kernel.settings.platforms import BOT_SCOPES as SCOPES
+from bot.kernel.settings.platforms import SlackSettings
+
+REDIRECT_PATH = SlackSettings.model_fields["redirect_uri_path"].default
 
 # command → (description, usage hint), in the grammar of docs/commands.md.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -44,6 +47,9 @@ def manifest(url: str | None = None, *, socket_mode: bool = False, name: str = "
             entry["url"] = endpoint
         commands.append(entry)
     events: dict[str, Any] = {"bot_events": BOT_EVENTS}
+    oauth: dict[str, Any] = {"scopes": {"bot": BOT_SCOPES}}
+    if url:  # where an OAuth install (slack.client_id, docs/slack.md) sends people back
+        oauth["redirect_urls"] = [url.rstrip("/") + REDIRECT_PATH]
     interactivity: dict[str, Any] = {"is_enabled": True}
     if endpoint:
         events["request_url"] = endpoint
@@ -61,7 +67,7 @@ def manifest(url: str | None = None, *, socket_mode: bool = False, name: str = "
             "bot_user": {"display_name": name, "always_online": True},
             "slash_commands": commands,
         },
-        "oauth_config": {"scopes": {"bot": BOT_SCOPES}},
+        "oauth_config": oauth,
         "settings": {
             "event_subscriptions": events,
             "interactivity": interactivity,
