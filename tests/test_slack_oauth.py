@@ -12,9 +12,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from adapters.slack.installs import Installed
+from bot.kernel.settings import Settings
 from bot.orgdir import import_people
 from bot.rhythm.scheduler import tick
 from storage.models import Account, AppInstall, Delivery, OAuthState, Person
@@ -226,3 +229,12 @@ async def test_a_token_slack_refuses_revokes_the_install_without_retrying_foreve
         await revoked_and_kept(env)
         statuses = {d.status for d in await rows(env, Delivery)}
         assert statuses == {"sent", "failed"}  # nothing left to retry
+
+
+def test_oauth_mode_is_chosen_by_its_settings_and_needs_http() -> None:
+    oauth = {"client_id": "1.2", "client_secret": "s", "signing_secret": "x"}
+    assert Settings.model_validate({"slack": oauth}).slack.oauth
+    assert not Settings.model_validate({"slack": oauth | {"bot_token": "xoxb-1"}}).slack.oauth  # one workspace
+    assert not Settings.model_validate({"slack": oauth | {"client_secret": None}}).slack.enabled
+    with pytest.raises(ValidationError, match="need HTTP"):
+        Settings.model_validate({"slack": oauth | {"socket_mode": True, "app_token": "xapp-1"}})

@@ -68,8 +68,6 @@ class SlackPlatform:
         if slack.bot_token is None and not slack.oauth:
             raise SlackError("slack.bot_token is not set (env FEEDBOT_SLACK__BOT_TOKEN), nor slack.client_id, "
                              "client_secret and signing_secret for OAuth installs")
-        if slack.oauth and slack.socket_mode:
-            raise SlackError("OAuth installs (slack.client_id) need HTTP: turn slack.socket_mode off")
         if slack.socket_mode and slack.app_token is None:
             raise SlackError("slack.socket_mode needs slack.app_token (env FEEDBOT_SLACK__APP_TOKEN)")
         if not slack.socket_mode and slack.signing_secret is None:

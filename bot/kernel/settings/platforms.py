@@ -39,6 +39,12 @@ class SlackSettings(Section):
     # How long an install page's state is good for: from "Add to Slack" to Slack's redirect back.
     state_minutes: int = Field(10, ge=1, le=60)
 
+    @model_validator(mode="after")
+    def _oauth_over_http(self) -> SlackSettings:
+        if self.oauth and self.socket_mode:
+            raise ValueError("OAuth installs (slack.client_id) need HTTP: turn slack.socket_mode off")
+        return self
+
     @property
     def oauth(self) -> bool:
         """Many workspaces, each installed through OAuth, instead of one bot token."""
