@@ -22,13 +22,13 @@ from bot.kernel.sealing import (
 )
 from bot.kernel.settings import Settings
 from storage.db import Database, is_sqlite
-from storage.models import Delivery, Idea, SurveySubmission
+from storage.models import AppInstall, Delivery, Idea, SurveySubmission
 
 SECRET_SETTING = "privacy.secret_key (env FEEDBOT_PRIVACY__SECRET_KEY)"
 MAKE_ONE = "make one with `openssl rand -base64 32`"
-# Every column holding seals (anonymous idea authors, and pulse answers while their round is open); a few of each
-# are enough to tell whether a key is this database's.
-SEALED_COLUMNS = (Idea.author_seal, Delivery.recipient_seal, SurveySubmission.sealed)
+# Every column holding seals (anonymous idea authors, pulse answers while their round is open, Slack installs' bot
+# tokens); a few of each are enough to tell whether a key is this database's.
+SEALED_COLUMNS = (Idea.author_seal, Delivery.recipient_seal, SurveySubmission.sealed, AppInstall.bot_token)
 SAMPLE = 16
 # Where feedbot kept the key before it moved out of the data directory (relative to the working directory).
 OLD_KEY_FILE = Path("feedbot.key")

@@ -16,7 +16,7 @@ from bot.kernel.settings import Settings
 from feedbot.privacy_key import PrivacyKeyError, find_key, open_sealer
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.models import Delivery, Idea, Survey, SurveyRound, SurveySubmission
+from storage.models import AppInstall, Delivery, Idea, Survey, SurveyRound, SurveySubmission
 from storage.uow import unit_of_work
 
 GOOD = "k" * 32
@@ -99,6 +99,16 @@ async def test_seals_in_the_outbox_count_too(database):
                              created_at=NOW))
     with pytest.raises(PrivacyKeyError, match="none of 1 sampled"):
         await open_sealer(privacy(secret_key=OTHER), database, Notices())
+
+
+async def test_sealed_slack_bot_tokens_count_too(database):
+    """Workspaces installed through OAuth keep their bot tokens sealed: another key would silently cut them all off."""
+    async with database.transaction() as session:
+        session.add(AppInstall(platform="slack", team_id="T1", bot_token=Sealer(GOOD.encode()).seal_untimed(b"xoxb-1"),
+                               bot_scopes="", installed_at=NOW))
+    with pytest.raises(PrivacyKeyError, match="none of 1 sampled"):
+        await open_sealer(privacy(secret_key=OTHER), database, Notices())
+    assert await open_sealer(privacy(secret_key=GOOD), database, Notices())
 
 
 async def seal_a_pulse_answer(db: Database, sealer: Sealer) -> None:
