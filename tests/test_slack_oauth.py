@@ -113,6 +113,8 @@ async def test_two_workspaces_install_and_each_is_served_with_its_own_token(data
         assert len(env.fake.called("response")) == 2  # both answered
         asked = {(call.args["user"], call.token) for call in env.fake.calls if call.method == "users.info"}
         assert asked == {("U0ANA", "xoxb-one"), ("U0BO", "xoxb-two")}
+        await env.command("/checkin", "", user="U0BO", team_id=TWO)  # a form: views.open in Bo's workspace
+        assert env.fake.tokens("views.open") == ["xoxb-two"]
 
         await tick(env.deps, FRIDAY)  # check-in prompts: a DM in each person's own workspace
         assert by_channel(env, "chat.postMessage") == {"D0ANA": "xoxb-one", "D0BO": "xoxb-two"}
