@@ -4,6 +4,7 @@ pages driven like a browser, the fake Slack Web API answering oauth.v2.access an
 from __future__ import annotations
 
 import html
+import logging
 import json
 import re
 from collections.abc import AsyncIterator
@@ -73,7 +74,7 @@ async def callback(env: SlackEnv, cookie: str | None = None, **query: str) -> tu
 
 
 async def install(env: SlackEnv, team: str, token: str, code: str | None = None) -> tuple[int, str]:
-    code = code or f"code-{token}"
+    code = code or f"code-{team}-{len(env.fake.grants)}"
     env.fake.grant(code, team, f"Team {team}", token, installer="U0ANA" if team == ONE else "U0BO")
     state = await start_install(env)
     status, page = await callback(env, state, code=code, state=state)
@@ -92,8 +93,9 @@ async def rows(env: SlackEnv, model: type) -> list[Any]:
         return list(await uow.session.scalars(select(model)))
 
 
-async def test_two_workspaces_install_and_each_is_served_with_its_own_token(database, clock, catalogs,
-                                                                            tmp_path) -> None:
+async def test_two_workspaces_install_and_each_is_served_with_its_own_token(database, clock, catalogs, tmp_path,
+                                                                            caplog) -> None:
+    caplog.set_level(logging.DEBUG)  # even then, no token in the log
     installed: list[Installed] = []
     async with oauth_slack(database, clock, catalogs, tmp_path, installed) as env:
         assert (await install(env, ONE, "xoxb-one"))[0] == 200
@@ -120,6 +122,7 @@ async def test_two_workspaces_install_and_each_is_served_with_its_own_token(data
         assert by_channel(env, "chat.postMessage") == {"D0ANA": "xoxb-one", "D0BO": "xoxb-two"}
         assert {(call.args["users"], call.token) for call in env.fake.calls
                 if call.method == "conversations.open"} <= {("U0ANA", "xoxb-one"), ("U0BO", "xoxb-two")}
+    assert "Slack: feedbot installed in workspace T0ONE" in caplog.text and "xoxb" not in caplog.text
 
 
 def by_channel(env: SlackEnv, method: str) -> dict[str, str]:
