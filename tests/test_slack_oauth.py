@@ -4,8 +4,8 @@ pages driven like a browser, the fake Slack Web API answering oauth.v2.access an
 from __future__ import annotations
 
 import html
-import logging
 import json
+import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +22,7 @@ from bot.kernel.settings import Settings
 from bot.orgdir import import_people
 from bot.rhythm.scheduler import tick
 from storage.models import Account, AppInstall, Delivery, OAuthState, Person
+from storage.repositories.installs import Installs
 from tests.fakes.slack_api import SlackEnv, payload, running_slack
 
 COOKIE = "slack-app-oauth-state"
@@ -243,3 +244,15 @@ def test_oauth_mode_is_chosen_by_its_settings_and_needs_http() -> None:
     assert not Settings.model_validate({"slack": oauth | {"client_secret": None}}).slack.enabled
     with pytest.raises(ValidationError, match="need HTTP"):
         Settings.model_validate({"slack": oauth | {"socket_mode": True, "app_token": "xapp-1"}})
+
+
+async def test_an_install_the_database_cannot_store_gets_500_and_leaves_nothing(database, clock, catalogs,
+                                                                                tmp_path, monkeypatch) -> None:
+    async with oauth_slack(database, clock, catalogs, tmp_path) as env:
+        async def refuse(*_: Any) -> None:
+            raise ConnectionResetError("database went away")
+
+        monkeypatch.setattr(Installs, "save", refuse)
+        status, page = await install(env, ONE, "xoxb-one")
+        assert status == 500 and "could not store the installation" in page
+        assert await rows(env, AppInstall) == []

@@ -20,6 +20,7 @@ from logging import Logger
 from typing import Any
 
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.error import BoltError
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
@@ -142,8 +143,11 @@ class Workspaces(AsyncInstallationStore):
             bot_scopes=",".join(installation.bot_scopes or []), installer_user_id=installation.user_id,
             is_enterprise_install=bool(installation.is_enterprise_install), installed_at=deps.clock.now(),
             revoked_at=None)
-        async with deps.uow() as uow:
-            await uow.installs.save(row)
+        try:
+            async with deps.uow() as uow:
+                await uow.installs.save(row)
+        except Exception as exc:  # bolt answers a BoltError with its storage_error page (500), nothing stored
+            raise BoltError(f"the install could not be stored: {type(exc).__name__}") from exc
         self._cache.pop(installation.team_id, None)
 
     async def async_find_installation(self, *, enterprise_id: str | None, team_id: str | None,
