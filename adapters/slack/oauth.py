@@ -132,8 +132,8 @@ class Installer:
         return self._page(DONE, 200, workspace=install.team_name or install.team_id)
 
     async def _failure(self, args: AsyncFailureArgs) -> BoltResponse:
-        reason = args.reason
-        log.warning("Slack: an install callback was refused: %s", reason)
+        reason = args.reason[:100]  # `error=` of the query: whatever the browser brought
+        log.warning("Slack: an install callback was refused: %r", reason)
         if reason == "access_denied":
             return self._page(CANCELLED, 200)
         if reason in BAD_REQUEST:
