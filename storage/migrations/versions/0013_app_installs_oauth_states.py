@@ -1,6 +1,6 @@
 """app_installs and oauth_states: Slack installed in many workspaces through OAuth
 
-Revision ID: 0016
+Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-06 12:00:00
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import storage.models
 
 
-revision = '0016'
+revision = '0013'
 down_revision = '0012'
 branch_labels = None
 depends_on = None
