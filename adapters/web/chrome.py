@@ -32,7 +32,7 @@ LABELS = {
     "product": N_("feedbot dashboard"), "me": N_("Me"), "team": N_("Team"), "ideas": N_("Ideas"),
     "pulse": N_("Pulse"), "admin": N_("Admin"), "sign_out": N_("Sign out"), "skip": N_("Skip to the content"),
     "signed_in_as": N_("Signed in as {name}"), "menu": N_("Pages"),
-    "sign_in": N_("Sign in"), "continue": N_("Continue"),
+    "sign_in": N_("Sign in"), "continue": N_("Continue"), "sign_in_with": N_("Sign in with {provider}"),
     "sign_in_how": N_("Type {command} to feedbot in Slack, Teams or the console: it replies with a private link that "
                       "signs you in here. A link works once and for a few minutes."),
     "link_used": N_("This sign-in link is used, expired or not valid. Ask feedbot for a new one with {command}."),
