@@ -84,8 +84,9 @@ async def test_sign_in_with_slack_matches_the_verified_email_to_the_directory(de
 async def test_sign_in_with_entra_uses_the_tenants_discovery_and_the_sign_in_name(deps_factory, idp):
     idp.user = {"preferred_username": "BO@example.com", "name": "Bo", "tid": "4a1b-fake-tenant"}  # no email claim
     async with served(deps_factory, idp) as web, browser() as client:
-        async with client.get(f"{web.url}/dashboard/oidc/entra") as landed:
-            assert landed.status == 200 and "Signed in as bo" in await landed.text()
+        landed = await client.get(f"{web.url}/dashboard/oidc/entra")
+        assert landed.status == 200 and "Signed in as bo" in await landed.text()
+        assert idp.exchanged and idp.authorized[0]["redirect_uri"].endswith("/dashboard/oidc/entra/callback")
 
 
 @pytest.mark.parametrize(("change", "status"), [

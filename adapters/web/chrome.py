@@ -49,6 +49,11 @@ LABELS = {
     "deactivated": N_("deactivated"), "teams": N_("Teams"), "members": N_("Members"),
     "settings": N_("Settings (read-only; secrets are hidden)"), "surveys": N_("Surveys"),
     "import_hint": N_("The directory comes from {command}; each import prints its report of every row."),
+    "last_import": N_("Last import"), "no_import": N_("No import yet."), "file": N_("File"), "when": N_("When"),
+    "import_refused": N_("Refused: the file has problems, so nothing was imported."),
+    "import_done": N_("Imported."), "row": N_("Row"), "problem": N_("Problem"), "count": N_("People"),
+    "added": N_("Added"), "updated": N_("Updated"), "unchanged": N_("Unchanged"), "deactivated_now": N_("Deactivated"),
+    "missing": N_("Not in the file, still active"),
     "back": N_("Back"),
 }
 

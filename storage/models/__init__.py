@@ -6,7 +6,7 @@ from storage.models.base import NAMING, Base, UTCDateTime, new_uid
 from storage.models.goals import Goal, GoalUpdate, GrowthItem, GrowthNote, KeyResult, KeyResultUpdate
 from storage.models.ideas import Idea, IdeaComment, IdeaMeasure, IdeaRecognition, IdeaResult, IdeaStatusChange, IdeaVote
 from storage.models.outbox import UNSENT, Delivery, InboundEvent, PacingSlot
-from storage.models.people import Account, Person, Team
+from storage.models.people import Account, OrgImport, Person, Team
 from storage.models.recognition import (
     Feedback,
     FeedbackRequest,
@@ -31,7 +31,7 @@ __all__ = [
     "NAMING", "UNSENT", "Account", "Base", "Checkin", "Delivery", "Feedback", "FeedbackRequest",
     "FeedbackRequestTarget", "Goal", "GoalUpdate", "GrowthItem", "GrowthNote", "Idea", "IdeaComment",
     "IdeaMeasure", "IdeaRecognition", "IdeaResult", "IdeaStatusChange", "IdeaVote", "InboundEvent", "KeyResult",
-    "KeyResultUpdate", "Kudos", "KudosRecipient", "KudosValue", "OneOnOne", "OneOnOneEntry", "PacingSlot",
-    "Person", "Survey", "SurveyAnswer", "SurveyParticipation", "SurveyQuestion", "SurveyRound",
+    "KeyResultUpdate", "Kudos", "KudosRecipient", "KudosValue", "OneOnOne", "OneOnOneEntry", "OrgImport",
+    "PacingSlot", "Person", "Survey", "SurveyAnswer", "SurveyParticipation", "SurveyQuestion", "SurveyRound",
     "SurveySubmission", "Team", "UTCDateTime", "new_uid",
 ]
