@@ -3,9 +3,12 @@ provider on loopback: the real server, the real redirects, id_tokens signed with
 
 from __future__ import annotations
 
+import itertools
+import tomllib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -213,3 +216,11 @@ async def test_without_providers_there_are_no_buttons_and_no_routes(console, dep
 def test_settings_refuse_a_client_without_secret_or_a_shared_tenant(oidc, error):
     with pytest.raises(ValueError, match=error.replace("(", r"\(").replace(")", r"\)")):
         Settings.model_validate({"dashboard": {"oidc": oidc}})
+
+
+def test_the_example_files_provider_tables_are_valid():
+    lines = (Path(__file__).parent.parent / "config.example.toml").read_text(encoding="utf-8").splitlines()
+    start = lines.index("# [dashboard.oidc.slack]")
+    tables = list(itertools.takewhile(lambda line: line.startswith("# "), lines[start:]))
+    settings = Settings.model_validate(tomllib.loads("\n".join(line[2:] for line in tables)))
+    assert [name for name, _ in settings.dashboard.oidc.enabled()] == ["slack", "entra"]
