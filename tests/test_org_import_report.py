@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from bot.datarights import erase_person
 from bot.orgdir import OrgImportError, import_people
 from tests.test_orgdir import BASE, HEADER, csv_file
 from tests.web_dashboard import dashboard
@@ -65,3 +66,17 @@ async def test_before_any_import_the_admin_page_says_so(deps, console):
     await console.people(ADMIN)
     async with dashboard(deps) as web, web.client(ADMIN) as admin:
         assert "No import yet." in (await web.get(admin, "/dashboard/admin"))[1]
+
+
+async def test_erasing_a_person_named_in_a_refused_report_removes_the_report(deps, tmp_path):
+    await import_people(deps, csv_file(tmp_path, WITH_ADMIN))
+    with pytest.raises(OrgImportError):
+        await import_people(deps, csv_file(tmp_path, HEADER + "lea@example.com,,,,,\n", "bad.csv"))
+    async with deps.uow() as uow:
+        assert "lea@example.com" in str((await uow.people.last_import()).problems)
+    await erase_person(deps, "bo@example.com")  # not named: the report stays
+    async with deps.uow() as uow:
+        assert await uow.people.last_import() is not None
+    await erase_person(deps, "lea@example.com")
+    async with deps.uow() as uow:
+        assert await uow.people.last_import() is None
