@@ -92,6 +92,21 @@ async def test_sign_in_with_entra_uses_the_tenants_discovery_and_the_sign_in_nam
         assert idp.exchanged and idp.authorized[0]["redirect_uri"].endswith("/dashboard/oidc/entra/callback")
 
 
+async def test_a_rotated_key_is_fetched_once_and_an_unreachable_tenant_refuses_politely(deps_factory, idp, clock):
+    idp.user = SLACK_ANA
+    async with served(deps_factory, idp) as web:
+        for rotate in (False, False, True, False):
+            if rotate:
+                idp.rotate()
+                clock.advance(timedelta(minutes=1))  # unknown key ids fetch the keys at most once a minute
+            async with browser() as client, client.get(f"{web.url}/dashboard/oidc/slack") as landed:
+                assert landed.status == 200 and landed.url.path == "/dashboard/me"
+        assert idp.key_fetches == 2  # the keys are cached; a new key id fetches them again
+        idp.discovery_down = True
+        async with browser() as client, client.get(f"{web.url}/dashboard/oidc/entra") as refused:
+            assert refused.status == 401 and "Signing in with Microsoft did not work" in await refused.text()
+
+
 @pytest.mark.parametrize(("change", "status"), [
     ({"aud": "someone-else"}, 401),
     ({"iss": "https://login.microsoftonline.com/another-tenant/v2.0"}, 401),

@@ -35,6 +35,8 @@ class FakeIdentityProvider(LoopbackServer):
     authorized: list[dict[str, str]] = field(default_factory=list)  # authorize requests' parameters
     exchanged: list[dict[str, str]] = field(default_factory=list)  # token requests' forms
     codes: dict[str, dict[str, str]] = field(default_factory=dict)
+    key_fetches: int = 0
+    discovery_down: bool = False  # the discovery document answers 503
 
     @property
     def issuer(self) -> str:
@@ -56,7 +58,13 @@ class FakeIdentityProvider(LoopbackServer):
         app.router.add_post("/token", self._token)
         app.router.add_get("/keys", self._keys)
 
+    def rotate(self) -> None:
+        """Sign with a new key under a new key id, as providers do from time to time."""
+        self.key, self.kid = new_key(), f"{self.kid}-next"
+
     async def _discovery(self, _request: web.Request) -> web.Response:
+        if self.discovery_down:
+            return web.Response(status=503, text="Service Unavailable")
         return web.json_response({"issuer": self.issuer, "authorization_endpoint": f"{self.url}/authorize",
                                   "token_endpoint": f"{self.url}/token", "jwks_uri": f"{self.url}/keys",
                                   "id_token_signing_alg_values_supported": ["RS256"]})
@@ -94,5 +102,6 @@ class FakeIdentityProvider(LoopbackServer):
                           algorithm="RS256", headers={"kid": self.kid})
 
     async def _keys(self, _request: web.Request) -> web.Response:
+        self.key_fetches += 1
         public = jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
         return web.json_response({"keys": [{**public, "kid": self.kid, "use": "sig", "alg": "RS256"}]})

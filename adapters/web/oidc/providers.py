@@ -4,7 +4,6 @@ vouches for. Endpoints and keys are fetched with aiohttp and cached; an unknown 
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,7 +46,7 @@ class Provider:
     def __init__(self, name: str, client: OidcClient) -> None:
         self.name, self.label, self.client = name, client.label, client  # /dashboard/oidc/<name>
         self._keys: dict[str, jwt.PyJWK] = {}
-        self._keys_at = -REFETCH_SECONDS
+        self._keys_at = float("-inf")
 
     async def endpoints(self, http: aiohttp.ClientSession) -> Endpoints:
         raise NotImplementedError
@@ -60,10 +59,11 @@ class Provider:
         """The email address the provider vouches for, or None."""
         raise NotImplementedError
 
-    async def key(self, http: aiohttp.ClientSession, kid: str) -> jwt.PyJWK:
-        if kid not in self._keys and time.monotonic() - self._keys_at >= REFETCH_SECONDS:
+    async def key(self, http: aiohttp.ClientSession, kid: str, now: float) -> jwt.PyJWK:
+        """The signing key `kid`; `now` (the deps clock's timestamp) spaces out fetches for unknown ids."""
+        if kid not in self._keys and now - self._keys_at >= REFETCH_SECONDS:
             data = await get_json(http, (await self.endpoints(http)).jwks_url)
-            self._keys_at = time.monotonic()
+            self._keys_at = now
             try:
                 keys = jwt.PyJWKSet.from_dict(data).keys
             except jwt.PyJWTError as exc:

@@ -44,7 +44,8 @@ async def verify(http: aiohttp.ClientSession, provider: Provider, endpoints: End
         raise Refused("not a JWT") from None
     if header.get("alg") != "RS256":
         raise Refused(f"algorithm {header.get('alg')!r}")
-    key = await provider.key(http, str(header.get("kid", "")))
+    moment = now.timestamp()
+    key = await provider.key(http, str(header.get("kid", "")), moment)
     client_id = provider.client.client_id
     try:
         claims: dict[str, Any] = jwt.decode(
@@ -53,7 +54,6 @@ async def verify(http: aiohttp.ClientSession, provider: Provider, endpoints: End
                      "require": ["iss", "aud", "exp", "iat", "sub"]})
     except jwt.PyJWTError as exc:
         raise Refused(f"{type(exc).__name__}: {exc}") from None
-    moment = now.timestamp()
     if not isinstance(claims["exp"], int | float) or moment > claims["exp"] + LEEWAY_SECONDS:
         raise Refused("expired")
     if not isinstance(claims["iat"], int | float) or claims["iat"] > moment + LEEWAY_SECONDS:
