@@ -41,6 +41,7 @@ from storage.models import (
     KudosValue,
     OneOnOne,
     OneOnOneEntry,
+    OrgImport,
     Person,
     Survey,
     SurveyParticipation,
@@ -205,7 +206,7 @@ async def erase_person(deps: Deps, email: str) -> ErasureReport | None:
         person = await uow.people.by_email(email)
         if person is None:
             return None
-        pid, uid = person.id, person.uid
+        pid, uid, email_of = person.id, person.uid, person.email
         report = ErasureReport(person.email)
 
         async def run(label: str | None, statement: Any) -> int:
@@ -266,5 +267,7 @@ async def erase_person(deps: Deps, email: str) -> ErasureReport | None:
                   .where(IdeaStatusChange.changed_by_id == pid).values(changed_by_id=None))
         await run("reports left without a manager", update(Person).where(Person.manager_id == pid)
                   .values(manager_id=None))
+        # A refused import's report may name them in a bad row's reason: it goes (there is only the last one).
+        await run(None, delete(OrgImport).where(cast(OrgImport.problems, Text).contains(email_of, autoescape=True)))
         await run(None, delete(Person).where(Person.id == pid))
     return report

@@ -15,12 +15,13 @@ from pathlib import Path
 
 from bot.kernel.context import Deps
 from bot.orgfile import HEADER, OrgImportError, Row, find_cycles, parse_rows, read_file
-from storage.models import Person, Team
+from storage.models import OrgImport, Person, Team
 
 __all__ = ["HEADER", "ImportReport", "OrgImportError", "import_people", "org_tree"]
 NONE = "(none)"
 EMPTY_DIRECTORY = "The org directory is empty. Import one with: feedbot org import people.csv"
 SHOWN = 20  # emails listed of those missing from the file
+PROBLEMS_KEPT = 200  # bad rows kept for the admin page; the CLI prints them all
 
 
 @dataclass
@@ -56,7 +57,19 @@ def listed(emails: list[str]) -> str:
 
 async def import_people(deps: Deps, path: Path, *, deactivate_missing: bool = False) -> ImportReport:
     """Create or update people, teams and reporting lines from `path`, all or nothing; every bad row is reported
-    in one OrgImportError. `deactivate_missing`: people in the directory but not in the file are deactivated."""
+    in one OrgImportError. `deactivate_missing`: people in the directory but not in the file are deactivated.
+    Either way the import's report is kept for the admin page."""
+    try:
+        return await import_file(deps, path, deactivate_missing)
+    except OrgImportError as exc:
+        async with deps.uow() as uow:  # nothing of the file was written; only that it was refused, and why
+            await uow.people.record_import(OrgImport(
+                imported_at=deps.clock.now(), file_name=path.name[:255], refused=True,
+                problems=[[row, reason] for row, reason in exc.problems[:PROBLEMS_KEPT]]))
+        raise
+
+
+async def import_file(deps: Deps, path: Path, deactivate_missing: bool) -> ImportReport:
     columns, records, problems = read_file(path)
     async with deps.uow() as uow:
         existing = {p.email: p for p in await uow.people.all()}
@@ -106,6 +119,10 @@ async def import_people(deps: Deps, path: Path, *, deactivate_missing: bool = Fa
                     for label in after if old[label] != after[label]]
             else:
                 report.unchanged.append(row.email)
+        await uow.people.record_import(OrgImport(
+            imported_at=now, file_name=path.name[:255], added=len(report.created), updated=len(report.updated),
+            unchanged=len(report.unchanged), deactivated=len(report.deactivated),
+            missing=len(report.missing) - len(report.deactivated), problems=[]))
     return report
 
 

@@ -20,6 +20,7 @@ from feedbot.app import build_deps
 from storage.db import Database
 from storage.migrate import upgrade
 from tests.conftest import START, Console
+from tests.fakes.oidc_provider import FakeIdentityProvider
 from tests.test_pulse import SURVEY
 from tests.web_dashboard import Dashboard
 
@@ -62,9 +63,12 @@ class BrowserOrg:
     async def _start(self) -> Dashboard:
         self.db = Database(f"sqlite:///{self.tmp / 'browser.db'}")
         await upgrade(self.db.engine)
-        settings = Settings.model_validate({"org": {"admins": [ADMIN]}, "privacy": {"secret_key": "browser-" * 5},
-                                            "pulse": {"surveys": [SURVEY]}})
         self.clock = FixedClock(START - timedelta(weeks=3))
+        # Sign in with Slack, played by a fake provider that signs in Ana
+        self.idp = await FakeIdentityProvider(now=self.clock.now, user={"email": ANA, "email_verified": True}).start()
+        settings = Settings.model_validate({"org": {"admins": [ADMIN]}, "privacy": {"secret_key": "browser-" * 5},
+                                            "pulse": {"surveys": [SURVEY]},
+                                            "dashboard": {"oidc": {"slack": self.idp.slack()}}})
         deps = build_deps(settings, self.db, ConsoleMessenger(open(self.tmp / "sent.txt", "w")),  # noqa: SIM115
                           clock=self.clock)
         (self.tmp / "org.csv").write_text("\n".join(ROWS) + "\n")
@@ -97,6 +101,7 @@ class BrowserOrg:
     def close(self) -> None:
         async def stop() -> None:
             await self.server.close()
+            await self.idp.close()
             await self.db.dispose()
         self.run(stop())
         self.loop.call_soon_threadsafe(self.loop.stop)

@@ -81,6 +81,15 @@ def test_sign_in_with_a_link_and_see_the_team_page_with_its_chart(page, org, tmp
     screenshot(page, "pulse", tmp_path)
 
 
+def test_sign_in_with_slack_through_the_identity_provider(page, org, tmp_path):
+    page.goto(f"{org.dashboard.url}/dashboard/")
+    screenshot(page, "signin", tmp_path)
+    page.get_by_role("link", name="Sign in with Slack").click()  # to the fake provider, and straight back
+    page.wait_for_url("**/dashboard/me", timeout=10_000)
+    expect(page.get_by_text("Signed in as Ana Lima")).to_be_visible()
+    assert org.idp.authorized[-1]["code_challenge_method"] == "S256"
+
+
 def test_move_an_idea_on_the_board(page, org, tmp_path):
     sign_in(page, org, ADMIN)
     page.get_by_role("link", name="Ideas").click()

@@ -11,6 +11,7 @@ from aiohttp import web
 from adapters.platform import OutboxSender
 from adapters.web import pages
 from adapters.web.access import signed_in
+from adapters.web.oidc.flow import OidcSignIn
 from adapters.web.signin import SignIn
 from bot.kernel.context import Deps
 
@@ -21,6 +22,7 @@ class WebDashboard:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
         self.sender = OutboxSender(deps)
+        self.oidc = OidcSignIn(deps)
 
     def mount(self, app: web.Application) -> None:
         deps, signin, actions = self.deps, SignIn(self.deps), pages.Actions(self.sender)
@@ -29,6 +31,8 @@ class WebDashboard:
         router.add_get("/dashboard/", signin.start)
         router.add_get("/dashboard/signin/{token}", signin.link)
         router.add_post("/dashboard/signin", signin.redeem)
+        router.add_get("/dashboard/oidc/{provider}", self.oidc.begin)
+        router.add_get("/dashboard/oidc/{provider}/callback", self.oidc.callback)
         router.add_post("/dashboard/signout", signed_in(deps, signin.sign_out))
         router.add_get("/dashboard/me", signed_in(deps, pages.me))
         router.add_get("/dashboard/team", signed_in(deps, pages.team))
@@ -44,3 +48,4 @@ class WebDashboard:
     async def stop(self, _app: web.Application | None = None) -> None:
         self.sender.stopping = True
         await self.sender.idle()
+        await self.oidc.close()

@@ -42,7 +42,9 @@ class Reader:
 
 def sign_in_page(deps: Deps, request: web.Request, message: str = "", status: int = 401) -> web.Response:
     t = deps.catalogs.translator(locale_of(deps, request, None))
-    return page(t, "signin.html", status=status, title=t("Sign in"), session=None, message=message)
+    providers = [(name, client.label) for name, client in deps.settings.dashboard.oidc.enabled()]
+    return page(t, "signin.html", status=status, title=t("Sign in"), session=None, message=message,
+                providers=providers)
 
 
 def same_origin(request: web.Request) -> bool:

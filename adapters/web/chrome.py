@@ -32,7 +32,7 @@ LABELS = {
     "product": N_("feedbot dashboard"), "me": N_("Me"), "team": N_("Team"), "ideas": N_("Ideas"),
     "pulse": N_("Pulse"), "admin": N_("Admin"), "sign_out": N_("Sign out"), "skip": N_("Skip to the content"),
     "signed_in_as": N_("Signed in as {name}"), "menu": N_("Pages"),
-    "sign_in": N_("Sign in"), "continue": N_("Continue"),
+    "sign_in": N_("Sign in"), "continue": N_("Continue"), "sign_in_with": N_("Sign in with {provider}"),
     "sign_in_how": N_("Type {command} to feedbot in Slack, Teams or the console: it replies with a private link that "
                       "signs you in here. A link works once and for a few minutes."),
     "link_used": N_("This sign-in link is used, expired or not valid. Ask feedbot for a new one with {command}."),
@@ -49,6 +49,11 @@ LABELS = {
     "deactivated": N_("deactivated"), "teams": N_("Teams"), "members": N_("Members"),
     "settings": N_("Settings (read-only; secrets are hidden)"), "surveys": N_("Surveys"),
     "import_hint": N_("The directory comes from {command}; each import prints its report of every row."),
+    "last_import": N_("Last import"), "no_import": N_("No import yet."), "file": N_("File"), "when": N_("When"),
+    "import_refused": N_("Refused: the file has problems, so nothing was imported."),
+    "import_done": N_("Imported."), "row": N_("Row"), "problem": N_("Problem"), "count": N_("People"),
+    "added": N_("Added"), "updated": N_("Updated"), "unchanged": N_("Unchanged"), "deactivated_now": N_("Deactivated"),
+    "missing": N_("Not in the file, still active"),
     "back": N_("Back"),
 }
 

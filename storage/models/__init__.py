@@ -7,7 +7,7 @@ from storage.models.goals import Goal, GoalUpdate, GrowthItem, GrowthNote, KeyRe
 from storage.models.ideas import Idea, IdeaComment, IdeaMeasure, IdeaRecognition, IdeaResult, IdeaStatusChange, IdeaVote
 from storage.models.installs import AppInstall, OAuthState
 from storage.models.outbox import UNSENT, Delivery, InboundEvent, PacingSlot
-from storage.models.people import Account, Person, Team
+from storage.models.people import Account, OrgImport, Person, Team
 from storage.models.recognition import (
     Feedback,
     FeedbackRequest,
@@ -32,7 +32,7 @@ __all__ = [
     "NAMING", "UNSENT", "Account", "AppInstall", "Base", "Checkin", "Delivery", "Feedback", "FeedbackRequest",
     "FeedbackRequestTarget", "Goal", "GoalUpdate", "GrowthItem", "GrowthNote", "Idea", "IdeaComment", "IdeaMeasure",
     "IdeaRecognition", "IdeaResult", "IdeaStatusChange", "IdeaVote", "InboundEvent", "KeyResult", "KeyResultUpdate",
-    "Kudos", "KudosRecipient", "KudosValue", "OAuthState", "OneOnOne", "OneOnOneEntry", "PacingSlot", "Person",
-    "Survey", "SurveyAnswer", "SurveyParticipation", "SurveyQuestion", "SurveyRound", "SurveySubmission", "Team",
-    "UTCDateTime", "new_uid",
+    "Kudos", "KudosRecipient", "KudosValue", "OAuthState", "OneOnOne", "OneOnOneEntry", "OrgImport", "PacingSlot",
+    "Person", "Survey", "SurveyAnswer", "SurveyParticipation", "SurveyQuestion", "SurveyRound", "SurveySubmission",
+    "Team", "UTCDateTime", "new_uid",
 ]

@@ -7,8 +7,10 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     ForeignKey,
+    Integer,
     SmallInteger,
     String,
     UniqueConstraint,
@@ -69,3 +71,20 @@ class Account(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # profile (email, zone, locale) last read
     unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # blocked or removed the bot
+
+
+class OrgImport(Base):
+    """The report of the last org directory import (`feedbot org import`), for the admin page: counts and, for a
+    refused file, its bad rows with their reasons. Only the last one is kept."""
+
+    __tablename__ = "org_imports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    file_name: Mapped[str] = mapped_column(String(255))
+    refused: Mapped[bool] = mapped_column(Boolean, default=False)  # a bad file: nothing was imported
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    deactivated: Mapped[int] = mapped_column(Integer, default=0)
+    missing: Mapped[int] = mapped_column(Integer, default=0)  # in the directory, not in the file, left active
+    problems: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [[row, reason], …], as the CLI printed them

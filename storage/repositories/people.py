@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storage.models import (
     Account,
+    OrgImport,
     Person,
     Team,
 )
@@ -138,6 +139,14 @@ class People(Repository):
 
     async def delete(self, person: Person) -> None:
         await self.session.delete(person)
+
+    async def record_import(self, report: OrgImport) -> None:
+        """Keep `report` as the last import's, in place of the one before."""
+        await self.session.execute(delete(OrgImport))
+        self.session.add(report)
+
+    async def last_import(self) -> OrgImport | None:
+        return await self.session.scalar(select(OrgImport).order_by(OrgImport.id.desc()).limit(1))
 
 
 def _escape_like(text: str) -> str:

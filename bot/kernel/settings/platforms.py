@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field, SecretStr, model_validator
 
 from bot.kernel.settings.base import Section
@@ -78,6 +80,66 @@ class TeamsSettings(Section):
         return self
 
 
+class OidcClient(Section):
+    """An OpenID Connect client registered with the provider; off while client_id is empty."""
+
+    label: ClassVar[str] = ""  # on its button: "Sign in with <label>" (a brand name, not translated)
+    client_id: str = ""
+    client_secret: SecretStr | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.client_id)
+
+    @model_validator(mode="after")
+    def _secret_with_id(self) -> OidcClient:
+        if self.client_id and not (self.client_secret and self.client_secret.get_secret_value()):
+            raise ValueError("client_secret is needed with client_id")
+        return self
+
+
+class SlackOidcSettings(OidcClient):
+    """Sign in with Slack: Slack's fixed endpoints (tests point them at loopback)."""
+
+    label: ClassVar[str] = "Slack"
+
+    # Optional: only this workspace's members (the id_token's https://slack.com/team_id, e.g. T0123ABCD).
+    team_id: str = ""
+    issuer: str = "https://slack.com"
+    authorize_url: str = "https://slack.com/openid/connect/authorize"
+    token_url: str = "https://slack.com/api/openid.connect.token"
+    jwks_url: str = "https://slack.com/openid/connect/keys"
+
+
+class EntraOidcSettings(OidcClient):
+    """Microsoft Entra ID: one tenant, whose endpoints and issuer come from its discovery document."""
+
+    label: ClassVar[str] = "Microsoft"
+
+    tenant: str = ""  # the Directory (tenant) ID, or a verified domain such as contoso.onmicrosoft.com
+    authority: str = "https://login.microsoftonline.com"  # sovereign clouds have their own; tests use loopback
+
+    @model_validator(mode="after")
+    def _one_tenant(self) -> EntraOidcSettings:
+        if self.client_id and self.tenant.strip().lower() in ("", "common", "organizations", "consumers"):
+            raise ValueError("tenant must be your Directory (tenant) ID: people are matched to one organisation")
+        return self
+
+    @property
+    def discovery_url(self) -> str:
+        return f"{self.authority.rstrip('/')}/{self.tenant}/v2.0/.well-known/openid-configuration"
+
+
+class OidcSettings(Section):
+    """The identity providers, by the name in their URLs (/dashboard/oidc/slack), in the order of their buttons."""
+
+    slack: SlackOidcSettings = Field(default_factory=SlackOidcSettings)
+    entra: EntraOidcSettings = Field(default_factory=EntraOidcSettings)
+
+    def enabled(self) -> list[tuple[str, OidcClient]]:
+        return [(name, client) for name in type(self).model_fields if (client := getattr(self, name)).enabled]
+
+
 class DashboardSettings(Section):
     """The web dashboard at /dashboard/ on `feedbot serve` (docs/dashboard.md)."""
 
@@ -88,3 +150,5 @@ class DashboardSettings(Section):
     link_minutes: int = Field(15, ge=1, le=60)
     # How long a signed-in session lasts (at most a day: a sign-out is remembered for two).
     session_hours: int = Field(8, ge=1, le=24)
+    # Sign in with an identity provider as well as with a link (docs/dashboard.md): [dashboard.oidc.slack], ….
+    oidc: OidcSettings = Field(default_factory=OidcSettings)
