@@ -1,5 +1,6 @@
-"""GET /metrics in Prometheus' text format (prometheus-client), optionally behind a bearer token, and the request
-counts and ack latencies every route reports. Counts and durations only: never who, never what."""
+"""GET /metrics in Prometheus' text format (prometheus-client), optionally behind a bearer token; the request
+counts and ack latencies every route reports, and what the core reports through `Deps.metrics` (PrometheusMetrics).
+Counts and durations only: never who, never what."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 
 from bot.kernel.context import Deps
+from bot.kernel.metrics import SendResult
 from storage.outbox_stats import outbox_backlog
 
 log = logging.getLogger(__name__)
@@ -22,9 +24,29 @@ ACK_SECONDS = Histogram("feedbot_ack_seconds", "Time to answer a request (a plat
 RATE_LIMITED = Counter("feedbot_rate_limited", "429 answers received from a platform's API", ["platform"])
 BACKLOG = Gauge("feedbot_outbox_backlog", "Outbox messages not sent yet (pending or being sent)")
 OLDEST = Gauge("feedbot_outbox_oldest_seconds", "Age of the oldest message not sent yet (0: none)")
+DELIVERIES = Counter("feedbot_deliveries", "Outbox sends by result: sent, retried (tried again later), given_up",
+                     ["result"])
+TICK_SECONDS = Histogram("feedbot_tick_seconds", "One scheduler tick: record what is due, send the outbox",
+                         buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300))
+DUE_SECONDS = Histogram("feedbot_due_build_seconds", "Finding and building what one feature owes now (the "
+                        "weekly digest: finder bot.digest.weekly)", ["finder"],
+                        buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60))
 PLATFORMS = (("/slack/", "slack"), ("/api/messages", "teams"), ("/dashboard", "web"))
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class PrometheusMetrics:
+    """The core's `Metrics` (bot/kernel/metrics.py) as Prometheus counters and histograms."""
+
+    def delivery(self, result: SendResult) -> None:
+        DELIVERIES.labels(result).inc()
+
+    def tick(self, seconds: float) -> None:
+        TICK_SECONDS.observe(seconds)
+
+    def due(self, finder: str, seconds: float) -> None:
+        DUE_SECONDS.labels(finder).observe(seconds)
 
 
 def platform_of(path: str) -> str:

@@ -98,20 +98,15 @@ async def cancelled(deps: Deps, actor: Actor) -> View:
 async def handle_interaction(deps: Deps, interaction: Interaction) -> list[View]:
     """A button or a submitted form stands for a command, so pressing it is typing that command."""
     name, _, text = interaction.command.partition(" ")
-    return await handle_command(deps, Command(
-        actor=interaction.actor, name=name, text=text, values=interaction.values, prefix=interaction.prefix,
-        prefixes=interaction.prefixes,
-        conversation=interaction.conversation, reply_handle=interaction.reply_handle))
+    return await handle_command(deps, Command(**interaction.carried(), name=name, text=text,
+                                              values=interaction.values))
 
 
 async def handle_message(deps: Deps, message: Message) -> list[View]:
     """Free text: `kudos @ana thanks` is the kudos command (Teams has no slash commands)."""
     name, _, text = message.text.strip().lstrip("/").partition(" ")
-    return await handle_command(deps, Command(actor=message.actor, name=name or "help", text=text,
-                                              mentions=message.mentions, prefix=message.prefix,
-                                              prefixes=message.prefixes,
-                                              conversation=message.conversation,
-                                              reply_handle=message.reply_handle))
+    return await handle_command(deps, Command(**message.carried(), name=name or "help", text=text,
+                                              mentions=message.mentions))
 
 
 async def _route(ctx: Context, name: str, text: str) -> list[View]:

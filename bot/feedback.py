@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from bot.kernel.addressing import addressed
 from bot.kernel.context import Context, Feature
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_, Translator
-from bot.kernel.people import mentions_anywhere, resolve_mentions, split_mentions, who
+from bot.kernel.people import resolve_mentions, split_mentions, who
 from bot.kernel.views import Text, View, text_view
 from storage.models import Feedback, FeedbackRequest, FeedbackRequestTarget, Person
 
@@ -18,12 +19,10 @@ async def handle(ctx: Context, text: str) -> View:
     word, _, rest = text.partition(" ")
     if word.lower() == "ask":
         return await ask(ctx, rest)
-    tokens, message = mentions_anywhere(text, ctx.mentions)
-    if not tokens and not message:
+    head = addressed(ctx, text, USAGE)
+    if head is None:
         return await overview(ctx)
-    if not tokens:
-        raise UserError("Who is it for? Start with their @name: {example}", example=ctx.cmd(USAGE))
-    message = ctx.require_text(message, USAGE)
+    tokens, message = head
     people = await resolve_mentions(ctx.uow, tokens, ctx.mentions)
     if len(people) > 1:
         raise UserError("Feedback goes to one person at a time, so it stays between the two of you: {example}",

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from bot.kernel.addressing import addressed
 from bot.kernel.context import Context, Feature
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_, Translator
-from bot.kernel.people import mentions_anywhere, resolve_mentions, who
+from bot.kernel.people import resolve_mentions, who
 from bot.kernel.views import Text, View, text_view
 from storage.models import Kudos, KudosRecipient, KudosValue, Person
 
@@ -23,12 +24,10 @@ USAGE = N_("kudos @ana @bo Thanks for the release notes #teamwork")
 async def handle(ctx: Context, text: str) -> View:
     if text.strip().lower() == "undo":
         return await undo(ctx)
-    tokens, message = mentions_anywhere(text, ctx.mentions)
-    if not tokens and not message:
+    head = addressed(ctx, text, USAGE)
+    if head is None:
         return await recent(ctx)
-    if not tokens:
-        raise UserError("Who is it for? Start with their @name: {example}", example=ctx.cmd(USAGE))
-    message = ctx.require_text(message, USAGE)
+    tokens, message = head
     values = tags_in(ctx, message)
     recipients = await resolve_mentions(ctx.uow, tokens, ctx.mentions)
     if ctx.me in recipients:

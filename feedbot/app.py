@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from adapters.metrics import PrometheusMetrics
 from bot.kernel.clock import Clock, SystemClock
 from bot.kernel.context import Deps
 from bot.kernel.i18n import Catalogs
@@ -52,7 +53,7 @@ def build_deps(settings: Settings, db: Database, messenger: Messenger, clock: Cl
         sealer = Sealer(settings.privacy.secret_key.get_secret_value().encode())
     return Deps(settings=settings, clock=clock or SystemClock(), catalogs=catalogs or Catalogs(),
                 uow=lambda: unit_of_work(db), messenger=messenger, sealer=sealer, commands=COMMANDS,
-                due_finders=DUE_FINDERS)
+                due_finders=DUE_FINDERS, metrics=PrometheusMetrics())
 
 
 def configure_logging(settings: Settings) -> None:

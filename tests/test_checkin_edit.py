@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from bot.core import deliver, handle_interaction
+from bot.kernel.messages import Interaction
 from storage.models import Delivery, OneOnOneEntry
 from tests.test_checkins import LEA, MAX, answer, checkins, org
 
@@ -68,3 +70,34 @@ async def test_only_the_manager_reacts(deps, console, tmp_path):
 
 async def _nothing(*args, **kwargs) -> int:
     return 0
+
+
+async def test_the_managers_copy_says_how_to_answer_as_commands_are_typed_where_it_came_from(deps, console, tmp_path):
+    """Teams types commands without a slash: the reply hint under a check-in sent from there has none either,
+    in the first copy and in the edited one."""
+    await org(deps, tmp_path)
+    await console.type("/checkin", as_=LEA)  # opens the form, so Lea exists as the console's actor
+    values = {"well": "Shipped", "next": "Docs", "blockers": "", "mood": "3"}
+    for answers in (values, {**values, "well": "Shipped and reviewed"}):
+        await handle_interaction(deps, Interaction(actor=console.chat.actor, command="checkin submit 2026-W48",
+                                                   values=answers, prefix=""))
+        await deliver(deps)
+    out = console.out.getvalue()
+    assert out.count("Answer with checkin reply 1 and your reply.") == 2
+    assert "/checkin reply" not in out
+
+
+async def test_enter_keeps_each_prefilled_answer_in_the_console_and_a_dash_empties_one(deps, console, tmp_path):
+    await org(deps, tmp_path)
+    await answer(console, LEA, "Shipped", "Docs", "Waiting for access", "waiting on others", "2")
+    out = await console.type("/checkin edit", as_=LEA)
+    assert "Enter keeps an answer in [brackets], - empties it" in out
+    for line in ("", "Docs and tests", "", "", ""):  # well, next, blockers, its kind, mood
+        await console.type(line)
+    [(_, _, answers, mood, blockers, _)] = await checkins(deps)
+    assert answers["well"] == "Shipped" and answers["next"] == "Docs and tests" and mood == 2
+    assert blockers == "Waiting for access"
+    for line in ("/checkin edit", "", "", "-", ""):  # no blockers any more: their kind is not asked
+        await console.type(line, as_=LEA)
+    [(_, _, answers, mood, blockers, _)] = await checkins(deps)
+    assert blockers is None and answers["well"] == "Shipped" and mood == 2

@@ -179,7 +179,7 @@ async def test_answering_again_in_the_same_week_replaces_the_answers(deps, conso
     clock.set(datetime(2026, 11, 25, 12, tzinfo=UTC))
     out = await answer(console, LEA)
     assert out.startswith("Check-in for week 48\nYou already checked in this week; answering again replaces it.\n")
-    for line in ("Shipped, reviewed", "Docs", ""):
+    for line in ("Shipped, reviewed", "Docs", "-"):  # Enter would keep the blocker shown; - empties it
         await console.type(line)
     out = await console.type("4")
     assert out == ("Thanks — your check-in for week 48 is saved and shared with @Max.\n"

@@ -53,6 +53,19 @@ def test_a_table_must_have_the_org_default_locale_and_only_known_locales(tmp_pat
     assert loaded.pulse.surveys[0].questions[0].text == {"sv": "Bra?", "en": "Fine?"}  # the default first
 
 
+
+@pytest.mark.parametrize("section", ["[[checkin.questions]]\nkey = \"wins\"",
+                                     "[[pulse.surveys]]\nkey = \"s\"\ntitle = \"S\"\n[[pulse.surveys.questions]]\n"
+                                     "kind = \"scale\""])
+@pytest.mark.parametrize(("text", "refusal"), [('{ en = "Wins?", fr = "Succès ?" }', "unknown locale fr"),
+                                               ('{ en = "Wins?", sv = " " }', "the sv text is empty"),
+                                               ("{}", "give the text, or a table of locale = text")])
+def test_checkin_and_survey_questions_check_their_texts_alike(tmp_path: Path, section, text, refusal):
+    config = tmp_path / "feedbot.toml"
+    config.write_text(f"{section}\ntext = {text}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=refusal):
+        load_settings(str(config))
+
 async def test_survey_questions_in_each_persons_language(deps_factory, settings, tmp_path, clock):
     questions = [{"kind": "scale", "text": {"en": "How is your workload?", "sv": "Hur är din arbetsbörda?"}},
                  {"kind": "text", "text": "Anything else?"}]

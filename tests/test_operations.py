@@ -7,12 +7,15 @@ import json
 from datetime import timedelta
 
 import aiohttp
+from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
+from adapters.metrics import PrometheusMetrics
 from adapters.server import start_server
 from bot.kernel.outbox import enqueue
 from bot.kernel.views import View
+from bot.rhythm.scheduler import tick
 from tests.fakes.teams_connector import payload
 from tests.test_serve_outages import serving
 
@@ -47,6 +50,23 @@ async def test_metrics_count_requests_and_measure_the_outbox_backlog(deps, clock
                  "feedbot_rate_limited_total"):
         assert f"# TYPE {name.removesuffix('_total')}" in text, name
 
+
+
+async def test_the_core_reports_sends_ticks_and_due_finding_to_the_metrics_feedbot_wires_in(deps, clock) -> None:
+    """The core only calls `Deps.metrics`; feedbot's composition root passes Prometheus, so /metrics shows them."""
+    def now(name: str, labels: dict[str, str] | None = None) -> float:
+        return REGISTRY.get_sample_value(name, labels or {}) or 0.0
+
+    digest_finder = {"finder": "bot.digest.weekly"}
+    before = (now("feedbot_deliveries_total", {"result": "sent"}), now("feedbot_tick_seconds_count"),
+              now("feedbot_due_build_seconds_count", digest_finder))
+    assert isinstance(deps.metrics, PrometheusMetrics)
+    async with deps.uow() as uow:
+        enqueue(uow, clock.now(), View(title="waiting"), kind="test", channel="#general")
+    await tick(deps)
+    after = (now("feedbot_deliveries_total", {"result": "sent"}), now("feedbot_tick_seconds_count"),
+             now("feedbot_due_build_seconds_count", digest_finder))
+    assert [b - a for a, b in zip(before, after, strict=True)] == [1, 1, 1]
 
 async def test_metrics_behind_a_bearer_token(deps_factory, settings) -> None:
     deps, _ = deps_factory(settings.model_copy(update={"metrics": settings.metrics.model_copy(

@@ -39,6 +39,16 @@ class ConsoleMessenger:
 
 
 CONTINUE = "\\"  # a line of a multi-line answer ending in a backslash goes on on the next line
+CLEAR = "-"  # empties a prefilled answer, which Enter would keep
+
+
+def kept(question: Input, typed: str) -> str:
+    """The answer to a question shown with its earlier answer in [brackets]: Enter keeps it, CLEAR empties it."""
+    if not question.value:
+        return typed
+    if not typed.strip():
+        return question.value
+    return "" if typed.strip() == CLEAR else typed
 
 
 @dataclass
@@ -113,6 +123,8 @@ class ConsoleChat:
             if form is not None and any(question.kind == "multiline" for question in form.inputs):
                 hint = t("{cancel} to stop; end a line with {mark} to write another line", cancel="/cancel",
                          mark=CONTINUE)
+            if form is not None and any(question.value for question in form.inputs):
+                hint += "; " + t("Enter keeps an answer in [brackets], {clear} empties it", clear=CLEAR)
             self.out.write(render_text(view, hint) + "\n")
             if form is not None:
                 self._ask(OpenForm(form, list(form.inputs)))
@@ -145,7 +157,7 @@ class ConsoleChat:
         if question.kind == "multiline" and line.endswith(CONTINUE):
             current.lines.append(line.removesuffix(CONTINUE).rstrip())
             return
-        typed, current.lines = "\n".join([*current.lines, line]), []
+        typed, current.lines = kept(question, "\n".join([*current.lines, line])), []
         try:
             current.answers[question.name] = check_answer(question, typed)
         except FieldError as problem:

@@ -28,10 +28,7 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -46,6 +43,7 @@ from adapters.slack.messenger import SlackMessenger
 from adapters.slack.modals import CALLBACK_ID
 from adapters.slack.oauth import REVOCATIONS, Installer, OnInstalled, nothing
 from adapters.slack.people import PLATFORM, Profiles
+from adapters.slack.retries import CountedRateLimitRetries
 from adapters.slack.shapes import BadRequest, check, refusal
 from bot.kernel.context import Deps
 from bot.kernel.settings import Settings
@@ -75,7 +73,7 @@ class SlackPlatform:
         self.settings = settings
         self.retry_handlers: list[AsyncRetryHandler] = [
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=slack.rate_limit_retries)]
+            CountedRateLimitRetries(max_retry_count=slack.rate_limit_retries)]
         self.client = AsyncWebClient(token=slack.bot_token.get_secret_value() if slack.bot_token else None,
                                      base_url=slack.api_url, retry_handlers=self.retry_handlers)
         self.workspaces = Workspaces() if slack.oauth else None  # None: the one workspace of the bot token

@@ -145,12 +145,13 @@ async def submit(ctx: Context, period: str) -> View:
     await ctx.uow.checkins.flush()  # its number names the messages about it
     manager = await ctx.uow.people.get(ctx.me.manager_id) if ctx.me.manager_id else None
     subject, configured = f"checkin:{checkin.id}", ctx.deps.settings.checkin.questions
+    prefix = ctx.prefix_for("checkin")
     if edited and await ctx.uow.deliveries.about(subject):
         await share_edit(ctx, subject, lambda t, edit: summary(t, ctx.me, period, checkin, progress,
-                                                              configured, edited=edit))
+                                                              configured, prefix=prefix, edited=edit))
     elif manager is not None:
-        ctx.tell(manager, "checkin.shared", lambda t: summary(t, ctx.me, period, checkin, progress, configured),
-                 subject=subject)
+        ctx.tell(manager, "checkin.shared", lambda t: summary(t, ctx.me, period, checkin, progress, configured,
+                                                              prefix=prefix), subject=subject)
     week = period.split("-W")[1]
     if manager is None:
         return text_view(ctx.t("Thanks — your check-in for week {week} is saved.", week=week))
@@ -175,15 +176,16 @@ def read_answers(ctx: Context) -> tuple[dict[str, str], list[FieldError]]:
 
 
 def summary(t: Translator, person: Person, period: str, checkin: Checkin, progress: list[Answered],
-            configured: list[CheckinQuestion], *, edited: str = "") -> View:
+            configured: list[CheckinQuestion], *, prefix: str, edited: str = "") -> View:
     """A check-in as the manager sees it; blockers first and flagged; `edited`: "replaced" (the message itself,
-    changed in place) or "notice" (a new message saying it was edited), with what the manager can do."""
+    changed in place) or "notice" (a new message saying it was edited), with what the manager can do (typed with
+    `prefix`)."""
     fields = labelled(t, configured, checkin.answers)
     fields += goal_fields(t, progress)
     blocks: list[Text | Fields | Buttons] = []
     if checkin.blockers:
         blocks.append(Text(text=blocked_line(t, checkin)))
-    blocks += [Fields(fields=fields), *reactions(t, checkin.id)]
+    blocks += [Fields(fields=fields), *reactions(t, checkin.id, prefix)]
     week = period.split("-W")[1]
     title = t("{name} edited their check-in for week {week}", name=who(person), week=week) if edited == "notice" \
         else t("Check-in from {name}, week {week} (edited)", name=who(person), week=week) if edited \

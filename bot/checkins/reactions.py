@@ -20,9 +20,10 @@ from storage.models import Checkin, OneOnOneEntry, Person
 REPLY_USAGE = N_("checkin reply 12 Thanks, good to hear the release went out")
 
 
-def reactions(t: Translator, checkin_id: int) -> list[Text | Buttons]:
-    """What a manager can do with a report's check-in, shown under it."""
-    return [Text(text=t("Answer with {command} and your reply.", command=f"/checkin reply {checkin_id}")),
+def reactions(t: Translator, checkin_id: int, prefix: str) -> list[Text | Buttons]:
+    """What a manager can do with a report's check-in, shown under it; `prefix`: how `checkin` is typed on the
+    platform it was sent from (`/` on Slack, nothing on Teams), as `Context.prefix_for` says."""
+    return [Text(text=t("Answer with {command} and your reply.", command=f"{prefix}checkin reply {checkin_id}")),
             Buttons(buttons=[Button(label=t("Add to our next 1:1"), command=f"checkin discuss {checkin_id}")])]
 
 

@@ -18,6 +18,7 @@ from bot.kernel.clock import Clock
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import SUPPORTED_LOCALES, Catalogs, Translator
 from bot.kernel.messages import Actor, MentionRef
+from bot.kernel.metrics import Metrics, NoMetrics
 from bot.kernel.outbox import Messenger, enqueue, enqueue_in_every_language, seal_address
 from bot.kernel.sealing import Sealer
 from bot.kernel.settings import Settings
@@ -38,6 +39,7 @@ class Deps:
     sealer: Sealer
     commands: Mapping[str, Feature]  # command name → feature: what people can type
     due_finders: Sequence[DueFinder]  # what each feature owes whom at a tick
+    metrics: Metrics = field(default_factory=NoMetrics)  # what an operator watches (feedbot passes Prometheus)
 
 
 BuildView = Callable[[Translator], View]

@@ -77,39 +77,38 @@ class MentionRef(Profiled):
     timezone: str | None = None
 
 
-class Command(Inbound):
-    """`/kudos @ana thanks #teamwork` → Command(name="kudos", text="@ana thanks #teamwork")."""
+class FromChat(Inbound):
+    """What every event someone sends carries: who, how commands are typed where they are, where to answer."""
 
     actor: Actor
-    name: str
-    text: str = ""
-    mentions: list[MentionRef] = []
-    values: dict[str, str] = {}  # a submitted form's answers, by input name
     prefix: str = "/"  # how commands are typed on this platform ("" on Teams), for help and hints
     prefixes: dict[str, str] = {}  # exceptions by command, e.g. Slack's {"away": "/feedbot "}
     conversation: str = ""  # where to reply; opaque to the core
     reply_handle: str = ""  # adapter-specific (response_url, activity id); opaque to the core
 
+    def carried(self) -> dict[str, Any]:
+        """These fields, for the event this one stands for (a button press is the command it carries)."""
+        return {name: getattr(self, name) for name in FromChat.model_fields}
 
-class Interaction(Inbound):
+
+class Command(FromChat):
+    """`/kudos @ana thanks #teamwork` → Command(name="kudos", text="@ana thanks #teamwork")."""
+
+    name: str
+    text: str = ""
+    mentions: list[MentionRef] = []
+    values: dict[str, str] = {}  # a submitted form's answers, by input name
+
+
+class Interaction(FromChat):
     """A button press or form submission. Buttons carry the command they stand for."""
 
-    actor: Actor
     command: str  # e.g. "idea vote 12"
     values: dict[str, str] = {}
-    prefix: str = "/"
-    prefixes: dict[str, str] = {}
-    conversation: str = ""
-    reply_handle: str = ""
 
 
-class Message(Inbound):
+class Message(FromChat):
     """Free text sent to the bot (a DM, or a Teams message that is not a command)."""
 
-    actor: Actor
     text: str
     mentions: list[MentionRef] = []
-    prefix: str = "/"
-    prefixes: dict[str, str] = {}
-    conversation: str = ""
-    reply_handle: str = ""

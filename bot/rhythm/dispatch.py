@@ -13,7 +13,6 @@ from bot.kernel.context import Deps
 from bot.kernel.outbox import Address, DeliveryError, Receipt, Recipient, open_address, view_for
 from bot.kernel.views import View
 from bot.rhythm.amending import earlier_states, send_amendment, view_of
-from bot.rhythm.metrics import DELIVERIES
 from storage.models import Delivery
 from storage.uow import UnitOfWork
 
@@ -80,8 +79,8 @@ async def _record(deps: Deps, delivery_id: int, attempts: int, sealed: bool, err
         else:
             await uow.deliveries.retry_later(delivery_id, str(error),
                                              now + retry_delay(attempts, limits.retry_base_seconds, error))
-    DELIVERIES.labels("sent" if error is None else "retried" if not error.permanent
-                      and attempts < limits.delivery_attempts else "given_up").inc()
+    deps.metrics.delivery("sent" if error is None else "retried" if not error.permanent
+                          and attempts < limits.delivery_attempts else "given_up")
 
 
 def retry_delay(attempts: int, base_seconds: float, error: DeliveryError) -> timedelta:

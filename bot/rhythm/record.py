@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 
 from bot.kernel.context import Deps, Due, DueFinder, Tick
-from bot.rhythm.metrics import DUE_SECONDS
+from bot.kernel.metrics import timed
 from storage.uow import UnitOfWork
 
 CHUNK = 500
@@ -22,7 +23,7 @@ async def run_due(deps: Deps, at: datetime, finders: Sequence[DueFinder] | None 
     """Record everything due at `at` in the outbox (once per key); returns how many were new, by kind."""
     recorded: Counter[str] = Counter()
     for finder in deps.due_finders if finders is None else finders:
-        with DUE_SECONDS.labels(finder.__module__).time():
+        with timed(partial(deps.metrics.due, finder.__module__)):
             async with deps.uow() as uow:
                 items = await finder(Tick(deps=deps, uow=uow, now=at))
                 fresh = await _not_recorded(uow, items)

@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.kernel.context import Deps
+from bot.kernel.metrics import timed
 from bot.rhythm.dispatch import dispatch_pending
-from bot.rhythm.metrics import TICK_SECONDS
 from bot.rhythm.record import run_due
 from storage.db import unavailable
 
@@ -28,7 +28,7 @@ INBOUND_MEMORY = timedelta(days=2)  # platforms retry an event for minutes (Slac
 async def tick(deps: Deps, at: datetime | None = None) -> Counter[str]:
     """One tick: record what is due at `at` (default: now), then send the outbox."""
     now = at or deps.clock.now()
-    with TICK_SECONDS.time():
+    with timed(deps.metrics.tick):
         recorded = await run_due(deps, now)
         if recorded:
             log.info("tick recorded %s", dict(recorded))  # kinds and counts only: never who

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from bot.kernel.i18n import SUPPORTED_LOCALES, normalize_locale
 
@@ -45,6 +47,10 @@ def localized_table(value: LocalizedText) -> LocalizedText:
     if not table:
         raise ValueError("give the text, or a table of locale = text")
     return table
+
+
+# A question's text as a setting: checked and normalised by `localized_table` wherever a section takes one.
+LocalizedField = Annotated[LocalizedText, AfterValidator(localized_table)]
 
 
 def pick_text(value: LocalizedText, locale: str) -> str:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 from pydantic import field_validator
 
 from bot.kernel.i18n import SUPPORTED_LOCALES, normalize_locale
-from bot.kernel.people import is_email
+from bot.kernel.people import is_email, valid_timezone
 from bot.kernel.settings.base import Section
 
 
@@ -38,10 +36,8 @@ class OrgSettings(Section):
     @field_validator("default_timezone")
     @classmethod
     def _iana_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError("must be an IANA time zone such as Europe/Stockholm") from None
+        if valid_timezone(value) is None:
+            raise ValueError("must be an IANA time zone such as Europe/Stockholm")
         return value
 
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from pydantic import Field, field_validator
 
-from bot.kernel.settings.base import WEEKDAYS, LocalizedText, Section, localized_table, weekday_number
+from bot.kernel.settings.base import WEEKDAYS, LocalizedField, Section, weekday_number
 
 
 class WeeklySlot(Section):
@@ -40,14 +40,9 @@ class ScheduleSettings(Section):
 
 class CheckinQuestion(Section):
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    text: LocalizedText
+    text: LocalizedField
     kind: str = Field("text", pattern="^(text|mood)$")
     optional: bool = False
-
-    @field_validator("text")
-    @classmethod
-    def _localized(cls, value: LocalizedText) -> LocalizedText:
-        return localized_table(value)
 
 
 class CheckinSettings(WeeklySlot):
@@ -96,13 +91,8 @@ class OneOnOneSettings(Section):
 
 class SurveyQuestionSettings(Section):
     kind: str = Field(pattern="^(scale|enps|choice|text)$")
-    text: LocalizedText
+    text: LocalizedField
     options: list[str] = []
-
-    @field_validator("text")
-    @classmethod
-    def _localized(cls, value: LocalizedText) -> LocalizedText:
-        return localized_table(value)
 
 
 class SurveySettings(Section):
