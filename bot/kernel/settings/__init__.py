@@ -5,7 +5,13 @@ code uses are importable from here."""
 from bot.kernel.settings.base import WEEKDAYS, LocalizedText, Section, pick_text, weekday_number
 from bot.kernel.settings.loading import ConfigError, load_settings
 from bot.kernel.settings.model import Settings
-from bot.kernel.settings.organisation import IdeasSettings, KudosSettings, OrgSettings
+from bot.kernel.settings.organisation import (
+    ExpectationKind,
+    ExpectationSettings,
+    IdeasSettings,
+    KudosSettings,
+    OrgSettings,
+)
 from bot.kernel.settings.platforms import DashboardSettings, SlackSettings, TeamsSettings
 from bot.kernel.settings.rhythm import (
     CADENCES,
@@ -31,7 +37,8 @@ from bot.kernel.settings.service import (
 
 __all__ = [
     "CADENCES", "WEEKDAYS", "CheckinQuestion", "CheckinSettings", "ConfigError", "DashboardSettings",
-    "DatabaseSettings", "DigestSettings", "IdeasSettings", "KudosSettings", "LimitSettings", "LocalizedText",
+    "DatabaseSettings", "DigestSettings", "ExpectationKind", "ExpectationSettings", "IdeasSettings", "KudosSettings",
+    "LimitSettings", "LocalizedText",
     "LoggingSettings", "MetricsSettings", "OneOnOneSettings", "OrgSettings", "PacingSettings", "PrivacySettings",
     "PulseSettings", "ScheduleSettings", "Section", "ServerSettings", "Settings", "SlackSettings",
     "SurveyQuestionSettings", "SurveySettings", "TeamsSettings", "WeeklySlot", "load_settings", "pick_text",

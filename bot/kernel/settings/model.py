@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.kernel.settings.organisation import IdeasSettings, KudosSettings, OrgSettings
+from bot.kernel.settings.organisation import ExpectationSettings, IdeasSettings, KudosSettings, OrgSettings
 from bot.kernel.settings.platforms import DashboardSettings, SlackSettings, TeamsSettings
 from bot.kernel.settings.rhythm import (
     CheckinSettings,
@@ -46,12 +46,21 @@ class Settings(BaseSettings):
     logging: LoggingSettings = LoggingSettings()
     pacing: PacingSettings = PacingSettings()
     metrics: MetricsSettings = MetricsSettings()
+    expectations: list[ExpectationSettings] = []  # per role: `[[expectations]]` tables
 
     @model_validator(mode="after")
     def _recognition_is_a_value(self) -> Settings:
         value = self.ideas.recognition_value
         if value and value not in self.kudos.values:
             raise ValueError(f"ideas.recognition_value must be one of kudos.values ({', '.join(self.kudos.values)})")
+        return self
+
+    @model_validator(mode="after")
+    def _expectation_values_known(self) -> Settings:
+        for number, expectation in enumerate(self.expectations):
+            if expectation.value and expectation.value not in self.kudos.values:
+                raise ValueError(f"expectations.{number} (role {expectation.role}): #{expectation.value} is not one "
+                                 f"of kudos.values ({', '.join(self.kudos.values)})")
         return self
 
     @property
@@ -66,6 +75,7 @@ class Settings(BaseSettings):
         questions = [(f"checkin.questions.{n}", q) for n, q in enumerate(self.checkin.questions)] + [
             (f"pulse.surveys.{s}.questions.{n}", q) for s, survey in enumerate(self.pulse.surveys)
             for n, q in enumerate(survey.questions)]
+        questions += [(f"expectations.{n}", e) for n, e in enumerate(self.expectations)]
         for where, question in questions:
             if isinstance(question.text, dict):
                 if default not in question.text:
