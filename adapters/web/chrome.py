@@ -49,7 +49,7 @@ LABELS = {
     "deactivated": N_("deactivated"), "teams": N_("Teams"), "members": N_("Members"),
     "settings": N_("Settings (read-only; secrets are hidden)"), "surveys": N_("Surveys"),
     "import_hint": N_("The directory comes from {command}; each import prints its report of every row."),
-    "back": N_("Back"),
+    "back": N_("Back"), "my_expectations": N_("My expectations"),
 }
 
 

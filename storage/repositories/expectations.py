@@ -42,6 +42,6 @@ class Expectations(Repository):
         """(active people with a role, agreed expectations of their own, proposals awaiting agreement)."""
         roles = await self.session.scalar(select(func.count()).select_from(Person).where(
             Person.role.is_not(None), Person.deactivated_at.is_(None)))
-        counts = dict((await self.session.execute(
-            select(Expectation.status, func.count()).group_by(Expectation.status))).tuples().all())
+        counts = {status: n for status, n in await self.session.execute(
+            select(Expectation.status, func.count()).group_by(Expectation.status))}
         return roles or 0, counts.get("agreed", 0), counts.get("proposed", 0)
