@@ -39,7 +39,7 @@ async def listing(ctx: Context, text: str) -> View:
                                          [e.proposed_by_id for e in own if e.proposed_by_id])
     lines: dict[str, list[str]] = {kind: [] for kind in KINDS}
     for item in of_role(ctx.deps.settings.expectations, person):
-        lines[item.kind] += [ctx.t("• {text}", text=pick_text(item.text, ctx.t.locale)),
+        lines[item.kind] += ["• " + pick_text(item.text, ctx.t.locale),
                              *proof(ctx, item.value, evidence, people)]
     for mine in (e for e in own if e.status == "agreed"):
         lines[mine.kind] += [ctx.t("• #{id} {text} (agreed)", id=mine.id, text=mine.text),
@@ -49,9 +49,11 @@ async def listing(ctx: Context, text: str) -> View:
     if not any(lines.values()):
         blocks.append(Text(text=ctx.t("No expectations yet.")))
     blocks += proposals(ctx, person, [e for e in own if e.status == "proposed"], people)
-    example = ctx.cmd(PROPOSE_USAGE) if person == ctx.me else \
-        ctx.cmd(PROPOSE_USAGE.replace("propose", f"propose @{person.handle}", 1))
-    blocks.append(Text(text=ctx.t("Propose one of your own, to agree on together: {example}", example=example)))
+    example = ctx.cmd(PROPOSE_USAGE)
+    blocks.append(Text(text=ctx.t("Propose one of your own, to agree on together: {example}", example=example)
+                       if person == ctx.me else ctx.t("Propose one for {name}, to agree on together: {example}",
+                                                      name=who(person), example=example.replace(
+                                                          " propose ", f" propose @{person.handle} ", 1))))
     title = ctx.t("Your expectations") if person == ctx.me else ctx.t("Expectations of {name}", name=who(person))
     return View(title=title, blocks=blocks)
 

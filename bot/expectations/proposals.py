@@ -68,15 +68,16 @@ async def other_side(ctx: Context, person: Person) -> Person:
 
 
 def typed(ctx: Context, text: str) -> tuple[str, str, str | None]:
-    """`Review two PRs a day --action`: the kind's flag first or last (a `#value` alone makes a behaviour)."""
+    """`Review two PRs a day --action`: the kind's flag anywhere (a `#value` alone makes a behaviour)."""
     words = text.split()
-    flags = [word for word in (words[0], words[-1]) if word.startswith("--")]
+    flags = [word for word in words if word.startswith("--") and len(word) > 2]
     for flag in flags:
         if flag.lower() not in FLAGS:
             raise UserError("{flag} is not a kind of expectation. Use --result, --action or --behaviour: {example}",
                             flag=flag, example=ctx.cmd(PROPOSE_USAGE))
-    body = " ".join(word for n, word in enumerate(words) if not ((n == 0 or n == len(words) - 1) and word in flags))
-    body = ctx.require_text(body, PROPOSE_USAGE)
+    if len({FLAGS[flag.lower()] for flag in flags}) > 1:
+        raise UserError("Give one kind: --result, --action or --behaviour.")
+    body = ctx.require_text(" ".join(word for word in words if word not in flags), PROPOSE_USAGE)
     tags = [tag.lower() for tag in VALUE_TAG.findall(body)]
     kind = FLAGS[flags[0].lower()] if flags else ("behaviour" if tags else "result")
     return kind, body, value_of(ctx, kind, tags[0] if tags else "")
