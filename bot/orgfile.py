@@ -48,7 +48,7 @@ class Row:
     team: str | None
     timezone: str | None
     locale: str | None
-    role: str | None  # which `[[expectations]]` of the settings are theirs
+    role: str | None  # which `[[expectations.catalogue]]` of the settings are theirs
     level: str | None
 
 

@@ -32,7 +32,7 @@ EXPECTATIONS = [
 @pytest.fixture
 def settings() -> Settings:
     return Settings.model_validate({"org": {"admins": [ADMIN]}, "privacy": {"secret_key": "test-secret"},
-                                    "expectations": EXPECTATIONS})
+                                    "expectations": {"catalogue": EXPECTATIONS}})
 
 
 async def org(deps, tmp_path: Path) -> None:
@@ -198,8 +198,8 @@ async def test_proposals_waiting_come_onto_the_next_1on1_agenda(deps, console, t
     await console.type("/expectations propose Review two pull requests a day --action", as_=LEA)
     await console.type("/expectations propose @lea Welcomes newcomers", as_=MAX)
     out = await console.type("/1on1 agenda @lea", as_=MAX)
-    assert "Expectations proposed for @Lea: agree together\n" \
-           "• #1 Review two pull requests a day — proposed by @Lea; /expectations agree 1 or /expectations decline 1\n" \
+    assert "Expectations proposed for @Lea: agree together\n• #1 Review two pull requests a day — proposed by " \
+           "@Lea; /expectations agree 1 or /expectations decline 1\n" \
            "• #2 Welcomes newcomers — proposed by @Max; /expectations agree 2 or /expectations decline 2" in out
     await console.type("/expectations agree 1", as_=MAX)
     await console.type("/expectations decline 2", as_=LEA)

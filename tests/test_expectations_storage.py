@@ -23,29 +23,32 @@ def toml(tmp_path: Path, body: str) -> str:
     return str(path)
 
 
+AT = r"expectations\.catalogue\.0"
+
+
 @pytest.mark.parametrize(("body", "expected"), [
-    ('role = "developer"\nkind = "behavior"\ntext = "Helps"', r"expectations\.0\.kind .*'result', 'action' or "
-                                                              r"'behaviour'"),
-    ('role = "developer"\nkind = "behaviour"\ntext = "Helps"\nvalue = "speed"', r"expectations\.0 \(role "
-                                                                                r"developer\): #speed is not one of "
-                                                                                r"kudos\.values"),
-    ('role = "developer"\nkind = "result"\ntext = "Ships"\nvalue = "teamwork"', r"only a behaviour names a value; "
-                                                                                r"this result of role developer"),
-    ('role = " "\nkind = "result"\ntext = "Ships"', r"expectations\.0\.role .*name the role"),
-    ('role = "developer"\nkind = "result"\ntext = " "', r"expectations\.0\.text .*the text is empty"),
-    ('role = "developer"\nkind = "result"\ntext = {sv = "Levererar"}', r"expectations\.0\.text has no en text"),
-    ('role = "developer"\nkind = "result"', r"expectations\.0\.text .*Field required"),
+    ('role = "developer"\nkind = "behavior"\ntext = "Helps"', AT + r"\.kind .*'result', 'action' or 'behaviour'"),
+    ('role = "developer"\nkind = "behaviour"\ntext = "Helps"\nvalue = "speed"',
+     AT + r" \(role developer\): #speed is not one of kudos\.values"),
+    ('role = "developer"\nkind = "result"\ntext = "Ships"\nvalue = "teamwork"',
+     r"only a behaviour names a value; this result of role developer"),
+    ('role = " "\nkind = "result"\ntext = "Ships"', AT + r"\.role .*name the role"),
+    ('role = "developer"\nkind = "result"\ntext = " "', AT + r"\.text .*the text is empty"),
+    ('role = "developer"\nkind = "result"\ntext = {sv = "Levererar"}', AT + r"\.text has no en text"),
+    ('role = "developer"\nkind = "result"', AT + r"\.text .*Field required"),
 ])
 def test_the_catalogue_is_checked_and_each_mistake_named(tmp_path, body, expected):
     with pytest.raises(ConfigError, match=expected):
-        load_settings(toml(tmp_path, f"[[expectations]]\n{body}\n"))
+        load_settings(toml(tmp_path, f"[[expectations.catalogue]]\n{body}\n"))
 
 
 def test_a_good_catalogue_loads(tmp_path):
-    loaded = load_settings(toml(tmp_path, '[[expectations]]\nrole = "developer"\nlevel = "senior"\nkind = "behaviour"'
-                                          '\ntext = {sv = "Hjälper", en = "Helps"}\nvalue = "#Teamwork"\n'))
-    [expectation] = loaded.expectations
+    loaded = load_settings(toml(tmp_path, '[expectations]\nevidence_days = 30\n[[expectations.catalogue]]\n'
+                                          'role = "developer"\nlevel = "senior"\nkind = "behaviour"\n'
+                                          'text = {sv = "Hjälper", en = "Helps"}\nvalue = "#Teamwork"\n'))
+    [expectation] = loaded.expectations.catalogue
     assert (expectation.level, expectation.value, list(expectation.text)) == ("senior", "teamwork", ["en", "sv"])
+    assert loaded.expectations.evidence_days == 30
 
 
 async def roles(deps) -> dict[str, tuple]:

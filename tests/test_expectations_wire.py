@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.kernel.settings import Settings
 from bot.orgdir import import_people
 from storage.models import Expectation
-from tests.fakes.slack_api import SlackEnv, add_people, running_slack
+from tests.fakes.slack_api import add_people, running_slack
 from tests.fakes.teams_connector import TeamsHarness, card_text, inputs, user
 from tests.test_expectations import EXPECTATIONS, LEA, MAX, org
 from tests.test_expectations import settings as settings  # the fixture: a catalogue for developers
@@ -33,7 +33,7 @@ async def stored(deps) -> list[tuple]:
 
 
 async def test_proposing_in_a_slack_modal_and_agreeing_with_a_button(database, clock, catalogs, tmp_path: Path):
-    async with running_slack(database, clock, catalogs, extra={"expectations": EXPECTATIONS}) as slack:
+    async with running_slack(database, clock, catalogs, extra={"expectations": {"catalogue": EXPECTATIONS}}) as slack:
         add_people(slack.fake)
         (tmp_path / "org.csv").write_text(ORG, encoding="utf-8")
         await import_people(slack.deps, tmp_path / "org.csv")
@@ -43,10 +43,10 @@ async def test_proposing_in_a_slack_modal_and_agreeing_with_a_button(database, c
         fields = {block["block_id"]: block for block in modal["blocks"] if block["type"] == "input"}
         assert list(fields) == ["text", "kind", "value"] and fields["value"]["optional"]
         assert [o["value"] for o in fields["kind"]["element"]["options"]] == ["result", "action", "behaviour"]
-        status, body = await slack.submit(modal, {}, user="U0BO")
+        _, body = await slack.submit(modal, {}, user="U0BO")
         errors = json.loads(body)["errors"]
         assert set(errors) == {"text", "kind"} and await stored(slack.deps) == []
-        status, body = await slack.submit(modal, WRONG, user="U0BO")
+        _, body = await slack.submit(modal, WRONG, user="U0BO")
         assert "Only a behaviour names a value" in json.loads(body)["errors"]["value"]
         assert await stored(slack.deps) == []
         assert await slack.submit(modal, RIGHT, user="U0BO") == (200, "")
@@ -66,7 +66,8 @@ async def test_proposing_in_a_slack_modal_and_agreeing_with_a_button(database, c
 
 async def test_proposing_in_a_teams_card_and_agreeing_with_a_button(database, clock, catalogs, tmp_path: Path):
     ana, bo = user("Ana Andersson", "ana@example.com", 1), user("Bo Berg", "bo@example.com", 2)
-    settings = Settings.model_validate({"privacy": {"secret_key": "test-secret"}, "expectations": EXPECTATIONS})
+    settings = Settings.model_validate({"privacy": {"secret_key": "test-secret"},
+                                        "expectations": {"catalogue": EXPECTATIONS}})
     teams = await TeamsHarness.start(database, clock, catalogs, settings)
     try:
         (tmp_path / "org.csv").write_text(ORG, encoding="utf-8")

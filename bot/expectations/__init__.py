@@ -5,7 +5,7 @@ the work is done) and behaviours (the values shown, with kudos as evidence).
 - `listing`: `/expectations`, a report's for their manager, and `/expectations totals` for admins
 - `proposals`: proposing one of the person's own (typed or in a form), agreeing to and declining it
 
-Role expectations come from `[[expectations]]` in the settings and the person's role and level from the org
+Role expectations come from `[[expectations.catalogue]]` in the settings and the person's role and level from the org
 directory. Visible to the person and their direct manager only; admins see totals.
 """
 

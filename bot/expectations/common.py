@@ -16,7 +16,6 @@ KIND_NAMES = {"result": N_("result"), "action": N_("action"), "behaviour": N_("b
 HEADINGS = {"result": N_("Results — what is produced"), "action": N_("Actions — how the work is done"),
             "behaviour": N_("Behaviours — the values shown")}
 PROPOSE_USAGE = N_("expectations propose Review two pull requests a day --action")
-EVIDENCE_DAYS = 90  # kudos this recent count as evidence of a behaviour
 
 
 def of_role(expectations: list[ExpectationSettings], person: Person) -> list[ExpectationSettings]:

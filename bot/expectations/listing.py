@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.expectations.common import (
-    EVIDENCE_DAYS,
     HEADINGS,
     KIND_NAMES,
     KINDS,
@@ -33,12 +32,12 @@ async def listing(ctx: Context, text: str) -> View:
     person = await resolve_mention(ctx.uow, tokens[0], ctx.mentions) if tokens else ctx.me
     may_see(ctx, person)
     own = list(await ctx.uow.expectations.of(person.id))
-    since = ctx.now - timedelta(days=EVIDENCE_DAYS)
+    since = ctx.now - timedelta(days=ctx.deps.settings.expectations.evidence_days)
     evidence = {value: (n, k) for value, n, k in await ctx.uow.expectations.evidence(person.id, since)}
     people = await ctx.uow.people.by_ids([k.giver_id for _, k in evidence.values()] +
                                          [e.proposed_by_id for e in own if e.proposed_by_id])
     lines: dict[str, list[str]] = {kind: [] for kind in KINDS}
-    for item in of_role(ctx.deps.settings.expectations, person):
+    for item in of_role(ctx.deps.settings.expectations.catalogue, person):
         lines[item.kind] += ["• " + pick_text(item.text, ctx.t.locale),
                              *proof(ctx, item.value, evidence, people)]
     for mine in (e for e in own if e.status == "agreed"):
@@ -70,12 +69,13 @@ def proof(ctx: Context, value: str | None, evidence: Evidence, people: dict[int,
     """A behaviour's evidence: kudos received with its value, the latest one quoted."""
     if not value:
         return []
+    days = ctx.deps.settings.expectations.evidence_days
     if value not in evidence:
-        return ["    " + ctx.t("#{value}: no kudos in the last {days} days", value=value, days=EVIDENCE_DAYS)]
+        return ["    " + ctx.t("#{value}: no kudos in the last {days} days", value=value, days=days)]
     count, latest = evidence[value]
     giver = who(people[latest.giver_id]) if latest.giver_id in people else ctx.t("a former colleague")
     return ["    " + ctx.t("#{value}: {n} kudos in the last {days} days; the latest from {giver} on {date}: {message}",
-                          value=value, n=count, days=EVIDENCE_DAYS, giver=giver, date=ctx.local_date(latest.created_at),
+                          value=value, n=count, days=days, giver=giver, date=ctx.local_date(latest.created_at),
                           message=latest.message)]
 
 
@@ -101,7 +101,7 @@ async def totals(ctx: Context, text: str) -> View:
     if not ctx.is_admin:
         raise UserError("Only admins see the totals. Your own expectations: {mine}", mine=ctx.cmd("expectations"))
     roles, agreed, proposed = await ctx.uow.expectations.totals()
-    defined = ctx.deps.settings.expectations
+    defined = ctx.deps.settings.expectations.catalogue
     return View(title=ctx.t("Expectations across the organisation"), blocks=[Fields(fields=[
         (ctx.t("Role expectations in the settings"), str(len(defined))),
         (ctx.t("Roles they cover"), str(len({e.role.casefold() for e in defined}))),

@@ -37,8 +37,8 @@ from bot.kernel.settings.service import (
 
 __all__ = [
     "CADENCES", "WEEKDAYS", "CheckinQuestion", "CheckinSettings", "ConfigError", "DashboardSettings",
-    "DatabaseSettings", "DigestSettings", "ExpectationKind", "ExpectationSettings", "IdeasSettings", "KudosSettings",
-    "LimitSettings", "LocalizedText",
+    "DatabaseSettings", "DigestSettings", "ExpectationKind", "ExpectationSettings", "ExpectationsSettings",
+    "IdeasSettings", "KudosSettings", "LimitSettings", "LocalizedText",
     "LoggingSettings", "MetricsSettings", "OneOnOneSettings", "OrgSettings", "PacingSettings", "PrivacySettings",
     "PulseSettings", "ScheduleSettings", "Section", "ServerSettings", "Settings", "SlackSettings",
     "SurveyQuestionSettings", "SurveySettings", "TeamsSettings", "WeeklySlot", "load_settings", "pick_text",

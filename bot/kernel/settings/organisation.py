@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from bot.kernel.i18n import SUPPORTED_LOCALES, normalize_locale
 from bot.kernel.people import is_email
@@ -77,8 +77,9 @@ ExpectationKind = Literal["result", "action", "behaviour"]
 
 
 class ExpectationSettings(Section):
-    """One `[[expectations]]` table: what people of a role (at a level, if given) are expected to deliver — a result
-    (what is produced), an action (how the work is done) or a behaviour (a value shown, optionally a kudos value)."""
+    """One `[[expectations.catalogue]]` table: what people of a role (at a level, if given) are expected to deliver —
+    a result (what is produced), an action (how the work is done) or a behaviour (a value shown, optionally a kudos
+    value)."""
 
     role: str
     level: str = ""  # empty: every level of the role
@@ -116,3 +117,10 @@ class ExpectationSettings(Section):
             raise ValueError(f"only a behaviour names a value; this {self.kind} of role {self.role} names "
                              f"#{self.value}")
         return self
+
+
+class ExpectationsSettings(Section):
+    """`[expectations]`: the catalogue of what each role is expected to deliver, and how long kudos count."""
+
+    evidence_days: int = Field(default=90, ge=1, le=730)  # kudos this recent are evidence of a behaviour
+    catalogue: list[ExpectationSettings] = []  # `[[expectations.catalogue]]` tables
