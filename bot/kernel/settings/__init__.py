@@ -8,6 +8,7 @@ from bot.kernel.settings.model import Settings
 from bot.kernel.settings.organisation import (
     ExpectationKind,
     ExpectationSettings,
+    ExpectationsSettings,
     IdeasSettings,
     KudosSettings,
     OrgSettings,
