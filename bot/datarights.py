@@ -134,6 +134,7 @@ async def export_person(deps: Deps, email: str) -> Json | None:
             "development_plan": [
                 {"id": i.id, "what": i.what, "how": i.how, "due_date": iso(i.due_date), "status": i.status,
                  "agreed_at": iso(i.agreed_at), "created_at": iso(i.created_at), "completed_at": iso(i.completed_at),
+                 "expectation": i.expectation_id,
                  "notes": [{"by": email_of(n.author_id), "text": n.text, "created_at": iso(n.created_at)}
                            for n in await uow.growth.notes(i.id)]}
                 for i in await uow.growth.of(person.id, include_closed=True)],

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.datarights import export_person
 from bot.kernel.settings import Settings
 from bot.orgdir import import_people
 from storage.models import Delivery, Expectation
@@ -204,3 +205,26 @@ async def test_proposals_waiting_come_onto_the_next_1on1_agenda(deps, console, t
     await console.type("/expectations agree 1", as_=MAX)
     await console.type("/expectations decline 2", as_=LEA)
     assert "Expectations proposed" not in await console.type("/1on1 agenda @max", as_=LEA)
+
+
+async def test_a_development_plan_item_serves_an_expectation_of_ones_own(deps, console, tmp_path):
+    await org(deps, tmp_path)
+    await console.type("/grow add Learn to mentor — the mentoring course", as_=LEA)
+    await console.type("/expectations propose Mentors one newcomer a quarter --action", as_=LEA)
+    await console.type("/expectations agree 1", as_=MAX)
+    await console.type("/expectations propose @bo Pairs with Lea", as_=MAX)
+    cases = {
+        (LEA, "/grow link 1 5"): "Say which item serves which of your expectations: /grow link 3 to 5",
+        (LEA, "/grow link 1 to 9"): "You have no expectation #9 of your own. Their numbers are in /expectations.",
+        (LEA, "/grow link 1 to 2"): "You have no expectation #2 of your own.",  # Bo's
+        (MAX, "/grow link 1 to 1"): "Only @Lea changes their plan",
+    }
+    for (who, line), error in cases.items():
+        assert f"⚠ {error}" in await console.type(line, as_=who), line
+    out = await console.type("/grow link 1 to 1", as_=LEA)
+    assert "#1 of your plan now serves expectation #1: Mentors one newcomer a quarter" in out
+    assert "#1 Learn to mentor (for expectation #1) — the mentoring course — not agreed yet" in await console.type(
+        "/grow", as_=LEA)
+    out = await console.type("/expectations @lea", as_=MAX)
+    assert "• #1 Mentors one newcomer a quarter (agreed)\n    development plan: #1 Learn to mentor\n" in out
+    assert [i["expectation"] for i in (await export_person(deps, LEA))["development_plan"]] == [1]

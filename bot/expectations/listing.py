@@ -40,9 +40,12 @@ async def listing(ctx: Context, text: str) -> View:
     for item in of_role(ctx.deps.settings.expectations.catalogue, person):
         lines[item.kind] += ["• " + pick_text(item.text, ctx.t.locale),
                              *proof(ctx, item.value, evidence, people)]
+    growth = [item for item in await ctx.uow.growth.of(person.id) if item.expectation_id]
     for mine in (e for e in own if e.status == "agreed"):
         lines[mine.kind] += [ctx.t("• #{id} {text} (agreed)", id=mine.id, text=mine.text),
-                             *proof(ctx, mine.value, evidence, people)]
+                             *proof(ctx, mine.value, evidence, people),
+                             *["    " + ctx.t("development plan: #{id} {what}", id=item.id, what=item.what)
+                               for item in growth if item.expectation_id == mine.id]]
     blocks: list[Block] = [Text(text=role_line(ctx, person))]
     blocks += [Text(text="\n".join([ctx.t(HEADINGS[kind]), *lines[kind]])) for kind in KINDS if lines[kind]]
     if not any(lines.values()):

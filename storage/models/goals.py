@@ -86,6 +86,8 @@ class GrowthItem(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The expectation it serves, if any. No foreign key: SQLite adds none to an existing table without rebuilding it.
+    expectation_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class GrowthNote(Base):

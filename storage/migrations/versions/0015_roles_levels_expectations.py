@@ -1,4 +1,5 @@
-"""people get a role and a level from the org directory; expectations of a person's own
+"""people get a role and a level from the org directory; expectations of a person's own; a development plan's
+item may serve one
 
 Revision ID: 0015
 Revises: 0012
@@ -38,9 +39,12 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_expectations'))
     )
     op.create_index(op.f('ix_expectations_person_id'), 'expectations', ['person_id'], unique=False)
+    op.add_column('growth_items', sa.Column('expectation_id', sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('growth_items') as batch:
+        batch.drop_column('expectation_id')
     op.drop_index(op.f('ix_expectations_person_id'), table_name='expectations')
     op.drop_table('expectations')
     with op.batch_alter_table('people') as batch:
