@@ -112,6 +112,6 @@ async def test_the_migration_keeps_everyone_and_gives_them_no_role(database):
     await upgrade(database.engine)
     async with database.engine.connect() as conn:
         people = (await conn.execute(text("SELECT id, email, role, level FROM people ORDER BY id"))).all()
-        plans = (await conn.execute(text("SELECT count(*) FROM growth_items"))).scalar()
+        plans = (await conn.execute(text("SELECT id, expectation_id FROM growth_items"))).all()
         expectations = (await conn.execute(text("SELECT count(*) FROM expectations"))).scalar()
-    assert (people, plans, expectations) == ([(1, LEA, None, None), (2, BO, None, None)], 1, 0)
+    assert (people, plans, expectations) == ([(1, LEA, None, None), (2, BO, None, None)], [(1, None)], 0)
