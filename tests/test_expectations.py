@@ -73,6 +73,11 @@ async def test_my_expectations_are_my_roles_and_levels_by_kind_with_kudos_as_evi
     assert "Mentors a junior developer" not in out and "#teamwork: 1 kudos in the last 90 days" in out
     out = await console.type("/expectations", as_=CY)
     assert "No role in the org directory yet: your role's expectations come with it.\nNo expectations yet." in out
+    (tmp_path / "no-role.csv").write_text("email,name,role,level\nbo@example.com,Bo,,\n", encoding="utf-8")
+    await import_people(deps, tmp_path / "no-role.csv")  # an empty cell clears the role
+    out = await console.type("/expectations @bo", as_=MAX)
+    assert "Expectations of @Bo\n@Bo has no role in the org directory yet: their role's expectations come with it." \
+           in out and "Pairs on every larger change" not in out
     await console.type("/language sv", as_=LEA)
     out = await console.type("/expectations", as_=LEA)
     assert "• Hjälper teamet" in out and "Beteenden" in out

@@ -61,6 +61,9 @@ async def listing(ctx: Context, text: str) -> View:
 
 
 def role_line(ctx: Context, person: Person) -> str:
+    if not person.role and person != ctx.me:
+        return ctx.t("{name} has no role in the org directory yet: their role's expectations come with it.",
+                     name=who(person))
     if not person.role:
         return ctx.t("No role in the org directory yet: your role's expectations come with it.")
     if person.level:
