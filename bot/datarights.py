@@ -23,6 +23,7 @@ from storage.models import (
     Account,
     Checkin,
     Delivery,
+    Expectation,
     Feedback,
     FeedbackRequest,
     FeedbackRequestTarget,
@@ -81,6 +82,7 @@ async def export_person(deps: Deps, email: str) -> Json | None:
                 "manager": email_of(person.manager_id),
                 "direct_reports": [p.email for p in await uow.people.reports_of(person.id)],
                 "timezone": person.timezone, "locale": person.locale, "created_at": iso(person.created_at),
+                "role": person.role, "level": person.level,
             },
             "accounts": [{"platform": a.platform, "workspace": a.workspace, "user_id": a.user_id,
                           "address": a.address, "created_at": iso(a.created_at)}
@@ -133,9 +135,13 @@ async def export_person(deps: Deps, email: str) -> Json | None:
             "development_plan": [
                 {"id": i.id, "what": i.what, "how": i.how, "due_date": iso(i.due_date), "status": i.status,
                  "agreed_at": iso(i.agreed_at), "created_at": iso(i.created_at), "completed_at": iso(i.completed_at),
+                 "expectation": i.expectation_id,
                  "notes": [{"by": email_of(n.author_id), "text": n.text, "created_at": iso(n.created_at)}
                            for n in await uow.growth.notes(i.id)]}
                 for i in await uow.growth.of(person.id, include_closed=True)],
+            "expectations": [{"id": e.id, "kind": e.kind, "text": e.text, "value": e.value, "status": e.status,
+                              "proposed_by": email_of(e.proposed_by_id), "created_at": iso(e.created_at),
+                              "decided_at": iso(e.decided_at)} for e in await uow.expectations.all_of(person.id)],
             "away_until": iso(person.away_until),
             "checkins": [{"week": c.period, "answers": c.answers, "mood": c.mood, "blockers": c.blockers,
                           "submitted_at": iso(c.submitted_at)}
@@ -249,6 +255,8 @@ async def erase_person(deps: Deps, email: str) -> ErasureReport | None:
         await run("development plan notes", delete(GrowthNote).where(GrowthNote.item_id.in_(plan)))
         await run("development plan", delete(GrowthItem).where(GrowthItem.person_id == pid))
         await run(None, update(GrowthNote).where(GrowthNote.author_id == pid).values(author_id=None))
+        await run("expectations of their own", delete(Expectation).where(Expectation.person_id == pid))
+        await run(None, update(Expectation).where(Expectation.proposed_by_id == pid).values(proposed_by_id=None))
         await run("goals", delete(Goal).where(Goal.person_id == pid))
         await run("check-ins", delete(Checkin).where(Checkin.person_id == pid))
         pairs = select(OneOnOne.id).where(or_(OneOnOne.manager_id == pid, OneOnOne.report_id == pid)) \

@@ -12,6 +12,7 @@ from bot.kernel.context import Context, Feature
 from bot.kernel.due import due_at_end
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_, Translator
+from bot.kernel.keywords import Keywords
 from bot.kernel.parsing import MAX_ID, first_word, id_number
 from bot.kernel.people import resolve_mention, split_mentions, who
 from bot.kernel.views import Button, Buttons, Text, View, text_view
@@ -20,7 +21,9 @@ from storage.models import GrowthItem, GrowthNote, Person
 
 HOW = re.compile(r"\s+(?:—|--)\s+")
 ADD_USAGE = N_("grow add Learn query tuning by 2027-03-31 — pairing with Bo, the PostgreSQL course")
-SUBCOMMANDS = ("add", "note", "comment", "agree", "done", "drop")
+SUBCOMMANDS = ("add", "note", "comment", "agree", "done", "drop", "link")
+LINK_USAGE = "grow link 3 to 5"
+TO = Keywords({"to": (N_("to"),)})
 
 
 async def handle(ctx: Context, text: str) -> View:
@@ -31,6 +34,8 @@ async def handle(ctx: Context, text: str) -> View:
         return await own(ctx, word.lower(), rest)
     if word.lower() in ("comment", "agree"):
         return await manage(ctx, word.lower(), rest)
+    if word.lower() == "link":
+        return await link(ctx, rest)
     if not word or word.startswith("@") or ctx.mentions:
         return await plan(ctx, text)
     raise UserError("There is no {command}. Use one of: {commands}.", command=ctx.cmd("grow " + word),
@@ -82,6 +87,8 @@ def line(t: Translator, item: GrowthItem) -> str:
     text = f"#{item.id} {item.what}"
     if item.due_date:
         text += " " + t("(by {date})", date=item.due_date.isoformat())
+    if item.expectation_id is not None:
+        text += " " + t("(for expectation #{id})", id=item.expectation_id)
     if item.how:
         text += " — " + item.how
     if item.status != "open":
@@ -177,6 +184,25 @@ async def manage(ctx: Context, word: str, text: str) -> View:
     return text_view(ctx.t("Comment added to #{id}; {name} hears about it.", id=item.id, name=who(owner)))
 
 
+async def link(ctx: Context, text: str) -> View:
+    """`/grow link 3 to 5`: item 3 of my plan serves expectation #5, one of my own (see /expectations)."""
+    words = text.split()
+    if len(words) != 3 or not TO.read(ctx.deps.catalogs, words[1]):
+        raise UserError("Say which item serves which of your expectations: {example}", example=ctx.cmd(LINK_USAGE))
+    item, owner = await find(ctx, words[0], LINK_USAGE)
+    if owner != ctx.me:
+        raise UserError("Only {name} changes their plan; you can {comment} or {agree}.", name=who(owner),
+                        comment=ctx.cmd(f"grow comment {item.id} …"), agree=ctx.cmd(f"grow agree {item.id}"))
+    number = id_number(words[2])
+    expectation = await ctx.uow.expectations.get(number) if number is not None and number <= MAX_ID else None
+    if expectation is None or expectation.person_id != ctx.me.id or expectation.status == "declined":
+        raise UserError("You have no expectation #{id} of your own. Their numbers are in {list}.", id=words[2],
+                        list=ctx.cmd("expectations"))
+    item.expectation_id, item.updated_at = expectation.id, ctx.now
+    return text_view(ctx.t("#{id} of your plan now serves expectation #{expectation}: {text}", id=item.id,
+                           expectation=expectation.id, text=expectation.text))
+
+
 FEATURE = Feature(
     handle=handle,
     summary=N_("Your development plan: {p}grow add Learn query tuning by 2027-03-31 — the PostgreSQL course"),
@@ -186,5 +212,6 @@ FEATURE = Feature(
              "{p}grow note 3 Finished the first part — a progress note\n"
              "{p}grow done 3, {p}grow drop 3 — close an item\n"
              "{p}grow comment 3 … and {p}grow agree 3 — for the manager\n"
+             "{p}grow link 3 to 5 — item 3 serves expectation #5, one of your own (see {p}expectations)\n"
              "A growth topic comes onto every fourth 1:1. Only you and your manager see your plan."),
 )

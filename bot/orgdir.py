@@ -1,7 +1,7 @@
 """The org directory: people, teams and reporting lines imported from a CSV file, and the reporting tree.
 
-The file is authoritative for the people it lists and the columns it has: an empty manager_email or team
-clears it. Empty timezone and locale cells keep what is stored, because those are also filled from the
+The file is authoritative for the people it lists and the columns it has: an empty manager_email, team, role or
+level clears it. Empty timezone and locale cells keep what is stored, because those are also filled from the
 chat platform's profile; a locale the person chose with `/language` is theirs and stays. People in the
 directory but not in the file are listed, and deactivated only with `deactivate_missing` (kept with their
 history, never prompted); one who is in a later file again is reactivated. The file's checks are in bot/orgfile.py.
@@ -134,6 +134,10 @@ def apply(person: Person, row: Row, columns: set[str], people: dict[str, Person]
         person.manager_id = people[row.manager_email].id if row.manager_email else None
     if "team" in columns:
         person.team_id = teams[row.team].id if row.team else None
+    if "role" in columns:
+        person.role = row.role
+    if "level" in columns:
+        person.level = row.level
     if row.timezone:
         person.timezone = row.timezone
     if row.locale and person.locale_chosen_at is None:
@@ -148,6 +152,8 @@ def snapshot(person: Person, email_of: dict[int, str], team_of: dict[int, str]) 
             "team": team_of.get(person.team_id) if person.team_id is not None else None,
             "time zone": person.timezone,
             "locale": person.locale,
+            "role": person.role,
+            "level": person.level,
             "status": "deactivated" if person.deactivated_at is not None else None}
 
 

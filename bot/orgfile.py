@@ -17,9 +17,9 @@ from bot.kernel.i18n import SUPPORTED_LOCALES, normalize_locale
 from bot.kernel.people import is_email, valid_timezone
 
 REQUIRED = ("email", "name")
-OPTIONAL = ("manager_email", "team", "timezone", "locale")
+OPTIONAL = ("manager_email", "team", "timezone", "locale", "role", "level")
 HEADER = ",".join(REQUIRED + OPTIONAL)
-LIMITS = {"email": 320, "name": 200, "team": 200}  # the column sizes in storage.models
+LIMITS = {"email": 320, "name": 200, "team": 200, "role": 100, "level": 50}  # the column sizes in storage.models
 LONGEST_CYCLE_SHOWN = 10
 EMAIL_FORBIDDEN = set('",;:<>()[]\\')  # legal only in quoted local parts, which no directory uses
 
@@ -48,6 +48,8 @@ class Row:
     team: str | None
     timezone: str | None
     locale: str | None
+    role: str | None  # which `[[expectations.catalogue]]` of the settings are theirs
+    level: str | None
 
 
 Record = tuple[int, dict[str, str]]  # (row number, column → stripped cell)
@@ -68,7 +70,7 @@ def read_file(path: Path) -> tuple[set[str], list[Record], list[tuple[int, str]]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise fail(1, f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; the header must "
-                      f"have email,name and may have manager_email,team,timezone,locale")
+                      f"have email,name and may have {','.join(OPTIONAL)}")
     twice = next((name for name in header if name and header.count(name) > 1), None)
     if twice:
         raise fail(1, f"the column {twice} appears twice in the header")
@@ -184,7 +186,8 @@ def parse_row(number: int, values: dict[str, str]) -> Row:
         raise fail(number, f"unsupported locale {locale} (use one of {', '.join(SUPPORTED_LOCALES)}, or leave it "
                            f"empty)")
     return Row(number=number, email=email, name=name, manager_email=manager, team=values.get("team", "") or None,
-               timezone=zone, locale=normalize_locale(locale))
+               timezone=zone, locale=normalize_locale(locale), role=values.get("role", "") or None,
+               level=values.get("level", "") or None)
 
 
 def find_cycles(manager_of: dict[str, str | None], row_of: dict[str, int]) -> list[tuple[int, str]]:

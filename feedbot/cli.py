@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import sys
+import tomllib
 from collections.abc import Awaitable, Callable
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot.kernel.clock import Clock, FixedClock
 from bot.kernel.context import Deps
-from bot.kernel.settings import ConfigError, Settings, load_settings
+from bot.kernel.settings import ConfigError, ExpectationsSettings, Settings, load_settings
 from feedbot.app import build_deps, configure_logging, open_database
 from feedbot.cli_errors import CliError, explain, leave_quietly_on_broken_pipe
 from feedbot.cli_parsing import Parser, Subcommands
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 DEMO_ORG = Path(__file__).parent / "demo_org.csv"
 DEMO_ADMIN = "hr@example.com"
+DEMO_EXPECTATIONS = Path(__file__).parent / "demo_expectations.toml"
 
 
 CONFIG_HELP = "TOML settings file (default: $FEEDBOT_CONFIG, else ./feedbot.toml)"
@@ -147,8 +149,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
 
         return await db_command(settings, args) if args.command == "db" else backup(settings, args)
     if args.command == "console":
-        if args.demo and not settings.org.admins:  # so the demo can show what admins do
-            settings = settings.model_copy(update={"org": settings.org.model_copy(update={"admins": [DEMO_ADMIN]})})
+        if args.demo:
+            settings = demo_settings(settings)
         clock = FixedClock(parse_instant(args.now, "--now")) if args.now else None
         return await with_deps(settings, lambda deps: console(deps, args), console_out=True, clock=clock)
     if args.command in ("serve", "run-due"):
@@ -194,6 +196,16 @@ async def with_deps(settings: Settings, action: Callable[[Deps], Awaitable[int]]
         return await action(deps)
     finally:
         await db.dispose()
+
+
+def demo_settings(settings: Settings) -> Settings:
+    """An admin and the roles' expectations for the sample organisation, unless the settings have their own."""
+    if not settings.org.admins:  # so the demo can show what admins do
+        settings = settings.model_copy(update={"org": settings.org.model_copy(update={"admins": [DEMO_ADMIN]})})
+    if not settings.expectations.catalogue:
+        demo = ExpectationsSettings.model_validate(tomllib.loads(DEMO_EXPECTATIONS.read_text(encoding="utf-8")))
+        settings = settings.model_copy(update={"expectations": demo})
+    return settings
 
 
 async def console(deps: Deps, args: argparse.Namespace) -> int:

@@ -5,7 +5,7 @@ A new feature is one module or package in bot/ plus its line here.
 
 from __future__ import annotations
 
-from bot import away, feedback, goals, growth, help, kudos, language, signin
+from bot import away, expectations, feedback, goals, growth, help, kudos, language, signin
 from bot.checkins import commands as checkins
 from bot.digest import weekly
 from bot.ideas import commands as ideas
@@ -21,6 +21,7 @@ COMMANDS: dict[str, Feature] = {
     "feedback": feedback.FEATURE,
     "goal": goals.FEATURE,
     "grow": growth.FEATURE,
+    "expectations": expectations.FEATURE,
     "checkin": checkins.FEATURE,
     "away": away.FEATURE,
     "pulse": pulse.FEATURE,

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.db import Database
 from storage.repositories.checkins import Checkins
 from storage.repositories.deliveries import Deliveries
+from storage.repositories.expectations import Expectations
 from storage.repositories.feedback import FeedbackRepo
 from storage.repositories.goals import Goals
 from storage.repositories.growth import Growth
@@ -31,6 +32,7 @@ class UnitOfWork:
         self.feedback = FeedbackRepo(session)
         self.goals = Goals(session)
         self.growth = Growth(session)
+        self.expectations = Expectations(session)
         self.deliveries = Deliveries(session)
         self.checkins = Checkins(session)
         self.oneonones = OneOnOnes(session)

@@ -115,7 +115,7 @@ async def test_export_has_everything_about_the_person(deps, console, clock):
     assert json.loads(json.dumps(data)) == data  # plain JSON, no dates or objects left
     assert data["exported_at"] == day0
     assert data["profile"] == {"email": ANA, "name": "ana", "team": "Apps", "manager": None, "direct_reports": [CY],
-                               "timezone": None, "locale": None, "created_at": day0}
+                               "timezone": None, "locale": None, "created_at": day0, "role": None, "level": None}
     assert data["accounts"] == [{"platform": "console", "workspace": "", "user_id": ANA, "address": None,
                                  "created_at": day0}]
     assert data["kudos_given"] == [{"id": w.kudos[0], "from": ANA, "to": [BO], "values": ["teamwork"],
@@ -192,6 +192,7 @@ async def test_erase_removes_the_person_and_their_data_and_counts_it(deps, conso
         "key results": 0,
         "development plan notes": 0,
         "development plan": 0,
+        "expectations of their own": 0,
         "goals": 1,
         "messages to them": 2,
         # The channel posts of the three kudos that named her, and bo's notice of her kudos.
@@ -218,6 +219,7 @@ erased ana@example.com:
   key results                          0
   development plan notes               0
   development plan                     0
+  expectations of their own            0
   goals                                1
   messages to them                     2
   messages mentioning them             4

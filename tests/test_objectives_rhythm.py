@@ -117,7 +117,7 @@ async def test_development_plans_are_the_persons_agreed_with_their_manager(deps,
         (MAX, "/grow done 1"): "Only @Lea changes their plan; you can /grow comment 1 … or /grow agree 1.",
         (LEA, "/grow add Learn Go by 2026-11-01"): "The due date 2026-11-01 has already passed.",
         (LEA, "/grow teach"): "There is no /grow teach. Use one of: /grow , /grow add, /grow note, /grow comment, "
-                              "/grow agree, /grow done, /grow drop.",
+                              "/grow agree, /grow done, /grow drop, /grow link.",
         (LEA, "/grow note x"): "Which item? Give its number from /grow: /grow note 3 Finished the first part",
     }
     for (who, line), error in cases.items():

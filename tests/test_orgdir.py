@@ -158,11 +158,11 @@ REJECTED = [
                  "row 5: unknown time zone Nowhere (use an IANA name such as Europe/Stockholm, or leave it empty)",
                  id="every-bad-row"),
     pytest.param("email,manager_email\nana@example.com,\n", "row 1: missing column name; the header must have "
-                 "email,name and may have manager_email,team,timezone,locale", id="missing-column"),
+                 "email,name and may have manager_email,team,timezone,locale,role,level", id="missing-column"),
     pytest.param("full_name,team\nAna,Apps\n", "row 1: missing columns email, name; the header must have "
-                 "email,name and may have manager_email,team,timezone,locale", id="missing-columns"),
+                 "email,name and may have manager_email,team,timezone,locale,role,level", id="missing-columns"),
     pytest.param("email,name,email\n", "row 1: the column email appears twice in the header", id="column-twice"),
-    pytest.param("", "row 1: the first row must be the header email,name,manager_email,team,timezone,locale",
+    pytest.param("", "row 1: the first row must be the header email,name,manager_email,team,timezone,locale,role,level",
                  id="empty-file"),
     pytest.param(GOOD.encode() + b"x@example.com,J\xf6rg,,,,\n", "row 4: not UTF-8 text; save the file as CSV UTF-8",
                  id="not-utf8"),

@@ -104,19 +104,23 @@ def test_example_documents_every_setting_and_loads_as_the_defaults():
 
 
 def test_the_commented_examples_in_the_example_file_are_valid(tmp_path):
-    """Un-comment the documented examples (surveys, check-in questions, dependencies) and load them."""
+    """Un-comment the documented examples (surveys, check-in questions, dependencies, expectations) and load them."""
     lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
     text = "\n".join(line[2:] if line.startswith(("# [[", "# key", "# title", "# audience", "# every_weeks",
                                                      "# weekday", "# hour", "# open_days", "# questions",
-                                                     "#   {", "# ]", "# dependencies", "# holidays"))
+                                                     "#   {", "# ]", "# dependencies", "# holidays", "# role",
+                                                     "# level", "# kind", "# text", "# value"))
                      else line for line in lines)
     text = text.replace("dependencies = {}\n", "").replace("holidays = []\n", "").replace("questions = []\n", "")
-    text = text.replace("surveys = []\n", "")
+    text = text.replace("surveys = []\n", "").replace("catalogue = []\n", "")
     settings = load_settings(write(tmp_path / "examples.toml", text))
     assert settings.pulse.surveys[0].key == "team-health"
     assert [q.kind for q in settings.pulse.surveys[0].questions] == ["scale", "enps", "text"]
     assert [q.key for q in settings.checkin.questions] == ["well", "blockers", "mood"]
     assert settings.org.dependencies == {"Apps": ["Platform"], "People": ["Platform"]}
+    assert [(e.role, e.level, e.kind, e.value) for e in settings.expectations.catalogue] == [
+        ("developer", "", "result", ""), ("developer", "senior", "action", ""),
+        ("developer", "", "behaviour", "teamwork")]
     assert len(settings.schedule.holidays) == 3
 
 

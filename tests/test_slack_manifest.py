@@ -18,7 +18,7 @@ def test_the_http_manifest_points_everything_at_slack_events(capsys) -> None:
     url = "https://feedbot.example.com/slack/events"
     commands = {c["command"]: c for c in data["features"]["slash_commands"]}
     assert set(commands) == {"/kudos", "/idea", "/checkin", "/pulse", "/1on1", "/feedback", "/goal", "/grow",
-                             "/digest", "/dashboard", "/feedbot"}
+                             "/expectations", "/digest", "/dashboard", "/feedbot"}
     assert all(c["url"] == url and c["should_escape"] for c in commands.values())
     assert all(name.lstrip("/") in FEATURES for name in commands if name != "/feedbot")
     settings = data["settings"]

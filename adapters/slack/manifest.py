@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "feedback": ("Private feedback, or ask for it", "@bo Your demo was clear | ask @ana @cy topic"),
     "goal": ("Your objectives and key results", "add Reduce p95 latency | kr 12 … | update 12.1 450 | tree"),
     "grow": ("Your development plan", "add Learn query tuning by 2027-03-31 — the PostgreSQL course | @lea"),
+    "expectations": ("Your expectations: results, actions, behaviours", "[@lea | propose … --action | agree 3]"),
     "digest": ("Your team's week at a glance (managers)", "[org]"),
     "dashboard": ("A private sign-in link to the web dashboard", ""),
     FEEDBOT_COMMAND: ("Help, language, away", "help | language sv | away until 2026-12-01"),

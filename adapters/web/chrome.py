@@ -54,7 +54,7 @@ LABELS = {
     "import_done": N_("Imported."), "row": N_("Row"), "problem": N_("Problem"), "count": N_("People"),
     "added": N_("Added"), "updated": N_("Updated"), "unchanged": N_("Unchanged"), "deactivated_now": N_("Deactivated"),
     "missing": N_("Not in the file, still active"),
-    "back": N_("Back"),
+    "back": N_("Back"), "my_expectations": N_("My expectations"),
 }
 
 

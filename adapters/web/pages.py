@@ -21,12 +21,18 @@ from bot.kernel.messages import Command, Interaction
 from bot.kernel.views import View, error_view
 
 
-def views_page(reader: Reader, current: str, title: str, views: list[View], back: str = "") -> web.Response:
-    """The core's views as a page; refused (every view an error) is 403."""
-    renderer = Renderer(reader.session.csrf)
-    body = Markup("").join(renderer.view(view) for view in views)
+def views_page(reader: Reader, current: str, title: str, views: list[View], back: str = "",
+               **sections: Markup) -> web.Response:
+    """The core's views as a page; refused (every view an error) is 403. `sections`: more parts of the page, each
+    placed by its own template partial."""
+    body = html(reader, views)
     refused = bool(views) and all(view.is_error for view in views)
-    return reader.page("page.html", current, title, status=403 if refused else 200, body=body, back=back)
+    return reader.page("page.html", current, title, status=403 if refused else 200, body=body, back=back, **sections)
+
+
+def html(reader: Reader, views: list[View]) -> Markup:
+    renderer = Renderer(reader.session.csrf)
+    return Markup("").join(renderer.view(view) for view in views)
 
 
 async def command(reader: Reader, name: str, text: str = "") -> list[View]:
@@ -35,7 +41,9 @@ async def command(reader: Reader, name: str, text: str = "") -> list[View]:
 
 async def me(_request: web.Request, reader: Reader) -> web.Response:
     view = await dashboard(reader.deps, reader.actor)
-    return views_page(reader, "me", view.title or reader.t("Me"), [view.model_copy(update={"title": ""})])
+    expectations = [v.model_copy(update={"title": ""}) for v in await command(reader, "expectations")]
+    return views_page(reader, "me", view.title or reader.t("Me"), [view.model_copy(update={"title": ""})],
+                      expectations=html(reader, expectations))
 
 
 async def team(request: web.Request, reader: Reader) -> web.Response:

@@ -6,7 +6,7 @@ organisation-wide digest.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,7 @@ from bot.oneonones.goal_topics import GoalTopics, goal_sections, load_goal_topic
 from bot.oneonones.pairs import ADD, Pair, cadence_name, example, read_pairs
 from bot.oneonones.whys import agenda_lines, analysis_of
 from storage.digest_queries import DigestQueries, Member, PairRow
-from storage.models import Checkin, Goal, Kudos, OneOnOneEntry, Person
+from storage.models import Checkin, Expectation, Goal, Kudos, OneOnOneEntry, Person
 from storage.uow import UnitOfWork
 
 OVERDUE_WEEKDAY, OVERDUE_HOUR = 0, 9  # overdue pairs are flagged at the manager's local Monday 09:00
@@ -37,6 +37,7 @@ class Agenda:
     people: dict[int, Person]  # authors and kudos givers
     analysis: Analysis | None = None  # an open 5 Whys about a recurring blocker
     topics: GoalTopics | None = None  # key results that need attention; the growth topic
+    proposals: list[Expectation] = field(default_factory=list)  # expectations proposed, waiting for agreement
 
 
 async def load_agenda(uow: UnitOfWork, pair: Pair, growth_every: int = 4, now: datetime | None = None) -> Agenda:
@@ -44,11 +45,13 @@ async def load_agenda(uow: UnitOfWork, pair: Pair, growth_every: int = 4, now: d
     since = at_local(pair.since, 0, pair.zone)
     entries = list(await uow.oneonones.agenda_entries(pair.row.id, pair.row.last_held_on))
     kudos = list(await uow.oneonones.kudos_received_since(pair.report.id, since))
-    people = await uow.people.by_ids([e.author_id for e in entries if e.author_id] + [k.giver_id for k in kudos])
+    proposals = list(await uow.expectations.of(pair.report.id, ("proposed",)))
+    people = await uow.people.by_ids([e.author_id for e in entries if e.author_id] + [k.giver_id for k in kudos] +
+                                     [e.proposed_by_id for e in proposals if e.proposed_by_id])
     return Agenda(pair=pair, entries=entries, checkins=list(await uow.oneonones.checkins_since(pair.report.id, since)),
                   kudos=kudos, goals=list(await uow.goals.of(pair.report.id, include_done=False)), people=people,
                   analysis=await analysis_of(uow, pair),
-                  topics=await load_goal_topics(uow, pair, growth_every, now))
+                  topics=await load_goal_topics(uow, pair, growth_every, now), proposals=proposals)
 
 
 def agenda_view(t: Translator, agenda: Agenda, viewer: Person, zone: ZoneInfo, prefix: str = "/") -> View:
@@ -80,6 +83,11 @@ def agenda_view(t: Translator, agenda: Agenda, viewer: Person, zone: ZoneInfo, p
         (t("Kudos {name} received since {date}", name=report, date=since), kudos or [t("No kudos yet.")]),
         (t("Open goals of {name}", name=report), goals or [t("No open goals.")]),
         *goal_sections(t, agenda.topics, report, f"{prefix}grow add …"),
+        *([(t("Expectations proposed for {name}: agree together", name=report), [
+            t("• #{id} {text} — proposed by {name}; {agree} or {decline}", id=e.id, text=e.text, name=(
+                who(people[e.proposed_by_id]) if e.proposed_by_id in people else t("a former colleague")),
+              agree=f"{prefix}expectations agree {e.id}", decline=f"{prefix}expectations decline {e.id}")
+            for e in agenda.proposals])] if agenda.proposals else []),
     ]
     day = pair.next_day
     return View(title=t("1:1 agenda: {manager} and {report}, {weekday} {date}", manager=who(pair.manager),

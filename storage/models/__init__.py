@@ -3,7 +3,7 @@ table is importable from here, and importing this package registers them all on 
 tests rely on it)."""
 
 from storage.models.base import NAMING, Base, UTCDateTime, new_uid
-from storage.models.goals import Goal, GoalUpdate, GrowthItem, GrowthNote, KeyResult, KeyResultUpdate
+from storage.models.goals import Expectation, Goal, GoalUpdate, GrowthItem, GrowthNote, KeyResult, KeyResultUpdate
 from storage.models.ideas import Idea, IdeaComment, IdeaMeasure, IdeaRecognition, IdeaResult, IdeaStatusChange, IdeaVote
 from storage.models.installs import AppInstall, OAuthState
 from storage.models.outbox import UNSENT, Delivery, InboundEvent, PacingSlot
@@ -29,10 +29,10 @@ from storage.models.rhythm import (
 )
 
 __all__ = [
-    "NAMING", "UNSENT", "Account", "AppInstall", "Base", "Checkin", "Delivery", "Feedback", "FeedbackRequest",
-    "FeedbackRequestTarget", "Goal", "GoalUpdate", "GrowthItem", "GrowthNote", "Idea", "IdeaComment", "IdeaMeasure",
-    "IdeaRecognition", "IdeaResult", "IdeaStatusChange", "IdeaVote", "InboundEvent", "KeyResult", "KeyResultUpdate",
-    "Kudos", "KudosRecipient", "KudosValue", "OAuthState", "OneOnOne", "OneOnOneEntry", "OrgImport", "PacingSlot",
-    "Person", "Survey", "SurveyAnswer", "SurveyParticipation", "SurveyQuestion", "SurveyRound", "SurveySubmission",
-    "Team", "UTCDateTime", "new_uid",
+    "NAMING", "UNSENT", "Account", "AppInstall", "Base", "Checkin", "Delivery", "Expectation", "Feedback",
+    "FeedbackRequest", "FeedbackRequestTarget", "Goal", "GoalUpdate", "GrowthItem", "GrowthNote", "Idea",
+    "IdeaComment", "IdeaMeasure", "IdeaRecognition", "IdeaResult", "IdeaStatusChange", "IdeaVote", "InboundEvent",
+    "KeyResult", "KeyResultUpdate", "Kudos", "KudosRecipient", "KudosValue", "OAuthState", "OneOnOne",
+    "OneOnOneEntry", "OrgImport", "PacingSlot", "Person", "Survey", "SurveyAnswer", "SurveyParticipation",
+    "SurveyQuestion", "SurveyRound", "SurveySubmission", "Team", "UTCDateTime", "new_uid",
 ]

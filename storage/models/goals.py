@@ -1,4 +1,4 @@
-"""Objectives, key results and their updates, and development plans."""
+"""Objectives, key results and their updates, development plans, and expectations of a person's own."""
 
 from __future__ import annotations
 
@@ -86,6 +86,8 @@ class GrowthItem(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The expectation it serves, if any. No foreign key: SQLite adds none to an existing table without rebuilding it.
+    expectation_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class GrowthNote(Base):
@@ -106,3 +108,19 @@ class GoalUpdate(Base):
     progress: Mapped[int] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Expectation(Base):
+    """An expectation of a person's own, beside their role's (which live in the settings): proposed by the person or
+    their manager, part of the person's expectations once the other side agrees."""
+
+    __tablename__ = "expectations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(10))  # result | action | behaviour
+    text: Mapped[str] = mapped_column(Text)
+    value: Mapped[str | None] = mapped_column(String(50))  # a behaviour's company value (a kudos tag)
+    status: Mapped[str] = mapped_column(String(10), default="proposed")  # proposed | agreed | declined
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -48,6 +48,9 @@ class Person(Base):
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the person chose their language with /language: an org import no longer changes it.
     locale_chosen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # From the org directory: which `[[expectations.catalogue]]` of the settings are theirs.
+    role: Mapped[str | None] = mapped_column(String(100))
+    level: Mapped[str | None] = mapped_column(String(50))
 
     manager: Mapped[Person | None] = relationship(remote_side=[id], lazy="raise")
     team: Mapped[Team | None] = relationship(lazy="raise")

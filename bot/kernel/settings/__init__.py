@@ -5,7 +5,14 @@ code uses are importable from here."""
 from bot.kernel.settings.base import WEEKDAYS, LocalizedText, Section, pick_text, weekday_number
 from bot.kernel.settings.loading import ConfigError, load_settings
 from bot.kernel.settings.model import Settings
-from bot.kernel.settings.organisation import IdeasSettings, KudosSettings, OrgSettings
+from bot.kernel.settings.organisation import (
+    ExpectationKind,
+    ExpectationSettings,
+    ExpectationsSettings,
+    IdeasSettings,
+    KudosSettings,
+    OrgSettings,
+)
 from bot.kernel.settings.platforms import DashboardSettings, SlackSettings, TeamsSettings
 from bot.kernel.settings.rhythm import (
     CADENCES,
@@ -31,7 +38,8 @@ from bot.kernel.settings.service import (
 
 __all__ = [
     "CADENCES", "WEEKDAYS", "CheckinQuestion", "CheckinSettings", "ConfigError", "DashboardSettings",
-    "DatabaseSettings", "DigestSettings", "IdeasSettings", "KudosSettings", "LimitSettings", "LocalizedText",
+    "DatabaseSettings", "DigestSettings", "ExpectationKind", "ExpectationSettings", "ExpectationsSettings",
+    "IdeasSettings", "KudosSettings", "LimitSettings", "LocalizedText",
     "LoggingSettings", "MetricsSettings", "OneOnOneSettings", "OrgSettings", "PacingSettings", "PrivacySettings",
     "PulseSettings", "ScheduleSettings", "Section", "ServerSettings", "Settings", "SlackSettings",
     "SurveyQuestionSettings", "SurveySettings", "TeamsSettings", "WeeklySlot", "load_settings", "pick_text",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.kernel.settings.organisation import IdeasSettings, KudosSettings, OrgSettings
+from bot.kernel.settings.organisation import ExpectationsSettings, IdeasSettings, KudosSettings, OrgSettings
 from bot.kernel.settings.platforms import DashboardSettings, SlackSettings, TeamsSettings
 from bot.kernel.settings.rhythm import (
     CheckinSettings,
@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     org: OrgSettings = OrgSettings()
     kudos: KudosSettings = KudosSettings()
     ideas: IdeasSettings = IdeasSettings()
+    expectations: ExpectationsSettings = ExpectationsSettings()
     limits: LimitSettings = LimitSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     checkin: CheckinSettings = CheckinSettings()
@@ -54,6 +55,14 @@ class Settings(BaseSettings):
             raise ValueError(f"ideas.recognition_value must be one of kudos.values ({', '.join(self.kudos.values)})")
         return self
 
+    @model_validator(mode="after")
+    def _expectation_values_known(self) -> Settings:
+        for number, expectation in enumerate(self.expectations.catalogue):
+            if expectation.value and expectation.value not in self.kudos.values:
+                raise ValueError(f"expectations.catalogue.{number} (role {expectation.role}): #{expectation.value} is "
+                                 f"not one of kudos.values ({', '.join(self.kudos.values)})")
+        return self
+
     @property
     def recognition_value(self) -> str:
         """The value an adopted idea's contributors are thanked with."""
@@ -66,6 +75,7 @@ class Settings(BaseSettings):
         questions = [(f"checkin.questions.{n}", q) for n, q in enumerate(self.checkin.questions)] + [
             (f"pulse.surveys.{s}.questions.{n}", q) for s, survey in enumerate(self.pulse.surveys)
             for n, q in enumerate(survey.questions)]
+        questions += [(f"expectations.catalogue.{n}", e) for n, e in enumerate(self.expectations.catalogue)]
         for where, question in questions:
             if isinstance(question.text, dict):
                 if default not in question.text:
