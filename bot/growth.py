@@ -6,6 +6,7 @@ admins see counts in the organisation's digest. A growth topic comes onto every 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.kernel.context import Context, Feature
@@ -175,6 +176,31 @@ async def manage(ctx: Context, word: str, text: str) -> View:
     ctx.tell(owner, "growth.comment", lambda t: View(title=t("{name} commented on #{id} of your development plan",
                                                             name=name, id=item_id), blocks=[Text(text=comment)]))
     return text_view(ctx.t("Comment added to #{id}; {name} hears about it.", id=item.id, name=who(owner)))
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """An open item of a development plan as the web dashboard shows it."""
+
+    id: int
+    what: str
+    how: str
+    due: str
+    agreed: bool
+
+
+async def my_plan(ctx: Context) -> list[PlanItem]:
+    """The open items of my own plan (a read-model for the web dashboard)."""
+    return [PlanItem(item.id, item.what, item.how, item.due_date.isoformat() if item.due_date else "",
+                     item.agreed_at is not None) for item in await ctx.uow.growth.of(ctx.me.id)]
+
+
+async def reports_plans(ctx: Context) -> list[tuple[str, int]]:
+    """For a manager: each direct report (a mention) and how many open items their plan has (0: no plan). The
+    person and their manager only, so only the manager's own reports."""
+    return [(who(person), len(await ctx.uow.growth.of(person.id)))
+            for person in await ctx.uow.people.reports_of(ctx.me.id)
+            if person.deactivated_at is None and sees_personal(ctx.me.id, person)]
 
 
 FEATURE = Feature(
