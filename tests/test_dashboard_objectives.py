@@ -98,5 +98,6 @@ async def test_objectives_are_in_the_readers_language(console, deps, tmp_path, c
     async with dashboard(deps) as web, web.client(BO) as browser:  # Bo's locale is sv
         status, html = await web.get(browser, "/dashboard/me")
     main = html.split("<main", 1)[1]
-    assert status == 200 and "Secret signups" in main and "My objectives" not in main and "risk" not in main
-    assert "4.1 Grow signups: 20 customers (10 → 50 customers, 25%)" not in main  # the Swedish line instead
+    assert status == 200 and "Mina mål" in main and "#4 Secret signups" in main and "My objectives" not in main
+    assert "class=\"confidence at-risk\">i riskzonen<" in main
+    assert "Din utvecklingsplan" in main and "Your development plan" not in main

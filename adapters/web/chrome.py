@@ -54,8 +54,8 @@ LABELS = {
     "my_objectives": N_("My objectives"), "team_objectives": N_("Team objectives"),
     "no_objectives": N_("No open objectives. Add one in the chat: {command}"),
     "no_team_objectives": N_("Your team has no team objectives yet."),
-    "level_company": N_("company"), "level_team": N_("team"), "level_personal": N_("personal"),
-    "due": N_("due {due}"), "serves": N_("serves {objective}"), "progress": N_("Progress"),
+    "level_company": N_("company objective"), "level_team": N_("team objective"),
+    "due": N_("due {due}"), "serves": N_("serves {objective}"),
     "kr_line": N_("{ref} {title}: {current} ({start} → {target}, {progress}%)"),
     "needs_attention": N_("Key results that need attention"),
     "no_attention": N_("None: every key result of your reports was updated in the last three weeks and none is off "
