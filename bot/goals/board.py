@@ -31,7 +31,7 @@ class KeyResultCard:
     target: str  # with its unit
     confidence: str  # "on-track", "at-risk", "off-track" or "" (for the colour; the words are in `said`)
     said: str  # the confidence in the reader's words
-    attention: str  # why it needs attention ("off track", "no update since …"), or ""
+    attention: str  # "no update since …" (three weeks or more), or "" (off track shows as its confidence)
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def kr_card(t: Translator, goal_id: int, kr: KeyResult, now: datetime | None = N
         ref=f"{goal_id}.{kr.position}", title=kr.title, progress=percent(kr_progress(kr.start, kr.target, kr.current)),
         start=number(t, kr.start), current=measured(t, kr.current, kr.unit), target=measured(t, kr.target, kr.unit),
         confidence=kr.confidence or "", said=confidence_text(t, kr.confidence),
-        attention=attention_text(t, why, kr.updated_at.date().isoformat()) if why else "")
+        attention=attention_text(t, why, kr.updated_at.date().isoformat()) if why == "stale" else "")
 
 
 async def cards(ctx: Context, goals: list[Goal]) -> list[ObjectiveCard]:
