@@ -43,3 +43,23 @@ async def count(deps) -> tuple[int, int]:
         checkins = len((await uow.session.scalars(select(Checkin))).all())
         updates = len((await uow.session.scalars(select(KeyResultUpdate))).all())
     return checkins, updates
+
+
+async def test_a_key_result_has_a_due_date_of_its_own(deps, console, tmp_path):
+    (tmp_path / "org.csv").write_text(ORG.format(locale="sv"))
+    await import_people(deps, tmp_path / "org.csv")
+    await console.type("/goal add Make the app fast", as_="ana@example.com")
+    out = await console.type("/goal kr 1 Cut p95 latency from 900 to 200 ms by 2027-03-31", as_="ana@example.com")
+    assert "1.1 Cut p95 latency: 900 ms (900 → 200 ms, 0%) — due 2027-03-31" in out
+    out = await console.type("/goal edit 1.1 by 2027-06-30", as_="ana@example.com")
+    assert "1.1 Cut p95 latency: 900 ms (900 → 200 ms, 0%) — due 2027-06-30" in out  # the title kept
+    out = await console.type("/goal edit 1.1 by 2026-01-01", as_="ana@example.com")
+    assert "The due date 2026-01-01 has already passed" in out
+    await console.type("/goal add Lär mig Rust", as_="lea@example.com")  # in Swedish, a quarter: its last day
+    out = await console.type("/goal kr 2 Lösta övningar från 0 till 40 övningar senast 2027-Q1", as_="lea@example.com")
+    assert "2.1 Lösta övningar: 0 övningar (0 → 40 övningar, 0 %)" in out.replace("0%", "0 %") and "2027-03-31" in out
+    async with deps.uow() as uow:
+        rows = [(k.goal_id, k.unit, k.due_date.isoformat()) for k in (await uow.session.scalars(
+            select(KeyResult).order_by(KeyResult.id))).all()]
+    assert rows == [(1, "ms", "2027-06-30"), (2, "övningar", "2027-03-31")]
+    assert "— due 2027-06-30" in await console.type("/goal", as_="ana@example.com")

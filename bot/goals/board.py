@@ -32,6 +32,7 @@ class KeyResultCard:
     confidence: str  # "on-track", "at-risk", "off-track" or "" (for the colour; the words are in `said`)
     said: str  # the confidence in the reader's words
     attention: str  # "no update since …" (three weeks or more), or "" (off track shows as its confidence)
+    due: str  # its own due date, or ""
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ def kr_card(t: Translator, goal_id: int, kr: KeyResult, now: datetime | None = N
         ref=f"{goal_id}.{kr.position}", title=kr.title, progress=percent(kr_progress(kr.start, kr.target, kr.current)),
         start=number(t, kr.start), current=measured(t, kr.current, kr.unit), target=measured(t, kr.target, kr.unit),
         confidence=kr.confidence or "", said=confidence_text(t, kr.confidence),
-        attention=attention_text(t, why, kr.updated_at.date().isoformat()) if why == "stale" else "")
+        attention=attention_text(t, why, kr.updated_at.date().isoformat()) if why == "stale" else "",
+        due=kr.due_date.isoformat() if kr.due_date else "")
 
 
 async def cards(ctx: Context, goals: list[Goal]) -> list[ObjectiveCard]:
