@@ -64,6 +64,11 @@ async def test_team_shows_the_teams_objectives_and_what_needs_attention_to_the_m
             plans = main.split('id="team-plans"', 1)[1]
             assert "Cy Walker</td><td>1<" in plans and "Bo Nilsson</td><td>no plan yet<" in plans
             assert "Learn query tuning" not in plans  # whether, not what
+        clock.advance(timedelta(weeks=3))  # three weeks without an update: Bo's at-risk key result too
+        async with web.client(ANA) as manager:
+            attention = (await web.get(manager, "/dashboard/team"))[1].split("need attention</h3>", 1)[1]
+            assert "@Bo Nilsson</h4>" in attention and "4.1 Grow signups" in attention
+            assert 'class="attention">no update since 2026-11-23<' in attention
         async with web.client(BO) as report:
             status, html = await web.get(report, "/dashboard/team")
             assert status == 403 and "Cut p95" not in html and "Team objectives" not in html
