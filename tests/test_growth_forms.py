@@ -8,13 +8,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.kernel.settings import Settings
 from bot.orgdir import import_people
 from storage.models import GrowthItem
 from tests.fakes.slack_api import SlackEnv
 from tests.fakes.slack_api import slack as slack  # the fixture
-from tests.fakes.teams_connector import TeamsHarness, card_text, inputs, user
-from tests.test_objective_forms import ORG
+from tests.fakes.teams_connector import card_text, inputs
+from tests.test_objective_forms import ORG, teams_org
 
 
 async def plan(deps) -> list[tuple]:
@@ -41,14 +40,7 @@ async def test_the_slack_modal_adds_to_the_plan_and_shows_mistakes_inline(slack:
 
 
 async def test_the_teams_card_adds_to_the_plan_and_tells_the_manager(database, clock, catalogs, tmp_path) -> None:
-    bo, ana = user("Bo Berg", "bo@example.com", 1), user("Ana Andersson", "ana@example.com", 2)
-    settings = Settings.model_validate({"privacy": {"secret_key": "test-secret"}})
-    teams = await TeamsHarness.start(database, clock, catalogs, settings)
-    try:
-        (tmp_path / "org.csv").write_text(ORG, encoding="utf-8")
-        await import_people(teams.deps, tmp_path / "org.csv")
-        for person in (bo, ana):
-            await teams.say(person, "help")
+    async with teams_org(database, clock, catalogs, tmp_path) as (teams, bo, ana):
         await teams.say(bo, "grow add")
         form = teams.last_card(f"a:{bo.teams_id}")
         assert [i["id"] for i in inputs(form.body)] == ["what", "how", "by"]
@@ -59,8 +51,6 @@ async def test_the_teams_card_adds_to_the_plan_and_tells_the_manager(database, c
         to_ana = [c for c in done if c.conversation == f"a:{ana.teams_id}"]
         assert "Learn Rust" in card_text(to_ana[0].body)
         assert await plan(teams.deps) == [("Learn Rust", "", None)]
-    finally:
-        await teams.close()
 
 
 async def test_the_console_asks_the_form_in_swedish(console, deps, tmp_path) -> None:

@@ -5,15 +5,22 @@ reports' key results that need attention; for admins, counts only (objectives at
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from bot.goals.common import When, may_see, quarter_of
 from bot.kernel.context import Context
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import Translator
 from bot.kernel.numbers import number
-from bot.kernel.objectives import STALE_AFTER, attention, attention_text, confidence_text, kr_progress, measured, \
-    percent
+from bot.kernel.objectives import (
+    STALE_AFTER,
+    attention,
+    attention_text,
+    confidence_text,
+    kr_progress,
+    measured,
+    percent,
+)
 from bot.kernel.people import who
 from storage.models import Goal, KeyResult
 from storage.objective_queries import ObjectiveQueries
@@ -121,7 +128,7 @@ async def organisation(ctx: Context) -> OrgObjectives:
         raise UserError("Counts of objectives and development plans are for admins.")
     queries = ObjectiveQueries(ctx.uow.session)
     today = date.fromisoformat(ctx.local_date(ctx.now))
-    start = datetime.combine(date(today.year, (today.month - 1) // 3 * 3 + 1, 1), time(), tzinfo=timezone.utc)
+    start = datetime.combine(date(today.year, (today.month - 1) // 3 * 3 + 1, 1), time(), tzinfo=UTC)
     at_risk = await queries.at_risk_by_team(None)
     with_plan, done = await queries.growth_counts(None, start)
     return OrgObjectives(at_risk=sorted(((team or "", n) for team, n in at_risk.items()), key=lambda i: i[0]),
