@@ -47,6 +47,11 @@ async def test_me_shows_my_objectives_key_results_and_plan(console, deps, tmp_pa
     assert "Your development plan" in main and "Learn query tuning" in main and "(by 2027-03-31)" in main
     assert "the PostgreSQL course" in main and "not agreed yet" in main and "Speak at a meetup" not in main  # done
     assert "Secret signups" not in main and "Win the Nordic market" not in main  # Bo's; not Cy's own
+    await console.type("/goal add Read two books", as_=CY)  # measured by a percentage: a bar, no key result line
+    await console.type("/goal progress 5 50%", as_=CY)
+    async with dashboard(deps) as web, web.client(CY) as browser:
+        main = (await web.get(browser, "/dashboard/me"))[1].split("<main", 1)[1]
+    assert '<progress max="100" value="50" aria-labelledby="objective-5">' in main and "5.1" not in main
 
 
 async def test_team_shows_the_teams_objectives_and_what_needs_attention_to_the_manager_only(console, deps, tmp_path,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from bot.goals.common import When, may_see, quarter_of
+from bot.goals.objectives import is_plain
 from bot.kernel.context import Context
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import Translator
@@ -95,7 +96,8 @@ async def cards(ctx: Context, goals: list[Goal]) -> list[ObjectiveCard]:
         result.append(ObjectiveCard(
             id=goal.id, title=goal.title, level=LEVELS.get(goal.level, "personal"), progress=goal.progress, due=due,
             serves=serves, owner=who(owners[goal.person_id]) if goal.person_id in owners else "",
-            key_results=[kr_card(ctx.t, goal.id, kr, ctx.now) for kr in krs.get(goal.id, [])]))
+            key_results=[] if is_plain(goal, krs.get(goal.id, [])) else [  # a percentage goal: its bar says it all
+                kr_card(ctx.t, goal.id, kr, ctx.now) for kr in krs.get(goal.id, [])]))
     return result
 
 
