@@ -16,9 +16,11 @@ SECTIONS = (("goal", "list"), ("kudos", ""), ("idea", "list mine"), ("1on1", "")
 CHECKIN = ("Check in", "checkin")  # msgid of checkins' own button, and the command it stands for
 
 
-async def dashboard(deps: Deps, actor: Actor, prefixes: dict[str, str] | None = None) -> View:
+async def dashboard(deps: Deps, actor: Actor, prefixes: dict[str, str] | None = None,
+                    without: frozenset[str] = frozenset()) -> View:
     """The dashboard as one neutral view; an error (unknown person) is returned as it is. `prefixes`: how the
-    platform spells commands in the sections' hints (see Command.prefixes)."""
+    platform spells commands in the sections' hints (see Command.prefixes); `without`: sections (by command) a
+    surface shows its own way (the web dashboard draws goals with progress bars)."""
     spelling = prefixes or {}
     # /help makes sure the person exists (first contact) and gives the title in their language.
     heading = await handle_command(deps, Command(actor=actor, name="help", prefixes=spelling))
@@ -26,7 +28,7 @@ async def dashboard(deps: Deps, actor: Actor, prefixes: dict[str, str] | None = 
         return heading[0]
     t = deps.catalogs.translator(heading[0].locale)
     blocks: list[Block] = [Buttons(buttons=[Button(label=t(CHECKIN[0]), command=CHECKIN[1], style="primary")])]
-    for name, text in SECTIONS:
+    for name, text in (section for section in SECTIONS if section[0] not in without):
         for view in await handle_command(deps, Command(actor=actor, name=name, text=text, prefixes=spelling)):
             blocks.append(Divider())
             if view.title:

@@ -127,6 +127,7 @@ async def export_person(deps: Deps, email: str) -> Json | None:
                        "key_results": [
                            {"number": f"{g.id}.{k.position}", "title": k.title, "start": k.start, "target": k.target,
                             "unit": k.unit, "current": k.current, "weight": k.weight, "status": k.status,
+                            "due_date": iso(k.due_date),
                             "updates": [{"value": u.value, "confidence": u.confidence, "note": u.note,
                                          "created_at": iso(u.created_at)}
                                         for u in await uow.goals.key_result_updates(k.id)]}

@@ -6,16 +6,17 @@ admins see counts in the organisation's digest. A growth topic comes onto every 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.kernel.context import Context, Feature
 from bot.kernel.due import due_at_end
-from bot.kernel.errors import UserError
+from bot.kernel.errors import FieldError, UserError, check_form
 from bot.kernel.i18n import N_, Translator
 from bot.kernel.keywords import Keywords
 from bot.kernel.parsing import MAX_ID, first_word, id_number
 from bot.kernel.people import resolve_mention, split_mentions, who
-from bot.kernel.views import Button, Buttons, Text, View, text_view
+from bot.kernel.views import Button, Buttons, Form, Input, Text, View, text_view
 from bot.kernel.visibility import sees_personal
 from storage.models import GrowthItem, GrowthNote, Person
 
@@ -43,12 +44,50 @@ async def handle(ctx: Context, text: str) -> View:
 
 
 async def add(ctx: Context, text: str) -> View:
+    """Typed in one line, or, with nothing after `add`, a form (a Slack modal, a Teams card, questions in the
+    console) whose answers come back here as values."""
+    if ctx.values:
+        return await added(ctx, *read_form(ctx))
+    if not text.strip():
+        return add_form(ctx.t)
     what, how = split_how(ctx.require_text(text, ADD_USAGE))
     due = None
     found = due_at_end(ctx.deps.catalogs, what)
     if found:
         what, due = found[0], read_date(ctx, found[1])
-    item = GrowthItem(person_id=ctx.me.id, what=ctx.require_text(what, ADD_USAGE), how=how, due_date=due,
+    return await added(ctx, ctx.require_text(what, ADD_USAGE), how, due)
+
+
+def add_form(t: Translator) -> View:
+    title = t("Add to your development plan")
+    return View(title=title, blocks=[Form(title=title, command="grow add", submit_label=t("Add"), inputs=[
+        Input(name="what", label=t("What do you want to learn, and why?"), kind="multiline"),
+        Input(name="how", label=t("How: a course, mentoring, a stretch assignment?"), optional=True),
+        Input(name="by", label=t("By when?"), optional=True, hint=t("a date, YYYY-MM-DD; empty for no date"))])])
+
+
+def read_form(ctx: Context) -> tuple[str, str, date | None]:
+    """The form's answers, every mistake at once (shown beside its answer; nothing is added)."""
+    values = {name: ctx.values.get(name, "").strip() for name in ("what", "how", "by")}
+    errors: list[FieldError] = []
+    limit = ctx.deps.settings.limits.max_text_length
+    if not values["what"]:
+        errors.append(FieldError("what", "Please answer this one."))
+    for name in ("what", "how"):
+        if len(values[name]) > limit:
+            errors.append(FieldError(name, "Please keep it under {limit} characters.", limit=limit))
+    due = None
+    if values["by"]:
+        try:
+            due = read_date(ctx, values["by"])
+        except UserError as exc:
+            errors.append(FieldError("by", exc.message, **exc.params))
+    check_form(errors)
+    return values["what"], values["how"], due
+
+
+async def added(ctx: Context, what: str, how: str, due: date | None) -> View:
+    item = GrowthItem(person_id=ctx.me.id, what=what, how=how, due_date=due,
                       status="open", created_at=ctx.now, updated_at=ctx.now)
     ctx.uow.growth.add(item)
     await ctx.uow.growth.flush()
@@ -203,12 +242,37 @@ async def link(ctx: Context, text: str) -> View:
                            expectation=expectation.id, text=expectation.text))
 
 
+@dataclass(frozen=True)
+class PlanItem:
+    """An open item of a development plan as the web dashboard shows it."""
+
+    id: int
+    what: str
+    how: str
+    due: str
+    agreed: bool
+
+
+async def my_plan(ctx: Context) -> list[PlanItem]:
+    """The open items of my own plan (a read-model for the web dashboard)."""
+    return [PlanItem(item.id, item.what, item.how, item.due_date.isoformat() if item.due_date else "",
+                     item.agreed_at is not None) for item in await ctx.uow.growth.of(ctx.me.id)]
+
+
+async def reports_plans(ctx: Context) -> list[tuple[str, int]]:
+    """For a manager: each direct report (a mention) and how many open items their plan has (0: no plan). The
+    person and their manager only, so only the manager's own reports."""
+    return [(who(person), len(await ctx.uow.growth.of(person.id)))
+            for person in await ctx.uow.people.reports_of(ctx.me.id)
+            if person.deactivated_at is None and sees_personal(ctx.me.id, person)]
+
+
 FEATURE = Feature(
     handle=handle,
     summary=N_("Your development plan: {p}grow add Learn query tuning by 2027-03-31 — the PostgreSQL course"),
     usage=N_("{p}grow — your development plan; {p}grow @lea — a report's\n"
              "{p}grow add Learn query tuning by 2027-03-31 — pairing with Bo, the PostgreSQL course — what to learn "
-             "and why, by when (optional), and after a dash how\n"
+             "and why, by when (optional), and after a dash how; {p}grow add alone opens a form\n"
              "{p}grow note 3 Finished the first part — a progress note\n"
              "{p}grow done 3, {p}grow drop 3 — close an item\n"
              "{p}grow comment 3 … and {p}grow agree 3 — for the manager\n"

@@ -8,6 +8,7 @@ from bot.kernel.i18n import N_
 from bot.kernel.views import Fields, Text, View
 
 CONSOLE = "console"  # Actor.platform of the terminal chat
+TEAMS = "teams"  # Actor.platform of Teams, whose command menu cannot hold every command
 
 
 async def handle(ctx: Context, text: str) -> View:
@@ -17,6 +18,9 @@ async def handle(ctx: Context, text: str) -> View:
                 if n != "help"]
         blocks = [Fields(fields=rows),
                   Text(text=ctx.t("Type {example} for details of one command.", example=ctx.cmd("help kudos")))]
+        if ctx.actor.platform == TEAMS:  # its menu holds ten commands (adapters/teams/package.py)
+            blocks.append(Text(text=ctx.t("The Teams command menu shows ten of these; every command here works when "
+                                          "typed, with or without the menu.")))
         if ctx.actor.platform == CONSOLE:  # the terminal's own commands, which no chat platform has
             blocks.append(Text(text=ctx.t(
                 "In this terminal: /as EMAIL types as someone else, /cancel leaves a form (any other command is "

@@ -51,12 +51,14 @@ class ObjectiveQueries(DigestQueries):
             query = query.where(self.among(Goal.person_id, ids))
         return {team: n for team, n in await self.rows(query)}
 
-    async def growth_counts(self, ids: Collection[int], since: datetime) -> tuple[int, int]:
-        """(people among `ids` with an open plan item, items they finished since `since`): what admins see."""
-        if not ids:
+    async def growth_counts(self, ids: Collection[int] | None, since: datetime) -> tuple[int, int]:
+        """(people among `ids` (None: everyone) with an open plan item, items they finished since `since`): what
+        admins see."""
+        if ids is not None and not ids:
             return 0, 0
+        among = [] if ids is None else [self.among(GrowthItem.person_id, ids)]
         with_plan = await self.rows(select(func.count(func.distinct(GrowthItem.person_id))).where(
-            self.among(GrowthItem.person_id, ids), GrowthItem.status == "open"))
+            *among, GrowthItem.status == "open"))
         finished = await self.rows(select(func.count(GrowthItem.id)).where(
-            self.among(GrowthItem.person_id, ids), GrowthItem.status == "done", GrowthItem.completed_at > since))
+            *among, GrowthItem.status == "done", GrowthItem.completed_at > since))
         return with_plan[0][0], finished[0][0]

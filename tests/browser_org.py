@@ -87,6 +87,12 @@ class BrowserOrg:
         for email in APPS[:4]:
             await chat.type("/idea vote 1", as_=email)
         await chat.type("/kudos @apps2 Thanks for the release notes #teamwork", as_=APPS[0])
+        for email, line in ((ANA, "/goal add --team Make the app fast"),  # after the check-ins: they would ask
+                            (APPS[0], "/goal add Cut latency by 2027-03-31"),
+                            (APPS[0], "/goal kr 2 Cut p95 latency from 900 to 200 ms"),
+                            (APPS[0], "/goal align 2 to 1"), (APPS[0], "/goal update 2.1 450 off track Cold cache"),
+                            (APPS[0], "/grow add Learn query tuning — the PostgreSQL course")):
+            await chat.type(line, as_=email)
         opens = START + timedelta(hours=1)
         self.clock.set(opens)
         await tick(deps, opens)

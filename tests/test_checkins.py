@@ -57,7 +57,7 @@ async def answer(console, who: str, *lines: str) -> str:
 
 
 def goal_question(number: int, title: str, progress: int) -> str:
-    return f"? Goal #{number} {title}: progress now? — 0–100%, now {progress}%; empty keeps it\n"
+    return f"? Goal #{number} {title}: progress now? — 0–100%, now {progress}%; “no change” keeps it\n"
 
 
 async def test_the_form_asks_every_question_and_the_manager_gets_it_with_blockers_flagged(deps, console, tmp_path):

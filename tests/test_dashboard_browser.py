@@ -105,6 +105,22 @@ def test_move_an_idea_on_the_board(page, org, tmp_path):
     expect(page.locator('[data-status="accepted"] #idea-1')).to_be_visible()
 
 
+def test_objectives_and_plans_on_me_and_team(page, org, tmp_path):
+    sign_in(page, org, APPS[0])
+    bar = page.get_by_role("progressbar", name="2.1 Cut p95 latency")
+    expect(bar).to_be_visible(timeout=5000)
+    assert bar.get_attribute("value") == "64"
+    expect(page.get_by_text("serves #1 Make the app fast")).to_be_visible(timeout=5000)
+    expect(page.locator(".confidence.off-track")).to_have_text("off track", timeout=5000)
+    expect(page.get_by_text("Learn query tuning")).to_be_visible(timeout=5000)
+    screenshot(page, "objectives", tmp_path)
+    sign_in(page, org, ANA)
+    page.goto(f"{org.dashboard.url}/dashboard/team")
+    attention = page.locator('section[aria-labelledby="team-objectives"]')
+    expect(attention.get_by_role("heading", name="@Bo Nilsson")).to_be_visible(timeout=5000)
+    expect(attention.get_by_role("progressbar", name="2.1 Cut p95 latency")).to_be_visible(timeout=5000)
+
+
 def test_a_report_is_refused_their_managers_team_page(page, org):
     sign_in(page, org, APPS[0])
     response = page.goto(f"{org.dashboard.url}/dashboard/team/{org.uid(ANA)}")

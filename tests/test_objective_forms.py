@@ -4,7 +4,10 @@ nothing stored, right ones stored as key-result updates and rolled up."""
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -50,7 +53,9 @@ async def test_the_slack_check_in_modal_asks_each_key_result(slack: SlackEnv, tm
     assert await stored(slack.deps) == ([(1, 450, "at-risk")], [(450, "at-risk", "check-in")])
 
 
-async def test_the_teams_check_in_card_asks_each_key_result(database, clock, catalogs, tmp_path: Path) -> None:
+@asynccontextmanager
+async def teams_org(database, clock, catalogs, tmp_path: Path) -> AsyncIterator[tuple[TeamsHarness, Any, Any]]:
+    """Teams on the wire with Bo reporting to Ana, both met (they said help): (the harness, Bo, Ana)."""
     bo, ana = user("Bo Berg", "bo@example.com", 1), user("Ana Andersson", "ana@example.com", 2)
     settings = Settings.model_validate({"privacy": {"secret_key": "test-secret"}})
     teams = await TeamsHarness.start(database, clock, catalogs, settings)
@@ -59,6 +64,13 @@ async def test_the_teams_check_in_card_asks_each_key_result(database, clock, cat
         await import_people(teams.deps, tmp_path / "org.csv")
         for person in (bo, ana):
             await teams.say(person, "help")
+        yield teams, bo, ana
+    finally:
+        await teams.close()
+
+
+async def test_the_teams_check_in_card_asks_each_key_result(database, clock, catalogs, tmp_path: Path) -> None:
+    async with teams_org(database, clock, catalogs, tmp_path) as (teams, bo, ana):
         await teams.say(bo, "goal add Make the app fast")
         await teams.say(bo, "goal kr 1 Cut p95 latency from 900 to 200 ms")
         await teams.say(bo, "checkin")
@@ -72,5 +84,3 @@ async def test_the_teams_check_in_card_asks_each_key_result(database, clock, cat
         to_ana = [c for c in done if c.conversation == f"a:{ana.teams_id}"]
         assert "Cache is cold" in card_text(to_ana[0].body)
         assert await stored(teams.deps) == ([(1, 450, "off-track")], [(450, "off-track", "Cache is cold")])
-    finally:
-        await teams.close()

@@ -42,7 +42,8 @@ async def test_the_check_in_asks_each_key_result_and_no_change_confirms_it(deps,
     assert await console.type("450,5 at risk Cache is cold") == (
         "? Key result 1.2 Raise the Apdex: now? — now 0.6, target 0.9; a number, then on track, at risk or off "
         "track if you like; “no change” keeps it\n")
-    assert await console.type("no change") == "? Goal #2 Learn Rust: progress now? — 0–100%, now 0%; empty keeps it\n"
+    assert await console.type("no change") == \
+        "? Goal #2 Learn Rust: progress now? — 0–100%, now 0%; “no change” keeps it\n"
     out = await console.type("")
     assert "    Key result 1.1 Cut p95 latency                   450.5 ms — at risk — Cache is cold\n" \
            "    Key result 1.2 Raise the Apdex                   no change\n" in out

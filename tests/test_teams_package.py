@@ -6,10 +6,16 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from pathlib import Path
 
+import pytest
 from PIL import Image
 
-from adapters.teams.package import MANIFEST_VERSION, PERSONAL_COMMANDS
+from adapters.teams import package
+from adapters.teams.package import MANIFEST_VERSION, MENU_LIMIT, PERSONAL_COMMANDS, TEAM_COMMANDS, PackageError
+from bot.core import handle_command
+from bot.kernel.messages import Actor, Command
+from bot.kernel.views import Fields
 from feedbot.cli import main
 from feedbot.features import COMMANDS as FEATURES
 
@@ -47,7 +53,7 @@ def test_the_package_has_a_manifest_for_the_bot_and_valid_icons(tmp_path, capsys
     assert [lang["file"] for lang in manifest["localizationInfo"]["additionalLanguages"]] == [
         "sv.json", "zh-cn.json", "zh-tw.json", "zh-hk.json"]
     assert swedish["$schema"].endswith(f"v{MANIFEST_VERSION}/MicrosoftTeams.Localization.schema.json")
-    assert swedish["bots[0].commandLists[0].commands[1].description"] == \
+    assert swedish["bots[0].commandLists[0].commands[2].description"] == \
         "Tacka någon: kudos @Ana Snygg demo #teamwork"
     assert chinese["description.short"] == "週報、按讚、改進建議、脈搏調查和一對一面談。"
     for strings in (swedish, chinese):
@@ -77,3 +83,28 @@ def test_a_wrong_app_id_or_a_plain_http_url_is_refused_with_a_message(tmp_path, 
                  "Continuous Feedback For Everyone", "--out", str(out)]) == 1
     assert "Teams shows 1 to 30 characters" in capsys.readouterr().err
     assert not out.exists()
+
+
+
+def test_the_menu_keeps_to_ten_and_the_commands_left_out_are_named_in_the_docs(monkeypatch):
+    """Microsoft's schema allows ten commands a menu: those left out are typed, and docs/teams.md names them."""
+    menu = {title for title, _ in PERSONAL_COMMANDS}
+    assert len(PERSONAL_COMMANDS) == MENU_LIMIT == 10 and {"goal", "grow", "help", "checkin"} <= menu
+    guide = (Path(__file__).parent.parent / "docs" / "teams.md").read_text()
+    for command in FEATURES:
+        assert f"`{command}`" in guide, f"docs/teams.md names neither the menu entry nor the typed {command}"
+    assert all(title.split()[0] in FEATURES for title, _ in TEAM_COMMANDS)
+    monkeypatch.setattr(package, "PERSONAL_COMMANDS", [*PERSONAL_COMMANDS, ("away", "Away")])
+    with pytest.raises(PackageError, match="11 commands in one Teams menu: the manifest allows 10"):
+        package.manifest(APP_ID, "https://x.example.com")
+
+
+async def test_help_on_teams_says_the_menu_holds_ten_and_lists_every_command(deps):
+    teams = Actor(platform="teams", user_id="aad-1", email="lea@example.com", name="Lea Berg")
+    [view] = await handle_command(deps, Command(actor=teams, name="help"))
+    text = " ".join(str(block) for block in view.blocks)
+    assert "The Teams command menu shows ten of these" in text
+    listed = {label.lstrip("/") for block in view.blocks if isinstance(block, Fields) for label, _ in block.fields}
+    assert listed == set(FEATURES) - {"help"}  # the ones the menu leaves out too
+    [console] = await handle_command(deps, Command(actor=teams.model_copy(update={"platform": "console"}), name="help"))
+    assert "Teams command menu" not in " ".join(str(block) for block in console.blocks)

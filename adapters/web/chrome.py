@@ -55,6 +55,25 @@ LABELS = {
     "added": N_("Added"), "updated": N_("Updated"), "unchanged": N_("Unchanged"), "deactivated_now": N_("Deactivated"),
     "missing": N_("Not in the file, still active"),
     "back": N_("Back"), "my_expectations": N_("My expectations"),
+    # objectives.html, growth.html, org_objectives.html
+    "my_objectives": N_("My objectives"), "team_objectives": N_("Team objectives"),
+    "no_objectives": N_("No open objectives. Add one in the chat: {command}"),
+    "no_team_objectives": N_("Your team has no team objectives yet."),
+    "level_company": N_("company objective"), "level_team": N_("team objective"),
+    "due": N_("due {due}"), "serves": N_("serves {objective}"),
+    "kr_line": N_("{ref} {title}: {current} ({start} → {target}, {progress}%)"),
+    "needs_attention": N_("Key results that need attention"),
+    "no_attention": N_("None: every key result of your reports was updated in the last three weeks and none is off "
+                       "track."),
+    "my_plan": N_("Your development plan"),
+    "plan_empty": N_("Your development plan is empty. Add what you want to learn: {example}"),
+    "by_date": N_("(by {date})"), "agreed": N_("agreed ✓"), "not_agreed": N_("not agreed yet"),
+    "plans": N_("Development plans"), "open_items": N_("Open items"), "no_plan": N_("no plan yet"),
+    "plans_private": N_("A plan's items are seen by the person and their manager only."),
+    "goals_and_growth": N_("Objectives and development plans"), "at_risk": N_("Objectives at risk"),
+    "no_team": N_("No team"), "no_risk": N_("No objective has a key result at risk or off track."),
+    "plans_count": N_("Development plans: {people} people with a plan; {done} items done in {quarter}."),
+    "counts_only": N_("Counts only: objectives and plans themselves are seen by their owner and their manager."),
 }
 
 

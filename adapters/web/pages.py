@@ -15,6 +15,8 @@ from adapters.web.render import Renderer
 from bot.core import handle_command, handle_interaction, read
 from bot.dashboard import dashboard
 from bot.directory import directory
+from bot.goals import board as objectives
+from bot.growth import my_plan, reports_plans
 from bot.ideas.board import FILTERS, board
 from bot.kernel.errors import UserError
 from bot.kernel.messages import Command, Interaction
@@ -22,12 +24,12 @@ from bot.kernel.views import View, error_view
 
 
 def views_page(reader: Reader, current: str, title: str, views: list[View], back: str = "",
-               **sections: Markup) -> web.Response:
-    """The core's views as a page; refused (every view an error) is 403. `sections`: more parts of the page, each
-    placed by its own template partial."""
+               **parts: object) -> web.Response:
+    """The core's views as a page; refused (every view an error) is 403. `parts`: more parts of the page for its
+    partial templates (objectives.html, growth.html, expectations.html)."""
     body = html(reader, views)
     refused = bool(views) and all(view.is_error for view in views)
-    return reader.page("page.html", current, title, status=403 if refused else 200, body=body, back=back, **sections)
+    return reader.page("page.html", current, title, status=403 if refused else 200, body=body, back=back, **parts)
 
 
 def html(reader: Reader, views: list[View]) -> Markup:
@@ -40,10 +42,13 @@ async def command(reader: Reader, name: str, text: str = "") -> list[View]:
 
 
 async def me(_request: web.Request, reader: Reader) -> web.Response:
-    view = await dashboard(reader.deps, reader.actor)
+    view = await dashboard(reader.deps, reader.actor, without=frozenset({"goal"}))
+    if view.is_error:
+        return views_page(reader, "me", reader.t("Me"), [view])
     expectations = [v.model_copy(update={"title": ""}) for v in await command(reader, "expectations")]
     return views_page(reader, "me", view.title or reader.t("Me"), [view.model_copy(update={"title": ""})],
-                      expectations=html(reader, expectations))
+                      objectives=await read(reader.deps, reader.actor, objectives.mine),
+                      plan=await read(reader.deps, reader.actor, my_plan), expectations=html(reader, expectations))
 
 
 async def team(request: web.Request, reader: Reader) -> web.Response:
@@ -55,7 +60,12 @@ async def team(request: web.Request, reader: Reader) -> web.Response:
             "This is another manager's team. You see your own team here, and admins the organisation."))])
     views = await command(reader, "digest", "org" if whose == "org" else "")
     title = views[0].title if not views[0].is_error else reader.t("Team")
-    return views_page(reader, "team", title, [view.model_copy(update={"title": ""}) for view in views])
+    shown = [view.model_copy(update={"title": ""}) for view in views]
+    if views[0].is_error or whose == "org":
+        return views_page(reader, "team", title, shown)
+    return views_page(reader, "team", title, shown, team_objectives=await read(reader.deps, reader.actor,
+                                                                             objectives.team),
+                      team_plans=await read(reader.deps, reader.actor, reports_plans))
 
 
 async def pulse(_request: web.Request, reader: Reader) -> web.Response:
@@ -82,7 +92,9 @@ async def admin(_request: web.Request, reader: Reader) -> web.Response:
     surveys = Renderer(reader.session.csrf)
     listing = Markup("").join(surveys.view(view) for view in await command(reader, "pulse", "list"))
     shown = json.dumps(reader.deps.settings.model_dump(mode="json"), indent=2, ensure_ascii=False)
-    return reader.page("admin.html", "admin", reader.t("Admin"), directory=found, surveys=listing, settings=shown)
+    counts = await read(reader.deps, reader.actor, objectives.organisation)
+    return reader.page("admin.html", "admin", reader.t("Admin"), directory=found, surveys=listing, settings=shown,
+                       org_objectives=counts)
 
 
 class Actions:

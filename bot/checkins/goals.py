@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from bot.kernel.context import Context
 from bot.kernel.errors import FieldError
 from bot.kernel.i18n import Translator
-from bot.kernel.objectives import confidence_text, measured, read_update, record, roll_up
+from bot.kernel.objectives import NO_CHANGE, confidence_text, measured, read_update, record, roll_up
 from bot.kernel.views import Input
 from storage.models import Goal, KeyResult
 
@@ -41,7 +41,9 @@ async def goal_inputs(ctx: Context) -> list[Input]:
         if plain(goal, kr):
             inputs.append(Input(name=name(goal, kr), label=ctx.t("Goal #{id} {title}: progress now?", id=goal.id,
                                                                  title=goal.title), optional=True, low=0, high=100,
-                                hint=ctx.t("0–100%, now {progress}%; empty keeps it", progress=round(kr.current))))
+                                words=list(NO_CHANGE.forms(ctx.deps.catalogs)), hint=ctx.t(
+                                    "0–100%, now {progress}%; “{same}” keeps it", progress=round(kr.current),
+                                    same=ctx.t("no change"))))
             continue
         inputs.append(Input(name=name(goal, kr), optional=True, label=ctx.t(
             "Key result {ref} {title}: now?", ref=f"{goal.id}.{kr.position}", title=kr.title), hint=ctx.t(
@@ -61,7 +63,9 @@ async def read_goal_answers(ctx: Context, errors: list[FieldError]) -> list[Answ
             continue
         if plain(goal, kr):
             raw = raw.rstrip("%").strip()
-            if not raw.isdecimal() or int(raw) > 100:  # isdigit() would let "²" through to int()
+            if NO_CHANGE.leading(ctx.deps.catalogs, raw) == ("no-change", ""):  # confirmed as it is: not stale
+                answered.append(Answered(goal, kr, None, None, ""))
+            elif not raw.isdecimal() or int(raw) > 100:  # isdigit() would let "²" through to int()
                 errors.append(FieldError(field, "Give a number from 0 to 100, like 40%."))
             else:
                 answered.append(Answered(goal, kr, float(raw), None, ""))

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
-from bot.goals.common import KR_REF, KR_USAGE, UPDATE_USAGE, my_key_result, my_open_goal
+from bot.goals.common import KR_REF, KR_USAGE, UPDATE_USAGE, my_key_result, my_open_goal, parse_when
 from bot.goals.objectives import PROGRESS_USAGE, default_key_result, is_plain
 from bot.kernel.context import Context
+from bot.kernel.due import due_at_end
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_
 from bot.kernel.keywords import Keywords
@@ -75,6 +77,7 @@ async def add(ctx: Context, text: str) -> View:
     number, _, rest = text.strip().partition(" ")
     goal = await my_open_goal(ctx, number, KR_USAGE)
     usage = ctx.cmd(ctx.t(KR_USAGE).replace("12", str(goal.id), 1))
+    rest, due = due_of(ctx, rest)
     measure = read_measure(ctx, rest, usage)
     if measure is None:
         raise UserError("Say what you measure, from where and to where: {example}", example=usage)
@@ -84,14 +87,14 @@ async def add(ctx: Context, text: str) -> View:
         await ctx.uow.session.flush()
     kr = KeyResult(goal_id=goal.id, position=await ctx.uow.goals.next_position(goal.id), title=measure.title,
                    start=measure.start, target=measure.target, unit=measure.unit, current=measure.start,
-                   weight=measure.weight, status="open", created_at=ctx.now, updated_at=ctx.now)
+                   weight=measure.weight, status="open", created_at=ctx.now, updated_at=ctx.now, due_date=due)
     ctx.uow.goals.add(kr)
     await ctx.uow.goals.flush()
     progress = await roll_up(ctx.uow, ctx.now, goal)
     ref = f"{goal.id}.{kr.position}"
     return View(blocks=[
         Text(text=ctx.t("Key result {ref} added: {kr}", ref=ref, kr=kr_text(
-            ctx.t, ref, kr.title, kr.start, kr.target, kr.unit, kr.current, None))),
+            ctx.t, ref, kr.title, kr.start, kr.target, kr.unit, kr.current, None, kr.due_date))),
         Text(text=ctx.t("Goal #{id} is at {progress}% now. Update it with {command}; the weekly check-in asks too.",
                         id=goal.id, progress=progress, command=ctx.cmd(f"goal update {ref} …")))])
 
@@ -110,8 +113,16 @@ async def update(ctx: Context, text: str) -> View:
     progress = await roll_up(ctx.uow, ctx.now, goal, note)
     ref = f"{goal.id}.{kr.position}"
     return text_view(ctx.t("{kr}. Goal #{id} is at {progress}% now.", kr=kr_text(
-        ctx.t, ref, kr.title, kr.start, kr.target, kr.unit, kr.current, kr.confidence), id=goal.id,
+        ctx.t, ref, kr.title, kr.start, kr.target, kr.unit, kr.current, kr.confidence, kr.due_date), id=goal.id,
         progress=progress))
+
+
+def due_of(ctx: Context, text: str) -> tuple[str, date | None]:
+    """A key result's due date after a final due word (a quarter typed counts as its last day), and the rest."""
+    found = due_at_end(ctx.deps.catalogs, text)
+    if not found:
+        return text, None
+    return found[0], parse_when(ctx, found[1]).end
 
 
 async def progress(ctx: Context, text: str) -> View:
@@ -158,19 +169,22 @@ def is_kr_ref(word: str) -> bool:
 
 
 async def edit(ctx: Context, text: str) -> View:
-    """`/goal edit 12.1 New title`, or a new measure: `… from 900 to 150 ms`."""
+    """`/goal edit 12.1 New title`, a new measure (`… from 900 to 150 ms`), a new due date (`… by 2027-06-30`), or
+    only the due date (`/goal edit 12.1 by 2027-06-30`)."""
     ref, _, rest = text.strip().partition(" ")
     goal, kr = await my_key_result(ctx, ref, KR_USAGE)
     usage = ctx.cmd(f"goal edit {ref} " + ctx.t(KR_USAGE).split(" ", 3)[-1])
+    rest, due = due_of(ctx, rest)
+    kr.due_date = due or kr.due_date
     measure = read_measure(ctx, rest, usage)
-    if measure is None:
+    if measure is None and (rest.strip() or due is None):
         kr.title = ctx.require_text(rest, usage)
-    else:
+    elif measure is not None:
         kr.title, kr.start, kr.target, kr.unit, kr.weight = (measure.title, measure.start, measure.target,
                                                              measure.unit, measure.weight)
     progress = await roll_up(ctx.uow, ctx.now, goal)
     return text_view(ctx.t("{kr}. Goal #{id} is at {progress}% now.", kr=kr_text(
-        ctx.t, ref, kr.title, kr.start, kr.target, kr.unit, kr.current, kr.confidence), id=goal.id,
+        ctx.t, ref, kr.title, kr.start, kr.target, kr.unit, kr.current, kr.confidence, kr.due_date), id=goal.id,
         progress=progress))
 
 

@@ -111,7 +111,7 @@ async def listing(ctx: Context, text: str) -> View:
         mine = krs.get(goal.id, [])
         if goal.status == "open" and not is_plain(goal, mine):
             lines += ["    " + kr_text(ctx.t, f"{goal.id}.{k.position}", k.title, k.start, k.target, k.unit,
-                                       k.current, k.confidence) for k in mine]
+                                       k.current, k.confidence, k.due_date) for k in mine]
     title = ctx.t("Your goals") if person == ctx.me else ctx.t("Goals of {name}", name=who(person))
     return View(title=title, blocks=[Text(text="\n".join(lines))])
 

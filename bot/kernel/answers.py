@@ -41,7 +41,7 @@ def check_answer(field: Input, typed: str) -> str:
             raise FieldError(field.name, "Answer with one of: {choices}.",
                              choices=", ".join(label for _, label in field.options))
         return found
-    if field.low is not None and field.high is not None:
+    if field.low is not None and field.high is not None and normalized(value) not in field.words:
         number = whole_number(value.removesuffix("%").strip())
         if number is None or not field.low <= number <= field.high:
             raise FieldError(field.name, "Give a whole number from {low} to {high}.", low=field.low, high=field.high)

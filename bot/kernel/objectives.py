@@ -7,7 +7,7 @@ Pure arithmetic and keywords; the goals feature owns the commands, the check-in 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.kernel.i18n import N_, Catalogs, Translator
 from bot.kernel.keywords import Keywords
@@ -74,12 +74,13 @@ def read_update(catalogs: Catalogs, text: str) -> tuple[float | None, str | None
 
 
 def kr_text(t: Translator, ref: str, title: str, start: float, target: float, unit: str, current: float,
-            confidence: str | None) -> str:
-    """"12.1 Cut p95 latency: 450 ms (900 → 200 ms, 64%) — at risk" in the reader's language."""
+            confidence: str | None, due: date | None = None) -> str:
+    """"12.1 Cut p95 latency: 450 ms (900 → 200 ms, 64%) — at risk — due 2027-03-31" in the reader's language."""
     text = t("{ref} {title}: {current} ({start} → {target}, {progress}%)", ref=ref, title=title,
              current=measured(t, current, unit), start=number(t, start), target=measured(t, target, unit),
              progress=percent(kr_progress(start, target, current)))
-    return text + (" — " + confidence_text(t, confidence) if confidence else "")
+    text += " — " + confidence_text(t, confidence) if confidence else ""
+    return text + (" — " + t("due {due}", due=due.isoformat()) if due else "")
 
 
 def record(uow: UnitOfWork, now: datetime, kr: KeyResult, value: float | None, confidence: str | None,

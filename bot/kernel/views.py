@@ -62,6 +62,7 @@ class Input(BaseModel):
     value: str = ""  # the answer given before (an edit reopens the form prefilled)
     low: int | None = None
     high: int | None = None
+    words: list[str] = []  # answers taken besides a number from low to high, normalized ("no change", "samma")
     follows: str = ""  # asked only after this input got an answer (one question at a time); always shown in a form
 
 

@@ -60,6 +60,7 @@ class KeyResult(Base):
     status: Mapped[str] = mapped_column(String(10), default="open")  # open | dropped
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)  # of the last update: three weeks without one is stale
+    due_date: Mapped[date | None] = mapped_column(Date)  # optional; a quarter typed is kept as its last day
 
 
 class KeyResultUpdate(Base):
