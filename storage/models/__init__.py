@@ -25,6 +25,7 @@ from storage.models.rhythm import (
     SurveyQuestion,
     SurveyRound,
     SurveySubmission,
+    SurveyTally,
 )
 
 __all__ = [
@@ -33,5 +34,5 @@ __all__ = [
     "IdeaMeasure", "IdeaRecognition", "IdeaResult", "IdeaStatusChange", "IdeaVote", "InboundEvent", "KeyResult",
     "KeyResultUpdate", "Kudos", "KudosRecipient", "KudosValue", "OneOnOne", "OneOnOneEntry", "PacingSlot",
     "Person", "Survey", "SurveyAnswer", "SurveyParticipation", "SurveyQuestion", "SurveyRound",
-    "SurveySubmission", "Team", "UTCDateTime", "new_uid",
+    "SurveySubmission", "SurveyTally", "Team", "UTCDateTime", "new_uid",
 ]
