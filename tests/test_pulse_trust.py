@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, update
 
+from bot.pulse.counted import tallied
 from bot.pulse.report import digest_batch
-from bot.pulse.results import tallied
 from bot.rhythm.scheduler import tick
 from storage.models import SurveyAnswer, SurveyRound, SurveySubmission
 from tests.conftest import START
@@ -267,7 +267,10 @@ async def test_a_digest_batch_asks_who_was_asked_once_for_all_its_readers(deps_f
                 event.remove(database.engine.sync_engine, "before_cursor_execute", count)
 
     await batch(["Apps"])
+    assert sum(1 for s in statements if "survey_tallies" in s) == 2  # the round's tallies, read once a process
+    await batch(["Apps"])
     one = len(statements)
     sections = await batch(["Apps", "Platform", "Design", "Data"])
+    assert not any("survey_tallies" in s for s in statements)
     assert len(statements) == one and sum(1 for s in statements if "survey_participation" in s) == 1
     assert [b.text for b in sections[0] if hasattr(b, "text")] == ["Pulse Team health, round #1, team Apps: 6 answers"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, String, case, delete, exists, func, insert, literal, select, update
+from sqlalchemy import ColumnElement, String, delete, exists, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.digest_queries import core_rows
@@ -30,6 +30,7 @@ class Surveys(Repository):
     def __init__(self, session: AsyncSession) -> None:
         super().__init__(session)
         self._marked_answered = False  # this transaction marks someone as having answered: it never publishes
+        self._published: set[int] = set()  # rounds this transaction published (it may still roll back)
 
     async def get(self, survey_id: int) -> Survey | None:
         return await self.session.get(Survey, survey_id)
@@ -142,6 +143,7 @@ class Surveys(Repository):
         if self._marked_answered:
             raise RuntimeError("answers are never published in a transaction that marks someone as having answered")
         rnd.published = True
+        self._published.add(rnd.id)
         for start in range(0, len(submission_ids), 5000):
             await self.session.execute(delete(SurveySubmission).where(
                 SurveySubmission.id.in_(submission_ids[start:start + 5000])))
@@ -150,6 +152,10 @@ class Surveys(Repository):
         tallies = tally_rows(answer_counts(answers))
         for start in range(0, len(tallies), 5000):
             await self.session.execute(insert(SurveyTally), tallies[start:start + 5000])
+
+    def published_here(self, round_id: int) -> bool:
+        """Whether this transaction published the round (so it is not final until the commit)."""
+        return round_id in self._published
 
     async def waiting_for(self, person_id: int, now: datetime) -> Sequence[tuple[SurveyRound, Survey]]:
         """Open rounds the person was asked in and has not answered, soonest closing first."""
