@@ -72,7 +72,8 @@ CORE = {
                             WHERE to_status = 'adopted' AND created_at > :start AND created_at <= :end)""",
 }
 
-# The rhythm's own sections: 1:1 status per manager, pulse results per team (the last 16 weeks for the trend).
+# The rhythm's own sections: 1:1 status per manager, pulse results per team (the last 16 weeks for the trend), read
+# from the tallies counted when each round was published (survey_tallies), as the digest reads them.
 RHYTHM = {
     "1:1 status": """
         SELECT o.manager_id, count(*),
@@ -83,19 +84,17 @@ RHYTHM = {
         FROM one_on_ones o JOIN people r ON r.id = o.report_id AND r.manager_id = o.manager_id
         GROUP BY o.manager_id""",
     "pulse by team": """
-        SELECT r.survey_id, r.number, a.group_name, a.question_id, count(a.score), avg(a.score),
-               sum(CASE WHEN q.kind = 'enps' AND a.score >= 9 THEN 1 ELSE 0 END),
-               sum(CASE WHEN q.kind = 'enps' AND a.score <= 6 THEN 1 ELSE 0 END)
-        FROM survey_answers a JOIN survey_rounds r ON r.id = a.round_id JOIN survey_questions q ON q.id = a.question_id
+        SELECT r.survey_id, r.number, t.group_name, t.question_id, t.scored, 1.0 * t.total / t.scored,
+               CASE WHEN q.kind = 'enps' THEN t.promoters ELSE 0 END,
+               CASE WHEN q.kind = 'enps' THEN t.detractors ELSE 0 END
+        FROM survey_tallies t JOIN survey_rounds r ON r.id = t.round_id JOIN survey_questions q ON q.id = t.question_id
         WHERE r.closes_at <= :end AND r.closes_at > :since AND q.kind IN ('scale', 'enps')
-              AND a.group_name IS NOT NULL
-        GROUP BY r.survey_id, r.number, a.group_name, a.question_id HAVING count(a.score) >= 5""",
+              AND t.group_name IS NOT NULL AND t.scored >= 5""",
     "pulse distribution": """
-        SELECT a.round_id, a.group_name, a.question_id, a.score, count(*)
-        FROM survey_answers a
-        WHERE a.round_id IN (SELECT max(r.id) FROM survey_rounds r WHERE r.closes_at <= :end GROUP BY r.survey_id)
-              AND a.score IS NOT NULL AND a.group_name IS NOT NULL
-        GROUP BY a.round_id, a.group_name, a.question_id, a.score""",
+        SELECT t.round_id, t.group_name, t.question_id, t.counts
+        FROM survey_tallies t
+        WHERE t.round_id IN (SELECT max(r.id) FROM survey_rounds r WHERE r.closes_at <= :end GROUP BY r.survey_id)
+              AND t.scored > 0 AND t.group_name IS NOT NULL""",
     "pulse response rate": """
         SELECT s.round_id, p.team_id, count(*), sum(CASE WHEN s.answered THEN 1 ELSE 0 END)
         FROM survey_participation s JOIN survey_rounds r ON r.id = s.round_id JOIN people p ON p.id = s.person_id
@@ -117,10 +116,10 @@ QUALITY = {
         SELECT e.category, count(*) FROM one_on_one_entries e
         WHERE e.kind = 'cause' AND e.created_at > :since8 AND e.created_at <= :end GROUP BY e.category""",
     "pulse series": """
-        SELECT r.survey_id, r.number, a.group_name, a.question_id, count(a.score), avg(a.score)
-        FROM survey_answers a JOIN survey_rounds r ON r.id = a.round_id JOIN survey_questions q ON q.id = a.question_id
-        WHERE r.closes_at <= :end AND r.closes_at > :since24 AND q.kind = 'scale' AND a.group_name IS NOT NULL
-        GROUP BY r.survey_id, r.number, a.group_name, a.question_id HAVING count(a.score) >= 5""",
+        SELECT r.survey_id, r.number, t.group_name, t.question_id, t.scored, 1.0 * t.total / t.scored
+        FROM survey_tallies t JOIN survey_rounds r ON r.id = t.round_id JOIN survey_questions q ON q.id = t.question_id
+        WHERE r.closes_at <= :end AND r.closes_at > :since24 AND q.kind = 'scale' AND t.group_name IS NOT NULL
+              AND t.scored >= 5""",
 }
 
 

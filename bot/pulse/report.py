@@ -95,7 +95,8 @@ async def digest_section(scope: DigestScope) -> list[Block]:
     return (await digest_batch([scope]))[0]
 
 
-Loaded = tuple[Sequence[Survey], dict[int, Sequence[SurveyRound]], dict[int, frozenset[str] | None], TeamMembers]
+Loaded = tuple[Sequence[Survey], dict[int, Sequence[SurveyRound]], dict[int, frozenset[str] | None], TeamMembers,
+               dict[int, str]]
 
 
 @dataclass
@@ -107,6 +108,7 @@ class DigestBatch:
     rounds: dict[int, Sequence[SurveyRound]]
     audiences: dict[int, frozenset[str] | None]  # the teams each survey asks (None: everyone)
     members: TeamMembers  # whose slices a manager may see (bot/kernel/visibility.py)
+    labels: dict[int, str]  # each labelled person's team
     readers: list[int]  # the readers of the batch
     depth: int = TREND  # closed rounds read, the latest last
     distribution: bool = True  # also how often each answer was given in the latest round (not for a series)
@@ -115,10 +117,6 @@ class DigestBatch:
     asked: dict[tuple[int, ...], dict[int, frozenset[int]]] = field(default_factory=dict)  # rounds → reader → asked in
     # (rounds, team, where the reader's own answers may be, locale) → blocks
     shown: dict[tuple[tuple[int, ...], str, Asked, str], list[Block]] = field(default_factory=dict)
-    labels: dict[int, str] = field(init=False)  # each labelled person's team
-
-    def __post_init__(self) -> None:
-        self.labels = {person_id: team for team, people in self.members.items() for person_id in people}
 
     @classmethod
     async def load(cls, scopes: list[DigestScope], depth: int = TREND, distribution: bool = True) -> DigestBatch:
@@ -126,12 +124,11 @@ class DigestBatch:
         uow, shared = scopes[0].uow, scopes[0].shared
         if "pulse" not in shared:
             surveys = await uow.surveys.listing()
+            members = await DigestQueries(uow.session).team_members() if surveys else {}
             shared["pulse"] = (surveys, {survey.id: await uow.surveys.rounds(survey.id) for survey in surveys},
                                {survey.id: audience_teams(scopes[0].deps.settings, survey) for survey in surveys},
-                               await DigestQueries(uow.session).team_members() if surveys else {})
-        surveys, rounds, audiences, members = cast(Loaded, shared["pulse"])
-        return cls(surveys, rounds, audiences, members, sorted({scope.reader.id for scope in scopes}), depth,
-                   distribution)
+                               members, {person_id: team for team, people in members.items() for person_id in people})
+        return cls(*cast(Loaded, shared["pulse"]), sorted({scope.reader.id for scope in scopes}), depth, distribution)
 
     async def groups(self, scope: DigestScope) -> list[tuple[Survey, tuple[int, ...], str, Asked]]:
         """(survey, its closed rounds, group, where the reader's own answers may be) the reader may see: the whole

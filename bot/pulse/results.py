@@ -105,6 +105,7 @@ class RoundTally:
     _merged: dict[tuple[str | None, ...], Group] = field(default_factory=dict, repr=False, compare=False)
     _whole: list[Group] = field(default_factory=list, repr=False, compare=False)
     _others: list[int] = field(default_factory=list, repr=False, compare=False)
+    _sizes: dict[str | None, int] = field(default_factory=dict, repr=False, compare=False)
 
     def whole(self) -> Group:
         """Every answer, shown or not: see `shown`."""
@@ -128,8 +129,9 @@ class RoundTally:
         """Which answer groups make up each slice this reader may see (`suppress`): a team's own, OTHER the rest."""
         mine = self._same_as_anyone(self.mine(asked))
         if mine not in self._labels:
-            sizes = {name: group.respondents for name, group in self.groups.items()}
-            self._labels[mine] = suppress(sizes, self.k, mine)
+            if not self._sizes:
+                self._sizes.update((name, group.respondents) for name, group in self.groups.items())
+            self._labels[mine] = suppress(self._sizes, self.k, mine)
         return self._labels[mine]
 
     def slices(self, asked: Asked = NOT_ASKED) -> dict[str, Group]:
@@ -168,6 +170,9 @@ class RoundTally:
     def shown(self, group: str, asked: Asked = NOT_ASKED) -> Group | None:
         """The whole survey (WHOLE) or a team's slice as this reader may see it; None when it may not be shown."""
         if group != WHOLE:
+            own = self.groups.get(group)
+            if own is None or own.respondents < self.need(asked, group):
+                return None  # below what `suppress` asks of it: never a slice of its own, whatever the others
             names = self.labels(asked).get(group)
             return None if names is None else self._group(names)
         whole = self.whole()
