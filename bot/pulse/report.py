@@ -99,6 +99,9 @@ Loaded = tuple[Sequence[Survey], dict[int, Sequence[SurveyRound]], dict[int, fro
                dict[int, str]]
 
 
+Seen = tuple[tuple[int, ...], str, Asked, str]  # (rounds, team, where the reader's own answers may be, locale)
+
+
 @dataclass
 class DigestBatch:
     """The pulse sections of one batch of digests: each set of rounds tallied once, and each group's results put
@@ -115,8 +118,7 @@ class DigestBatch:
     closed: dict[tuple[int, datetime], tuple[int, ...]] = field(default_factory=dict)  # (survey, end) → rounds
     tallies: dict[tuple[int, ...], list[RoundTally]] = field(default_factory=dict)
     asked: dict[tuple[int, ...], dict[int, frozenset[int]]] = field(default_factory=dict)  # rounds → reader → asked in
-    # (rounds, team, where the reader's own answers may be, locale) → blocks
-    shown: dict[tuple[tuple[int, ...], str, Asked, str], list[Block]] = field(default_factory=dict)
+    shown: dict[Seen, list[Block]] = field(default_factory=dict)  # a team's managers read the same results
 
     @classmethod
     async def load(cls, scopes: list[DigestScope], depth: int = TREND, distribution: bool = True) -> DigestBatch:
@@ -147,12 +149,26 @@ class DigestBatch:
                 closed = [rnd for rnd in self.rounds[survey.id] if rnd.id in ids]
                 self.tallies[ids] = await tallied(scope.deps, scope.uow, closed, survey.questions,
                                                   distribution=self.distribution)
-                # Who of the batch's readers was asked in these rounds: one query for them all, never one a reader.
-                self.asked[ids] = await DigestQueries(scope.uow.session).asked(ids, self.readers)
+                self.asked[ids] = await self.asked_in(scope, ids)
             rounds = self.asked[ids].get(scope.reader.id)
             asked = Asked(rounds, self.labels.get(scope.reader.id)) if rounds else NOT_ASKED
             found += [(survey, ids, team, asked) for team in picks]
         return found
+
+    async def asked_in(self, scope: DigestScope, ids: tuple[int, ...]) -> dict[int, frozenset[int]]:
+        """Who of the batch's readers was asked in these rounds (reader → rounds): one query for them all, never one a
+        reader, and each round read once for all the batch's pulse sections."""
+        known = cast(dict[int, set[int]], scope.shared.setdefault("asked", {}))  # round → the readers asked in it
+        missing = [round_id for round_id in ids if round_id not in known]
+        known.update((round_id, set()) for round_id in missing)
+        for person_id, rounds in (await DigestQueries(scope.uow.session).asked(missing, self.readers)).items():
+            for round_id in rounds:
+                known[round_id].add(person_id)
+        found: dict[int, set[int]] = {}
+        for round_id in ids:
+            for person_id in known[round_id]:
+                found.setdefault(person_id, set()).add(round_id)
+        return {person_id: frozenset(rounds) for person_id, rounds in found.items()}
 
     async def blocks(self, scope: DigestScope) -> list[Block]:
         """The latest closed round of each survey the reader may see, above the thresholds; [] when nothing."""

@@ -92,6 +92,7 @@ class Asked:
 
 
 NOT_ASKED = Asked()
+NOBODY: frozenset[str | None] = frozenset()  # no group holds the reader's own answer
 
 
 @dataclass
@@ -106,6 +107,10 @@ class RoundTally:
     _whole: list[Group] = field(default_factory=list, repr=False, compare=False)
     _others: list[int] = field(default_factory=list, repr=False, compare=False)
     _sizes: dict[str | None, int] = field(default_factory=dict, repr=False, compare=False)
+    round_id: int = field(init=False, repr=False, compare=False)  # plain: read for every reader of the round
+
+    def __post_init__(self) -> None:
+        self.round_id = self.round.id
 
     def whole(self) -> Group:
         """Every answer, shown or not: see `shown`."""
@@ -116,8 +121,8 @@ class RoundTally:
     def mine(self, asked: Asked) -> frozenset[str | None]:
         """The group that holds the reader's own answer if they gave one: their team's, or that of no team when their
         team is not named among the answers (bot/pulse/ballots.py); none when they were not asked."""
-        if not asked.rounds or self.round.id not in asked.rounds:
-            return frozenset()
+        if not asked.rounds or self.round_id not in asked.rounds:
+            return NOBODY
         return frozenset({asked.team if asked.team in self.groups else None})
 
     def need(self, asked: Asked, group: str | None = WHOLE) -> int:
@@ -127,7 +132,10 @@ class RoundTally:
 
     def labels(self, asked: Asked = NOT_ASKED) -> dict[str, list[str | None]]:
         """Which answer groups make up each slice this reader may see (`suppress`): a team's own, OTHER the rest."""
-        mine = self._same_as_anyone(self.mine(asked))
+        return self._labels_for(self.mine(asked))
+
+    def _labels_for(self, mine: frozenset[str | None]) -> dict[str, list[str | None]]:
+        mine = self._same_as_anyone(mine)
         if mine not in self._labels:
             if not self._sizes:
                 self._sizes.update((name, group.respondents) for name, group in self.groups.items())
@@ -154,7 +162,7 @@ class RoundTally:
         if not mine:
             return mine
         (name,) = mine
-        anyone = self.labels()  # computed once per round
+        anyone = self._labels_for(NOBODY)  # computed once per round
         if name is not None and name in anyone and self.groups[name].respondents >= self.k + 1:
             return frozenset()  # shown alone with k + 1: never merged first, so every step is the same
         if name is None and OTHER in anyone and self._rest() >= self.k + 1:
@@ -169,14 +177,15 @@ class RoundTally:
 
     def shown(self, group: str, asked: Asked = NOT_ASKED) -> Group | None:
         """The whole survey (WHOLE) or a team's slice as this reader may see it; None when it may not be shown."""
+        mine = self.mine(asked)
         if group != WHOLE:
             own = self.groups.get(group)
-            if own is None or own.respondents < self.need(asked, group):
+            if own is None or own.respondents < (self.k + 1 if group in mine else self.k):
                 return None  # below what `suppress` asks of it: never a slice of its own, whatever the others
-            names = self.labels(asked).get(group)
+            names = self._labels_for(mine).get(group)
             return None if names is None else self._group(names)
         whole = self.whole()
-        return whole if whole.respondents >= self.need(asked) else None
+        return whole if whole.respondents >= (self.k + 1 if mine else self.k) else None
 
 
 def merged(groups: Iterable[Group]) -> Group:

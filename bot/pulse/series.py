@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bot.kernel.i18n import Translator
 from bot.kernel.sections import DigestScope
-from bot.pulse.report import DigestBatch
+from bot.pulse.report import DigestBatch, Seen
 from bot.pulse.results import NO_SCORES, NOT_ASKED, Asked, RoundTally
 from storage.models import Survey
 
@@ -29,7 +29,7 @@ async def digest_series(scopes: list[DigestScope]) -> list[list[Series]]:
     if not scopes:
         return []
     batch = await DigestBatch.load(scopes, SIGNAL_ROUNDS, distribution=False)  # the means only
-    made: dict[tuple[tuple[int, ...], str, Asked, str], list[Series]] = {}  # a team's managers read the same series
+    made: dict[Seen, list[Series]] = {}  # a team's managers read the same series
     found: list[list[Series]] = []
     for scope in scopes:
         found.append([])
