@@ -99,6 +99,7 @@ Loaded = tuple[Sequence[Survey], dict[int, Sequence[SurveyRound]], dict[int, fro
                dict[int, str]]
 
 
+FEW_READERS = 20  # up to this many, a batch reads the members of its readers' teams only, not of every team
 Seen = tuple[tuple[int, ...], str, Asked, str]  # (rounds, team, where the reader's own answers may be, locale)
 
 
@@ -126,7 +127,10 @@ class DigestBatch:
         uow, shared = scopes[0].uow, scopes[0].shared
         if "pulse" not in shared:
             surveys = await uow.surveys.listing()
-            members = await DigestQueries(uow.session).team_members() if surveys else {}
+            few = len(scopes) <= FEW_READERS and not any(scope.org_wide for scope in scopes)  # a `/digest`, a page
+            members = await DigestQueries(uow.session).team_members(
+                {name for scope in scopes for name in scope.team_names} if few else None,
+                [scope.reader.id for scope in scopes]) if surveys else {}
             shared["pulse"] = (surveys, {survey.id: await uow.surveys.rounds(survey.id) for survey in surveys},
                                {survey.id: audience_teams(scopes[0].deps.settings, survey) for survey in surveys},
                                members, {person_id: team for team, people in members.items() for person_id in people})
