@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.kernel.objectives import STALE_AFTER
 from storage.models import UTCDateTime
 
-TIMES = ("start", "end", "since", "since8", "since24")
+TIMES = ("start", "end", "since", "since8", "since24", "stale")
 REPORTS = "FROM people p WHERE p.manager_id IS NOT NULL"
 
 CORE = {
@@ -57,6 +58,11 @@ CORE = {
                               row_number() OVER (PARTITION BY p.manager_id ORDER BY p.id, g.id) AS n
                        FROM goals g JOIN people p ON p.id = g.person_id
                        WHERE g.status = 'open' AND p.manager_id IS NOT NULL) AS ranked WHERE n <= 10""",
+    "objectives needing attention": """
+        SELECT p.manager_id, g.person_id, g.id, k.position, k.title, k.confidence, k.updated_at
+        FROM goals g JOIN key_results k ON k.goal_id = g.id JOIN people p ON p.id = g.person_id
+        WHERE p.manager_id IS NOT NULL AND g.status = 'open' AND k.status = 'open'
+              AND (k.confidence = 'off-track' OR k.updated_at <= :stale)""",
     "new ideas": """
         SELECT p.manager_id, i.id, i.text FROM ideas i JOIN people p ON p.id = i.author_id
         WHERE i.created_at > :start AND i.created_at <= :end AND p.manager_id IS NOT NULL""",
@@ -152,7 +158,7 @@ async def run(session: AsyncSession, end: datetime, week: str, periods: list[str
     start = end - timedelta(days=7)
     values = {"week": week, "periods": periods, "signal_periods": signal_periods or periods, "start": start, "end": end,
               "since": end - timedelta(weeks=16), "since8": end - timedelta(weeks=8),
-              "since24": end - timedelta(weeks=24),
+              "since24": end - timedelta(weeks=24), "stale": end - STALE_AFTER,
               "start_day": start.date() if dialect == "postgresql" else start.date().isoformat(),
               "today": end.date() if dialect == "postgresql" else end.date().isoformat()}
     result = FloorResult({}, {})
