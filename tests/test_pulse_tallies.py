@@ -11,7 +11,6 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from alembic import command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import case, event, func, select, text
@@ -20,7 +19,7 @@ from bot.kernel.memo import Memo
 from bot.pulse.ballots import seal
 from bot.pulse.counted import tallied, tally
 from bot.pulse.results import WHOLE, Asked, RoundTally
-from storage.migrate import alembic_config, upgrade
+from storage.migrate import downgrade, upgrade
 from storage.models import Survey, SurveyAnswer, SurveyQuestion, SurveyRound, SurveyTally, new_uid
 from storage.tallies import answer_counts, tally_rows
 from tests.conftest import START
@@ -198,13 +197,7 @@ async def test_upgrading_counts_the_rounds_published_before(database, deps):
         before = sorted(await uow.surveys.scores([r.id for r in rounds]), key=str), sorted(
             await uow.surveys.tallies([r.id for r in rounds]), key=str)
 
-    def downgrade(connection: object) -> None:
-        config = alembic_config(database.engine.url.render_as_string(hide_password=False))
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0012")
-
-    async with database.engine.begin() as conn:
-        await conn.run_sync(downgrade)
+    await downgrade(database.engine, "0012")
     await upgrade(database.engine)
     async with deps.uow() as uow:
         after = sorted(await uow.surveys.scores([r.id for r in rounds]), key=str), sorted(
