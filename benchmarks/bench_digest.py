@@ -206,8 +206,9 @@ def report(r: dict[str, Any]) -> None:
     sections = r["sections_s"]
     of = f"the batch of {(10, 100)[len(measured) - 1]}" if measured else "the batch"
     print(f"  per section in {of} (s): " + ", ".join(f"{k} {v}" for k, v in sections.items()))
-    print(f"  CPU: floor {r['floor_cpu_s']:.2f} s, batch {r['digest_cpu_s']:.2f} s = {r['cpu_ratio']:.1f}× "
-          "(on SQLite the database works in this process: CPU is what a busy machine does not blur)")
+    if r["target"] == "sqlite":  # PostgreSQL works in its own processes: this process's CPU is not the floor's
+        print(f"  CPU: floor {r['floor_cpu_s']:.2f} s, batch {r['digest_cpu_s']:.2f} s = {r['cpu_ratio']:.1f}× "
+              "(on SQLite the database works in this process: CPU is what a busy machine does not blur)")
     if "cold_s" in r:
         print(f"  first batch after a start (no tallies kept yet): {r['cold_s']:.2f} s wall, {r['cold_cpu_s']:.2f} s "
               f"CPU, {r['cold_ratio']:.1f}× the floor; sections (s): "
@@ -217,9 +218,8 @@ def report(r: dict[str, Any]) -> None:
           f"{r['one_cold_ms']:.0f} ms")
     print(f"org-wide digest (admin, everyone): {r['org_wide_s']:.2f} s wall, {r['org_wide_cpu_s']:.2f} s CPU")
     verdict = [f"within {RATIO_LIMIT:.0f}× the floor: {'yes' if r['within_ratio'] else 'NO'} ({r['ratio']:.1f}×)",
-               f"within {QUALITY_RATIO_LIMIT}× (issue 10), by wall and by CPU: "
-               f"{'yes' if max(r['ratio'], r['cpu_ratio']) <= QUALITY_RATIO_LIMIT else 'NO'} "
-               f"({r['ratio']:.1f}×, {r['cpu_ratio']:.1f}×)"]
+               f"within {QUALITY_RATIO_LIMIT}× (issue 10): {'yes' if r['ratio'] <= QUALITY_RATIO_LIMIT else 'NO'} "
+               f"({r['ratio']:.1f}×" + (f"; by CPU {r['cpu_ratio']:.1f}×)" if r["target"] == "sqlite" else ")")]
     if r["within_30s"] is not None:
         verdict.append(f"under {SQLITE_LIMIT:.0f} s on SQLite: {'yes' if r['within_30s'] else 'NO'} "
                        f"({r['digest_s']:.1f} s)")
