@@ -26,6 +26,7 @@ from storage.models.rhythm import (
     SurveyQuestion,
     SurveyRound,
     SurveySubmission,
+    SurveyTally,
 )
 
 __all__ = [
@@ -34,5 +35,5 @@ __all__ = [
     "IdeaComment", "IdeaMeasure", "IdeaRecognition", "IdeaResult", "IdeaStatusChange", "IdeaVote", "InboundEvent",
     "KeyResult", "KeyResultUpdate", "Kudos", "KudosRecipient", "KudosValue", "OAuthState", "OneOnOne",
     "OneOnOneEntry", "OrgImport", "PacingSlot", "Person", "Survey", "SurveyAnswer", "SurveyParticipation",
-    "SurveyQuestion", "SurveyRound", "SurveySubmission", "Team", "UTCDateTime", "new_uid",
+    "SurveyQuestion", "SurveyRound", "SurveySubmission", "SurveyTally", "Team", "UTCDateTime", "new_uid",
 ]
