@@ -5,6 +5,7 @@ tests rely on it)."""
 from storage.models.base import NAMING, Base, UTCDateTime, new_uid
 from storage.models.goals import Goal, GoalUpdate, GrowthItem, GrowthNote, KeyResult, KeyResultUpdate
 from storage.models.ideas import Idea, IdeaComment, IdeaMeasure, IdeaRecognition, IdeaResult, IdeaStatusChange, IdeaVote
+from storage.models.organisations import Organisation
 from storage.models.outbox import UNSENT, Delivery, InboundEvent, PacingSlot
 from storage.models.people import Account, Person, Team
 from storage.models.recognition import (
@@ -31,7 +32,7 @@ __all__ = [
     "NAMING", "UNSENT", "Account", "Base", "Checkin", "Delivery", "Feedback", "FeedbackRequest",
     "FeedbackRequestTarget", "Goal", "GoalUpdate", "GrowthItem", "GrowthNote", "Idea", "IdeaComment",
     "IdeaMeasure", "IdeaRecognition", "IdeaResult", "IdeaStatusChange", "IdeaVote", "InboundEvent", "KeyResult",
-    "KeyResultUpdate", "Kudos", "KudosRecipient", "KudosValue", "OneOnOne", "OneOnOneEntry", "PacingSlot",
+    "KeyResultUpdate", "Kudos", "KudosRecipient", "KudosValue", "OneOnOne", "OneOnOneEntry", "Organisation", "PacingSlot",
     "Person", "Survey", "SurveyAnswer", "SurveyParticipation", "SurveyQuestion", "SurveyRound",
     "SurveySubmission", "Team", "UTCDateTime", "new_uid",
 ]
