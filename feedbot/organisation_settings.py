@@ -26,13 +26,13 @@ class OrganisationConfig(Section):
     slack_team: str = Field("", pattern=r"^(T[A-Z0-9]{1,20})?$")
     teams_tenant: str = Field("", pattern=r"^[0-9A-Za-z-]{0,64}$")
     slack: OrganisationSlack = OrganisationSlack()
-    org: dict[str, Any] = {}
-    kudos: dict[str, Any] = {}
-    ideas: dict[str, Any] = {}
-    checkin: dict[str, Any] = {}
-    digest: dict[str, Any] = {}
-    oneonone: dict[str, Any] = {}
-    pulse: dict[str, Any] = {}
+    org: dict[str, Any] = Field(default_factory=dict)
+    kudos: dict[str, Any] = Field(default_factory=dict)
+    ideas: dict[str, Any] = Field(default_factory=dict)
+    checkin: dict[str, Any] = Field(default_factory=dict)
+    digest: dict[str, Any] = Field(default_factory=dict)
+    oneonone: dict[str, Any] = Field(default_factory=dict)
+    pulse: dict[str, Any] = Field(default_factory=dict)
 
     def overrides(self) -> dict[str, dict[str, Any]]:
         return {section: getattr(self, section) for section in OVERLAID if getattr(self, section)}
@@ -45,7 +45,7 @@ class TenancySettings(Section):
 
 
 class DeploymentSettings(Settings):
-    organisations: dict[str, OrganisationConfig] = {}
+    organisations: dict[str, OrganisationConfig] = Field(default_factory=dict)
     tenancy: TenancySettings = TenancySettings()
 
     @field_validator("organisations")
@@ -73,7 +73,8 @@ class DeploymentSettings(Settings):
         return self
 
 
-def organisation_settings(settings: Settings, config: OrganisationConfig, *, admins: list[str] | None = None) -> Settings:
+def organisation_settings(settings: Settings, config: OrganisationConfig, *,
+                          admins: list[str] | None = None) -> Settings:
     """An organisation's settings: the deployment's, its own sections laid over them (table by table), its Teams
     tenant as the only one its Teams app answers. Raises ValueError naming what is wrong."""
     data = settings.model_dump(exclude={"organisations", "tenancy"})  # secrets stay SecretStr, as validated

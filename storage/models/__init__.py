@@ -32,7 +32,7 @@ __all__ = [
     "NAMING", "UNSENT", "Account", "Base", "Checkin", "Delivery", "Feedback", "FeedbackRequest",
     "FeedbackRequestTarget", "Goal", "GoalUpdate", "GrowthItem", "GrowthNote", "Idea", "IdeaComment",
     "IdeaMeasure", "IdeaRecognition", "IdeaResult", "IdeaStatusChange", "IdeaVote", "InboundEvent", "KeyResult",
-    "KeyResultUpdate", "Kudos", "KudosRecipient", "KudosValue", "OneOnOne", "OneOnOneEntry", "Organisation", "PacingSlot",
-    "Person", "Survey", "SurveyAnswer", "SurveyParticipation", "SurveyQuestion", "SurveyRound",
+    "KeyResultUpdate", "Kudos", "KudosRecipient", "KudosValue", "OneOnOne", "OneOnOneEntry", "Organisation",
+    "PacingSlot", "Person", "Survey", "SurveyAnswer", "SurveyParticipation", "SurveyQuestion", "SurveyRound",
     "SurveySubmission", "Team", "UTCDateTime", "new_uid",
 ]
