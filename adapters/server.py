@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from aiohttp import web
 
@@ -19,12 +20,21 @@ from storage.migrate import read_state
 log = logging.getLogger(__name__)
 
 
-def build_app(deps: Deps, platforms: Sequence[Platform] = ()) -> web.Application:
+class Router(Protocol):
+    """A route in front of several organisations' platforms (`adapters.routing.RoutedPlatform`)."""
+
+    name: str
+
+    def mount(self, app: web.Application) -> None: ...
+
+
+def build_app(deps: Deps, platforms: Sequence[Platform] = (), routers: Sequence[Router] = ()) -> web.Application:
     app = web.Application(middlewares=[with_request_id, count_requests])
     app.on_response_prepare.append(answer_request_id)
 
     async def healthz(_request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok", "platforms": [platform.name for platform in platforms]})
+        names = [platform.name for platform in platforms] + [router.name for router in routers]
+        return web.json_response({"status": "ok", "platforms": names})
 
     async def readyz(_request: web.Request) -> web.Response:
         problem = await readiness(deps)
@@ -42,6 +52,8 @@ def build_app(deps: Deps, platforms: Sequence[Platform] = ()) -> web.Application
         WebDashboard(deps).mount(app)
     for platform in platforms:
         platform.mount(app, deps)
+    for router in routers:
+        router.mount(app)
     return app
 
 
@@ -78,14 +90,15 @@ class RunningServer:
 
 
 async def start_server(deps: Deps, platforms: Sequence[Platform] = (), host: str = "127.0.0.1",
-                       port: int = 0) -> RunningServer:
+                       port: int = 0, routers: Sequence[Router] = ()) -> RunningServer:
     """Start the platforms, then listen (port 0: any free port — tests read `.port`)."""
     for platform in platforms:
         await platform.start(deps)
-    runner = web.AppRunner(build_app(deps, platforms))
+    runner = web.AppRunner(build_app(deps, platforms, routers))
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
     bound = runner.addresses[0][1] if port == 0 else port
-    log.info("listening on http://%s:%s for %s", host, bound, ", ".join(p.name for p in platforms) or "nothing")
+    names = [p.name for p in platforms] + [r.name for r in routers]
+    log.info("listening on http://%s:%s for %s", host, bound, ", ".join(names) or "nothing")
     return RunningServer(runner, platforms, host, bound)
