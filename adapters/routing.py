@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from aiohttp import web
 
 log = logging.getLogger(__name__)
 
 
+@runtime_checkable
 class Handles(Protocol):
     async def handle(self, request: web.Request) -> web.StreamResponse: ...
 

@@ -157,7 +157,9 @@ class Organisations:
                                   migrate=is_sqlite(self.main.url) if migrate is None else migrate)
         try:
             sealer = await self._sealer(row.slug, db)
-            platforms = self.platforms_for(settings)
+            # A platform only where the organisation has a workspace or tenant on it: never another's token.
+            ids = {"slack": config.slack_team, "teams": config.teams_tenant}
+            platforms = [p for p in self.platforms_for(settings) if ids.get(p.name, "x")]
             messenger = PlatformMessenger(platforms) if platforms else self.messenger
             if messenger is None:
                 raise ValueError("an organisation needs platforms or a messenger")

@@ -49,6 +49,7 @@ class FakeSlack:
     runner: web.AppRunner | None = None
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
     port: int = 0
+    teams: dict[str, str] = field(default_factory=dict)  # bot token → its workspace (several workspaces); else TEAM
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -65,11 +66,11 @@ class FakeSlack:
     # ---- set-up ----
 
     def add_user(self, user_id: str, email: str | None, name: str, *, tz: str = "Europe/Stockholm",
-                 locale: str = "en-US") -> None:
+                 locale: str = "en-US", team: str = TEAM) -> None:
         profile = {"real_name": name, "display_name": name.split()[0]}
         if email:
             profile["email"] = email
-        self.users[user_id] = {"id": user_id, "team_id": TEAM, "name": name.lower(), "real_name": name,
+        self.users[user_id] = {"id": user_id, "team_id": team, "name": name.lower(), "real_name": name,
                                "tz": tz, "tz_label": tz, "tz_offset": 3600, "locale": locale,
                                "is_bot": False, "profile": profile}
 
@@ -129,7 +130,7 @@ class FakeSlack:
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
         if self.delays[method]:
             await asyncio.sleep(self.delays[method].popleft())
-        return self._refuse(method, args, token) or web.json_response(self._answer(method, args))
+        return self._refuse(method, args, token) or web.json_response(self._answer(method, args, token))
 
     def _refuse(self, method: str, args: dict[str, Any], token: str = "") -> web.Response | None:
         """Record the call; the refusal it was told to give, if it is this call's turn."""
@@ -142,16 +143,18 @@ class FakeSlack:
         self.calls.append(Call(method, args, token))
         return None
 
-    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    def _answer(self, method: str, args: dict[str, Any], token: str = "") -> dict[str, Any]:
         ok: dict[str, Any] = {"ok": True}
+        team = self.teams.get(token, TEAM)  # a token sees its own workspace only
         if method == "auth.test":
-            return ok | {"url": "https://acme.slack.com/", "team": "Acme", "team_id": TEAM, "user": "feedbot",
+            return ok | {"url": "https://acme.slack.com/", "team": "Acme", "team_id": team, "user": "feedbot",
                          "user_id": BOT_USER, "bot_id": "BBOT"}
         if method == "users.info":
             user = self.users.get(args.get("user", ""))
-            return ok | {"user": user} if user else {"ok": False, "error": "user_not_found"}
+            return ok | {"user": user} if user and user["team_id"] == team else {"ok": False, "error": "user_not_found"}
         if method == "users.list":
-            return ok | {"members": list(self.users.values()), "response_metadata": {"next_cursor": ""}}
+            members = [user for user in self.users.values() if user["team_id"] == team]
+            return ok | {"members": members, "response_metadata": {"next_cursor": ""}}
         if method == "conversations.open":
             return ok | {"channel": {"id": "D" + str(args.get("users", "")).lstrip("UW")}}
         if method in ("chat.postMessage", "chat.postEphemeral"):
