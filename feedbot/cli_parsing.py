@@ -44,7 +44,7 @@ def unrecognized(extras: list[str], parser: argparse.ArgumentParser) -> str:
     close = difflib.get_close_matches(unknown[0].split("=")[0], options, n=1, cutoff=0.6)
     if close:
         return f"{message} (did you mean {close[0]}?)"
-    named = [option for option in options if option not in ("--help", "--config")]
+    named = [option for option in options if option not in ("--help", "--config", "--org")]  # taken by all
     return f"{message} ({parser.prog} takes {', '.join(named)})" if named else message
 
 

@@ -78,16 +78,25 @@ class Organisations:
         self.opened: dict[str, Organisation] = {}
         self._installing = asyncio.Lock()
 
-    async def open(self, *, migrate: bool | None = None) -> None:
-        """Register the configured organisations, then open every active one (migrated on SQLite, or if asked)."""
+    async def open(self, *, migrate: bool | None = None, only: str | None = None) -> None:
+        """Register the configured organisations, then open every active one (or `only` that one), migrated on
+        SQLite or when asked."""
+        await self._register_configured()
+        for row in await registry.registered(self.main):
+            if row.status != SUSPENDED and row.slug not in self.opened and only in (None, row.slug):
+                await self._open(row, migrate)
+
+    async def slugs(self) -> list[str]:
+        """Every active organisation's slug, configured or installed."""
+        await self._register_configured()
+        return [row.slug for row in await registry.registered(self.main) if row.status != SUSPENDED]
+
+    async def _register_configured(self) -> None:
         now = self.clock.now()
         for slug, config in self.settings.organisations.items():
             await registry.record(self.main, slug=slug, name=config.name or slug, now=now,
                                   namespace=namespace_of(self.settings.database.url, slug),
                                   slack_team=config.slack_team, teams_tenant=config.teams_tenant)
-        for row in await registry.registered(self.main):
-            if row.status != SUSPENDED and row.slug not in self.opened:
-                await self._open(row, migrate)
 
     def all(self) -> list[Organisation]:
         return list(self.opened.values())
