@@ -105,8 +105,8 @@ async def count(org: Organisation, model: type) -> int:
 
 
 @asynccontextmanager
-async def two_workspaces(database: Database, clock: FixedClock, catalogs: Catalogs, directory: Path,
-                         **extra: Any) -> AsyncIterator[TwoWorkspaces]:
+async def two_workspaces(database: Database, clock: FixedClock, catalogs: Catalogs, directory: Path, *,
+                         overlay_a: dict[str, Any] | None = None, **extra: Any) -> AsyncIterator[TwoWorkspaces]:
     fake = await FakeSlack().start()
     fake.teams = {token: team for team, token in TEAMS.items()}
     for team in TEAMS:
@@ -116,7 +116,7 @@ async def two_workspaces(database: Database, clock: FixedClock, catalogs: Catalo
     a, b = unique_slugs()
     settings = deployment_settings(database, {
         a: {"name": "Acme", "slack_team": "T1", "slack": {"bot_token": TEAMS["T1"]},
-            "org": {"admins": ["admin@example.com"]}},
+            "org": {"admins": ["admin@example.com"]}} | (overlay_a or {}),
         b: {"name": "Bolt", "slack_team": "T2", "slack": {"bot_token": TEAMS["T2"]},
             "org": {"admins": ["admin@example.com"]}, "kudos": {"values": ["courage", "care"]}},
     }, slack={"signing_secret": SIGNING_SECRET, "api_url": fake.api_url, "messages_per_second": 1000,
