@@ -15,6 +15,8 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from pydantic import SecretStr
+
 from adapters.platform import Platform, PlatformMessenger
 from bot.kernel.clock import Clock, SystemClock
 from bot.kernel.context import Deps
@@ -24,7 +26,12 @@ from bot.kernel.sealing import Sealer
 from bot.kernel.settings import Settings
 from feedbot.app import build_deps
 from feedbot.namespaces import namespace_of, open_namespace
-from feedbot.organisation_settings import DeploymentSettings, OrganisationConfig, organisation_settings
+from feedbot.organisation_settings import (
+    DeploymentSettings,
+    OrganisationConfig,
+    OrganisationSlack,
+    organisation_settings,
+)
 from feedbot.privacy_key import PrivacyKeyError, sample_seals
 from storage import registry
 from storage.db import Database, is_sqlite
@@ -34,6 +41,7 @@ from storage.models.organisations import Organisation as Registered
 log = logging.getLogger(__name__)
 
 PlatformsFor = Callable[[Settings], list[Platform]]
+SlackTokens = Callable[[str], Awaitable[str | None]]  # a workspace's bot token from an installation store
 Started = Callable[["Organisation"], Awaitable[None]]
 
 
@@ -71,10 +79,12 @@ def installed_slug(platform: str, workspace: str) -> str:
 class Organisations:
     def __init__(self, settings: DeploymentSettings, main: Database, secret: bytes, *, clock: Clock | None = None,
                  catalogs: Catalogs | None = None, platforms_for: PlatformsFor = lambda _settings: [],
-                 started: Started | None = None, messenger: Messenger | None = None) -> None:
+                 started: Started | None = None, messenger: Messenger | None = None,
+                 slack_tokens: SlackTokens | None = None) -> None:
         self.settings, self.main, self.secret = settings, main, secret
         self.clock, self.catalogs = clock or SystemClock(), catalogs or Catalogs()
         self.platforms_for, self.started, self.messenger = platforms_for, started, messenger
+        self.slack_tokens = slack_tokens
         self.opened: dict[str, Organisation] = {}
         self._installing = asyncio.Lock()
 
@@ -161,6 +171,10 @@ class Organisations:
             slack_team=row.slack_team or "", teams_tenant=row.teams_tenant or "")
         admins = list(dict.fromkeys([*config.org.get("admins", []), row.installer_email])) \
             if row.installer_email else None
+        if config.slack_team and config.slack.bot_token is None and self.slack_tokens is not None:
+            token = await self.slack_tokens(config.slack_team)  # an OAuth install's, kept by the install store
+            if token:
+                config = config.model_copy(update={"slack": OrganisationSlack(bot_token=SecretStr(token))})
         settings = organisation_settings(self.settings, config, admins=admins)
         db = await open_namespace(settings, row.namespace,
                                   migrate=is_sqlite(self.main.url) if migrate is None else migrate)
@@ -169,9 +183,8 @@ class Organisations:
             # A platform only where the organisation has a workspace or tenant on it: never another's token.
             ids = {"slack": config.slack_team, "teams": config.teams_tenant}
             platforms = [p for p in self.platforms_for(settings) if ids.get(p.name, "x")]
-            messenger = PlatformMessenger(platforms) if platforms else self.messenger
-            if messenger is None:
-                raise ValueError("an organisation needs platforms or a messenger")
+            # No platform yet (an install whose token is not stored yet): nobody can be reached, which the outbox says.
+            messenger = self.messenger if self.messenger is not None and not platforms else PlatformMessenger(platforms)
             deps = build_deps(settings, db, messenger, clock=self.clock, catalogs=self.catalogs, sealer=sealer)
         except BaseException:
             await db.dispose()

@@ -23,7 +23,7 @@ from bot.kernel.i18n import Catalogs
 from bot.kernel.sealing import Sealer
 from feedbot.app import build_deps
 from feedbot.organisation_settings import DeploymentSettings
-from feedbot.organisations import Organisation, Organisations
+from feedbot.organisations import Organisation, Organisations, SlackTokens
 from feedbot.platforms import enabled_platforms
 from storage.db import Database
 
@@ -65,7 +65,10 @@ class Deployment:
 
 async def start_deployment(settings: DeploymentSettings, main: Database, secret: bytes, *, host: str, port: int,
                            pacing: Limiter | None = None, schedule: bool = True, clock: Clock | None = None,
-                           catalogs: Catalogs | None = None, migrate: bool | None = None) -> Deployment:
+                           catalogs: Catalogs | None = None, migrate: bool | None = None,
+                           slack_tokens: SlackTokens | None = None) -> Deployment:
+    """Open every organisation, start its platforms (and scheduler), and listen in front of them all; installs add
+    organisations while it runs (`deployment.organisations.install`)."""
     from bot.rhythm.scheduler import start_scheduler
 
     deployment: Deployment
@@ -81,7 +84,8 @@ async def start_deployment(settings: DeploymentSettings, main: Database, secret:
             deployment.schedulers[org.slug] = start_scheduler(org.deps)
 
     organisations = Organisations(settings, main, secret, clock=clock, catalogs=catalogs, started=started,
-                                  platforms_for=lambda org_settings: enabled_platforms(org_settings, pacing))
+                                  platforms_for=lambda org_settings: enabled_platforms(org_settings, pacing),
+                                  slack_tokens=slack_tokens)
     deployment = Deployment(organisations)
     try:
         await organisations.open(migrate=migrate)
@@ -114,7 +118,8 @@ def routers(settings: DeploymentSettings, organisations: Organisations) -> list[
         return lambda: next((p for org in organisations.all() if isinstance(p := org.platform(name), Handles)), None)
 
     found: list[Router] = []
-    if settings.slack.bot_token is not None or any(c.slack.bot_token for c in settings.organisations.values()):
+    slack = settings.slack
+    if slack.bot_token or slack.signing_secret or any(c.slack.bot_token for c in settings.organisations.values()):
         found.append(RoutedPlatform("slack", SLACK_EVENTS, slack_workspace, resolver("slack"), unnamed("slack")))
     if settings.teams.app_id or settings.teams.allow_unauthenticated:
         found.append(RoutedPlatform("teams", TEAMS_MESSAGES, teams_tenant, resolver("teams"), unnamed("teams")))

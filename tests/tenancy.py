@@ -21,7 +21,7 @@ from bot.kernel.clock import FixedClock
 from bot.kernel.i18n import Catalogs
 from bot.orgdir import import_people
 from feedbot.organisation_settings import DeploymentSettings
-from feedbot.organisations import Organisation
+from feedbot.organisations import Organisation, SlackTokens
 from feedbot.serve_organisations import Deployment, start_deployment
 from storage.db import Database, create_engine, is_sqlite
 from tests.fakes.slack_api import ACK_DEADLINE, SIGNING_SECRET, FakeSlack, payload, signed_headers
@@ -106,7 +106,8 @@ async def count(org: Organisation, model: type) -> int:
 
 @asynccontextmanager
 async def two_workspaces(database: Database, clock: FixedClock, catalogs: Catalogs, directory: Path, *,
-                         overlay_a: dict[str, Any] | None = None, **extra: Any) -> AsyncIterator[TwoWorkspaces]:
+                         overlay_a: dict[str, Any] | None = None, slack_tokens: SlackTokens | None = None,
+                         **extra: Any) -> AsyncIterator[TwoWorkspaces]:
     fake = await FakeSlack().start()
     fake.teams = {token: team for team, token in TEAMS.items()}
     for team in TEAMS:
@@ -124,7 +125,8 @@ async def two_workspaces(database: Database, clock: FixedClock, catalogs: Catalo
     (directory / "people.csv").write_text(SAME_PEOPLE, encoding="utf-8")
     async with dropped_schemas(database, (a, b)):
         deployment = await start_deployment(settings, database, b"test-secret", host="127.0.0.1", port=0,
-                                            schedule=False, clock=clock, catalogs=catalogs, migrate=True)
+                                            schedule=False, clock=clock, catalogs=catalogs, migrate=True,
+                                            slack_tokens=slack_tokens)
         try:
             orgs = deployment.organisations
             env = TwoWorkspaces(fake, deployment, orgs.opened[a], orgs.opened[b], aiohttp.ClientSession())

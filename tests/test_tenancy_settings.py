@@ -21,7 +21,7 @@ EXAMPLE = Path(__file__).parent.parent / "config.example.toml"
 
 def test_the_documented_example_loads_and_overlays_one_organisation(tmp_path: Path, monkeypatch) -> None:
     block = EXAMPLE.read_text(encoding="utf-8").split("# ---- Several organisations", 1)[1]
-    lines = [line[2:] for line in block.splitlines() if line.startswith("# ") and " = " in line or
+    lines = [line[2:] for line in block.splitlines() if (line.startswith("# ") and " = " in line) or
              line.startswith("# [")]
     path = tmp_path / "feedbot.toml"
     path.write_text("\n".join(line.split("  #")[0] for line in lines) + "\n", encoding="utf-8")

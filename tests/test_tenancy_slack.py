@@ -66,3 +66,42 @@ async def test_the_scheduler_prompts_both_each_through_its_own_workspace(databas
         async with database.transaction() as session:
             assert await session.scalar(select(func.count()).select_from(Organisation)) == 2
             assert await session.scalar(select(func.count()).select_from(Person)) == 0
+
+
+async def test_an_install_creates_an_organisation_with_the_installer_as_admin(database: Database, clock, catalogs,
+                                                                              tmp_path: Path) -> None:
+    from feedbot.organisations import installed_slug
+    from tests.tenancy import dropped_schemas
+
+    async def installed_tokens(team: str) -> str | None:  # what the OAuth install store would answer
+        return {"T3": "xoxb-t3"}.get(team)
+
+    async with dropped_schemas(database, (installed_slug("slack", "T3"),)), \
+            two_workspaces(database, clock, catalogs, tmp_path, tenancy={"auto_create": True},
+                           slack_tokens=installed_tokens) as env:
+        env.fake.teams["xoxb-t3"] = "T3"
+        env.fake.add_user("U3BOSS", "boss@cobalt.example", "Boss", team="T3")
+        organisations = env.deployment.organisations
+        cobalt = await organisations.install("slack", "T3", "Cobalt", " Boss@Cobalt.example ")
+        assert cobalt.deps.settings.org.admins == ["boss@cobalt.example"]
+        assert await env.command("T3", "U3BOSS", "/feedbot", "help") == 200  # served through its own token
+        assert any(c.token == "xoxb-t3" for c in env.fake.calls if c.method == "users.info")
+        assert await organisations.resolve("slack", "T3") is cobalt and await count(cobalt, Person) == 1
+        async with database.transaction() as session:
+            row = await session.scalar(select(Organisation).where(Organisation.slack_team == "T3"))
+        assert row is not None and (row.name, row.installer_email, row.status) == (
+            "Cobalt", "boss@cobalt.example", "active")
+        await organisations.suspend("slack", "T3")  # uninstalled: not served, data kept
+        assert await organisations.resolve("slack", "T3") is None
+        again = await organisations.install("slack", "T3", "Cobalt", None)
+        assert again.slug == cobalt.slug and again.deps.settings.org.admins == ["boss@cobalt.example"]
+
+
+async def test_without_auto_create_an_install_is_refused(database: Database, clock, catalogs, tmp_path: Path) -> None:
+    import pytest
+
+    async with two_workspaces(database, clock, catalogs, tmp_path) as env:
+        with pytest.raises(PermissionError, match="auto_create is off"):
+            await env.deployment.organisations.install("slack", "T3", "Cobalt", "boss@cobalt.example")
+        async with database.transaction() as session:
+            assert await session.scalar(select(func.count()).select_from(Organisation)) == 2

@@ -11,6 +11,7 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
+from feedbot.organisations import installed_slug
 from feedbot.serve_organisations import Deployment, start_deployment
 from storage.db import Database
 from storage.models import InboundEvent, Kudos, Organisation, Person
@@ -43,7 +44,8 @@ class Tenants(TeamsHarness):
 
 
 @asynccontextmanager
-async def two_tenants(database: Database, clock: Any, catalogs: Any, **teams: Any) -> AsyncIterator[Tenants]:
+async def two_tenants(database: Database, clock: Any, catalogs: Any, tenancy: dict[str, Any] | None = None,
+                      **teams: Any) -> AsyncIterator[Tenants]:
     identity, connector = await FakeOpenId().start(), await FakeConnector().start()
     a, b = unique_slugs()
     settings = deployment_settings(database, {
@@ -51,8 +53,9 @@ async def two_tenants(database: Database, clock: Any, catalogs: Any, **teams: An
         b: {"teams_tenant": TENANT_B, "org": {"admins": ["admin@example.com"]}},
     }, teams={"app_id": APP_ID, "app_password": APP_PASSWORD, "app_type": "MultiTenant",
               "openid_metadata_url": identity.metadata_url, "token_url": identity.token_url,
-              "sends_per_second_per_conversation": 7.0, "sends_per_second": 50.0} | teams)
-    async with dropped_schemas(database, (a, b)):
+              "sends_per_second_per_conversation": 7.0, "sends_per_second": 50.0} | teams,
+        tenancy=tenancy or {})
+    async with dropped_schemas(database, (a, b, installed_slug("teams", STRANGER))):
         deployment = await start_deployment(settings, database, b"test-secret", host="127.0.0.1", port=0,
                                             schedule=False, clock=clock, catalogs=catalogs, migrate=True)
         first = deployment.organisations.opened[a]
@@ -90,6 +93,19 @@ async def test_two_allowed_tenants_are_two_organisations_kept_apart(database: Da
         shown = env.connector.calls[-1].body
         assert "great demo" not in str(shown)  # tenant B's Bo has given no kudos
         assert (await count(a, Person), await count(b, Person)) == (2, 1)
+
+
+async def test_an_allowed_tenant_gets_an_organisation_of_its_own_on_its_first_message(database: Database, clock,
+                                                                                      catalogs) -> None:
+    async with two_tenants(database, clock, catalogs, tenancy={"auto_create": True},
+                           allowed_tenants=[STRANGER]) as env:
+        assert await env.say_in(STRANGER, BO, "help") in (200, 201)
+        created = env.deployment.organisations.find("teams", STRANGER)
+        assert created is not None and created.slug == installed_slug("teams", STRANGER)
+        assert await count(created, Person) == 1
+        for org in env.deployment.organisations.all():
+            if org is not created:
+                assert await count(org, Person) == 0
 
 
 @pytest.mark.parametrize("allowed", [[TENANT_A], []])
