@@ -80,11 +80,11 @@ class Organisations:
     def __init__(self, settings: DeploymentSettings, main: Database, secret: bytes, *, clock: Clock | None = None,
                  catalogs: Catalogs | None = None, platforms_for: PlatformsFor = lambda _settings: [],
                  started: Started | None = None, messenger: Messenger | None = None,
-                 slack_tokens: SlackTokens | None = None) -> None:
+                 slack_tokens: SlackTokens | None = None, stopped: Started | None = None) -> None:
         self.settings, self.main, self.secret = settings, main, secret
         self.clock, self.catalogs = clock or SystemClock(), catalogs or Catalogs()
         self.platforms_for, self.started, self.messenger = platforms_for, started, messenger
-        self.slack_tokens = slack_tokens
+        self.slack_tokens, self.stopped = slack_tokens, stopped
         self.opened: dict[str, Organisation] = {}
         self._installing = asyncio.Lock()
 
@@ -162,6 +162,8 @@ class Organisations:
 
     async def _close(self, org: Organisation) -> None:
         self.opened.pop(org.slug, None)
+        if self.stopped is not None:  # its scheduler first: no tick for an organisation being closed
+            await self.stopped(org)
         for platform in org.platforms:
             await platform.stop()
         await org.db.dispose()

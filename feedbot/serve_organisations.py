@@ -58,6 +58,7 @@ class Deployment:
     async def close(self) -> None:
         for scheduler in self.schedulers.values():
             scheduler.shutdown(wait=False)
+        self.schedulers.clear()
         if self.server is not None:
             await self.server.close()
         await self.organisations.close()
@@ -83,9 +84,14 @@ async def start_deployment(settings: DeploymentSettings, main: Database, secret:
         if schedule:
             deployment.schedulers[org.slug] = start_scheduler(org.deps)
 
+    async def stopped(org: Organisation) -> None:
+        scheduler = deployment.schedulers.pop(org.slug, None)
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+
     organisations = Organisations(settings, main, secret, clock=clock, catalogs=catalogs, started=started,
                                   platforms_for=lambda org_settings: enabled_platforms(org_settings, pacing),
-                                  slack_tokens=slack_tokens)
+                                  slack_tokens=slack_tokens, stopped=stopped)
     deployment = Deployment(organisations)
     try:
         await organisations.open(migrate=migrate)

@@ -107,7 +107,7 @@ async def count(org: Organisation, model: type) -> int:
 @asynccontextmanager
 async def two_workspaces(database: Database, clock: FixedClock, catalogs: Catalogs, directory: Path, *,
                          overlay_a: dict[str, Any] | None = None, slack_tokens: SlackTokens | None = None,
-                         **extra: Any) -> AsyncIterator[TwoWorkspaces]:
+                         schedule: bool = False, **extra: Any) -> AsyncIterator[TwoWorkspaces]:
     fake = await FakeSlack().start()
     fake.teams = {token: team for team, token in TEAMS.items()}
     for team in TEAMS:
@@ -125,7 +125,7 @@ async def two_workspaces(database: Database, clock: FixedClock, catalogs: Catalo
     (directory / "people.csv").write_text(SAME_PEOPLE, encoding="utf-8")
     async with dropped_schemas(database, (a, b)):
         deployment = await start_deployment(settings, database, b"test-secret", host="127.0.0.1", port=0,
-                                            schedule=False, clock=clock, catalogs=catalogs, migrate=True,
+                                            schedule=schedule, clock=clock, catalogs=catalogs, migrate=True,
                                             slack_tokens=slack_tokens)
         try:
             orgs = deployment.organisations

@@ -105,3 +105,14 @@ async def test_without_auto_create_an_install_is_refused(database: Database, clo
             await env.deployment.organisations.install("slack", "T3", "Cobalt", "boss@cobalt.example")
         async with database.transaction() as session:
             assert await session.scalar(select(func.count()).select_from(Organisation)) == 2
+
+
+async def test_each_organisation_ticks_on_its_own_until_it_is_suspended(database: Database, clock, catalogs,
+                                                                         tmp_path: Path) -> None:
+    async with two_workspaces(database, clock, catalogs, tmp_path, schedule=True) as env:
+        schedulers = env.deployment.schedulers
+        assert sorted(schedulers) == sorted([env.a.slug, env.b.slug])
+        ticking = schedulers[env.a.slug]
+        await env.deployment.organisations.suspend("slack", "T1")
+        assert sorted(schedulers) == [env.b.slug] and not ticking.running
+        assert await env.command("T1", "U1ANA", "/feedbot", "help") == 403  # suspended: not served
