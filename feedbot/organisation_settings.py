@@ -65,6 +65,9 @@ class DeploymentSettings(Settings):
     def _overlays_are_valid(self) -> DeploymentSettings:
         if self.organisations and self.slack.socket_mode:
             raise ValueError("slack.socket_mode serves one workspace: several organisations need the HTTP endpoint")
+        tenants = [config.teams_tenant for config in self.organisations.values() if config.teams_tenant]
+        if self.teams.app_type == "SingleTenant" and len(tenants) > 1:
+            raise ValueError("several organisations' Teams tenants need teams.app_type = \"MultiTenant\"")
         for slug, config in self.organisations.items():
             try:
                 organisation_settings(self, config)

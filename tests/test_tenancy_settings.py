@@ -42,6 +42,7 @@ def test_the_documented_example_loads_and_overlays_one_organisation(tmp_path: Pa
     ('[organisations.a.kudos]\nvalues = []', "organisations.a: kudos.values"),
     ('[organisations.a.org]\nadmins = ["not an email"]', "organisations.a: org.admins"),
     ('[organisations.a.server]\nport = 1', "unknown setting"),
+    ('[organisations.a]\nteams_tenant = "t1"\n[organisations.b]\nteams_tenant = "t2"', "MultiTenant"),
     ('[slack]\nsocket_mode = true\napp_token = "xapp"\n[organisations.a]\nslack_team = "T1"', "socket_mode"),
 ])
 def test_mistakes_are_named(tmp_path: Path, toml: str, message: str) -> None:
