@@ -64,7 +64,12 @@ class Organisation:
         return next((p for p in self.platforms if p.name == name), None)
 
     def serves(self, platform: str, workspace: str) -> bool:
-        return bool(workspace) and workspace == {"slack": self.slack_team, "teams": self.teams_tenant}.get(platform)
+        return bool(workspace) and workspace == workspace_on(platform, self.slack_team, self.teams_tenant)
+
+
+def workspace_on(platform: str, slack_team: str, teams_tenant: str) -> str:
+    """An organisation's id on `platform`: its Slack team, its Teams tenant ("" if it has none there)."""
+    return {"slack": slack_team, "teams": teams_tenant}.get(platform, "")
 
 
 def organisation_secret(secret: bytes, slug: str) -> bytes:
@@ -111,9 +116,6 @@ class Organisations:
     def all(self) -> list[Organisation]:
         return list(self.opened.values())
 
-    def get(self, slug: str) -> Organisation | None:
-        return self.opened.get(slug)
-
     def find(self, platform: str, workspace: str) -> Organisation | None:
         return next((org for org in self.opened.values() if org.serves(platform, workspace)), None)
 
@@ -133,11 +135,14 @@ class Organisations:
             found = self.find(platform, workspace_id)
             if found is not None and installer_email is None:
                 return found
-            if found is None and not self.settings.tenancy.auto_create:
+            configured_slug = next((slug for slug, config in self.settings.organisations.items()
+                                    if workspace_id == workspace_on(platform, config.slack_team, config.teams_tenant)),
+                                   None)
+            slug = found.slug if found is not None else configured_slug or installed_slug(platform, workspace_id)
+            configured = self.settings.organisations.get(slug)
+            if configured is None and found is None and not self.settings.tenancy.auto_create:
                 raise PermissionError(f"{platform} {workspace_id} is not an organisation here and "
                                       f"tenancy.auto_create is off")
-            slug = found.slug if found is not None else installed_slug(platform, workspace_id)
-            configured = self.settings.organisations.get(slug)
             ids = {"slack_team": workspace_id} if platform == "slack" else {"teams_tenant": workspace_id}
             row = await registry.record(self.main, slug=slug, name=name, now=self.clock.now(),
                                         namespace=namespace_of(self.settings.database.url, slug),
@@ -183,8 +188,9 @@ class Organisations:
         try:
             sealer = await self._sealer(row.slug, db)
             # A platform only where the organisation has a workspace or tenant on it: never another's token.
-            ids = {"slack": config.slack_team, "teams": config.teams_tenant}
-            platforms = [p for p in self.platforms_for(settings) if ids.get(p.name, "x")]
+            platforms = [p for p in self.platforms_for(settings)
+                         if p.name not in ("slack", "teams") or workspace_on(p.name, config.slack_team,
+                                                                              config.teams_tenant)]
             # No platform yet (an install whose token is not stored yet): nobody can be reached, which the outbox says.
             messenger = self.messenger if self.messenger is not None and not platforms else PlatformMessenger(platforms)
             deps = build_deps(settings, db, messenger, clock=self.clock, catalogs=self.catalogs, sealer=sealer)
