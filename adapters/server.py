@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -20,6 +20,9 @@ from storage.migrate import read_state
 log = logging.getLogger(__name__)
 
 
+Probe = Callable[[], Awaitable[str | None]]
+
+
 class Router(Protocol):
     """A route in front of several organisations' platforms (`adapters.routing.RoutedPlatform`)."""
 
@@ -28,7 +31,9 @@ class Router(Protocol):
     def mount(self, app: web.Application) -> None: ...
 
 
-def build_app(deps: Deps, platforms: Sequence[Platform] = (), routers: Sequence[Router] = ()) -> web.Application:
+def build_app(deps: Deps, platforms: Sequence[Platform] = (), routers: Sequence[Router] = (),
+              ready: Probe | None = None) -> web.Application:
+    """`ready`: what else /readyz asks (several organisations: each one's namespace)."""
     app = web.Application(middlewares=[with_request_id, count_requests])
     app.on_response_prepare.append(answer_request_id)
 
@@ -37,7 +42,7 @@ def build_app(deps: Deps, platforms: Sequence[Platform] = (), routers: Sequence[
         return web.json_response({"status": "ok", "platforms": names})
 
     async def readyz(_request: web.Request) -> web.Response:
-        problem = await readiness(deps)
+        problem = await readiness(deps) or (await ready() if ready is not None else None)
         if problem is not None:
             return web.json_response({"status": "unavailable", "reason": problem}, status=503)
         return web.json_response({"status": "ready"})
@@ -90,11 +95,11 @@ class RunningServer:
 
 
 async def start_server(deps: Deps, platforms: Sequence[Platform] = (), host: str = "127.0.0.1",
-                       port: int = 0, routers: Sequence[Router] = ()) -> RunningServer:
+                       port: int = 0, routers: Sequence[Router] = (), ready: Probe | None = None) -> RunningServer:
     """Start the platforms, then listen (port 0: any free port — tests read `.port`)."""
     for platform in platforms:
         await platform.start(deps)
-    runner = web.AppRunner(build_app(deps, platforms, routers))
+    runner = web.AppRunner(build_app(deps, platforms, routers, ready))
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()

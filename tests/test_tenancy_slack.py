@@ -116,3 +116,15 @@ async def test_each_organisation_ticks_on_its_own_until_it_is_suspended(database
         await env.deployment.organisations.suspend("slack", "T1")
         assert sorted(schedulers) == [env.b.slug] and not ticking.running
         assert await env.command("T1", "U1ANA", "/feedbot", "help") == 403  # suspended: not served
+
+
+async def test_readyz_asks_every_organisations_namespace(database: Database, clock, catalogs, tmp_path: Path) -> None:
+    from storage.migrate import downgrade
+
+    async with two_workspaces(database, clock, catalogs, tmp_path) as env:
+        async with env.http.get(f"{env.url}/readyz") as response:
+            assert response.status == 200
+        await downgrade(env.b.db.engine, "0012")  # one organisation's namespace left behind by an upgrade
+        async with env.http.get(f"{env.url}/readyz") as response:
+            assert response.status == 503
+            assert (await response.json())["reason"].startswith(f"organisation {env.b.slug}: ")
