@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -20,7 +20,8 @@ from storage.migrate import read_state
 log = logging.getLogger(__name__)
 
 
-Probe = Callable[[], Awaitable[str | None]]
+# Every organisation's name and Deps, asked each time (installs add some).
+Organisations = Callable[[], Sequence[tuple[str, Deps]]]
 
 
 class Router(Protocol):
@@ -32,8 +33,8 @@ class Router(Protocol):
 
 
 def build_app(deps: Deps, platforms: Sequence[Platform] = (), routers: Sequence[Router] = (),
-              ready: Probe | None = None) -> web.Application:
-    """`ready`: what else /readyz asks (several organisations: each one's namespace)."""
+              organisations: Organisations = lambda: ()) -> web.Application:
+    """With several organisations `deps` is the main database's; /readyz and /metrics look at theirs too."""
     app = web.Application(middlewares=[with_request_id, count_requests])
     app.on_response_prepare.append(answer_request_id)
 
@@ -42,7 +43,10 @@ def build_app(deps: Deps, platforms: Sequence[Platform] = (), routers: Sequence[
         return web.json_response({"status": "ok", "platforms": names})
 
     async def readyz(_request: web.Request) -> web.Response:
-        problem = await readiness(deps) or (await ready() if ready is not None else None)
+        problem = await readiness(deps)
+        for name, org_deps in organisations():
+            if problem is None and (problem := await readiness(org_deps)) is not None:
+                problem = f"organisation {name}: {problem}"
         if problem is not None:
             return web.json_response({"status": "unavailable", "reason": problem}, status=503)
         return web.json_response({"status": "ready"})
@@ -50,7 +54,7 @@ def build_app(deps: Deps, platforms: Sequence[Platform] = (), routers: Sequence[
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     if deps.settings.metrics.enabled:
-        mount_metrics(app, deps)
+        mount_metrics(app, lambda: [deps, *(org_deps for _, org_deps in organisations())])
     if deps.settings.dashboard.enabled:
         from adapters.web import WebDashboard
 
@@ -95,11 +99,12 @@ class RunningServer:
 
 
 async def start_server(deps: Deps, platforms: Sequence[Platform] = (), host: str = "127.0.0.1",
-                       port: int = 0, routers: Sequence[Router] = (), ready: Probe | None = None) -> RunningServer:
+                       port: int = 0, routers: Sequence[Router] = (),
+                       organisations: Organisations = lambda: ()) -> RunningServer:
     """Start the platforms, then listen (port 0: any free port — tests read `.port`)."""
     for platform in platforms:
         await platform.start(deps)
-    runner = web.AppRunner(build_app(deps, platforms, routers, ready))
+    runner = web.AppRunner(build_app(deps, platforms, routers, organisations))
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()

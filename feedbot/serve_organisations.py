@@ -16,7 +16,7 @@ from adapters.console.chat import ConsoleMessenger
 from adapters.pacing import Limiter
 from adapters.platform import PlatformError
 from adapters.routing import Handles, Resolve, RoutedPlatform
-from adapters.server import Probe, Router, RunningServer, readiness, start_server
+from adapters.server import Router, RunningServer, start_server
 from bot.kernel.clock import Clock
 from bot.kernel.context import Deps
 from bot.kernel.i18n import Catalogs
@@ -96,24 +96,12 @@ async def start_deployment(settings: DeploymentSettings, main: Database, secret:
     try:
         await organisations.open(migrate=migrate)
         deployment.server = await start_server(server_deps(settings, main, organisations), (), host, port,
-                                               routers(settings, organisations), every_namespace(organisations))
+                                               routers(settings, organisations),
+                                               lambda: [(org.slug, org.deps) for org in organisations.all()])
     except BaseException:
         await deployment.close()
         raise
     return deployment
-
-
-def every_namespace(organisations: Organisations) -> Probe:
-    """/readyz: every organisation's namespace answers and is at the latest schema too."""
-
-    async def ready() -> str | None:
-        for org in organisations.all():
-            problem = await readiness(org.deps)
-            if problem is not None:
-                return f"organisation {org.slug}: {problem}"
-        return None
-
-    return ready
 
 
 def server_deps(settings: DeploymentSettings, main: Database, organisations: Organisations) -> Deps:

@@ -118,10 +118,15 @@ async def test_each_organisation_ticks_on_its_own_until_it_is_suspended(database
         assert await env.command("T1", "U1ANA", "/feedbot", "help") == 403  # suspended: not served
 
 
-async def test_readyz_asks_every_organisations_namespace(database: Database, clock, catalogs, tmp_path: Path) -> None:
+async def test_readyz_and_metrics_look_at_every_organisation(database: Database, clock, catalogs,
+                                                              tmp_path: Path) -> None:
+    from bot.rhythm.record import run_due
     from storage.migrate import downgrade
 
     async with two_workspaces(database, clock, catalogs, tmp_path) as env:
+        await run_due(env.b.deps, datetime(2026, 11, 27, 15, 5, tzinfo=UTC))  # recorded, not sent yet
+        async with env.http.get(f"{env.url}/metrics") as response:
+            assert "feedbot_outbox_backlog 3.0" in await response.text()
         async with env.http.get(f"{env.url}/readyz") as response:
             assert response.status == 200
         await downgrade(env.b.db.engine, "0012")  # one organisation's namespace left behind by an upgrade
