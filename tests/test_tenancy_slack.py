@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
+import pytest
 from sqlalchemy import func, select
 
+from adapters.slack.shapes import workspace_of
+from bot.rhythm.record import run_due
 from bot.rhythm.scheduler import tick
+from feedbot.organisations import installed_slug
 from storage.db import Database
+from storage.migrate import downgrade
 from storage.models import Delivery, Idea, Kudos, Organisation, Person
-from tests.tenancy import TwoWorkspaces, count, two_workspaces
+from tests.fakes.slack_api import payload
+from tests.tenancy import TwoWorkspaces, count, dropped_schemas, two_workspaces
 
 
 def tokens(env: TwoWorkspaces, method: str = "chat.postMessage") -> list[tuple[str, str]]:
@@ -70,9 +78,6 @@ async def test_the_scheduler_prompts_both_each_through_its_own_workspace(databas
 
 async def test_an_install_creates_an_organisation_with_the_installer_as_admin(database: Database, clock, catalogs,
                                                                               tmp_path: Path) -> None:
-    from feedbot.organisations import installed_slug
-    from tests.tenancy import dropped_schemas
-
     async def installed_tokens(team: str) -> str | None:  # what the OAuth install store would answer
         return {"T3": "xoxb-t3"}.get(team)
 
@@ -98,8 +103,6 @@ async def test_an_install_creates_an_organisation_with_the_installer_as_admin(da
 
 
 async def test_without_auto_create_an_install_is_refused(database: Database, clock, catalogs, tmp_path: Path) -> None:
-    import pytest
-
     async with two_workspaces(database, clock, catalogs, tmp_path) as env:
         with pytest.raises(PermissionError, match="auto_create is off"):
             await env.deployment.organisations.install("slack", "T3", "Cobalt", "boss@cobalt.example")
@@ -120,9 +123,6 @@ async def test_each_organisation_ticks_on_its_own_until_it_is_suspended(database
 
 async def test_readyz_and_metrics_look_at_every_organisation(database: Database, clock, catalogs,
                                                               tmp_path: Path) -> None:
-    from bot.rhythm.record import run_due
-    from storage.migrate import downgrade
-
     async with two_workspaces(database, clock, catalogs, tmp_path) as env:
         await run_due(env.b.deps, datetime(2026, 11, 27, 15, 5, tzinfo=UTC))  # recorded, not sent yet
         async with env.http.get(f"{env.url}/metrics") as response:
@@ -133,3 +133,16 @@ async def test_readyz_and_metrics_look_at_every_organisation(database: Database,
         async with env.http.get(f"{env.url}/readyz") as response:
             assert response.status == 503
             assert (await response.json())["reason"].startswith(f"organisation {env.b.slug}: ")
+
+
+def test_the_workspace_of_each_kind_of_slack_request() -> None:
+    form = "application/x-www-form-urlencoded"
+    assert workspace_of(urlencode(payload("slash_command") | {"team_id": "T1"}).encode(), form) == "T1"
+    for name in ("block_actions", "view_submission"):
+        body = payload(name)
+        body["team"] = {"id": "T2", "domain": "bolt"}
+        assert workspace_of(urlencode({"payload": json.dumps(body)}).encode(), form) == "T2"
+    event = payload("event_callback") | {"team_id": "T3"}
+    assert workspace_of(json.dumps(event).encode(), "application/json") == "T3"
+    assert workspace_of(json.dumps(payload("url_verification")).encode(), "application/json") == ""
+    assert workspace_of(b"\xff not utf-8", form) == ""
