@@ -17,17 +17,8 @@ from bot.kernel.settings import ConfigError, Settings, load_settings
 from feedbot.app import build_deps, configure_logging, open_database
 from feedbot.cli_errors import CliError, explain, leave_quietly_on_broken_pipe
 from feedbot.cli_parsing import Parser, Subcommands
-from feedbot.commands_organisations import (
-    ORG_HELP,
-    organisation_database,
-    run_due_all,
-    serve_all,
-    upgrade_all,
-    with_organisation,
-)
 from feedbot.commands_serve import NOTHING_TO_SERVE, parse_instant, run_due, serve
-from feedbot.organisation_settings import DeploymentSettings
-from feedbot.organisations import is_multi
+from feedbot.organisation_settings import ORG_HELP, DeploymentSettings, is_multi
 from feedbot.privacy_key import open_sealer, require_given
 
 if TYPE_CHECKING:
@@ -160,12 +151,13 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "teams":
         return teams_package(args)
     if args.command in ("db", "backup"):
+        from feedbot import commands_organisations as several
         from feedbot.commands_db import backup, db_command
 
         if is_multi(settings) and args.command == "db" and args.db_command == "upgrade":
-            return await upgrade_all(settings)  # type: ignore[arg-type]
+            return await several.upgrade_all(settings)  # type: ignore[arg-type]
         if is_multi(settings) and args.command == "backup":
-            settings = await organisation_database(settings, args.org)  # type: ignore[arg-type]
+            settings = await several.organisation_database(settings, args.org)  # type: ignore[arg-type]
         return await db_command(settings, args) if args.command == "db" else backup(settings, args)
     if args.command == "console":
         if args.demo and not settings.org.admins:  # so the demo can show what admins do
@@ -186,7 +178,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             if args.command == "serve" and not platforms and not settings.dashboard.enabled:
                 raise CliError(NOTHING_TO_SERVE)
             if is_multi(settings):
-                run_all = serve_all if args.command == "serve" else run_due_all
+                from feedbot import commands_organisations as several
+
+                run_all = several.serve_all if args.command == "serve" else several.run_due_all
                 return await run_all(settings, args, pacing)  # type: ignore[arg-type]
             messenger = PlatformMessenger(platforms) if platforms else None
             action = serve if args.command == "serve" else run_due
@@ -211,7 +205,9 @@ async def with_deps(settings: Settings, action: Callable[[Deps], Awaitable[int]]
     from adapters.console.chat import ConsoleMessenger
 
     if is_multi(settings):  # one organisation's namespace and Deps, chosen with --org
-        return await with_organisation(settings, org, action, messenger=messenger,  # type: ignore[arg-type]
+        from feedbot import commands_organisations as several
+
+        return await several.with_organisation(settings, org, action, messenger=messenger,  # type: ignore[arg-type]
                                        console_out=console_out, clock=clock)
 
     require_given(settings, settings.database.url)  # before anything connects

@@ -21,8 +21,6 @@ from feedbot.organisations import Organisation, Organisations
 from feedbot.privacy_key import find_key, require_given, sample_seals
 from storage.db import Database
 
-ORG_HELP = "the organisation to act on, when the deployment serves several ([organisations.SLUG])"
-
 
 async def deployment_secret(settings: DeploymentSettings, main: Database) -> bytes:
     """The deployment's privacy key: each organisation's own key is derived from it."""

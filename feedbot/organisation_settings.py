@@ -38,6 +38,9 @@ class OrganisationConfig(Section):
         return {section: getattr(self, section) for section in OVERLAID if getattr(self, section)}
 
 
+ORG_HELP = "the organisation to act on, when the deployment serves several ([organisations.SLUG])"
+
+
 class TenancySettings(Section):
     # Create an organisation (and its database namespace) on an OAuth install, or on the first message of a Teams
     # tenant in teams.allowed_tenants; otherwise only `[organisations.*]` and earlier installs are served.
@@ -94,3 +97,8 @@ def organisation_settings(settings: Settings, config: OrganisationConfig, *,
     except ValidationError as exc:
         raise ValueError("; ".join(".".join(str(part) for part in error["loc"]) + ": "
                                    + error["msg"].removeprefix("Value error, ") for error in exc.errors())) from None
+
+
+def is_multi(settings: Settings) -> bool:
+    """Whether this deployment serves organisations (else it is one organisation, with no registry at all)."""
+    return isinstance(settings, DeploymentSettings) and bool(settings.organisations or settings.tenancy.auto_create)

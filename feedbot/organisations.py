@@ -45,11 +45,6 @@ SlackTokens = Callable[[str], Awaitable[str | None]]  # a workspace's bot token 
 Started = Callable[["Organisation"], Awaitable[None]]
 
 
-def is_multi(settings: Settings) -> bool:
-    """Whether this deployment serves organisations (else it is one organisation, with no registry at all)."""
-    return isinstance(settings, DeploymentSettings) and bool(settings.organisations or settings.tenancy.auto_create)
-
-
 @dataclass
 class Organisation:
     slug: str

@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 
 from bot.kernel.settings import ConfigError, Settings, load_settings
 from feedbot import cli
-from feedbot.organisation_settings import DeploymentSettings, organisation_settings
-from feedbot.organisations import is_multi
+from feedbot.organisation_settings import DeploymentSettings, is_multi, organisation_settings
 from storage.db import Database
 from storage.models import Organisation
 
