@@ -30,8 +30,7 @@ class TeamsSettings(Section):
     app_password: SecretStr | None = None
     app_type: str = Field("SingleTenant", pattern="^(SingleTenant|MultiTenant)$")
     tenant_id: str = ""
-    # A MultiTenant app answers only these tenants (and configured organisations' tenants); empty: any tenant
-    # when there are no organisations, none but the organisations' otherwise (docs/deploying.md). Others get 403.
+    # A MultiTenant app answers only these tenants, when any are listed (docs/deploying.md); others get 403.
     allowed_tenants: list[str] = []
     allow_unauthenticated: bool = False
     # Sovereign clouds use other endpoints; tests point them at loopback.
