@@ -18,13 +18,14 @@ from feedbot.app import open_database
 from feedbot.cli_errors import CliError
 from feedbot.organisation_settings import DeploymentSettings
 from feedbot.organisations import Organisation, Organisations
-from feedbot.privacy_key import find_key, require_given, sample_seals
+from feedbot.privacy_key import find_key, open_sealer, require_given, sample_seals
 from storage.db import Database
 
 
 async def deployment_secret(settings: DeploymentSettings, main: Database) -> bytes:
     """The deployment's privacy key: each organisation's own key is derived from it."""
     notice = lambda line: print(f"feedbot: {line}", file=sys.stderr)  # noqa: E731
+    await open_sealer(settings, main, notice)  # the same checks as one organisation's key: given, long enough
     return find_key(settings, main.url, has_seals=bool(await sample_seals(main)), notice=notice).secret
 
 
