@@ -47,6 +47,10 @@ def test_each_command_acts_on_the_organisation_named(tmp_path: Path) -> None:
     assert "bo@example.com" not in feedbot(tmp_path, "org", "show", "--org", "acme").stdout
     assert "bo@example.com" in feedbot(tmp_path, "org", "show", "--org", "bolt").stdout  # the other one's Bo stays
 
+    done = feedbot(tmp_path, "run-due", "--at", "2026-11-27T15:05")  # every organisation, each its own people
+    assert done.returncode == 0, done.stderr
+    assert "acme: 2 checkin.prompt" in done.stdout and "bolt: 3 checkin.prompt" in done.stdout  # acme's Bo erased
+
     link = feedbot(tmp_path, "dashboard-link", "ana@example.com", "--org", "bolt")
     assert link.returncode == 0 and "/dashboard/signin/" in link.stdout, link.stderr
     done = feedbot(tmp_path, "backup", "bolt-copy.db", "--org", "bolt")
