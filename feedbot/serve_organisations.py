@@ -15,7 +15,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from adapters.console.chat import ConsoleMessenger
 from adapters.pacing import Limiter
 from adapters.platform import PlatformError
-from adapters.routing import Handles, Resolve, RoutedPlatform
+from adapters.routing import Handles, RoutedPlatform
 from adapters.server import Router, RunningServer, start_server
 from bot.kernel.clock import Clock
 from bot.kernel.context import Deps
@@ -114,12 +114,10 @@ def server_deps(settings: DeploymentSettings, main: Database, organisations: Org
 def routers(settings: DeploymentSettings, organisations: Organisations) -> list[Router]:
     from adapters.web.routed import RoutedDashboard
 
-    def resolver(name: str) -> Resolve:
-        async def resolve(_platform: str, workspace: str) -> Handles | None:
-            org = await organisations.resolve(name, workspace)
-            platform = org.platform(name) if org is not None else None
-            return platform if isinstance(platform, Handles) else None
-        return resolve
+    async def resolve(name: str, workspace: str) -> Handles | None:
+        org = await organisations.resolve(name, workspace)
+        platform = org.platform(name) if org is not None else None
+        return platform if isinstance(platform, Handles) else None
 
     def unnamed(name: str) -> Callable[[], Handles | None]:
         return lambda: next((p for org in organisations.all() if isinstance(p := org.platform(name), Handles)), None)
@@ -127,9 +125,9 @@ def routers(settings: DeploymentSettings, organisations: Organisations) -> list[
     found: list[Router] = []
     slack = settings.slack
     if slack.bot_token or slack.signing_secret or any(c.slack.bot_token for c in settings.organisations.values()):
-        found.append(RoutedPlatform("slack", SLACK_EVENTS, slack_workspace, resolver("slack"), unnamed("slack")))
+        found.append(RoutedPlatform("slack", SLACK_EVENTS, slack_workspace, resolve, unnamed("slack")))
     if settings.teams.app_id or settings.teams.allow_unauthenticated:
-        found.append(RoutedPlatform("teams", TEAMS_MESSAGES, teams_tenant, resolver("teams"), unnamed("teams")))
+        found.append(RoutedPlatform("teams", TEAMS_MESSAGES, teams_tenant, resolve, unnamed("teams")))
     if settings.dashboard.enabled:
         found.append(RoutedDashboard(lambda: [org.deps for org in organisations.all()]))
     return found
