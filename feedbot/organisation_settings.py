@@ -91,6 +91,9 @@ def organisation_settings(settings: Settings, config: OrganisationConfig, *,
     data["dashboard"]["oidc"] = {}
     if admins is not None:
         data["org"]["admins"] = admins
+    # The deployment runs Slack's OAuth install (feedbot.slack_installs); an organisation's Slack app always runs with
+    # its own workspace's bot token, and without one it has no Slack at all.
+    data["slack"] |= {"client_id": "", "client_secret": None}
     if config.slack.bot_token is not None:
         data["slack"]["bot_token"] = config.slack.bot_token.get_secret_value()
     if config.teams_tenant:

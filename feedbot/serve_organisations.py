@@ -14,17 +14,19 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from adapters.console.chat import ConsoleMessenger
 from adapters.pacing import Limiter
-from adapters.platform import PlatformError
+from adapters.platform import Platform, PlatformError
 from adapters.routing import Handles, RoutedPlatform
 from adapters.server import Router, RunningServer, start_server
 from bot.kernel.clock import Clock
 from bot.kernel.context import Deps
 from bot.kernel.i18n import Catalogs
 from bot.kernel.sealing import Sealer
+from bot.kernel.settings import Settings
 from feedbot.app import build_deps
 from feedbot.organisation_settings import DeploymentSettings
 from feedbot.organisations import Organisation, Organisations, SlackTokens
 from feedbot.platforms import enabled_platforms
+from feedbot.slack_installs import SlackInstalls
 from storage.db import Database
 
 SLACK_EVENTS = "/slack/events"
@@ -54,8 +56,11 @@ class Deployment:
     organisations: Organisations
     server: RunningServer | None = None
     schedulers: dict[str, AsyncIOScheduler] = field(default_factory=dict)
+    installs: SlackInstalls | None = None  # "Add to Slack", with slack.client_id and client_secret
 
     async def close(self) -> None:
+        if self.installs is not None:
+            await self.installs.idle()
         for scheduler in self.schedulers.values():
             scheduler.shutdown(wait=False)
         self.schedulers.clear()
@@ -89,14 +94,21 @@ async def start_deployment(settings: DeploymentSettings, main: Database, secret:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
 
+    def platforms_for(org_settings: Settings) -> list[Platform]:
+        revoked = deployment.installs.revoked if deployment.installs is not None else None
+        return enabled_platforms(org_settings, pacing, slack_revoked=revoked)
+
     organisations = Organisations(settings, main, secret, clock=clock, catalogs=catalogs, started=started,
-                                  platforms_for=lambda org_settings: enabled_platforms(org_settings, pacing),
-                                  slack_tokens=slack_tokens, stopped=stopped)
+                                  platforms_for=platforms_for, slack_tokens=slack_tokens, stopped=stopped)
     deployment = Deployment(organisations)
+    deps = server_deps(settings, main, organisations)
+    if settings.slack.oauth:  # installs in the main database; each organisation's Slack app runs with its token
+        deployment.installs = SlackInstalls(settings, deps, organisations)
+        organisations.slack_tokens = slack_tokens or deployment.installs.token
+    mounted = routers(settings, organisations) + ([deployment.installs] if deployment.installs is not None else [])
     try:
         await organisations.open(migrate=migrate)
-        deployment.server = await start_server(server_deps(settings, main, organisations), (), host, port,
-                                               routers(settings, organisations),
+        deployment.server = await start_server(deps, (), host, port, mounted,
                                                lambda: [(org.slug, org.deps) for org in organisations.all()])
     except BaseException:
         await deployment.close()

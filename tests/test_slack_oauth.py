@@ -3,15 +3,12 @@ pages driven like a browser, the fake Slack Web API answering oauth.v2.access an
 
 from __future__ import annotations
 
-import html
 import json
 import logging
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from pydantic import ValidationError
@@ -24,9 +21,8 @@ from bot.rhythm.scheduler import tick
 from storage.models import Account, AppInstall, Delivery, OAuthState, Person
 from storage.repositories.installs import Installs
 from tests.fakes.slack_api import SlackEnv, payload, running_slack
+from tests.slack_install_pages import AUTHORIZE, callback, start_install
 
-COOKIE = "slack-app-oauth-state"
-AUTHORIZE = "https://slack.test/oauth/v2/authorize"
 FRIDAY = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)  # check-in prompts go out (people in UTC)
 ONE, TWO = "T0ONE", "T0TWO"
 ORG = """email,name,manager_email,team,timezone,locale
@@ -53,32 +49,11 @@ async def oauth_slack(database: Any, clock: Any, catalogs: Any, tmp_path: Any, i
         yield env
 
 
-async def start_install(env: SlackEnv) -> str:
-    """Open the Add to Slack page like a browser: its link goes to Slack with the state the cookie holds."""
-    async with env.session.get(f"{env.server.url}/slack/install") as response:
-        assert response.status == 200
-        page, cookie = await response.text(), response.cookies[COOKIE].value
-    link = urlsplit(html.unescape(re.search(r'href="([^"]+)"', page).group(1)))
-    query = parse_qs(link.query)
-    assert f"{link.scheme}://{link.netloc}{link.path}" == AUTHORIZE
-    assert query["state"] == [cookie] and query["client_id"] == ["1.2"]
-    assert "chat:write" in query["scope"][0].split(",")
-    return cookie
-
-
-async def callback(env: SlackEnv, cookie: str | None = None, **query: str) -> tuple[int, str]:
-    """Slack sending the browser back to feedbot."""
-    headers = {"Cookie": f"{COOKIE}={cookie}"} if cookie else {}
-    async with env.session.get(f"{env.server.url}/slack/oauth_redirect", params=query,
-                               headers=headers) as response:
-        return response.status, await response.text()
-
-
 async def install(env: SlackEnv, team: str, token: str, code: str | None = None) -> tuple[int, str]:
     code = code or f"code-{team}-{len(env.fake.grants)}"
     env.fake.grant(code, team, f"Team {team}", token, installer="U0ANA" if team == ONE else "U0BO")
-    state = await start_install(env)
-    status, page = await callback(env, state, code=code, state=state)
+    state = await start_install(*env.browser)
+    status, page = await callback(*env.browser, state, code=code, state=state)
     await env.platform.idle()  # linking the org directory there
     return status, page
 
@@ -136,22 +111,22 @@ async def test_a_callback_with_a_forged_missing_used_or_expired_state_gets_400_a
     async with oauth_slack(database, clock, catalogs, tmp_path) as env:
         env.fake.grant("code-1", ONE, "One", "xoxb-one")
         forged = "x" * 43
-        assert (await callback(env, forged, code="code-1", state=forged))[0] == 400  # never issued here
-        state = await start_install(env)
-        assert (await callback(env, code="code-1", state=state))[0] == 400  # another browser: no cookie
-        assert (await callback(env, state, code="code-1"))[0] == 400  # no state at all
-        status, page = await callback(env, state + "x", code="code-1", state=state + "x")
+        assert (await callback(*env.browser, forged, code="code-1", state=forged))[0] == 400  # never issued here
+        state = await start_install(*env.browser)
+        assert (await callback(*env.browser, code="code-1", state=state))[0] == 400  # another browser: no cookie
+        assert (await callback(*env.browser, state, code="code-1"))[0] == 400  # no state at all
+        status, page = await callback(*env.browser, state + "x", code="code-1", state=state + "x")
         assert status == 400 and "start again" in page
         assert await rows(env, AppInstall) == [] and env.fake.called("oauth.v2.access") == []
 
-        assert (await callback(env, state, code="code-1", state=state))[0] == 200  # the real one still works
-        assert (await callback(env, state, code="code-1", state=state))[0] == 400  # but once only
+        assert (await callback(*env.browser, state, code="code-1", state=state))[0] == 200  # the real one still works
+        assert (await callback(*env.browser, state, code="code-1", state=state))[0] == 400  # but once only
         assert len(await rows(env, AppInstall)) == 1 and len(env.fake.called("oauth.v2.access")) == 1
 
         env.fake.grant("code-2", TWO, "Two", "xoxb-two")
-        late = await start_install(env)
+        late = await start_install(*env.browser)
         clock.advance(timedelta(minutes=11))  # states live 10 minutes
-        assert (await callback(env, late, code="code-2", state=late))[0] == 400
+        assert (await callback(*env.browser, late, code="code-2", state=late))[0] == 400
         assert [row.team_id for row in await rows(env, AppInstall)] == [ONE]
         assert await rows(env, OAuthState) == []  # the expired one swept
 
@@ -159,11 +134,11 @@ async def test_a_callback_with_a_forged_missing_used_or_expired_state_gets_400_a
 async def test_a_cancelled_or_refused_install_says_so_and_stores_nothing(database, clock, catalogs,
                                                                          tmp_path) -> None:
     async with oauth_slack(database, clock, catalogs, tmp_path) as env:
-        state = await start_install(env)
-        status, page = await callback(env, state, error="access_denied", state=state)
+        state = await start_install(*env.browser)
+        status, page = await callback(*env.browser, state, error="access_denied", state=state)
         assert status == 200 and "cancelled" in page
-        state = await start_install(env)
-        status, page = await callback(env, state, code="never-granted", state=state)  # Slack: invalid_code
+        state = await start_install(*env.browser)
+        status, page = await callback(*env.browser, state, code="never-granted", state=state)  # Slack: invalid_code
         assert status == 400
         assert await rows(env, AppInstall) == []
 

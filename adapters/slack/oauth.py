@@ -36,6 +36,7 @@ from bot.kernel.settings import Settings
 log = logging.getLogger(__name__)
 
 OnInstalled = Callable[[Installed], Awaitable[None]]
+OnRevoked = Callable[[str, str], Awaitable[None]]  # (workspace, why): feedbot may no longer reach it
 
 TITLE = N_("Add feedbot to Slack")
 INVITE = N_("feedbot brings check-ins, kudos, ideas, pulse surveys, one-on-ones and goals to your Slack "
@@ -46,6 +47,8 @@ REFUSED = N_("Slack did not install feedbot ({reason}). Nothing was stored; plea
 STALE = N_("This installation link is not valid (it was used already, it expired, or it did not come from the "
            "Add to Slack page). Nothing was stored; please start again.")
 UNSAVED = N_("feedbot could not store the installation. Nothing was stored; please try again in a minute.")
+NOT_SERVED = N_("This Slack workspace is not served here, so feedbot was not installed in it. Ask whoever runs this "
+                "feedbot to add your workspace.")
 GONE = N_("feedbot is not installed in this Slack workspace any more. Ask a Slack admin to add it again.")
 AGAIN = N_("Start again")
 
@@ -55,8 +58,19 @@ BAD_REQUEST = {"invalid_browser", "invalid_state", "missing_code", "invalid_code
 REVOCATIONS = ("app_uninstalled", "tokens_revoked")
 
 
+class InstallRefused(Exception):
+    """Raised by `on_installed`: this workspace may not install feedbot here; its install is forgotten."""
+
+
 async def nothing(_install: Installed) -> None:
     return None
+
+
+def bot_revoked(body: dict[str, Any]) -> bool:
+    """app_uninstalled, or tokens_revoked naming the bot's token (revoked user tokens leave the bot working)."""
+    event = body.get("event") or {}
+    return event.get("type") == "app_uninstalled" or (
+        event.get("type") == "tokens_revoked" and bool((event.get("tokens") or {}).get("bot")))
 
 
 class InstallFlow(AsyncOAuthFlow):
@@ -127,6 +141,10 @@ class Installer:
         for hook in (self.on_installed, self.after_install):
             try:
                 await hook(install)
+            except InstallRefused as exc:
+                log.warning("Slack: the install in workspace %s was refused: %s", install.team_id, exc)
+                await self.workspaces.async_delete_installation(enterprise_id=None, team_id=install.team_id)
+                return self._page(NOT_SERVED, 403)
             except Exception:  # the install is stored and works; what follows it can be done again
                 log.exception("Slack: a step after installing in workspace %s failed", install.team_id)
         return self._page(DONE, 200, workspace=install.team_name or install.team_id)
@@ -158,14 +176,6 @@ class Installer:
             return BoltResponse(status=200, body=self._t()(GONE) if body.get("command") else "")
         return await next()
 
-    async def revoked(self, body: dict[str, Any]) -> None:
-        """app_uninstalled, or tokens_revoked naming the bot's token: the install is revoked (data kept)."""
-        event, team = body.get("event") or {}, str(body.get("team_id") or "")
-        if event.get("type") == "tokens_revoked" and not (event.get("tokens") or {}).get("bot"):
-            log.info("Slack: user tokens revoked in workspace %s; the bot's token is unaffected", team)
-            return
-        await self.workspaces.revoke(team, str(event.get("type")))
-
     # ---- pages ----
 
     def _install_page(self, url: str) -> str:
@@ -190,6 +200,21 @@ class Installer:
         if self.deps is None:
             raise RuntimeError("SlackPlatform.mount() binds the installer before any request")
         return self.deps
+
+
+async def revoked(body: dict[str, Any], installer: Installer | None, hook: OnRevoked | None) -> None:
+    """app_uninstalled, or tokens_revoked naming the bot's token: with OAuth installs the workspace's install is
+    revoked (data kept); in token mode `hook` is told (a deployment of organisations suspends that workspace's)."""
+    team, kind = str(body.get("team_id") or ""), str((body.get("event") or {}).get("type"))
+    if not bot_revoked(body):
+        log.info("Slack: user tokens revoked in workspace %s; the bot's token is unaffected", team)
+    elif installer is not None:
+        await installer.workspaces.revoke(team, kind)
+    elif hook is not None:
+        await hook(team, kind)
+    else:
+        log.warning("Slack: %s — feedbot cannot reach this workspace until the app is installed again "
+                    "and slack.bot_token holds the new token", kind)
 
 
 def _html(locale: str, title: str, text: str, link: tuple[str, str] | None) -> str:

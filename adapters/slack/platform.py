@@ -41,7 +41,7 @@ from adapters.slack.inbound import Inbound
 from adapters.slack.installs import Installed, Workspaces
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.modals import CALLBACK_ID
-from adapters.slack.oauth import REVOCATIONS, Installer, OnInstalled, nothing
+from adapters.slack.oauth import REVOCATIONS, Installer, OnInstalled, OnRevoked, nothing, revoked
 from adapters.slack.people import PLATFORM, Profiles
 from adapters.slack.retries import CountedRateLimitRetries
 from adapters.slack.shapes import BadRequest, check, refusal
@@ -60,8 +60,10 @@ class SlackError(PlatformError):
 class SlackPlatform:
     name = PLATFORM
 
-    def __init__(self, settings: Settings, on_installed: OnInstalled = nothing) -> None:
-        """`on_installed`: called after a workspace installed feedbot through OAuth (slack.client_id …)."""
+    def __init__(self, settings: Settings, on_installed: OnInstalled = nothing,
+                 on_revoked: OnRevoked | None = None) -> None:
+        """`on_installed`: called after a workspace installed feedbot through OAuth (slack.client_id …).
+        `on_revoked`: in token mode, told of an uninstall (the OAuth installs are revoked here)."""
         slack = settings.slack
         if slack.bot_token is None and not slack.oauth:
             raise SlackError("slack.bot_token is not set (env FEEDBOT_SLACK__BOT_TOKEN), nor slack.client_id, "
@@ -70,7 +72,7 @@ class SlackPlatform:
             raise SlackError("slack.socket_mode needs slack.app_token (env FEEDBOT_SLACK__APP_TOKEN)")
         if not slack.socket_mode and slack.signing_secret is None:
             raise SlackError("slack.signing_secret is not set (env FEEDBOT_SLACK__SIGNING_SECRET)")
-        self.settings = settings
+        self.settings, self.on_revoked = settings, on_revoked
         self.retry_handlers: list[AsyncRetryHandler] = [
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
             CountedRateLimitRetries(max_retry_count=slack.rate_limit_retries)]
@@ -280,11 +282,8 @@ class SlackPlatform:
         async def other(body: dict[str, Any]) -> None:
             """Anything else subscribed (app_uninstalled, tokens_revoked): acknowledged, so Slack does not retry."""
             kind = body.get("event", {}).get("type")
-            if kind in REVOCATIONS and self.installer is not None:
-                await self.installer.revoked(body)
-            elif kind in REVOCATIONS:
-                log.warning("Slack: %s — feedbot cannot reach this workspace until the app is installed again "
-                            "and slack.bot_token holds the new token", kind)
+            if kind in REVOCATIONS:
+                await revoked(body, self.installer, self.on_revoked)
             else:
                 log.info("Slack event %s acknowledged", kind)
 

@@ -285,6 +285,11 @@ class SlackEnv:
     def events_url(self) -> str:
         return f"{self.server.url}/slack/events"
 
+    @property
+    def browser(self) -> tuple[aiohttp.ClientSession, str]:
+        """What tests/slack_install_pages.py opens the install pages with."""
+        return self.session, self.server.url
+
     async def post(self, body: str, content_type: str, headers: dict[str, str] | None = None,
                    **signing: Any) -> tuple[int, str]:
         all_headers = signed_headers(body, content_type, **signing) | (headers or {})
