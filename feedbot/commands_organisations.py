@@ -37,7 +37,8 @@ async def with_organisation(settings: DeploymentSettings, slug: str | None, acti
     organisations = Organisations(settings, main, await deployment_secret(settings, main), clock=clock,
                                   messenger=messenger or ConsoleMessenger(sys.stdout if console_out else sys.stderr))
     try:
-        await organisations.open(only=await chosen(organisations, slug))
+        # A suspended (uninstalled) organisation's data stays until an admin exports or erases it: open it too.
+        await organisations.open(only=await chosen(organisations, slug, suspended=True), suspended=True)
         org = organisations.all()[0]
         return await action(org.deps)
     finally:
@@ -45,8 +46,8 @@ async def with_organisation(settings: DeploymentSettings, slug: str | None, acti
         await main.dispose()
 
 
-async def chosen(organisations: Organisations, slug: str | None) -> str:
-    slugs = await organisations.slugs()
+async def chosen(organisations: Organisations, slug: str | None, *, suspended: bool = False) -> str:
+    slugs = await organisations.slugs(suspended=suspended)
     if slug is None and len(slugs) == 1:
         return slugs[0]
     if slug is None:
@@ -98,6 +99,8 @@ async def run_due_all(settings: DeploymentSettings, args: argparse.Namespace, pa
     from bot.rhythm.scheduler import tick
     from feedbot.commands_serve import parse_instant
     from feedbot.platforms import enabled_platforms
+    from feedbot.serve_organisations import server_deps
+    from feedbot.slack_installs import stored_tokens
 
     async def started(org: Organisation) -> None:
         for platform in org.platforms:
@@ -108,6 +111,8 @@ async def run_due_all(settings: DeploymentSettings, args: argparse.Namespace, pa
     organisations = Organisations(settings, main, await deployment_secret(settings, main), started=started,
                                   platforms_for=lambda org_settings: enabled_platforms(org_settings, pacing),
                                   messenger=ConsoleMessenger(sys.stdout))
+    if settings.slack.oauth:  # each installed workspace's token, from the main database's installs
+        organisations.slack_tokens = stored_tokens(server_deps(settings, main, organisations))
     try:
         await organisations.open(only=await chosen(organisations, args.org) if args.org else None)
         for org in organisations.all():
@@ -126,7 +131,7 @@ async def organisation_database(settings: DeploymentSettings, slug: str | None) 
     main = await open_database(settings)
     try:
         organisations = Organisations(settings, main, b"", messenger=ConsoleMessenger(sys.stderr))
-        url, _ = connection_of(main.url, namespace_of(main.url, await chosen(organisations, slug)))
+        url, _ = connection_of(main.url, namespace_of(main.url, await chosen(organisations, slug, suspended=True)))
     finally:
         await main.dispose()
     return settings.model_copy(update={"database": settings.database.model_copy(update={"url": url})})

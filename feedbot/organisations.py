@@ -88,18 +88,20 @@ class Organisations:
         self.opened: dict[str, Organisation] = {}
         self._installing = asyncio.Lock()
 
-    async def open(self, *, migrate: bool | None = None, only: str | None = None) -> None:
+    async def open(self, *, migrate: bool | None = None, only: str | None = None, suspended: bool = False) -> None:
         """Register the configured organisations, then open every active one (or `only` that one), migrated on
-        SQLite or when asked."""
+        SQLite or when asked. `suspended`: `only` even if it is suspended (an admin exporting or erasing its data)."""
         await self._register_configured()
         for row in await registry.registered(self.main):
-            if row.status != SUSPENDED and row.slug not in self.opened and only in (None, row.slug):
+            named = only == row.slug
+            if (named or only is None) and row.slug not in self.opened and (row.status != SUSPENDED
+                                                                               or (named and suspended)):
                 await self._open(row, migrate)
 
-    async def slugs(self) -> list[str]:
-        """Every active organisation's slug, configured or installed."""
+    async def slugs(self, *, suspended: bool = False) -> list[str]:
+        """Every active organisation's slug, configured or installed (and the suspended ones', if asked)."""
         await self._register_configured()
-        return [row.slug for row in await registry.registered(self.main) if row.status != SUSPENDED]
+        return [row.slug for row in await registry.registered(self.main) if suspended or row.status != SUSPENDED]
 
     async def _register_configured(self) -> None:
         now = self.clock.now()

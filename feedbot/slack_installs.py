@@ -17,7 +17,7 @@ from adapters.slack.installs import Installed, NotInstalled, Workspaces
 from adapters.slack.oauth import Installer, InstallRefused
 from bot.kernel.context import Deps
 from bot.kernel.settings import Settings
-from feedbot.organisations import Organisations
+from feedbot.organisations import Organisations, SlackTokens
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +41,7 @@ class SlackInstalls:
 
     async def token(self, team: str) -> str | None:
         """`Organisations.slack_tokens`: the workspace's bot token, None when it is not installed (or revoked)."""
-        try:
-            return (await self.workspaces.credentials(team)).token
-        except NotInstalled:
-            return None
+        return await token_of(self.workspaces, team)
 
     async def revoked(self, team: str, why: str) -> None:
         """An organisation's Slack app heard app_uninstalled (or its bot token revoked): the install is revoked at
@@ -72,7 +69,7 @@ class SlackInstalls:
 
     async def _installer_email(self, install: Installed) -> str | None:
         """Whoever installed feedbot becomes an admin of the organisation: their email, read with the new token."""
-        token = await self.token(install.team_id)
+        token = await token_of(self.workspaces, install.team_id)
         if token is None or not install.installer_user_id:
             return None
         try:
@@ -82,3 +79,17 @@ class SlackInstalls:
             return None
         profile = (answer.get("user") or {}).get("profile") or {}
         return str(profile.get("email") or "") or None
+
+
+def stored_tokens(deps: Deps) -> SlackTokens:
+    """`Organisations.slack_tokens` without the install pages (`feedbot run-due`): the installs in `deps`'s database."""
+    workspaces = Workspaces()
+    workspaces.bind(deps)
+    return lambda team: token_of(workspaces, team)
+
+
+async def token_of(workspaces: Workspaces, team: str) -> str | None:
+    try:
+        return (await workspaces.credentials(team)).token
+    except NotInstalled:
+        return None

@@ -4,6 +4,8 @@ with the same emails, so anything that crossed organisations would show."""
 
 from __future__ import annotations
 
+import argparse
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,15 +15,18 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 from sqlalchemy import select
 
+from adapters.console.chat import ConsoleMessenger
 from bot.kernel.sealing import Sealer
 from bot.orgdir import import_people
 from bot.rhythm.record import run_due
 from bot.rhythm.scheduler import tick
-from feedbot.organisations import Organisation, installed_slug
+from feedbot.commands_organisations import chosen, run_due_all
+from feedbot.organisations import Organisation, Organisations, installed_slug
 from feedbot.serve_organisations import Deployment, start_deployment
-from storage.db import Database
+from storage.db import Database, is_sqlite
 from storage.models import AppInstall, Delivery, Kudos, Person
 from storage.models import Organisation as Registered
 from tests.fakes.slack_api import SIGNING_SECRET, FakeSlack
@@ -203,6 +208,8 @@ async def test_an_uninstalled_workspace_is_suspended_with_its_data_and_resumes_w
         # Nothing sent to the uninstalled workspace: no prompt, no reply.
         assert {c.token for c in env.fake.calls if c.method != "response"} == {"xoxb-two"}
         assert chat.replies(env.teams[0], "U1ANA") == "[]" and chat.replies(env.teams[1], "U2ANA") != "[]"
+        assert await kudos_an_admin_can_still_reach(env, one.slug) == 1
+
 
         assert (await env.install(1, "xoxb-one-again"))[0] == 200
         again = env.org(1)
@@ -215,3 +222,35 @@ async def test_an_uninstalled_workspace_is_suspended_with_its_data_and_resumes_w
         await tick(again.deps, FRIDAY)  # what waited goes out now, with the new token
         sent = sorted((c.token, c.args["channel"]) for c in env.fake.calls if c.method == "chat.postMessage")
         assert sent == [("xoxb-one-again", "D1ADMIN"), ("xoxb-one-again", "D1ANA"), ("xoxb-one-again", "D1BO")]
+
+
+async def kudos_an_admin_can_still_reach(env: Installing, slug: str) -> int:
+    """What `feedbot export/erase --org` opens: a suspended organisation too, when named (never in the tick)."""
+    organisations = Organisations(env.deployment.organisations.settings, env.deployment.organisations.main,
+                                  b"test-secret", messenger=ConsoleMessenger(sys.stderr))
+    assert slug not in await organisations.slugs() and await chosen(organisations, slug, suspended=True) == slug
+    try:
+        await organisations.open(only=slug)
+        assert organisations.all() == []
+        await organisations.open(only=slug, suspended=True)
+        return await count(organisations.all()[0], Kudos)
+    finally:
+        await organisations.close()
+
+
+async def test_run_due_sends_with_each_installed_workspaces_token(database: Database, clock, catalogs, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    if not is_sqlite(database.url):
+        pytest.skip("`feedbot run-due` opens the main database from its URL; the PostgreSQL fixture's is a schema")
+    async with add_to_slack(database, clock, catalogs, tmp_path) as env:
+        await env.install(1, "xoxb-one")
+        await env.install(2, "xoxb-two")
+        for n in (1, 2):
+            await import_people(env.org(n).deps, env.people)  # type: ignore[union-attr]
+        env.fake.clear()
+        args = argparse.Namespace(at=FRIDAY.isoformat(), org=None)
+        assert await run_due_all(env.deployment.organisations.settings, args, None) == 0
+        assert capsys.readouterr().out.count("3 checkin.prompt") == 2
+        sent = sorted((c.token, c.args["channel"]) for c in env.fake.calls if c.method == "chat.postMessage")
+        assert sent == [(token, f"D{n}{who}") for n, token in ((1, "xoxb-one"), (2, "xoxb-two"))
+                        for who in ("ADMIN", "ANA", "BO")]
