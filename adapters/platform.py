@@ -13,6 +13,7 @@ from bot.core import deliver
 from bot.kernel.i18n import N_
 from bot.kernel.outbox import Amender, DeliveryError, Messenger, OnceSender, Receipt, Recipient
 from bot.kernel.views import View, error_view
+from storage.db import unavailable
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -68,6 +69,7 @@ class OutboxSender:
         self.deps = deps
         self.stopping = False  # shutting down: no further batch is claimed
         self._due = False
+        self.down = False  # the last try found the database out of reach
         self._task: asyncio.Task[None] | None = None
 
     def kick(self) -> None:
@@ -85,8 +87,15 @@ class OutboxSender:
             self._due = False
             try:
                 await deliver(self.deps, stop=lambda: self.stopping)
-            except Exception:  # the rows stay in the outbox; the next kick or tick tries again
-                log.exception("sending the outbox failed")
+            except Exception as exc:  # the rows stay in the outbox; the next kick or tick tries again
+                reason = unavailable(exc, self.deps.settings.database.url)
+                if reason is None:
+                    log.exception("sending the outbox failed")
+                elif not self.down:  # one line an outage, not one a request
+                    log.warning("sending the outbox waits for the database: %s", reason)
+                self.down = reason is not None
+            else:
+                self.down = False
 
 
 class PlatformMessenger:

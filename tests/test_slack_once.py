@@ -60,7 +60,7 @@ async def rows(env: SlackEnv) -> list[Delivery]:
 
 
 async def test_the_message_a_dead_replica_sent_is_found_and_recorded_not_sent_again(slack: SlackEnv) -> None:
-    first, second = await queue_for_ana(slack, "your check-in", "your digest")
+    first, _ = await queue_for_ana(slack, "your check-in", "your digest")
     await a_replica_dies_after_sending(slack, [first], to_ana())
     posted = slack.fake.called("chat.postMessage")
     assert [p["metadata"] for p in posted] == [
