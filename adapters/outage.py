@@ -22,8 +22,9 @@ class Patience:
     """Runs a unit of work again while the database cannot be used: its transaction was rolled back, so nothing of
     it was saved. One line when the first piece of work starts waiting, one when the database is back."""
 
-    def __init__(self, url: str, stopping: Callable[[], bool], wait: float = DATABASE_WAIT) -> None:
-        self.url, self.stopping, self.wait = url, stopping, wait
+    def __init__(self, url: str, stopping: Callable[[], bool], wait: float = DATABASE_WAIT,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.url, self.stopping, self.wait, self.sleep = url, stopping, wait, sleep
         self.waiting = 0  # pieces of work waiting now
 
     async def run(self, call: Callable[[], Awaitable[T]]) -> T:
@@ -38,7 +39,7 @@ class Patience:
                         raise
                     if waited == 0:
                         self._start_waiting(reason)
-                await asyncio.sleep(pause)
+                await self.sleep(pause)
                 waited, pause = waited + pause, min(pause * 2, LONGEST_PAUSE)
         finally:
             if waited:
