@@ -1,7 +1,8 @@
 """PostgreSQL restarted under load: `feedbot serve` (a real process, Slack against the fake Web API) gets a stream
 of signed DM commands while its own throwaway PostgreSQL cluster is stopped (`pg_ctl stop -m fast`) and started
-again. While it is down, events are answered 503 and /readyz says unavailable; Slack sends them again; once it is
-back every command is answered exactly once and every message it left for others arrives exactly once."""
+again. While it is down, events are answered 503 (Teams' activities too) and /readyz says unavailable; Slack sends
+them again; once it is back every command is answered exactly once and every message it left for others arrives
+exactly once."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import json
 import os
 import re
 from collections import Counter
+from typing import Any
 
 import aiohttp
 import pytest
@@ -18,6 +20,7 @@ from sqlalchemy import func, select
 from storage.db import Database
 from storage.models import Delivery, Kudos
 from tests.fakes.slack_api import SIGNING_SECRET, FakeSlack, payload, signed_headers
+from tests.fakes.teams_connector import FakeConnector, shaped, user
 from tests.private_postgres import Cluster, missing, private_postgresql
 from tests.replicas import duplicates, wait_until
 from tests.test_serve_outages import feedbot, serving
@@ -65,6 +68,8 @@ async def test_postgresql_restarted_under_load_loses_and_doubles_nothing(tmp_pat
     fake = await FakeSlack().start()
     fake.add_user("U0ANA", "ana@example.com", "Ana Andersson")
     fake.add_user("U0BO", "bo@example.com", "Bo Berg")
+    connector = await FakeConnector().start()  # Teams runs too (TICK: unauthenticated, for loopback tests)
+    hello = shaped("personal_message", user("Cy Lund", "cy@example.com", 3), connector, "1763888400001", text="help")
     try:
         async with private_postgresql() as cluster:
             env = {"FEEDBOT_DATABASE__URL": cluster.url, "FEEDBOT_SLACK__BOT_TOKEN": "xoxb-test",
@@ -82,6 +87,7 @@ async def test_postgresql_restarted_under_load_loses_and_doubles_nothing(tmp_pat
                         await cluster.stop("fast")
                         status, body = await serve.ready()
                         assert (status, body["status"]) == (503, "unavailable"), body
+                        teams_down = await teams_say(session, serve.url, hello)
                         restarted = asyncio.create_task(start_later(cluster, DOWN_FOR))
                     sending.append(asyncio.create_task(slack.command(number)))
                     await asyncio.sleep(EVERY)
@@ -100,8 +106,12 @@ async def test_postgresql_restarted_under_load_loses_and_doubles_nothing(tmp_pat
                 finally:
                     await db.dispose()
                 assert await serve.ready() == (200, {"status": "ready"})
+                teams_back = await teams_say(session, serve.url, hello)  # the Bot Connector delivers it again
     finally:
         await fake.close()
+        await connector.close()
+    assert (teams_down, teams_back) == (503, 200)
+    assert len(connector.sent(hello["conversation"]["id"])) == 1  # answered once, after the outage
     statuses = slack.answers
     assert all(s[-1] == 200 for s in statuses.values()), statuses  # every command was taken in the end
     assert any(503 in s for s in statuses.values()), statuses  # and some were refused while PostgreSQL was down
@@ -121,6 +131,11 @@ async def test_postgresql_restarted_under_load_loses_and_doubles_nothing(tmp_pat
 async def start_later(cluster: Cluster, seconds: float) -> None:
     await asyncio.sleep(seconds)
     await cluster.start()
+
+
+async def teams_say(session: aiohttp.ClientSession, url: str, activity: dict[str, Any]) -> int:
+    async with session.post(f"{url}/api/messages", json=activity) as response:
+        return response.status
 
 
 def said(fake: FakeSlack, channel: str) -> list[str]:

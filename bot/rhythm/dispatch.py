@@ -96,7 +96,7 @@ async def _send_job(deps: Deps, job: Job, amended: dict[int, Earlier]) -> tuple[
         found = await _sent_before(deps.messenger, job.recipient, job.mark, job.in_doubt_since)
         if found is not None:
             log.info("delivery %s was sent before its sender died: recorded, not sent again", job.delivery_id)
-            return None, found or None
+            return None, found
     if job.sealed:
         return await _send_sealed(send, job.recipient, view_of(job.content), job.attempts,
                                   limits.delivery_attempts), None
@@ -113,7 +113,7 @@ def _sender(messenger: Messenger, mark: str) -> Callable[[Recipient, View], Awai
 
 
 async def _sent_before(messenger: Messenger, recipient: Recipient, mark: str, since: datetime) -> Receipt | None:
-    """The receipt of the message if it is out already ({} when it is out but has no receipt worth keeping)."""
+    """The receipt of the message if it is out already; None when it is not, or nobody can tell."""
     if not isinstance(messenger, OnceSender):
         return None
     return await messenger.sent_before(recipient, mark, since)
