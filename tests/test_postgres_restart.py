@@ -110,7 +110,7 @@ async def test_postgresql_restarted_under_load_loses_and_doubles_nothing(tmp_pat
     finally:
         await fake.close()
         await connector.close()
-    assert (teams_down, teams_back) == (503, 200)
+    assert (teams_down, teams_back) == (503, 201)
     assert len(connector.sent(hello["conversation"]["id"])) == 1  # answered once, after the outage
     statuses = slack.answers
     assert all(s[-1] == 200 for s in statuses.values()), statuses  # every command was taken in the end
