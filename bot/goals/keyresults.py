@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.goals.common import KR_REF, KR_USAGE, UPDATE_USAGE, my_key_result, my_open_goal, parse_when
-from bot.goals.objectives import PROGRESS_USAGE, default_key_result, is_plain
+from bot.goals.objectives import PROGRESS_USAGE, default_key_result
 from bot.kernel.context import Context
 from bot.kernel.due import due_at_end
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_
 from bot.kernel.keywords import Keywords
 from bot.kernel.numbers import NUMBER, parse_number
-from bot.kernel.objectives import kr_text, read_update, record, roll_up
+from bot.kernel.objectives import is_plain, kr_text, read_update, record, roll_up
 from bot.kernel.views import Text, View, text_view
 from storage.models import Goal, KeyResult
 

@@ -17,7 +17,7 @@ from bot.goals.common import (
 from bot.kernel.context import Context
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_, Translator
-from bot.kernel.objectives import kr_text
+from bot.kernel.objectives import is_plain, kr_text
 from bot.kernel.people import resolve_mention, split_mentions, who
 from bot.kernel.views import Text, View, text_view
 from bot.kernel.visibility import sees_personal
@@ -50,11 +50,6 @@ def default_key_result(goal: Goal, now: object) -> KeyResult:
     """A personal objective is measured 0–100 % until it gets key results of its own (bot/goals/keyresults.py)."""
     return KeyResult(goal_id=goal.id, position=1, title=goal.title, start=0.0, target=100.0, unit="%",
                      current=float(goal.progress), weight=1.0, status="open", created_at=now, updated_at=now)
-
-
-def is_plain(goal: Goal, krs: list[KeyResult]) -> bool:
-    """Measured only by its default 0–100 % key result, so listing it would say the same twice."""
-    return len(krs) == 1 and (krs[0].title, krs[0].unit, krs[0].start, krs[0].target) == (goal.title, "%", 0, 100)
 
 
 async def add(ctx: Context, text: str) -> View:
