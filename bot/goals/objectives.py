@@ -17,8 +17,9 @@ from bot.goals.common import (
 from bot.kernel.context import Context
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_, Translator
+from bot.kernel.lookup import person_or_me
 from bot.kernel.objectives import is_plain, kr_text
-from bot.kernel.people import resolve_mention, split_mentions, who
+from bot.kernel.people import who
 from bot.kernel.views import Text, View, text_view
 from bot.kernel.visibility import sees_personal
 from storage.models import Goal, GoalUpdate, KeyResult, Person
@@ -83,11 +84,9 @@ async def add(ctx: Context, text: str) -> View:
 
 async def listing(ctx: Context, text: str) -> View:
     """My objectives, or a report's for their manager: open ones first, each with its key results."""
-    tokens, rest = split_mentions(text, ctx.mentions)
-    if rest or len(tokens) > 1:
-        raise UserError("To see your goals type {mine}; to see a report's goals type {theirs}.",
-                        mine=ctx.cmd("goal list"), theirs=ctx.cmd("goal list @lea"))
-    person = await resolve_mention(ctx.uow, tokens[0], ctx.mentions) if tokens else ctx.me
+    person, _ = await person_or_me(ctx, text, UserError(
+        "To see your goals type {mine}; to see a report's goals type {theirs}.", mine=ctx.cmd("goal list"),
+        theirs=ctx.cmd("goal list @lea")))
     if not sees_personal(ctx.me.id, person):  # admins get counts, not titles
         raise UserError("You are not allowed to see {name}'s goals: goals are visible to the person and their "
                         "manager.", name=who(person))
