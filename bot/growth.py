@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from bot.kernel.context import Context, Feature
 from bot.kernel.due import due_at_end
-from bot.kernel.errors import FieldError, UserError, check_form
+from bot.kernel.errors import FieldError, UserError, answer_to, check_form
 from bot.kernel.i18n import N_, Translator
 from bot.kernel.keywords import Keywords
 from bot.kernel.lookup import by_number, person_or_me
@@ -79,10 +79,8 @@ def read_form(ctx: Context) -> tuple[str, str, date | None]:
             errors.append(FieldError(name, "Please keep it under {limit} characters.", limit=limit))
     due = None
     if values["by"]:
-        try:
+        with answer_to(errors, "by"):
             due = read_date(ctx, values["by"])
-        except UserError as exc:
-            errors.append(FieldError("by", exc.message, **exc.params))
     check_form(errors)
     return values["what"], values["how"], due
 
