@@ -52,7 +52,7 @@ async def test_the_slack_modal_offers_the_levels_and_the_objectives_to_serve(sla
     modal = slack.last_modal()
     shown = fields(modal)
     assert list(shown) == ["title", "level", "due", "parent"] and shown["due"]["optional"]
-    assert options(shown["level"]) == [("personal", "personal"), ("team", "team")]
+    assert options(shown["level"]) == [("personal", "A goal of your own"), ("team", "A team objective")]
     assert options(shown["parent"]) == [("1", "[company] #1 Ship twice as often")] and shown["parent"]["optional"]
     _, body = await slack.submit(modal, {"title": "", "level": "team", "due": "2027-02-30"}, user="U0ANA")
     errors = json.loads(body)["errors"]
@@ -74,7 +74,7 @@ async def test_the_slack_modal_offers_the_levels_and_the_objectives_to_serve(sla
 
     await slack.command("/goal", "add", user="U0ADMIN")
     modal = slack.last_modal()
-    assert options(fields(modal)["level"]) == [("personal", "personal"), ("company", "company")]
+    assert options(fields(modal)["level"]) == [("personal", "A goal of your own"), ("company", "A company objective")]
     _, body = await slack.submit(modal, {"title": "Be profitable", "level": "company", "parent": "2"}, user="U0ADMIN")
     assert json.loads(body)["errors"] == {"parent": "A company objective serves a company objective or one at its own "
                                                     "level; #2 is a team objective."}
@@ -99,7 +99,8 @@ async def test_the_teams_card_adds_a_key_result_and_refuses_what_the_form_did_no
         assert "The target is the start" in json.dumps(same[0].body, ensure_ascii=False)
         done = await teams.press(bo, form, "Add", {"title": "Cut p95 latency", "start": "900", "target": "200",
                                                    "unit": "ms", "due": "2027-03-31"})
-        assert "Key result 1.1 added: 1.1 Cut p95 latency: 900 ms (900 → 200 ms, 0%) — due 2027-03-31" in card_text(done[0].body)
+        assert "Key result 1.1 added: 1.1 Cut p95 latency: 900 ms (900 → 200 ms, 0%) — due 2027-03-31" in card_text(
+            done[0].body)
         assert await key_results(teams.deps) == [(1, "Cut p95 latency", 900, 200, "ms", "2027-03-31")]
 
         await teams.say(bo, "goal add")
@@ -113,23 +114,25 @@ async def test_the_teams_card_adds_a_key_result_and_refuses_what_the_form_did_no
 async def test_the_console_asks_question_by_question_in_swedish(console, deps, tmp_path: Path) -> None:
     (tmp_path / "org.csv").write_text(ORG.replace(",en\n", ",sv\n"), encoding="utf-8")
     await import_people(deps, tmp_path / "org.csv")
-    out = await console.type("/goal add --company", as_="bo@example.com")
-    assert "Bara administratörer" in out and "?" not in out.split("\n")[0][:2]
+    out = await console.type("/goal add --company", as_="ana@example.com")  # refused at once, not after a form
+    assert "Bara administratörer lägger till företagsmål" in out and "?" not in out
     await console.type("/goal add --company Väx i Norden", as_="admin@example.com")
-    out = await console.type("/goal add", as_="ana@example.com")
-    assert out.startswith("? Målet")
-    assert "Nivå (1 personlig, 2 team)" in await console.type("Snabbare releaser")
-    assert "Klart senast" in await console.type("team")
-    out = await console.type("2027-13-01")
-    assert "2027-13-01 är inget riktigt datum" not in out  # the question checks only what it says; the form the rest
+    assert "? Målet — t.ex. Sänk p95-latensen till 200 ms" in await console.type("/goal add", as_="ana@example.com")
+    assert "? Nivå (1 Ett eget mål, 2 Ett teammål) [Ett eget mål]" in await console.type("Snabbare releaser")
+    assert "? Klart senast" in await console.type("2")
+    assert "? Vilket mål tjänar det? (1 [företag] #1 Väx i Norden)" in await console.type("2027-13-01")
     out = await console.type("1")
-    assert "2027-13-01" in out and "Klart senast" in out  # asked again, in Swedish
-    out = await console.type("2027-Q2")
-    assert "Teamets mål #2 har lagts till" in out or "#2" in out
+    assert "⚠ 2027-13-01 är inget giltigt datum" in out and out.rstrip().endswith("tomt för inget")
+    assert len(await goals(deps)) == 1  # nothing added until every answer is right
+    assert "Teammål #2 har lagts till: Snabbare releaser. Slutdatum 2027-Q2.\nDet tjänar #1 Väx i Norden." in (
+        await console.type("2027-Q2"))
     assert (await goals(deps))[1] == ("Snabbare releaser", "team", True, 1, "2027-Q2", None)
-    out = await console.type("/goal kr 2", as_="ana@example.com")
-    assert "Vad mäter du?" in out
-    for answer in ("Byggtid", "11", "5", "minuter"):
+
+    assert "? Vad mäter du?" in await console.type("/goal kr 2", as_="ana@example.com")
+    for answer in ("Byggtid", "11", "elva", "minuter"):
         await console.type(answer)
-    await console.type("")
-    assert (await key_results(deps))[-1] == (2, "Byggtid", 11, 5, "minuter", None)
+    out = await console.type("")
+    assert "⚠ Ange ett tal, till exempel 200." in out and "? Målvärde: dit det ska nå" in out
+    assert await key_results(deps) == []  # a team objective starts without key results
+    assert "Nyckelresultat 2.1" in await console.type("5")
+    assert await key_results(deps) == [(2, "Byggtid", 11, 5, "minuter", None)]

@@ -11,12 +11,13 @@ from bot.goals.common import ADD_USAGE, KR_USAGE, When, my_open_goal, parse_when
 from bot.goals.tree import aligning_to, level_name, may_serve
 from bot.kernel.context import Context
 from bot.kernel.errors import FieldError, UserError, answer_to, check_form
+from bot.kernel.i18n import N_
 from bot.kernel.numbers import parse_number
 from bot.kernel.views import Form, Input, Text, View
 from storage.models import Goal
 
 MAX_PARENTS = 50  # a modal's select takes 100; more would bury the company's few
-LEVELS = ("personal", "team", "company")
+LEVELS = {"personal": N_("A goal of your own"), "team": N_("A team objective"), "company": N_("A company objective")}
 
 
 async def add(ctx: Context, text: str) -> View:
@@ -43,7 +44,7 @@ async def objective_form(ctx: Context, level: str) -> View:
     allowed = await levels(ctx)
     if len(allowed) > 1:
         inputs.append(Input(name="level", label=t("Level"), kind="choice", value=level,
-                            options=[(name, level_name(t, name)) for name in allowed]))
+                            options=[(name, t(LEVELS[name])) for name in allowed]))
     inputs.append(due_input(ctx))
     parents = await ctx.uow.goals.shared(ctx.me.team_id, MAX_PARENTS)
     if parents:
@@ -68,7 +69,7 @@ async def read_objective(ctx: Context) -> tuple[str, str, When, int | None, Goal
     with answer_to(errors, "level"):
         if level not in LEVELS:
             raise UserError("Answer with one of: {choices}.", choices=", ".join(
-                level_name(ctx.t, name) for name in await levels(ctx)))
+                ctx.t(LEVELS[name]) for name in await levels(ctx)))
         team_id = await objectives.team_for(ctx, level)
     if values["due"]:
         with answer_to(errors, "due"):

@@ -90,14 +90,14 @@ async def create(ctx: Context, level: str, title: str, when: When, team_id: int 
             else ctx.t("Team objective #{id} added: {title}.", id=goal.id, title=title)
         return View(blocks=[Text(text=added + (" " + ctx.t("Due {due}.", due=due) if due else "")), *serves, Text(
             text=ctx.t("Give it key results with {kr}; objectives align to it with {align}.", kr=ctx.cmd(
-                KR_USAGE.replace("12", str(goal.id), 1)), align=ctx.cmd(f"goal align 12 to {goal.id}")))])
+                ctx.t(KR_USAGE).replace("12", str(goal.id), 1)), align=ctx.cmd(f"goal align 12 to {goal.id}")))])
     ctx.uow.goals.add(default_key_result(goal, ctx.now))
     added = ctx.t("Goal #{id} added: {title} (due {due}).", id=goal.id, title=title, due=due) if due \
         else ctx.t("Goal #{id} added: {title}.", id=goal.id, title=title)
     return View(blocks=[Text(text=added), *serves, Text(text=ctx.t("Report progress with {command}.", command=ctx.cmd(
         f"goal progress {goal.id} 40%"))), Text(text=ctx.t(
             "Or measure it with key results, {kr}, and align it to your team's objective with {align}.",
-            kr=ctx.cmd(KR_USAGE.replace("12", str(goal.id), 1)), align=ctx.cmd(f"goal align {goal.id} to 3")))])
+            kr=ctx.cmd(ctx.t(KR_USAGE).replace("12", str(goal.id), 1)), align=ctx.cmd(f"goal align {goal.id} to 3")))])
 
 
 async def listing(ctx: Context, text: str) -> View:
