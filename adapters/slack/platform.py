@@ -107,7 +107,7 @@ class SlackPlatform:
     def mount(self, app: web.Application, deps: Deps) -> None:
         self._bind(deps)
         if not self.settings.slack.socket_mode:
-            app.router.add_post(EVENTS_PATH, self._http)
+            app.router.add_post(EVENTS_PATH, self.handle)
         if self.installer is not None:
             self.installer.mount(app, deps)
 
@@ -180,7 +180,8 @@ class SlackPlatform:
             if self.messenger.deps is None:
                 self.messenger.bind(deps, "")
 
-    async def _http(self, request: web.Request) -> web.Response:
+    async def handle(self, request: web.Request) -> web.Response:
+        """One request posted to EVENTS_PATH."""
         if self.stopping:  # before the signature and the event id are looked at: Slack resends it elsewhere
             return web.Response(status=503, text="shutting down")
         refused = await self._refuse(request)

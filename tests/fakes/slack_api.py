@@ -76,10 +76,14 @@ class FakeSlack:
                                "tz": tz, "tz_label": tz, "tz_offset": 3600, "locale": locale,
                                "is_bot": False, "profile": profile}
 
+    def workspace(self, token: str, team: str, name: str = "Acme", bot_user: str = BOT_USER) -> None:
+        """The bot token `token` belongs to workspace `team` (several workspaces; a token sees its own only)."""
+        self.teams[token] = {"team_id": team, "team": name, "user_id": bot_user}
+
     def grant(self, code: str, team: str, name: str, token: str, *, installer: str = "U0ANA",
               bot_user: str = BOT_USER) -> None:
         """Slack's answer to `code` (once): the app installed in `team` with the bot token `token`."""
-        self.teams[token] = {"team_id": team, "team": name, "user_id": bot_user}
+        self.workspace(token, team, name, bot_user)
         self.grants[code] = {"ok": True, "app_id": "A0FEEDBOT", "authed_user": {"id": installer},
                              "scope": "commands,chat:write,im:write", "token_type": "bot", "access_token": token,
                              "bot_user_id": bot_user, "team": {"id": team, "name": name}, "enterprise": None,
@@ -170,7 +174,9 @@ class FakeSlack:
             return self.grants.pop(args.get("code", ""), {"ok": False, "error": "invalid_code"})
         if method == "users.info":
             user = self.users.get(args.get("user", ""))
-            return ok | {"user": user} if user else {"ok": False, "error": "user_not_found"}
+            if user and user["team_id"] == team["team_id"]:  # a token sees its own workspace only
+                return ok | {"user": user}
+            return {"ok": False, "error": "user_not_found"}
         if method == "users.list":
             return ok | {"members": [u for u in self.users.values() if u["team_id"] == team["team_id"]],
                          "response_metadata": {"next_cursor": ""}}
