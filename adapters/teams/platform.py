@@ -27,6 +27,7 @@ from adapters.teams.shapes import BadActivity, checked
 from adapters.teams.turns import TeamsTurns
 from bot.kernel.context import Deps
 from bot.kernel.settings import Settings
+from storage.db import unavailable
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +124,12 @@ class TeamsPlatform:
             response = await self.adapter.run(claims, activity, lambda tc: turns.on_turn(tc, body))
         except TokenError as exc:  # nothing ran yet: the Bot Connector may redeliver
             log.error("no token for the bot (check teams.app_id, teams.app_password): %s", exc)
+            raise web.HTTPServiceUnavailable() from None
+        except Exception as exc:
+            reason = unavailable(exc, turns.deps.settings.database.url)
+            if reason is None:
+                raise
+            log.warning("Teams: an activity was answered 503, nothing was saved: %s", reason)
             raise web.HTTPServiceUnavailable() from None
         if self.outbox is not None:  # messages the turn left for others go out after the reply
             self.outbox.kick()
