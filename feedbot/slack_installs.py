@@ -34,7 +34,7 @@ class SlackInstalls:
         self.client = AsyncWebClient(base_url=settings.slack.api_url)  # oauth.v2.access, the installer's users.info
         self.installer = Installer(settings, self.client, self.workspaces, on_installed=self._installed)
         self.installer.bind(deps)
-        self.suspending: set[asyncio.Task[None]] = set()
+        self.suspending: dict[str, asyncio.Task[None]] = {}  # by workspace
 
     def mount(self, app: web.Application) -> None:
         self.installer.mount(app, self.deps)
@@ -44,19 +44,20 @@ class SlackInstalls:
         return await token_of(self.workspaces, team)
 
     async def revoked(self, team: str, why: str) -> None:
-        """An organisation's Slack app heard app_uninstalled (or its bot token revoked): the install is revoked at
-        once, and the organisation is suspended after the ack (stopping waits for its work in flight)."""
+        """An organisation's Slack app heard app_uninstalled (or its bot token revoked), or Slack refused its token
+        (an event this replica missed): the install is revoked at once, and the organisation is suspended in the
+        background (stopping waits for its work in flight, and Slack wants its ack within 3 seconds)."""
         await self.workspaces.revoke(team, why)
-        task = asyncio.create_task(self.organisations.suspend("slack", team))
-        self.suspending.add(task)
-        task.add_done_callback(self._suspended)
+        if team not in self.suspending:  # each refused send of a fan-out says it again
+            self.suspending[team] = asyncio.create_task(self.organisations.suspend("slack", team))
+            self.suspending[team].add_done_callback(lambda task: self._suspended(team, task))
 
     async def idle(self) -> None:
         """Wait until the organisations being suspended are (tests, shutdown)."""
-        await asyncio.gather(*self.suspending, return_exceptions=True)
+        await asyncio.gather(*self.suspending.values(), return_exceptions=True)
 
-    def _suspended(self, task: asyncio.Task[None]) -> None:
-        self.suspending.discard(task)
+    def _suspended(self, team: str, task: asyncio.Task[None]) -> None:
+        self.suspending.pop(team, None)
         if not task.cancelled() and task.exception() is not None:
             log.error("Slack: suspending an uninstalled workspace's organisation failed", exc_info=task.exception())
 

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import select
 
 from adapters.console.chat import ConsoleMessenger
+from adapters.slack.directory import link_accounts
 from bot.kernel.sealing import Sealer
 from bot.orgdir import import_people
 from bot.rhythm.record import run_due
@@ -59,6 +60,12 @@ class Installing:
         status, page = await callback(self.http, self.url, state, code=code, state=state)
         await self.chat().idle()
         return status, page
+
+    async def add_people(self) -> None:
+        """The same directory in every organisation, each linked to its own workspace's accounts by email."""
+        for org in self.deployment.organisations.all():
+            await import_people(org.deps, self.people)
+            await link_accounts(org.deps, org.platform("slack").client, org.slack_team)  # type: ignore[union-attr]
 
     def org(self, n: int) -> Organisation | None:
         return self.deployment.organisations.find("slack", self.teams[n - 1])
@@ -120,8 +127,7 @@ async def test_two_workspaces_add_feedbot_and_become_two_organisations_that_shar
         assert Sealer(b"test-secret").unseal_untimed(installs[env.teams[0]].bot_token or "") == b"xoxb-one"
         assert await count(one, AppInstall) == await count(two, AppInstall) == 0
 
-        for org in (one, two):
-            await import_people(org.deps, env.people)
+        await env.add_people()
         chat = env.chat()
         env.fake.clear()
         assert await chat.command(env.teams[0], "U1ANA", "/kudos", "<@U1BO|bo> Thanks for the release #teamwork") == 200
@@ -185,8 +191,7 @@ async def test_an_uninstalled_workspace_is_suspended_with_its_data_and_resumes_w
         await env.install(2, "xoxb-two")
         one = env.org(1)
         assert one is not None
-        for org in (one, env.org(2)):
-            await import_people(org.deps, env.people)  # type: ignore[union-attr]
+        await env.add_people()
         chat = env.chat()
         await chat.command(env.teams[0], "U1ANA", "/kudos", "<@U1BO|bo> Thanks for the release #teamwork")
         assert sum((await run_due(one.deps, FRIDAY)).values()) == 3  # check-in prompts, waiting in the outbox
@@ -245,8 +250,7 @@ async def test_run_due_sends_with_each_installed_workspaces_token(database: Data
     async with add_to_slack(database, clock, catalogs, tmp_path) as env:
         await env.install(1, "xoxb-one")
         await env.install(2, "xoxb-two")
-        for n in (1, 2):
-            await import_people(env.org(n).deps, env.people)  # type: ignore[union-attr]
+        await env.add_people()
         env.fake.clear()
         args = argparse.Namespace(at=FRIDAY.isoformat(), org=None)
         assert await run_due_all(env.deployment.organisations.settings, args, None) == 0
@@ -254,3 +258,22 @@ async def test_run_due_sends_with_each_installed_workspaces_token(database: Data
         sent = sorted((c.token, c.args["channel"]) for c in env.fake.calls if c.method == "chat.postMessage")
         assert sent == [(token, f"D{n}{who}") for n, token in ((1, "xoxb-one"), (2, "xoxb-two"))
                         for who in ("ADMIN", "ANA", "BO")]
+
+
+async def test_a_token_slack_refuses_suspends_its_organisation_like_an_uninstall(database: Database, clock, catalogs,
+                                                                                tmp_path: Path) -> None:
+    """The app_uninstalled event went to another replica (or nowhere): the first refused send says the same."""
+    async with add_to_slack(database, clock, catalogs, tmp_path) as env:
+        await env.install(1, "xoxb-one")
+        one = env.org(1)
+        assert one is not None
+        await env.add_people()
+        env.fake.dead.add("xoxb-one")
+        await tick(one.deps, FRIDAY)
+        assert env.deployment.installs is not None
+        await env.deployment.installs.idle()
+        assert env.org(1) is None and [row.status for row in await env.main(Registered)] == ["suspended"]
+        assert [row.revoked_at is not None for row in await env.main(AppInstall)] == [True]
+        async with one.deps.uow() as uow:  # refused: given up, not retried with a dead token; the rest wait
+            statuses = set(await uow.session.scalars(select(Delivery.status)))
+        assert "failed" in statuses and statuses <= {"failed", "pending"}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from logging import Logger
@@ -32,6 +32,9 @@ from storage.models import AppInstall
 log = logging.getLogger(__name__)
 
 TOKEN_SECONDS = 30.0
+
+
+OnRevoked = Callable[[str, str], Awaitable[None]]  # (workspace, why): feedbot may no longer reach it
 
 
 class NotInstalled(Exception):

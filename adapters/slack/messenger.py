@@ -28,7 +28,7 @@ from adapters.pacing import Limiter, Pacer
 from adapters.slack.blocks import MORE, SlackIds, chart_filename, pages, render_blocks
 from adapters.slack.errors import UNREACHABLE, api_error
 from adapters.slack.history import find_marked, marked, searchable
-from adapters.slack.installs import NotInstalled, Workspaces
+from adapters.slack.installs import NotInstalled, OnRevoked, Workspaces
 from adapters.slack.people import PLATFORM
 from bot.kernel.charts import render_png
 from bot.kernel.context import Deps
@@ -57,6 +57,7 @@ class SlackMessenger:
         self.client = client
         self.pacer = pacer
         self.workspaces = workspaces
+        self.on_revoked: OnRevoked | None = None  # token mode: told when Slack refuses the token (an uninstall missed)
         self.pacers: dict[str, Pacer] = {}
         self.deps: Deps | None = None
         self.workspace = ""  # the bot's own workspace (auth.test), for channel posts
@@ -261,8 +262,9 @@ class SlackMessenger:
                 RATE_LIMITED.labels(PLATFORM).inc()
                 retry_after = float(exc.response.headers.get("Retry-After") or 1)
                 raise DeliveryError("rate limited by Slack", retry_after=retry_after) from None
-            if self.workspaces is not None and error in TOKEN_GONE:
-                await self.workspaces.revoke(workspace, f"Slack refused the token ({error})")
+            revoke = self.workspaces.revoke if self.workspaces is not None else self.on_revoked
+            if error in TOKEN_GONE and revoke is not None:
+                await revoke(workspace, f"Slack refused the token ({error})")
                 raise not_installed(workspace, error) from None
             if error in ACCOUNT_GONE and account is not None:
                 await self._unreachable(account)

@@ -27,7 +27,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.errors import UNREACHABLE, api_error
-from adapters.slack.installs import Installed, NotInstalled, States, Workspaces, installed
+from adapters.slack.installs import Installed, NotInstalled, OnRevoked, States, Workspaces, installed
 from adapters.slack.people import PLATFORM
 from bot.kernel.context import Deps
 from bot.kernel.i18n import N_
@@ -36,7 +36,6 @@ from bot.kernel.settings import Settings
 log = logging.getLogger(__name__)
 
 OnInstalled = Callable[[Installed], Awaitable[None]]
-OnRevoked = Callable[[str, str], Awaitable[None]]  # (workspace, why): feedbot may no longer reach it
 
 TITLE = N_("Add feedbot to Slack")
 INVITE = N_("feedbot brings check-ins, kudos, ideas, pulse surveys, one-on-ones and goals to your Slack "

@@ -40,10 +40,10 @@ from adapters.slack.blocks import BUTTON_ACTION
 from adapters.slack.directory import link_accounts
 from adapters.slack.errors import CALL_FAILED, api_error
 from adapters.slack.inbound import Inbound
-from adapters.slack.installs import Installed, Workspaces
+from adapters.slack.installs import Installed, OnRevoked, Workspaces
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.modals import CALLBACK_ID
-from adapters.slack.oauth import REVOCATIONS, Installer, OnInstalled, OnRevoked, nothing, revoked
+from adapters.slack.oauth import REVOCATIONS, Installer, OnInstalled, nothing, revoked
 from adapters.slack.people import PLATFORM, Profiles
 from adapters.slack.retries import CountedRateLimitRetries
 from adapters.slack.shapes import BadRequest, check, refusal
@@ -84,6 +84,7 @@ class SlackPlatform:
         self.workspaces = Workspaces() if slack.oauth else None  # None: the one workspace of the bot token
         self.messenger = SlackMessenger(self.client, Pacer(slack.messages_per_second_per_conversation,
                                                            slack.messages_per_second), self.workspaces)
+        self.messenger.on_revoked = on_revoked
         self.profiles = Profiles(self.client, slack.profile_cache_seconds, auth=self.messenger.auth)
         self.installer = (Installer(settings, self.client, self.workspaces, on_installed, self._installed)
                           if self.workspaces is not None else None)
