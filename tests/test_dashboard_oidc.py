@@ -4,6 +4,7 @@ provider on loopback: the real server, the real redirects, id_tokens signed with
 from __future__ import annotations
 
 import itertools
+import logging
 import tomllib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -239,3 +240,15 @@ def test_the_example_files_provider_tables_are_valid():
     tables = list(itertools.takewhile(lambda line: line.startswith("# "), lines[start:]))
     settings = Settings.model_validate(tomllib.loads("\n".join(line[2:] for line in tables)))
     assert [name for name, _ in settings.dashboard.oidc.enabled()] == ["slack", "entra"]
+
+
+async def test_what_the_browser_brings_back_is_logged_quoted_and_cut(deps_factory, idp, caplog):
+    caplog.set_level(logging.INFO, logger="adapters.web.oidc.flow")
+    async with served(deps_factory, idp) as web, browser() as client:
+        state = (await to_callback(web, client)).split("state=")[1]
+        forged = "denied\nINFO adapters.web.session admin@example.com signed in" + "x" * 500
+        async with client.get(f"{web.url}/dashboard/oidc/slack/callback",
+                              params={"error": forged, "state": state}) as back:
+            assert back.status == 401
+    logged = [record.getMessage() for record in caplog.records if "refused" in record.getMessage()]
+    assert logged and all("\n" not in line and len(line) < 300 for line in logged)
