@@ -47,7 +47,7 @@ async def test_an_install_stored_before_its_workspace_left_the_list_is_not_used(
 @pytest.mark.parametrize("listed", [[], ["  "]])
 def test_oauth_installs_need_the_list_of_the_organisations_workspaces(listed: list[str]) -> None:
     oauth = {"client_id": "1.2", "client_secret": "s", "signing_secret": "x"}
-    with pytest.raises(ValidationError, match="slack.workspaces"):
+    with pytest.raises(ValidationError, match=r"slack\.workspaces"):
         Settings.model_validate({"slack": oauth | {"workspaces": listed}})
     allowed = Settings.model_validate({"slack": oauth | {"workspaces": [" T0ONE ", "E0GRID"]}}).slack
     assert allowed.oauth and allowed.workspaces == ["T0ONE", "E0GRID"]
