@@ -252,3 +252,20 @@ async def test_what_the_browser_brings_back_is_logged_quoted_and_cut(deps_factor
             assert back.status == 401
     logged = [record.getMessage() for record in caplog.records if "refused" in record.getMessage()]
     assert logged and all("\n" not in line and len(line) < 300 for line in logged)
+
+
+@pytest.mark.parametrize(("idp_claim", "signs_in"), [
+    (None, True),  # a member of the tenant
+    ("https://sts.windows.net/4a1b-fake-tenant/", True),  # a member, said explicitly
+    ("https://sts.windows.net/another-home-tenant/", False),  # a guest: their home directory set the email
+    ("live.com", False),  # a personal Microsoft account invited as a guest
+], ids=["member", "member-idp", "guest", "personal-account"])
+async def test_an_entra_guest_is_not_matched_by_an_email_another_directory_vouches_for(deps_factory, idp,
+                                                                                       idp_claim, signs_in):
+    idp.user = {"email": BO, "preferred_username": BO, "tid": "4a1b-fake-tenant"}
+    if idp_claim:
+        idp.user["idp"] = idp_claim
+    async with served(deps_factory, idp) as web, browser() as client:
+        async with client.get(await to_callback(web, client, "entra")) as back:
+            assert back.status == (200 if signs_in else 403)
+        assert await signed_in(web, client) == signs_in

@@ -96,7 +96,8 @@ class Slack(Provider):
 class Entra(Provider):
     """Microsoft Entra ID, one tenant: endpoints and the issuer from the tenant's discovery document. The tenant's
     own directory vouches for its people's `email` (else their sign-in name, `preferred_username`): no other
-    tenant's token passes the issuer check, so nobody outside it can set the address we match."""
+    tenant's token passes the issuer check, and a guest's (whose `idp` is their home directory or a personal
+    Microsoft account) is refused, so nobody outside it can set the address we match."""
 
     client: EntraOidcSettings
 
@@ -115,6 +116,9 @@ class Entra(Provider):
         return self._endpoints
 
     def email(self, claims: dict[str, Any]) -> str | None:
+        idp, tenant = claims.get("idp"), claims.get("tid")
+        if idp is not None and not (isinstance(tenant, str) and tenant and tenant in str(idp)):
+            return None  # a guest or a personal account: another directory set their email, not this tenant
         for claim in ("email", "preferred_username"):
             value = claims.get(claim)
             if isinstance(value, str) and "@" in value:
