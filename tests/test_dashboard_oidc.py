@@ -17,6 +17,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.kernel.settings import Settings
+from storage.models import Person
 from tests.fakes.oidc_provider import CLIENT_ID, FakeIdentityProvider
 from tests.web_dashboard import Dashboard, dashboard
 
@@ -269,3 +270,16 @@ async def test_an_entra_guest_is_not_matched_by_an_email_another_directory_vouch
         async with client.get(await to_callback(web, client, "entra")) as back:
             assert back.status == (200 if signs_in else 403)
         assert await signed_in(web, client) == signs_in
+
+
+async def test_a_lookalike_address_is_not_matched_to_the_one_it_lowercases_to(deps_factory, idp):
+    """U+212A KELVIN SIGN lowercases to a plain k: "Kim@…" is someone else's mailbox, not kim@…'s."""
+    async with served(deps_factory, idp) as web, browser() as client:
+        async with web.deps.uow() as uow:
+            uow.session.add(Person(email="kim@example.com", name="Kim", created_at=web.deps.clock.now()))
+        idp.user = {"email": "\u212aim@example.com", "email_verified": True}
+        async with client.get(await to_callback(web, client)) as back:
+            assert back.status == 403 and not await signed_in(web, client)
+        idp.user = {"email": "KIM@Example.com", "email_verified": True}  # plain case still matches
+        async with client.get(await to_callback(web, client)) as back:
+            assert back.status == 200 and await signed_in(web, client)
