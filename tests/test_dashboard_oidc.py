@@ -283,3 +283,12 @@ async def test_a_lookalike_address_is_not_matched_to_the_one_it_lowercases_to(de
         idp.user = {"email": "KIM@Example.com", "email_verified": True}  # plain case still matches
         async with client.get(await to_callback(web, client)) as back:
             assert back.status == 200 and await signed_in(web, client)
+
+
+async def test_the_state_cookie_is_http_only_lax_and_secure_behind_https(deps_factory, idp):
+    async with served(deps_factory, idp) as web, browser() as client:
+        async with client.get(f"{web.url}/dashboard/oidc/slack", allow_redirects=False,
+                              headers={"X-Forwarded-Proto": "https"}) as started:
+            cookie = started.headers["Set-Cookie"]
+        assert cookie.startswith("feedbot_oidc=") and "Path=/dashboard/oidc" in cookie
+        assert all(flag in cookie for flag in ("HttpOnly", "SameSite=Lax", "Secure", "Max-Age=600"))
