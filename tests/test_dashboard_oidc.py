@@ -239,4 +239,3 @@ def test_the_example_files_provider_tables_are_valid():
     tables = list(itertools.takewhile(lambda line: line.startswith("# "), lines[start:]))
     settings = Settings.model_validate(tomllib.loads("\n".join(line[2:] for line in tables)))
     assert [name for name, _ in settings.dashboard.oidc.enabled()] == ["slack", "entra"]
-
