@@ -7,8 +7,10 @@ import logging
 
 import pytest
 
+from bot.kernel.settings import Settings
 from storage.models import Person
 from tests.test_dashboard_oidc import BO, browser, idp, served, signed_in, to_callback
+from tests.web_dashboard import dashboard
 
 __all__ = ["idp"]  # the fake provider fixture, shared
 
@@ -72,3 +74,18 @@ async def test_the_admin_page_shows_the_settings_without_the_client_secrets(deps
             status, html = await web.get(admin, "/dashboard/admin")
         assert status == 200 and "feedbot-test-client" in html  # the client id is no secret
         assert "fake-client-secret" not in html and "test-secret" not in html
+
+
+@pytest.mark.parametrize(("team", "signs_in"), [("T0OURS", True), ("E0GRID", True), ("T0STRANGER", False)])
+async def test_without_a_team_id_sign_in_with_slack_takes_the_orgs_listed_workspaces_only(deps_factory, idp, team,
+                                                                                          signs_in):
+    settings = Settings.model_validate({"privacy": {"secret_key": "test-secret"}, "slack": {
+        "workspaces": ["T0OURS", "E0GRID"]}, "dashboard": {"oidc": {"slack": idp.slack()}}})
+    deps, console = deps_factory(settings)
+    await console.people(BO)
+    idp.user = {"email": BO, "email_verified": True, "https://slack.com/team_id": team} | (
+        {"https://slack.com/enterprise_id": team} if team.startswith("E") else {})
+    async with dashboard(deps) as web, browser() as client:
+        async with client.get(await to_callback(web, client)) as back:
+            assert back.status == (200 if signs_in else 403)
+        assert await signed_in(web, client) == signs_in

@@ -78,6 +78,7 @@ class Slack(Provider):
     """Sign in with Slack: fixed endpoints; `email_verified` must be true."""
 
     client: SlackOidcSettings
+    workspaces: frozenset[str] = frozenset()  # without a team_id: the org's own (slack.workspaces), if listed
 
     async def endpoints(self, http: aiohttp.ClientSession) -> Endpoints:
         client = self.client
@@ -87,8 +88,12 @@ class Slack(Provider):
         return {"team": self.client.team_id} if self.client.team_id else {}
 
     def email(self, claims: dict[str, Any]) -> str | None:
-        if self.client.team_id and claims.get("https://slack.com/team_id") != self.client.team_id:
+        team = claims.get("https://slack.com/team_id")
+        if self.client.team_id and team != self.client.team_id:
             return None  # another workspace's member
+        if not self.client.team_id and self.workspaces and not (
+                {team, claims.get("https://slack.com/enterprise_id")} & self.workspaces):
+            return None  # a stranger's workspace, whose members' addresses the org does not vouch for
         email = claims.get("email")
         return email if claims.get("email_verified") is True and isinstance(email, str) else None
 
@@ -131,4 +136,8 @@ KINDS: dict[type[OidcClient], type[Provider]] = {SlackOidcSettings: Slack, Entra
 
 def configured(settings: Settings) -> dict[str, Provider]:
     """The providers with a client id, by name."""
-    return {name: KINDS[type(client)](name, client) for name, client in settings.dashboard.oidc.enabled()}
+    providers = {name: KINDS[type(client)](name, client) for name, client in settings.dashboard.oidc.enabled()}
+    for provider in providers.values():
+        if isinstance(provider, Slack):
+            provider.workspaces = frozenset(settings.slack.workspaces)
+    return providers
