@@ -7,7 +7,8 @@ from __future__ import annotations
 import hmac
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
@@ -69,8 +70,9 @@ async def count_requests(request: web.Request, handler: Handler) -> web.StreamRe
         ACK_SECONDS.labels(platform).observe(time.perf_counter() - started)
 
 
-def mount_metrics(app: web.Application, deps: Deps) -> None:
-    settings = deps.settings.metrics
+def mount_metrics(app: web.Application, databases: Callable[[], Sequence[Deps]]) -> None:
+    """`databases`: the Deps of every database whose outbox counts (one, or every organisation's too)."""
+    settings = databases()[0].settings.metrics
     token = settings.token.get_secret_value() if settings.token else None
 
     async def metrics(request: web.Request) -> web.Response:
@@ -79,19 +81,22 @@ def mount_metrics(app: web.Application, deps: Deps) -> None:
             if not hmac.compare_digest(given.encode(), token.encode()):
                 return web.Response(status=401, text="a bearer token is needed (metrics.token)\n",
                                     headers={"WWW-Authenticate": "Bearer"})
-        await measure_outbox(deps)
+        await measure_outbox(databases())
         return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     app.router.add_get("/metrics", metrics)
 
 
-async def measure_outbox(deps: Deps) -> None:
-    """The backlog now; the database out of reach leaves the last values (its outage shows on /readyz)."""
+async def measure_outbox(databases: Sequence[Deps]) -> None:
+    """The backlog now, over every database; one out of reach leaves the last values (its outage shows on /readyz)."""
+    waiting: list[tuple[int, datetime | None]] = []
     try:
-        async with deps.uow() as uow:
-            count, oldest = await outbox_backlog(uow.session)
+        for deps in databases:
+            async with deps.uow() as uow:
+                waiting.append(await outbox_backlog(uow.session))
     except Exception as exc:
         log.debug("outbox backlog not measured: %s", type(exc).__name__)
         return
-    BACKLOG.set(count)
-    OLDEST.set(0 if oldest is None else max((deps.clock.now() - oldest).total_seconds(), 0.0))
+    BACKLOG.set(sum(count for count, _ in waiting))
+    oldest = min((since for _, since in waiting if since is not None), default=None)
+    OLDEST.set(0 if oldest is None else max((databases[0].clock.now() - oldest).total_seconds(), 0.0))

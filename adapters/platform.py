@@ -6,12 +6,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from bot.core import deliver
 from bot.kernel.i18n import N_
-from bot.kernel.outbox import Amender, DeliveryError, Messenger, Receipt, Recipient
+from bot.kernel.outbox import Amender, DeliveryError, Messenger, OnceSender, Receipt, Recipient
 from bot.kernel.views import View, error_view
+from storage.db import unavailable
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -67,6 +69,7 @@ class OutboxSender:
         self.deps = deps
         self.stopping = False  # shutting down: no further batch is claimed
         self._due = False
+        self.down = False  # the last try found the database out of reach
         self._task: asyncio.Task[None] | None = None
 
     def kick(self) -> None:
@@ -84,8 +87,15 @@ class OutboxSender:
             self._due = False
             try:
                 await deliver(self.deps, stop=lambda: self.stopping)
-            except Exception:  # the rows stay in the outbox; the next kick or tick tries again
-                log.exception("sending the outbox failed")
+            except Exception as exc:  # the rows stay in the outbox; the next kick or tick tries again
+                reason = unavailable(exc, self.deps.settings.database.url)
+                if reason is None:
+                    log.exception("sending the outbox failed")
+                elif not self.down:  # one line an outage, not one a request
+                    log.warning("sending the outbox waits for the database: %s", reason)
+                self.down = reason is not None
+            else:
+                self.down = False
 
 
 class PlatformMessenger:
@@ -98,6 +108,22 @@ class PlatformMessenger:
 
     async def send(self, recipient: Recipient, view: View) -> Receipt | None:
         return await self._platform_for(recipient).messenger.send(recipient, view)
+
+    async def send_once(self, recipient: Recipient, view: View, mark: str) -> Receipt | None:
+        messenger = self._platform_for(recipient).messenger
+        if isinstance(messenger, OnceSender):
+            return await messenger.send_once(recipient, view, mark)
+        return await messenger.send(recipient, view)
+
+    async def sent_before(self, recipient: Recipient, mark: str, since: datetime) -> Receipt | None:
+        """What the platform found of the message; None when it has nothing, or no way to look (Teams)."""
+        try:
+            messenger = self._platform_for(recipient).messenger
+        except DeliveryError:
+            return None  # sent by no platform running now: the send will say why
+        if isinstance(messenger, OnceSender):
+            return await messenger.sent_before(recipient, mark, since)
+        return None
 
     async def amend(self, receipt: Receipt, view: View | None) -> bool:
         """Change a message in place through the platform that sent it, if it can."""

@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from aiohttp import web
 
@@ -19,15 +20,33 @@ from storage.migrate import read_state
 log = logging.getLogger(__name__)
 
 
-def build_app(deps: Deps, platforms: Sequence[Platform] = ()) -> web.Application:
+# Every organisation's name and Deps, asked each time (installs add some).
+Organisations = Callable[[], Sequence[tuple[str, Deps]]]
+
+
+class Router(Protocol):
+    """A route in front of several organisations' platforms (`adapters.routing.RoutedPlatform`)."""
+
+    name: str
+
+    def mount(self, app: web.Application) -> None: ...
+
+
+def build_app(deps: Deps, platforms: Sequence[Platform] = (), routers: Sequence[Router] = (),
+              organisations: Organisations = lambda: ()) -> web.Application:
+    """With several organisations `deps` is the main database's; /readyz and /metrics look at theirs too."""
     app = web.Application(middlewares=[with_request_id, count_requests])
     app.on_response_prepare.append(answer_request_id)
 
     async def healthz(_request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok", "platforms": [platform.name for platform in platforms]})
+        names = [platform.name for platform in platforms] + [router.name for router in routers]
+        return web.json_response({"status": "ok", "platforms": names})
 
     async def readyz(_request: web.Request) -> web.Response:
         problem = await readiness(deps)
+        for name, org_deps in organisations():
+            if problem is None and (problem := await readiness(org_deps)) is not None:
+                problem = f"organisation {name}: {problem}"
         if problem is not None:
             return web.json_response({"status": "unavailable", "reason": problem}, status=503)
         return web.json_response({"status": "ready"})
@@ -35,13 +54,15 @@ def build_app(deps: Deps, platforms: Sequence[Platform] = ()) -> web.Application
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     if deps.settings.metrics.enabled:
-        mount_metrics(app, deps)
+        mount_metrics(app, lambda: [deps, *(org_deps for _, org_deps in organisations())])
     if deps.settings.dashboard.enabled:
         from adapters.web import WebDashboard
 
         WebDashboard(deps).mount(app)
     for platform in platforms:
         platform.mount(app, deps)
+    for router in routers:
+        router.mount(app)
     return app
 
 
@@ -78,14 +99,16 @@ class RunningServer:
 
 
 async def start_server(deps: Deps, platforms: Sequence[Platform] = (), host: str = "127.0.0.1",
-                       port: int = 0) -> RunningServer:
+                       port: int = 0, routers: Sequence[Router] = (),
+                       organisations: Organisations = lambda: ()) -> RunningServer:
     """Start the platforms, then listen (port 0: any free port — tests read `.port`)."""
     for platform in platforms:
         await platform.start(deps)
-    runner = web.AppRunner(build_app(deps, platforms))
+    runner = web.AppRunner(build_app(deps, platforms, routers, organisations))
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
     bound = runner.addresses[0][1] if port == 0 else port
-    log.info("listening on http://%s:%s for %s", host, bound, ", ".join(p.name for p in platforms) or "nothing")
+    names = [p.name for p in platforms] + [r.name for r in routers]
+    log.info("listening on http://%s:%s for %s", host, bound, ", ".join(names) or "nothing")
     return RunningServer(runner, platforms, host, bound)

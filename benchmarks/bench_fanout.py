@@ -27,9 +27,8 @@ PG_URL = os.environ.get("FEEDBOT_BENCH_PG_URL", "postgresql+asyncpg://postgres@1
 
 
 async def one_run(replicas: int, messages: int, rate: float, pacing: str) -> dict[str, float]:
-    os.environ.setdefault("FEEDBOT_TEST_DATABASE_URL", PG_URL)  # fresh_postgresql_database's server
     with tempfile.TemporaryDirectory() as tmp:
-        async with fresh_postgresql_database() as name:
+        async with fresh_postgresql_database(PG_URL) as name:
             url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
             await feedbot(Path(tmp), "db", "upgrade", env={"FEEDBOT_DATABASE__URL": url})
             db, fake = Database(url), await FakeSlack().start()

@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.kernel.objectives import STALE_AFTER
 from storage.models import UTCDateTime
 
-TIMES = ("start", "end", "since", "since8", "since24")
+TIMES = ("start", "end", "since", "since8", "since24", "stale")
 REPORTS = "FROM people p WHERE p.manager_id IS NOT NULL"
 
 CORE = {
@@ -57,6 +58,11 @@ CORE = {
                               row_number() OVER (PARTITION BY p.manager_id ORDER BY p.id, g.id) AS n
                        FROM goals g JOIN people p ON p.id = g.person_id
                        WHERE g.status = 'open' AND p.manager_id IS NOT NULL) AS ranked WHERE n <= 10""",
+    "objectives needing attention": """
+        SELECT p.manager_id, g.person_id, g.id, k.position, k.title, k.confidence, k.updated_at
+        FROM goals g JOIN key_results k ON k.goal_id = g.id JOIN people p ON p.id = g.person_id
+        WHERE p.manager_id IS NOT NULL AND g.status = 'open' AND k.status = 'open'
+              AND (k.confidence = 'off-track' OR k.updated_at <= :stale)""",
     "new ideas": """
         SELECT p.manager_id, i.id, i.text FROM ideas i JOIN people p ON p.id = i.author_id
         WHERE i.created_at > :start AND i.created_at <= :end AND p.manager_id IS NOT NULL""",
@@ -72,7 +78,8 @@ CORE = {
                             WHERE to_status = 'adopted' AND created_at > :start AND created_at <= :end)""",
 }
 
-# The rhythm's own sections: 1:1 status per manager, pulse results per team (the last 16 weeks for the trend).
+# The rhythm's own sections: 1:1 status per manager, pulse results per team (the last 16 weeks for the trend), read
+# from the tallies counted when each round was published (survey_tallies), as the digest reads them.
 RHYTHM = {
     "1:1 status": """
         SELECT o.manager_id, count(*),
@@ -83,19 +90,17 @@ RHYTHM = {
         FROM one_on_ones o JOIN people r ON r.id = o.report_id AND r.manager_id = o.manager_id
         GROUP BY o.manager_id""",
     "pulse by team": """
-        SELECT r.survey_id, r.number, a.group_name, a.question_id, count(a.score), avg(a.score),
-               sum(CASE WHEN q.kind = 'enps' AND a.score >= 9 THEN 1 ELSE 0 END),
-               sum(CASE WHEN q.kind = 'enps' AND a.score <= 6 THEN 1 ELSE 0 END)
-        FROM survey_answers a JOIN survey_rounds r ON r.id = a.round_id JOIN survey_questions q ON q.id = a.question_id
+        SELECT r.survey_id, r.number, t.group_name, t.question_id, t.scored, 1.0 * t.total / t.scored,
+               CASE WHEN q.kind = 'enps' THEN t.promoters ELSE 0 END,
+               CASE WHEN q.kind = 'enps' THEN t.detractors ELSE 0 END
+        FROM survey_tallies t JOIN survey_rounds r ON r.id = t.round_id JOIN survey_questions q ON q.id = t.question_id
         WHERE r.closes_at <= :end AND r.closes_at > :since AND q.kind IN ('scale', 'enps')
-              AND a.group_name IS NOT NULL
-        GROUP BY r.survey_id, r.number, a.group_name, a.question_id HAVING count(a.score) >= 5""",
+              AND t.group_name IS NOT NULL AND t.scored >= 5""",
     "pulse distribution": """
-        SELECT a.round_id, a.group_name, a.question_id, a.score, count(*)
-        FROM survey_answers a
-        WHERE a.round_id IN (SELECT max(r.id) FROM survey_rounds r WHERE r.closes_at <= :end GROUP BY r.survey_id)
-              AND a.score IS NOT NULL AND a.group_name IS NOT NULL
-        GROUP BY a.round_id, a.group_name, a.question_id, a.score""",
+        SELECT t.round_id, t.group_name, t.question_id, t.counts
+        FROM survey_tallies t
+        WHERE t.round_id IN (SELECT max(r.id) FROM survey_rounds r WHERE r.closes_at <= :end GROUP BY r.survey_id)
+              AND t.scored > 0 AND t.group_name IS NOT NULL""",
     "pulse response rate": """
         SELECT s.round_id, p.team_id, count(*), sum(CASE WHEN s.answered THEN 1 ELSE 0 END)
         FROM survey_participation s JOIN survey_rounds r ON r.id = s.round_id JOIN people p ON p.id = s.person_id
@@ -117,10 +122,10 @@ QUALITY = {
         SELECT e.category, count(*) FROM one_on_one_entries e
         WHERE e.kind = 'cause' AND e.created_at > :since8 AND e.created_at <= :end GROUP BY e.category""",
     "pulse series": """
-        SELECT r.survey_id, r.number, a.group_name, a.question_id, count(a.score), avg(a.score)
-        FROM survey_answers a JOIN survey_rounds r ON r.id = a.round_id JOIN survey_questions q ON q.id = a.question_id
-        WHERE r.closes_at <= :end AND r.closes_at > :since24 AND q.kind = 'scale' AND a.group_name IS NOT NULL
-        GROUP BY r.survey_id, r.number, a.group_name, a.question_id HAVING count(a.score) >= 5""",
+        SELECT r.survey_id, r.number, t.group_name, t.question_id, t.scored, 1.0 * t.total / t.scored
+        FROM survey_tallies t JOIN survey_rounds r ON r.id = t.round_id JOIN survey_questions q ON q.id = t.question_id
+        WHERE r.closes_at <= :end AND r.closes_at > :since24 AND q.kind = 'scale' AND t.group_name IS NOT NULL
+              AND t.scored >= 5""",
 }
 
 
@@ -140,6 +145,7 @@ def uses(sql: str, key: str) -> bool:
 class FloorResult:
     seconds: dict[str, float]
     rows: dict[str, int]
+    cpu: float = 0.0  # CPU seconds of this process (on SQLite the database's work too: it runs in a thread here)
 
     def total(self, names: dict[str, str]) -> float:
         return sum(self.seconds[name] for name in names)
@@ -152,7 +158,7 @@ async def run(session: AsyncSession, end: datetime, week: str, periods: list[str
     start = end - timedelta(days=7)
     values = {"week": week, "periods": periods, "signal_periods": signal_periods or periods, "start": start, "end": end,
               "since": end - timedelta(weeks=16), "since8": end - timedelta(weeks=8),
-              "since24": end - timedelta(weeks=24),
+              "since24": end - timedelta(weeks=24), "stale": end - STALE_AFTER,
               "start_day": start.date() if dialect == "postgresql" else start.date().isoformat(),
               "today": end.date() if dialect == "postgresql" else end.date().isoformat()}
     result = FloorResult({}, {})
@@ -163,8 +169,9 @@ async def run(session: AsyncSession, end: datetime, week: str, periods: list[str
         binds += [bindparam(key, expanding=True) for key in ("periods", "signal_periods") if uses(sql, key)]
         statement = statement.bindparams(*binds)
         params = {key: value for key, value in values.items() if uses(sql, key)}
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         rows = (await session.execute(statement, params)).all()
         result.seconds[name] = time.perf_counter() - began
+        result.cpu += time.process_time() - cpu
         result.rows[name] = len(rows)
     return result

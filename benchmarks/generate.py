@@ -26,7 +26,7 @@ from storage.migrate import upgrade
 from storage.models import Base
 
 BATCH = 20_000
-JSON_COLUMNS = {"answers", "address", "payload", "options"}
+JSON_COLUMNS = {"answers", "address", "payload", "options", "counts"}
 
 
 def build(size: int, seed: int) -> Tables:

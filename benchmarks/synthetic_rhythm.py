@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import timedelta
 
 from benchmarks.common import DIGEST_AT
 from benchmarks.synthetic import START, WEEKS, Org, Tables, hexid, iso_week, random_time
+from bot.pulse.suppression import OTHER, suppress
+from storage.tallies import answer_counts, tally_rows
 
-ANONYMITY_THRESHOLD = 5  # the default pulse.anonymity_threshold: smaller teams answer without a group name
+ANONYMITY_THRESHOLD = 5  # the default pulse.anonymity_threshold
+ANSWER_COLUMNS = ("round_id", "question_id", "group_name", "score", "choice", "text")
+TALLY_COLUMNS = ("round_id", "question_id", "group_name", "answered", "scored", "total", "promoters", "detractors",
+                 "counts")
 
 
 def clamp(value: float, low: int, high: int) -> int:
@@ -19,17 +25,20 @@ def pulse(rng: random.Random, tables: Tables, org: Org) -> None:
     """An engagement survey for everyone every two weeks, and five internal-customer surveys every four weeks.
 
     About 56% of the invited answer; answers carry no person and are shuffled within their round, as the
-    product stores them. Participation rows say only who was asked and who answered.
+    product stores them. Participation rows say only who was asked and who answered. Every round has closed and is
+    published as a real close publishes it (bot/pulse/ballots.py): a team is named on its answers only where results
+    could show its slice, and the round's tallies are counted once (storage/tallies.py).
     """
     surveys = tables.table("surveys", "id", "key", "title", "audience", "every_weeks", "weekday", "hour",
                            "open_days", "active", "from_config", "created_at")
     questions = tables.table("survey_questions", "id", "survey_id", "position", "kind", "text", "options")
-    rounds = tables.table("survey_rounds", "id", "survey_id", "number", "opens_at", "closes_at", "invited")
+    rounds = tables.table("survey_rounds", "id", "survey_id", "number", "opens_at", "closes_at", "invited",
+                          "published")
     participation = tables.table("survey_participation", "round_id", "person_id", "answered")
     answers = tables.table("survey_answers", "id", "round_id", "question_id", "group_name", "score", "choice", "text")
+    tallies = tables.table("survey_tallies", *TALLY_COLUMNS)
     propensity = [0.0] + [rng.uniform(0.3, 0.85) for _ in range(org.size)]
-    group = [None] + [org.team_names[org.team_of[p] - 1] if len(org.members[org.team_of[p]]) >= ANONYMITY_THRESHOLD
-                      else None for p in range(1, org.size + 1)]
+    group = [None] + [org.team_names[org.team_of[p] - 1] for p in range(1, org.size + 1)]  # as sealed
     everyone = list(range(1, org.size + 1))
     plans = [("engagement", "How are we doing?", "everyone", 2, 0, everyone,
               [("scale", "I know what is expected of me at work"), ("scale", "My workload is sustainable"),
@@ -53,15 +62,30 @@ def pulse(rng: random.Random, tables: Tables, org: Org) -> None:
             if opens + timedelta(days=5) > DIGEST_AT:
                 break
             round_id = len(rounds) + 1
-            rounds.append((round_id, survey_id, number, opens, opens + timedelta(days=5), len(invited)))
-            batch = []
+            rounds.append((round_id, survey_id, number, opens, opens + timedelta(days=5), len(invited), True))
+            respondents = []
             for person in invited:
                 answered = rng.random() < propensity[person]
                 participation.append((round_id, person, answered))
                 if answered:
-                    batch += [answer(rng, round_id, question_id, kind, group[person]) for question_id, kind in ids]
-            rng.shuffle(batch)
-            answers += [(hexid(rng), *row) for row in batch if row is not None]
+                    respondents.append(person)
+            batch = published(rng, round_id, ids, [group[person] for person in respondents])
+            answers += [(hexid(rng), *row) for row in batch]
+            tallies += [tuple(row[c] for c in TALLY_COLUMNS) for row in tally_rows(answer_counts(
+                dict(zip(ANSWER_COLUMNS, row, strict=True)) for row in batch))]
+
+
+def published(rng: random.Random, round_id: int, questions: list[tuple[int, str]],
+              groups: list[str | None]) -> list[tuple[object, ...]]:
+    """A round's answer rows as publishing writes them (bot/pulse/ballots.py `answer_rows`): none below the threshold,
+    a team named only where `suppress` could show it, shuffled."""
+    if len(groups) < ANONYMITY_THRESHOLD:
+        return []
+    named = set(suppress(Counter(groups), ANONYMITY_THRESHOLD)) - {OTHER}
+    batch = [answer(rng, round_id, question_id, kind, name if name in named else None)
+             for name in groups for question_id, kind in questions]
+    rng.shuffle(batch)
+    return [row for row in batch if row is not None]
 
 
 def answer(rng: random.Random, round_id: int, question_id: int, kind: str,

@@ -19,6 +19,7 @@ from feedbot.app import build_deps, configure_logging, open_database
 from feedbot.cli_errors import CliError, explain, leave_quietly_on_broken_pipe
 from feedbot.cli_parsing import Parser, Subcommands
 from feedbot.commands_serve import NOTHING_TO_SERVE, parse_instant, run_due, serve
+from feedbot.organisation_settings import ORG_HELP, DeploymentSettings, is_multi
 from feedbot.privacy_key import open_sealer, require_given
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ def parser() -> argparse.ArgumentParser:
     console = sub.add_parser("console", help="chat with the bot in this terminal")
     console.add_argument("--as", dest="as_email", default="ana@example.com", help="who is typing (an email)")
     console.add_argument("--demo", action="store_true", help="load a small sample organisation first")
+    console.add_argument("--org", help=ORG_HELP)
     console.add_argument("--now", help="pretend it is this instant (ISO, UTC unless it has an offset): replay a "
                                        "scripted session with the same dates every time")
 
@@ -55,10 +57,11 @@ def parser() -> argparse.ArgumentParser:
 
     run_due = sub.add_parser("run-due", help="one scheduler tick: send what is due (now, or --at an instant)")
     run_due.add_argument("--at", help="an ISO instant such as 2026-11-27T15:00 (UTC unless it has an offset)")
+    run_due.add_argument("--org", help=ORG_HELP + "; default: every one")
 
     db = sub.add_parser("db", help="database schema")
     db_sub = sub.nested(db, "db_command")
-    db_sub.add_parser("upgrade", help="migrate to the latest schema")
+    db_sub.add_parser("upgrade", help="migrate to the latest schema (every organisation's namespace too)")
     db_sub.add_parser("current", help="print the schema revision of the database and the latest one")
     db_downgrade = db_sub.add_parser("downgrade", help="take the schema back to a revision, before starting an "
                                                         "older feedbot (back up first: what later ones added is lost)")
@@ -67,6 +70,7 @@ def parser() -> argparse.ArgumentParser:
 
     backup = sub.add_parser("backup", help="copy the SQLite database consistently, even while feedbot runs")
     backup.add_argument("file", help="the copy to write (never overwritten); on PostgreSQL use pg_dump instead")
+    backup.add_argument("--org", help=ORG_HELP)
 
     org = sub.add_parser("org", help="the org directory")
     org_sub = sub.nested(org, "org_command")
@@ -74,19 +78,23 @@ def parser() -> argparse.ArgumentParser:
     org_import.add_argument("file", help="CSV with columns email,name,manager_email,team,timezone,locale")
     org_import.add_argument("--deactivate-missing", action="store_true",
                             help="deactivate people in the directory who are not in the file (no more prompts)")
-    org_sub.add_parser("show", help="print the reporting tree")
+    org_import.add_argument("--org", help=ORG_HELP)
+    org_sub.add_parser("show", help="print the reporting tree").add_argument("--org", help=ORG_HELP)
 
     export = sub.add_parser("export", help="write everything about a person as JSON")
     export.add_argument("--person", required=True, metavar="EMAIL", help=EMAIL_HELP)
     export.add_argument("--out", help="file to write (default: standard output)")
+    export.add_argument("--org", help=ORG_HELP)
 
     erase = sub.add_parser("erase", help="remove a person and their personal data (asks first)")
     erase.add_argument("--person", required=True, metavar="EMAIL", help=EMAIL_HELP)
     erase.add_argument("--dry-run", action="store_true", help="print what would be removed and change nothing")
     erase.add_argument("--yes", action="store_true", help="erase without asking for confirmation (scripts)")
+    erase.add_argument("--org", help=ORG_HELP)
 
     link = sub.add_parser("dashboard-link", help="print a one-time sign-in link to the web dashboard")
     link.add_argument("email", help="whose dashboard (an email in the org directory)")
+    link.add_argument("--org", help=ORG_HELP)
 
     slack = sub.add_parser("slack", help="Slack app set-up")
     manifest = sub.nested(slack, "slack_command").add_parser(
@@ -120,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
 def command(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     try:
-        settings = load_settings(args.config)
+        settings = load_settings(args.config, model=DeploymentSettings)
     except ConfigError as exc:
         print(f"feedbot: {exc}", file=sys.stderr)
         return 2
@@ -145,14 +153,20 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "teams":
         return teams_package(args)
     if args.command in ("db", "backup"):
+        from feedbot import commands_organisations as several
         from feedbot.commands_db import backup, db_command
 
+        if is_multi(settings) and args.command == "db" and args.db_command == "upgrade":
+            return await several.upgrade_all(settings)  # type: ignore[arg-type]
+        if is_multi(settings) and args.command == "backup":
+            settings = await several.organisation_database(settings, args.org)  # type: ignore[arg-type]
         return await db_command(settings, args) if args.command == "db" else backup(settings, args)
     if args.command == "console":
         if args.demo:
             settings = demo_settings(settings)
         clock = FixedClock(parse_instant(args.now, "--now")) if args.now else None
-        return await with_deps(settings, lambda deps: console(deps, args), console_out=True, clock=clock)
+        return await with_deps(settings, lambda deps: console(deps, args), console_out=True, clock=clock,
+                               org=args.org)
     if args.command in ("serve", "run-due"):
         from adapters.limiters import shared_limiter
         from adapters.platform import PlatformMessenger
@@ -165,6 +179,11 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             platforms = enabled_platforms(settings, pacing)
             if args.command == "serve" and not platforms and not settings.dashboard.enabled:
                 raise CliError(NOTHING_TO_SERVE)
+            if is_multi(settings):
+                from feedbot import commands_organisations as several
+
+                run_all = several.serve_all if args.command == "serve" else several.run_due_all
+                return await run_all(settings, args, pacing)  # type: ignore[arg-type]
             messenger = PlatformMessenger(platforms) if platforms else None
             action = serve if args.command == "serve" else run_due
             return await with_deps(settings, lambda deps: action(deps, args, platforms), messenger=messenger,
@@ -173,19 +192,25 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             if pacing is not None:
                 await pacing.aclose()
     if args.command == "org":
-        return await with_deps(settings, lambda deps: org(deps, args))
+        return await with_deps(settings, lambda deps: org(deps, args), org=args.org)
     if args.command == "dashboard-link":
-        return await with_deps(settings, lambda deps: dashboard_link(deps, args))
+        return await with_deps(settings, lambda deps: dashboard_link(deps, args), org=args.org)
     if args.command == "export":
-        return await with_deps(settings, lambda deps: export(deps, args))
+        return await with_deps(settings, lambda deps: export(deps, args), org=args.org)
     from feedbot.commands_erase import erase
 
-    return await with_deps(settings, lambda deps: erase(deps, args))
+    return await with_deps(settings, lambda deps: erase(deps, args), org=args.org)
 
 
-async def with_deps(settings: Settings, action: Callable[[Deps], Awaitable[int]], *,
-                    console_out: bool = False, clock: Clock | None = None, messenger: Messenger | None = None) -> int:
+async def with_deps(settings: Settings, action: Callable[[Deps], Awaitable[int]], *, console_out: bool = False,
+                    clock: Clock | None = None, messenger: Messenger | None = None, org: str | None = None) -> int:
     from adapters.console.chat import ConsoleMessenger
+
+    if is_multi(settings):  # one organisation's namespace and Deps, chosen with --org
+        from feedbot import commands_organisations as several
+
+        return await several.with_organisation(settings, org, action, messenger=messenger,  # type: ignore[arg-type]
+                                       console_out=console_out, clock=clock)
 
     require_given(settings, settings.database.url)  # before anything connects
     db = await open_database(settings)

@@ -38,7 +38,9 @@ def chosen_parser(top: argparse.ArgumentParser, parsed: argparse.Namespace) -> a
 
 
 def unrecognized(extras: list[str], parser: argparse.ArgumentParser) -> str:
-    options = [option for action in parser._actions for option in action.option_strings if option.startswith("--")]
+    # --org, like --config, is taken by every data command: never offered for another option's misspelling.
+    options = [option for action in parser._actions for option in action.option_strings
+               if option.startswith("--") and option != "--org"]
     unknown = [extra for extra in extras if extra.startswith("-")] or extras
     message = f"unrecognized argument {unknown[0]}"
     close = difflib.get_close_matches(unknown[0].split("=")[0], options, n=1, cutoff=0.6)

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, Integer, Row, Select, Text, and_, bindparam, cast, func, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models import (
     Checkin,
@@ -150,12 +151,18 @@ class DigestQueries:
     async def everyone(self) -> list[Member]:
         return list(map(Member._make, await self.rows(select(*MEMBER).order_by(Person.name, Person.id))))
 
-    async def team_members(self) -> dict[str, dict[int, int | None]]:
+    async def team_members(self, names: Collection[str] | None = None,
+                           of: Collection[int] = ()) -> dict[str, dict[int, int | None]]:
         """Each team's people and their managers (team name → {person id: manager id}), for whose slices a manager
-        may see (bot/kernel/visibility.py). Two columns a labelled person: one query for a whole digest batch."""
+        may see (bot/kernel/visibility.py). Two columns a labelled person: one query for a whole digest batch. Only
+        the teams `names` and those of the people `of` when given (a digest or two: not everyone's)."""
+        query = select(Team.name, Person.id, Person.manager_id).join(Person, Person.team_id == Team.id)
+        if names is not None:
+            theirs = aliased(Person)
+            query = query.where(or_(Team.name.in_(sorted(names)),
+                                    Team.id.in_(select(theirs.team_id).where(theirs.id.in_(sorted(of))))))
         result: dict[str, dict[int, int | None]] = {}
-        for name, person_id, manager_id in await self.rows(
-                select(Team.name, Person.id, Person.manager_id).join(Person, Person.team_id == Team.id)):
+        for name, person_id, manager_id in await self.rows(query):
             result.setdefault(name, {})[person_id] = manager_id
         return result
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, update
 
+from bot.pulse.counted import tallied
 from bot.pulse.report import digest_batch
-from bot.pulse.results import tallied
 from bot.rhythm.scheduler import tick
 from storage.models import SurveyAnswer, SurveyRound, SurveySubmission
 from tests.conftest import START
@@ -267,7 +267,35 @@ async def test_a_digest_batch_asks_who_was_asked_once_for_all_its_readers(deps_f
                 event.remove(database.engine.sync_engine, "before_cursor_execute", count)
 
     await batch(["Apps"])
+    assert sum(1 for s in statements if "survey_tallies" in s) == 2  # the round's tallies, read once a process
+    await batch(["Apps"])
     one = len(statements)
     sections = await batch(["Apps", "Platform", "Design", "Data"])
+    assert not any("survey_tallies" in s for s in statements)
     assert len(statements) == one and sum(1 for s in statements if "survey_participation" in s) == 1
     assert [b.text for b in sections[0] if hasattr(b, "text")] == ["Pulse Team health, round #1, team Apps: 6 answers"]
+
+
+async def test_a_digest_alone_reads_its_own_teams_only_and_shows_what_the_batch_shows(deps_factory, settings,
+                                                                                     tmp_path, clock, monkeypatch):
+    """A `/digest` or a dashboard page reads the members of its reader's teams only; what it shows is what the same
+    reader's digest shows in a batch that reads every team."""
+    deps, console = await own_label_org(deps_factory, settings, tmp_path)
+    clock.set(OPEN + timedelta(hours=1))
+    await answer_round(console, [lead("Apps"), *APPS[:5]], [4] * 6, [9] * 6, ["1"] * 6)
+    await answer_round(console, [member("Platform", n) for n in range(1, 6)], [3] * 5, [7] * 5, ["2"] * 5)
+    clock.set(CLOSE)
+    await tick(deps, CLOSE)
+    teams = ["Apps", "Platform", "Design", "Data"]
+
+    async def texts(leads: list[str]) -> list[list[str]]:
+        async with deps.uow() as uow:
+            scopes = [scope_for(deps, uow, await uow.people.by_email(lead(team)), [], [team], CLOSE + timedelta(days=3))
+                      for team in leads]
+            return [[b.text for b in blocks if hasattr(b, "text")] for blocks in await digest_batch(scopes)]
+
+    alone = [(await texts([team]))[0] for team in teams]
+    monkeypatch.setattr("bot.pulse.report.FEW_READERS", 0)  # every team's members, as a big batch reads them
+    assert alone == await texts(teams)
+    assert alone[0] == ["Pulse Team health, round #1, team Apps: 6 answers"]  # the lead's own slice, at k + 1
+    assert alone[1] == ["Pulse Team health, round #1, team Platform: 5 answers"]

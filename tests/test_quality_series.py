@@ -50,7 +50,7 @@ def test_an_analysis_stays_open_until_its_cause_and_opens_again_when_the_kind_co
 
 def tally(number: int, respondents: int, total: int) -> RoundTally:
     group = Group(respondents=respondents, scores={1: Scores(scored=respondents, total=total)})
-    return RoundTally(SimpleNamespace(number=number), {"Apps": group}, 5)  # type: ignore[arg-type]
+    return RoundTally(SimpleNamespace(id=number, number=number), {"Apps": group}, 5)  # type: ignore[arg-type]
 
 
 def test_a_pulse_series_leaves_out_rounds_below_the_threshold(catalogs):

@@ -126,11 +126,11 @@ class Proxy:
 
 
 @contextlib.asynccontextmanager
-async def fresh_postgresql_database() -> AsyncIterator[str]:
-    """An empty database of its own on the test server (schemas are not enough: `CREATE DATABASE` is the state of
-    a new deployment), dropped afterwards."""
+async def fresh_postgresql_database(server: str = "") -> AsyncIterator[str]:
+    """An empty database of its own on the test server (or `server`; schemas are not enough: `CREATE DATABASE` is
+    the state of a new deployment), dropped afterwards."""
     name = "feedbot_outage_" + uuid.uuid4().hex[:8]
-    admin = create_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
+    admin = create_engine(server or PG_URL).execution_options(isolation_level="AUTOCOMMIT")
     async with admin.connect() as connection:
         await connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:

@@ -11,6 +11,7 @@ from typing import Any
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.outage import Patience
 from adapters.platform import failure_view
 from adapters.slack.blocks import MORE, cut, pages, unescape
 from adapters.slack.errors import CALL_FAILED, UNREACHABLE, api_error
@@ -25,6 +26,7 @@ from bot.kernel.i18n import N_
 from bot.kernel.messages import Actor, Command, Interaction, MentionRef, Message
 from bot.kernel.outbox import DeliveryError
 from bot.kernel.views import Button, Buttons, Chart, Form, View
+from storage.db import unavailable
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +49,9 @@ class Where:
 
 class Inbound:
     def __init__(self, deps: Deps, profiles: Profiles, messenger: SlackMessenger,
-                 retry_handlers: list[AsyncRetryHandler]) -> None:
+                 retry_handlers: list[AsyncRetryHandler], patience: Patience | None = None) -> None:
         self.deps = deps
+        self.patience = patience
         self.profiles = profiles
         self.messenger = messenger
         self.client = messenger.client
@@ -95,7 +98,8 @@ class Inbound:
         actor = await self.profiles.actor(team, user, wait=PROFILE_WAIT)
         views = await self.safely(actor, lambda: handle_interaction(self.deps, Interaction(
             actor=actor, command=meta.get("c", ""), values=submitted_values(modal.get("state") or {}),
-            prefixes=PREFIXES, conversation=meta.get("ch", ""), reply_handle=meta.get("r", ""))))
+            prefixes=PREFIXES, conversation=meta.get("ch", ""), reply_handle=meta.get("r", ""))),
+            patient=False)  # its answer is the ack, due within 3 seconds: it cannot wait for the database
         where = Where(team, user, meta.get("ch", ""), meta.get("r", ""))
         asked = {block.get("block_id") for block in modal.get("blocks", []) if block.get("type") == "input"}
         for view in views:
@@ -144,13 +148,19 @@ class Inbound:
                            locale=profile.locale, timezone=profile.timezone)
                 for token, profile in await self.profiles.mentioned(team, text)]
 
-    async def safely(self, actor: Actor, call: Callable[[], Awaitable[list[View]]]) -> list[View]:
+    async def safely(self, actor: Actor, call: Callable[[], Awaitable[list[View]]], *,
+                     patient: bool = True) -> list[View]:
         """The core's answer; a bug is logged and the person told that nothing was saved (the core's
-        transaction was rolled back), instead of silence."""
+        transaction was rolled back), instead of silence. `patient`: acknowledged work waits for a database out
+        of reach (adapters/outage.py), so the command is done once it is back instead of lost."""
         try:
-            return await call()
-        except Exception:
-            log.exception("Slack: the core failed on a request")
+            return await (self.patience.run(call) if patient and self.patience is not None else call())
+        except Exception as exc:
+            reason = unavailable(exc, self.deps.settings.database.url)
+            if reason is None:
+                log.exception("Slack: the core failed on a request")
+            else:
+                log.error("Slack: a request was not handled, the database cannot be used: %s", reason)
             return [await failure_view(self.deps, actor.platform, actor.workspace, actor.user_id, actor.locale)]
 
     # ---- replies ----

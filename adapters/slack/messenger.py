@@ -3,8 +3,10 @@ posts, chart images, all paced; Slack's refusals become DeliveryErrors the outbo
 
 Nothing twice: a view too long for one message goes out as several, and only a refusal of the first can
 make the outbox try the view again; the later parts are retried here, so a retry never repeats a part
-already out. One case stays open: chat.postMessage has no idempotency key, so a message Slack took whose
-answer was lost on the way back (the connection dropped) is sent again — feedbot prefers that to losing it.
+already out. chat.postMessage has no idempotency key, so each outbox message carries its row's mark in its
+metadata, and a row whose sender died while sending it is looked for in the DM before it is sent again
+(adapters/slack/history.py). One case stays open: a message Slack took whose answer was lost on the way back
+(the connection dropped) is sent again — feedbot prefers that to losing it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -24,6 +27,7 @@ from adapters.metrics import RATE_LIMITED
 from adapters.pacing import Limiter, Pacer
 from adapters.slack.blocks import MORE, SlackIds, chart_filename, pages, render_blocks
 from adapters.slack.errors import UNREACHABLE, api_error
+from adapters.slack.history import find_marked, marked, searchable
 from adapters.slack.installs import NotInstalled, Workspaces
 from adapters.slack.people import PLATFORM
 from bot.kernel.charts import render_png
@@ -90,7 +94,11 @@ class SlackMessenger:
         return channel.startswith("#") or bool(CHANNEL_ID.match(channel))
 
     async def send(self, recipient: Recipient, view: View) -> Receipt:
-        """The view sent; the receipt names its messages (channel and ts), to update or delete them later."""
+        return await self.send_once(recipient, view, None)
+
+    async def send_once(self, recipient: Recipient, view: View, mark: str | None) -> Receipt:
+        """The view sent, its messages carrying `mark` (see `sent_before`); the receipt names them (channel and ts),
+        to update or delete them later."""
         if self.stopping:
             raise DeliveryError("shutting down", retry_after=0)
         if recipient.channel:
@@ -101,7 +109,7 @@ class SlackMessenger:
                 raise DeliveryError("no reachable Slack account", permanent=True)
             workspace = account.workspace
             channel = (account.data or {}).get("channel") or await self.open_dm(account.workspace, account.user_id)
-        posted = await self.post(channel, view, workspace, account=account)
+        posted = await self.post(channel, view, workspace, account=account, mark=mark)
         return {"platform": PLATFORM, "workspace": workspace, "channel": posted[0][0] if posted else channel,
                 "ts": [ts for _, ts in posted]}
 
@@ -114,6 +122,26 @@ class SlackMessenger:
             raise DeliveryError("a channel post with OAuth installs needs exactly one installed workspace: not sent",
                                 permanent=True)
         return sole
+
+    async def sent_before(self, recipient: Recipient, mark: str, since: datetime) -> Receipt | None:
+        """The receipt of the messages carrying `mark` posted since `since` in the recipient's DM; None when there
+        are none, or they cannot be looked for (a channel, a DM never opened, Slack refusing the lookup): then the
+        message is sent, since a message twice is better than none."""
+        account = next((a for a in recipient.accounts if a.platform == PLATFORM and not a.unreachable), None)
+        channel = recipient.channel or ((account.data or {}).get("channel") if account is not None else None)
+        if not channel or not searchable(channel):
+            return None
+        workspace = account.workspace if account is not None else self.workspace
+        await self.paced(workspace).wait("conversations.history")  # Tier 3 (about 50 a minute), like conversations.open
+        try:
+            found = await find_marked(partial(self.call, self.client.conversations_history, workspace=workspace),
+                                      channel, mark, since)
+        except DeliveryError as exc:
+            log.warning("Slack: could not look for a message that may have been sent (%s): sending it", exc)
+            return None
+        if not found:
+            return None
+        return {"platform": PLATFORM, "workspace": workspace, "channel": channel, "ts": found}
 
     async def amend(self, receipt: Receipt, view: View | None) -> bool:
         """chat.delete every message of an earlier send (None), or chat.update it when the new view fits the
@@ -163,10 +191,12 @@ class SlackMessenger:
         return channel
 
     async def post(self, channel: str, view: View, workspace: str, *, account: Address | None = None,
-                   ephemeral_user: str | None = None, skip: int = 0) -> list[tuple[str, str]]:
+                   ephemeral_user: str | None = None, skip: int = 0, mark: str | None = None) -> list[tuple[str, str]]:
         """The view as one or more messages (Block Kit limits), from part `skip` on, then its charts as
         images. Only a refusal of the first message is raised; the rest belongs to a message already begun
-        (see the module's note). Returns (channel id, ts) of each message posted."""
+        (see the module's note). `mark` names the outbox row in each message's metadata. Returns (channel id,
+        ts) of each message posted."""
+        metadata = {"metadata": marked(mark)} if mark else {}
         ids = await self.slack_ids(view, workspace)
         posted: list[tuple[str, str]] = []
         for number, page in enumerate(pages(view, ids, self.translate(view, MORE))[skip:]):
@@ -175,7 +205,7 @@ class SlackMessenger:
                                channel=channel, user=ephemeral_user, **page.payload())
             else:
                 send = partial(self.call, self.client.chat_postMessage, workspace=workspace, account=account,
-                               channel=channel, unfurl_links=False, **page.payload())
+                               channel=channel, unfurl_links=False, **metadata, **page.payload())
             await self.paced(workspace).wait(channel)
             response = await (send() if number == 0 else self._go_on(send))
             if response is not None and not ephemeral_user and response.get("ts"):

@@ -9,7 +9,8 @@ Events Slack delivers again are handled at most once: the event id is recorded b
 that arrives while the first delivery is still being worked on is not done twice. The price: a crash between
 the ack and the end of the work loses that work (Slack does not resend what it got a 200 for anyway); the
 person sees no answer and types again. A stopping server answers 503 without recording anything, so Slack
-resends the event to a process that is still running.
+resends the event to a process that is still running; so does a server whose database cannot be reached when
+the event id is to be recorded. Work already acknowledged waits for the database (adapters/outage.py).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetr
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.outage import Patience
 from adapters.pacing import Pacer
 from adapters.platform import OutboxSender, PlatformError
 from adapters.slack.blocks import BUTTON_ACTION
@@ -47,6 +49,7 @@ from adapters.slack.retries import CountedRateLimitRetries
 from adapters.slack.shapes import BadRequest, check, refusal
 from bot.kernel.context import Deps
 from bot.kernel.settings import Settings
+from storage.db import unavailable
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +110,7 @@ class SlackPlatform:
     def mount(self, app: web.Application, deps: Deps) -> None:
         self._bind(deps)
         if not self.settings.slack.socket_mode:
-            app.router.add_post(EVENTS_PATH, self._http)
+            app.router.add_post(EVENTS_PATH, self.handle)
         if self.installer is not None:
             self.installer.mount(app, deps)
 
@@ -175,12 +178,14 @@ class SlackPlatform:
 
     def _bind(self, deps: Deps) -> None:
         if self.inbound is None or self.inbound.deps is not deps:
-            self.inbound = Inbound(deps, self.profiles, self.messenger, self.retry_handlers)
+            self.inbound = Inbound(deps, self.profiles, self.messenger, self.retry_handlers,
+                                   Patience(deps.settings.database.url, lambda: self.stopping))
             self.outbox = OutboxSender(deps)
             if self.messenger.deps is None:
                 self.messenger.bind(deps, "")
 
-    async def _http(self, request: web.Request) -> web.Response:
+    async def handle(self, request: web.Request) -> web.Response:
+        """One request posted to EVENTS_PATH."""
         if self.stopping:  # before the signature and the event id are looked at: Slack resends it elsewhere
             return web.Response(status=503, text="shutting down")
         refused = await self._refuse(request)
@@ -243,8 +248,16 @@ class SlackPlatform:
             event_id = body.get("event_id")
             if event_id and self.inbound is not None:
                 deps = self.inbound.deps
-                async with deps.uow() as uow:
-                    first = await uow.inbound.first_time(PLATFORM, str(event_id), deps.clock.now())
+                try:
+                    async with deps.uow() as uow:
+                        first = await uow.inbound.first_time(PLATFORM, str(event_id), deps.clock.now())
+                except Exception as exc:
+                    reason = unavailable(exc, deps.settings.database.url)
+                    if reason is None:
+                        raise
+                    # Nothing recorded, nothing acknowledged: Slack sends the event again (the database back by then).
+                    log.warning("Slack: event %s answered 503, Slack will send it again: %s", event_id, reason)
+                    return BoltResponse(status=503, body="")
                 if not first:
                     return BoltResponse(status=200, body="")
             return await next()

@@ -220,3 +220,15 @@ def _object(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise BadRequest(f"the body is a JSON {type(body).__name__}, not an object")
     return body
+
+
+def workspace_of(raw: bytes, content_type: str | None) -> str:
+    """The workspace (team id) a request comes from, "" when it names none (url_verification) or is unreadable."""
+    try:
+        body = parse(raw.decode("utf-8"), content_type)
+    except (BadRequest, ValueError):
+        return ""
+    team = body.get("team_id") or body.get("team") or body.get("user", {})
+    if isinstance(team, dict):
+        team = team.get("id") or team.get("team_id")
+    return team if isinstance(team, str) else ""

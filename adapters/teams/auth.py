@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 import aiohttp
 import jwt
 
-from adapters.teams.inbound import field_at
+from adapters.teams.inbound import tenant_of
 from bot.kernel.settings import TeamsSettings
 
 log = logging.getLogger(__name__)
@@ -142,9 +142,12 @@ class InboundAuth:
         return claims
 
     def _check_tenant(self, activity: dict[str, Any]) -> None:
-        if self.settings.app_type != "SingleTenant" or not self.settings.tenant_id:
+        tenant = tenant_of(activity)
+        if self.settings.app_type == "MultiTenant":
+            if self.settings.allowed_tenants and tenant not in self.settings.allowed_tenants:
+                raise Forbidden("the activity comes from a tenant not in teams.allowed_tenants")
             return
-        if field_at(activity, "channelData", "tenant", "id") != self.settings.tenant_id:
+        if self.settings.tenant_id and tenant != self.settings.tenant_id:
             raise Forbidden("the activity comes from another tenant")
 
 

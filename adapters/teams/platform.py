@@ -27,6 +27,7 @@ from adapters.teams.shapes import BadActivity, checked
 from adapters.teams.turns import TeamsTurns
 from bot.kernel.context import Deps
 from bot.kernel.settings import Settings
+from storage.db import unavailable
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class TeamsPlatform:
         self.messenger = TeamsMessenger(self.adapter, self.settings, self.policy)
         self.directory = Directory()
         self.outbox: OutboxSender | None = None  # with the deps, in start
+        self.turns: TeamsTurns | None = None  # with the deps, in start or mount
 
     async def start(self, deps: Deps) -> None:
         self.session = aiohttp.ClientSession()
@@ -53,6 +55,7 @@ class TeamsPlatform:
         self.auth = InboundAuth(self.settings, SigningKeys(self.settings.openid_metadata_url, self.session))
         self.messenger.deps = deps
         self.outbox = OutboxSender(deps)
+        self._bind(deps)
         if self.auth.disabled:
             log.warning("TEAMS INBOUND AUTHENTICATION IS OFF: teams.app_id is empty and "
                         "teams.allow_unauthenticated is true. Anyone who can reach %s can act as anyone. "
@@ -78,48 +81,59 @@ class TeamsPlatform:
             await self.outbox.idle()
 
     def mount(self, app: web.Application, deps: Deps) -> None:
-        turns = TeamsTurns(deps, self.directory, self.messenger, self.policy)
+        self._bind(deps)
+        app.router.add_post(ROUTE, self.handle)
 
-        async def messages(request: web.Request) -> web.StreamResponse:
-            if self.auth is None:
-                raise web.HTTPServiceUnavailable(text="not started")
-            if request.content_type != "application/json":
-                raise web.HTTPUnsupportedMediaType(text="expected application/json")
-            try:
-                body = await request.json()
-            except (JSONDecodeError, UnicodeDecodeError):
-                raise web.HTTPBadRequest(text="not JSON") from None
-            if not isinstance(body, dict) or not body.get("type"):
-                raise web.HTTPBadRequest(text="not an activity")
-            try:
-                claims = await self.auth.verify(request.headers.get("Authorization", ""), body)
-            except Unauthorized as exc:
-                log.warning("rejected a Teams request: %s", exc)
-                raise web.HTTPUnauthorized() from None
-            except Forbidden as exc:
-                log.warning("rejected a Teams request: %s", exc)
-                raise web.HTTPForbidden() from None
-            except KeysUnavailable:
-                raise web.HTTPServiceUnavailable() from None
-            try:
-                body = checked(body)
-                activity = Activity().deserialize(body)
-            except BadActivity as exc:
-                log.warning("refused a Teams activity: %s", exc)
-                raise web.HTTPBadRequest(text="unexpected activity") from None
-            except (DeserializationError, TypeError, ValueError, AttributeError) as exc:  # what msrest cannot read
-                log.warning("refused a Teams activity: %s", type(exc).__name__)
-                raise web.HTTPBadRequest(text="not an activity") from None
-            try:
-                response = await self.adapter.run(claims, activity, lambda tc: turns.on_turn(tc, body))
-            except TokenError as exc:  # nothing ran yet: the Bot Connector may redeliver
-                log.error("no token for the bot (check teams.app_id, teams.app_password): %s", exc)
-                raise web.HTTPServiceUnavailable() from None
-            if self.outbox is not None:  # messages the turn left for others go out after the reply
-                self.outbox.kick()
-            if response is None:
-                return web.Response(status=201)
-            return web.json_response(invoke_body(response), status=int(response.status))
+    def _bind(self, deps: Deps) -> None:
+        if self.turns is None or self.turns.deps is not deps:
+            self.turns = TeamsTurns(deps, self.directory, self.messenger, self.policy)
 
-        app.router.add_post(ROUTE, messages)
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        """One activity posted to ROUTE."""
+        turns = self.turns
+        if self.auth is None or turns is None:
+            raise web.HTTPServiceUnavailable(text="not started")
+        if request.content_type != "application/json":
+            raise web.HTTPUnsupportedMediaType(text="expected application/json")
+        try:
+            body = await request.json()
+        except (JSONDecodeError, UnicodeDecodeError):
+            raise web.HTTPBadRequest(text="not JSON") from None
+        if not isinstance(body, dict) or not body.get("type"):
+            raise web.HTTPBadRequest(text="not an activity")
+        try:
+            claims = await self.auth.verify(request.headers.get("Authorization", ""), body)
+        except Unauthorized as exc:
+            log.warning("rejected a Teams request: %s", exc)
+            raise web.HTTPUnauthorized() from None
+        except Forbidden as exc:
+            log.warning("rejected a Teams request: %s", exc)
+            raise web.HTTPForbidden() from None
+        except KeysUnavailable:
+            raise web.HTTPServiceUnavailable() from None
+        try:
+            body = checked(body)
+            activity = Activity().deserialize(body)
+        except BadActivity as exc:
+            log.warning("refused a Teams activity: %s", exc)
+            raise web.HTTPBadRequest(text="unexpected activity") from None
+        except (DeserializationError, TypeError, ValueError, AttributeError) as exc:  # what msrest cannot read
+            log.warning("refused a Teams activity: %s", type(exc).__name__)
+            raise web.HTTPBadRequest(text="not an activity") from None
+        try:
+            response = await self.adapter.run(claims, activity, lambda tc: turns.on_turn(tc, body))
+        except TokenError as exc:  # nothing ran yet: the Bot Connector may redeliver
+            log.error("no token for the bot (check teams.app_id, teams.app_password): %s", exc)
+            raise web.HTTPServiceUnavailable() from None
+        except Exception as exc:
+            reason = unavailable(exc, turns.deps.settings.database.url)
+            if reason is None:
+                raise
+            log.warning("Teams: an activity was answered 503, nothing was saved: %s", reason)
+            raise web.HTTPServiceUnavailable() from None
+        if self.outbox is not None:  # messages the turn left for others go out after the reply
+            self.outbox.kick()
+        if response is None:
+            return web.Response(status=201)
+        return web.json_response(invoke_body(response), status=int(response.status))
 

@@ -9,6 +9,7 @@ asked in a channel.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable
 from dataclasses import replace
@@ -28,6 +29,7 @@ from bot.kernel.context import Deps
 from bot.kernel.messages import Actor, Interaction, MentionRef, Message
 from bot.kernel.outbox import Address, DeliveryError
 from bot.kernel.views import View
+from storage.db import unavailable
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +59,16 @@ class TeamsTurns:
             await self._dispatch(tc, activity)
         except Refused as exc:  # the work is done and recorded; a redelivery would be ignored as a replay
             log.error("could not answer Teams activity %s: %s (%s)", ref, exc.status, exc)
-        except Exception:
+        except Exception as exc:
             if tc.turn_state.get(SAVED):
                 raise  # the work is saved: the mark stays, so a redelivery does not do it twice
+            if unavailable(exc, self.deps.settings.database.url) is not None:
+                with contextlib.suppress(Exception):  # the database may be back already; if not, the mark stays
+                    await self._forget(tag)
+                raise  # answered 503 (adapters/teams/platform.py): the Bot Connector may deliver it again
             # Nothing was saved (one transaction per activity): unmark it, so a redelivery runs it, and say so.
             log.exception("handling Teams activity %s failed; nothing was saved", ref)
-            if tag is not None:
-                async with self.deps.uow() as uow:
-                    await uow.inbound.forget(PLATFORM, tag)
+            await self._forget(tag)
             if not await self._failed(tc, activity):
                 raise  # nobody to tell (an install): answer 500, so the Bot Connector may deliver it again
 
@@ -78,6 +82,11 @@ class TeamsTurns:
             await self._welcome(tc, activity)
         elif inbound.bot_was_removed(activity):
             await self._goodbye(activity)
+
+    async def _forget(self, tag: str | None) -> None:
+        if tag is not None:
+            async with self.deps.uow() as uow:
+                await uow.inbound.forget(PLATFORM, tag)
 
     async def _core(self, tc: TurnContext, work: Awaitable[T]) -> T:
         """The core's work for this activity; once it returns, its transaction is committed."""

@@ -18,6 +18,7 @@ from bot.pulse.series import Series, digest_series
 from storage.digest_queries import DigestQueries
 
 SIGNAL_WEEKS = 12  # weeks of mood on a control chart
+Verdicts = dict[tuple[int, str], tuple[list[str], Chart | None]]  # (id of a pulse Series, locale) → `judged`
 RULES = {
     Rule.BEYOND_LIMITS: N_("a point beyond the control limits"),
     Rule.TWO_OF_THREE: N_("2 of 3 points beyond 2 sigma"),
@@ -38,14 +39,15 @@ async def section(scopes: list[DigestScope]) -> list[SectionBlocks]:
         moods[row.manager_id][row.period] = (row.total, row.count)
         total, count = organisation.get(row.period, (0, 0))
         organisation[row.period] = (total + row.total, count + row.count)
-    pulses = await digest_series(scopes)
+    pulses = await digest_series(scopes)  # readers of the same results share the same Series objects
+    verdicts: Verdicts = {}
     result: list[SectionBlocks] = []
     for scope, pulse in zip(scopes, pulses, strict=True):
         if not scope.people:
             result.append([])
             continue
         mood = mood_series(scope, periods[id(scope)], organisation if scope.org_wide else moods[scope.reader.id])
-        result.append(signal_blocks(scope, mood, pulse))
+        result.append(signal_blocks(scope, mood, pulse, verdicts))
     return result
 
 
@@ -56,12 +58,18 @@ def mood_series(scope: DigestScope, periods: list[str], moods: dict[str, tuple[i
     return Series(name, [week[-3:] for week, _ in kept], [value for _, value in kept])
 
 
-def signal_blocks(scope: DigestScope, mood: Series, pulse: list[Series]) -> SectionBlocks:
+def signal_blocks(scope: DigestScope, mood: Series, pulse: list[Series], verdicts: Verdicts) -> SectionBlocks:
     t = scope.t
     lines: list[str] = []
     charts: list[Chart] = []
     for series, in_weeks in [(mood, True), *((p, False) for p in pulse)]:
-        said, chart = judged(t, series, in_weeks)
+        if in_weeks:  # a team's own mood: read by its manager only
+            said, chart = judged(t, series, in_weeks)
+        else:  # a pulse series: the same object for all its readers, judged once per language
+            key = (id(series), t.locale)
+            if key not in verdicts:
+                verdicts[key] = judged(t, series, in_weeks)
+            said, chart = verdicts[key]
         lines += said
         if chart is not None and (in_weeks or chart.marked):  # the mood's chart always; a pulse's when it signals
             charts.append(chart)

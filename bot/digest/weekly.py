@@ -71,12 +71,14 @@ async def build_all(deps: Deps, uow: UnitOfWork, readers: list[Reader]) -> list[
     everyone = await queries.everyone() if any(r.org_wide for r in readers) else []
     teams = {team.id: team.name for team in await uow.people.teams()}
     scopes: list[DigestScope] = []
+    shared: dict[str, object] = {}  # one for the whole batch
     for reader in readers:
         people = everyone if reader.org_wide else reports.get(reader.person.id, [])
         scopes.append(DigestScope(
             deps=deps, uow=uow, t=deps.catalogs.translator(reader.person.locale or deps.settings.org.default_locale),
             reader=reader.person, people=people, start=reader.end - timedelta(days=7), end=reader.end,
-            team_names=sorted({teams[p.team_id] for p in people if p.team_id in teams}), org_wide=reader.org_wide))
+            team_names=sorted({teams[p.team_id] for p in people if p.team_id in teams}), org_wide=reader.org_wide,
+            shared=shared))
     parts = [await section(scopes) for section in SECTIONS]
     return [compose(scope, [part[n] for part in parts]) for n, scope in enumerate(scopes)]
 

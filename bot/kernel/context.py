@@ -17,6 +17,7 @@ from bot.kernel.calendar import at_local
 from bot.kernel.clock import Clock
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import SUPPORTED_LOCALES, Catalogs, Translator
+from bot.kernel.memo import Memo
 from bot.kernel.messages import Actor, MentionRef
 from bot.kernel.metrics import Metrics, NoMetrics
 from bot.kernel.outbox import Messenger, enqueue, enqueue_in_every_language, seal_address
@@ -40,6 +41,8 @@ class Deps:
     commands: Mapping[str, Feature]  # command name → feature: what people can type
     due_finders: Sequence[DueFinder]  # what each feature owes whom at a tick
     metrics: Metrics = field(default_factory=NoMetrics)  # what an operator watches (feedbot passes Prometheus)
+    # Published pulse rounds as counted (bot/pulse/results.py `tallied`): final once published, read once a process.
+    published: Memo[object] = field(default_factory=Memo)
 
 
 BuildView = Callable[[Translator], View]

@@ -63,6 +63,17 @@ class Amender(Protocol):
     async def amend(self, receipt: Receipt, view: View | None) -> bool: ...
 
 
+@runtime_checkable
+class OnceSender(Protocol):
+    """A messenger that marks each message with its outbox row's `mark` and can look for it afterwards: a row whose
+    sender died in the middle of sending it is looked for before it is sent again (`since`: when that sender took
+    it). `sent_before` answers the receipt of what it found, or None when it found nothing or cannot look."""
+
+    async def send_once(self, recipient: Recipient, view: View, mark: str) -> Receipt | None: ...
+
+    async def sent_before(self, recipient: Recipient, mark: str, since: datetime) -> Receipt | None: ...
+
+
 def enqueue(uow: UnitOfWork, now: datetime, view: View, *, kind: str, recipient_id: int | None = None,
             recipient_seal: str | None = None, channel: str | None = None, key: str | None = None,
             subject: str | None = None) -> None:

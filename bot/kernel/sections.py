@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
@@ -26,6 +26,9 @@ class DigestScope:
     start: datetime  # the week covered, UTC: (start, end] — a preview includes what happened this instant
     end: datetime
     org_wide: bool = False
+    # What the sections of one batch read once and share (the same dict in every scope of the batch): the pulse
+    # sections' surveys, rounds and teams.
+    shared: dict[str, object] = field(default_factory=dict)
 
     @cached_property
     def ids(self) -> list[int]:

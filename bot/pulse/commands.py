@@ -8,7 +8,7 @@ from bot.kernel.i18n import N_, Translator
 from bot.kernel.parsing import MAX_ID, id_number
 from bot.kernel.settings import pick_text
 from bot.kernel.views import Block, Button, Buttons, Form, Input, Text, View, text_view
-from bot.pulse import admin, ballots, report
+from bot.pulse import admin, ballots, results_view
 from bot.pulse.suppression import threshold
 from storage.models import Survey, SurveyQuestion, SurveyRound
 
@@ -29,7 +29,7 @@ async def handle(ctx: Context, text: str) -> View | list[View]:
     if word == "list":
         return await admin.listing(ctx)
     if word == "results":
-        return await report.results(ctx, rest)
+        return await results_view.results(ctx, rest)
     if word == "create":
         return await admin.create(ctx, rest)
     if word == "stop":

@@ -8,21 +8,18 @@ Free-text comments need `comment_threshold` respondents and are shown for the wh
 comments could otherwise be subtracted from the whole's). A reader who was asked in a round knows whether they
 answered, and could take their own answer out of a group: a group that may hold it needs one more respondent for
 them (`Asked`). Results wait until a round closes, and a closed round is published before its tallies are read
-(`tallied`). Nothing here is logged. The views and the digest section that show results are in bot/pulse/report.py.
+(bot/pulse/counted.py `tallied`). Nothing here is logged. The views and the digest section that show results are in
+bot/pulse/results_view.py and bot/pulse/report.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from bot.kernel.context import Deps
 from bot.kernel.settings import Settings
-from bot.pulse.ballots import publish
-from bot.pulse.suppression import OTHER, suppress, threshold
-from storage.models import Survey, SurveyQuestion, SurveyRound
-from storage.uow import UnitOfWork
+from bot.pulse.suppression import OTHER, suppress
+from storage.models import Survey, SurveyRound
 
 WHOLE = ""  # the whole survey, where a team's name would stand; never a team name
 TREND = 8  # closed rounds in a trend
@@ -95,6 +92,7 @@ class Asked:
 
 
 NOT_ASKED = Asked()
+NOBODY: frozenset[str | None] = frozenset()  # no group holds the reader's own answer
 
 
 @dataclass
@@ -103,8 +101,16 @@ class RoundTally:
     groups: dict[str | None, Group]  # by answer group_name; None: no team, or one results could not show alone
     k: int  # the round's anonymity threshold (`threshold`)
     # Computed once per round (and kind of reader): a digest batch asks the same round for a thousand readers.
-    _slices: dict[frozenset[str | None], dict[str, Group]] = field(default_factory=dict, repr=False, compare=False)
+    _labels: dict[frozenset[str | None], dict[str, list[str | None]]] = field(default_factory=dict, repr=False,
+                                                                            compare=False)
+    _merged: dict[tuple[str | None, ...], Group] = field(default_factory=dict, repr=False, compare=False)
     _whole: list[Group] = field(default_factory=list, repr=False, compare=False)
+    _others: list[int] = field(default_factory=list, repr=False, compare=False)
+    _sizes: dict[str | None, int] = field(default_factory=dict, repr=False, compare=False)
+    round_id: int = field(init=False, repr=False, compare=False)  # plain: read for every reader of the round
+
+    def __post_init__(self) -> None:
+        self.round_id = self.round.id
 
     def whole(self) -> Group:
         """Every answer, shown or not: see `shown`."""
@@ -115,8 +121,8 @@ class RoundTally:
     def mine(self, asked: Asked) -> frozenset[str | None]:
         """The group that holds the reader's own answer if they gave one: their team's, or that of no team when their
         team is not named among the answers (bot/pulse/ballots.py); none when they were not asked."""
-        if not asked.rounds or self.round.id not in asked.rounds:
-            return frozenset()
+        if not asked.rounds or self.round_id not in asked.rounds:
+            return NOBODY
         return frozenset({asked.team if asked.team in self.groups else None})
 
     def need(self, asked: Asked, group: str | None = WHOLE) -> int:
@@ -124,14 +130,30 @@ class RoundTally:
         mine = self.mine(asked)
         return self.k + 1 if mine and (group == WHOLE or group in mine) else self.k
 
+    def labels(self, asked: Asked = NOT_ASKED) -> dict[str, list[str | None]]:
+        """Which answer groups make up each slice this reader may see (`suppress`): a team's own, OTHER the rest."""
+        return self._labels_for(self.mine(asked))
+
+    def _labels_for(self, mine: frozenset[str | None]) -> dict[str, list[str | None]]:
+        mine = self._same_as_anyone(mine)
+        if mine not in self._labels:
+            if not self._sizes:
+                self._sizes.update((name, group.respondents) for name, group in self.groups.items())
+            self._labels[mine] = suppress(self._sizes, self.k, mine)
+        return self._labels[mine]
+
     def slices(self, asked: Asked = NOT_ASKED) -> dict[str, Group]:
         """The team slices that may be shown to this reader, and OTHER for everything else merged (`suppress`)."""
-        mine = self._same_as_anyone(self.mine(asked))
-        if mine not in self._slices:
-            sizes = {name: group.respondents for name, group in self.groups.items()}
-            self._slices[mine] = {label: merged(self.groups[name] for name in names)
-                                  for label, names in suppress(sizes, self.k, mine).items()}
-        return self._slices[mine]
+        return {label: self._group(names) for label, names in self.labels(asked).items()}
+
+    def _group(self, names: list[str | None]) -> Group:
+        """A slice's answers: a team's group itself, or the groups merged (once a round) for OTHER."""
+        if len(names) == 1:
+            return self.groups[names[0]]
+        key = tuple(names)
+        if key not in self._merged:
+            self._merged[key] = merged(self.groups[name] for name in names)
+        return self._merged[key]
 
     def _same_as_anyone(self, mine: frozenset[str | None]) -> frozenset[str | None]:
         """No reader-specific suppression where the +1 changes nothing: the reader's group is shown on its own (or
@@ -140,19 +162,30 @@ class RoundTally:
         if not mine:
             return mine
         (name,) = mine
-        anyone = self.slices()  # computed once per round
+        anyone = self._labels_for(NOBODY)  # computed once per round
         if name is not None and name in anyone and self.groups[name].respondents >= self.k + 1:
             return frozenset()  # shown alone with k + 1: never merged first, so every step is the same
-        if name is None and OTHER in anyone and anyone[OTHER].respondents >= self.k + 1:
+        if name is None and OTHER in anyone and self._rest() >= self.k + 1:
             return frozenset()  # the merged rest already holds k + 1: the merging stops at the same step
         return mine
 
+    def _rest(self) -> int:
+        """Respondents in everyone's OTHER."""
+        if not self._others:
+            self._others.append(sum(self.groups[name].respondents for name in self.labels().get(OTHER, [])))
+        return self._others[0]
+
     def shown(self, group: str, asked: Asked = NOT_ASKED) -> Group | None:
         """The whole survey (WHOLE) or a team's slice as this reader may see it; None when it may not be shown."""
+        mine = self.mine(asked)
         if group != WHOLE:
-            return self.slices(asked).get(group)
+            own = self.groups.get(group)
+            if own is None or own.respondents < (self.k + 1 if group in mine else self.k):
+                return None  # below what `suppress` asks of it: never a slice of its own, whatever the others
+            names = self._labels_for(mine).get(group)
+            return None if names is None else self._group(names)
         whole = self.whole()
-        return whole if whole.respondents >= self.need(asked) else None
+        return whole if whole.respondents >= (self.k + 1 if mine else self.k) else None
 
 
 def merged(groups: Iterable[Group]) -> Group:
@@ -164,50 +197,6 @@ def merged(groups: Iterable[Group]) -> Group:
     for group in groups:
         total.add(group)
     return total
-
-
-ScoreRow = tuple[int, int, str | None, int, int, int, int, int]  # see Surveys.scores
-CountRow = tuple[int, int, str | None, int | None, str | None, int]  # see Surveys.tallies
-
-
-def tally(scores: Sequence[ScoreRow], counts: Sequence[CountRow], rounds: Sequence[SurveyRound],
-          questions: Sequence[SurveyQuestion], configured: int) -> list[RoundTally]:
-    """Rows of `Surveys.scores` and `Surveys.tallies` per round and group. Each respondent has one row per question
-    (empty for a skipped comment), so the first question's rows count the respondents. `configured`: the
-    anonymity threshold of the configuration now (see `threshold`)."""
-    first = questions[0].id if questions else None
-    by_round = {rnd.id: RoundTally(rnd, {}, threshold(rnd, configured)) for rnd in rounds}
-    for round_id, question_id, group_name, answered, scored, total, promoters, detractors in scores:
-        groups = by_round[round_id].groups
-        group = groups.get(group_name) or groups.setdefault(group_name, Group())
-        group.scores[question_id] = Scores(scored, total, promoters, detractors)
-        if question_id == first:
-            group.respondents += answered
-    for round_id, question_id, group_name, score, choice, count in counts:
-        groups = by_round[round_id].groups
-        group = groups.get(group_name) or groups.setdefault(group_name, Group())
-        answers = group.answers.setdefault(question_id, {})
-        value = score if score is not None else choice
-        answers[value] = answers.get(value, 0) + count
-    return [by_round[rnd.id] for rnd in rounds]
-
-
-async def tallied(deps: Deps, uow: UnitOfWork, rounds: Sequence[SurveyRound], questions: Sequence[SurveyQuestion],
-                  *, distribution: bool = True) -> list[RoundTally]:
-    """The rounds' tallies: the scores of every round, and (`distribution`) how often each answer was given in the
-    latest.
-
-    Every read of results comes here, so a round that has closed since the last tick is published first (its sealed
-    submissions become answer rows, see bot/pulse/ballots.py) and counts whole at once. That happens in the caller's
-    transaction: one that reads results, never one that marks someone as having answered (the repository refuses)."""
-    configured = deps.settings.pulse.anonymity_threshold
-    now = deps.clock.now()
-    for rnd in rounds:
-        if not rnd.published and rnd.closes_at <= now:
-            await publish(uow, deps.sealer, rnd.id, configured)
-    ids = [rnd.id for rnd in rounds]
-    counts = await uow.surveys.tallies(ids[-1:]) if distribution else []
-    return tally(await uow.surveys.scores(ids), counts, rounds, questions, configured)
 
 
 def average(counts: Mapping[int | str | None, int]) -> float | None:
@@ -250,8 +239,3 @@ def audience_teams(settings: Settings, survey: Survey) -> frozenset[str] | None:
 def asked_of(audience: frozenset[str] | None, teams: frozenset[str]) -> list[str]:
     """Which of `teams` an audience (`audience_teams`) includes."""
     return sorted(teams if audience is None else teams & audience)
-
-
-async def closed_tallies(deps: Deps, uow: UnitOfWork, survey: Survey, before: datetime) -> list[RoundTally]:
-    rounds = [rnd for rnd in await uow.surveys.rounds(survey.id) if rnd.closes_at <= before][-TREND:]
-    return await tallied(deps, uow, rounds, survey.questions)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bot.kernel.i18n import Translator
 from bot.kernel.sections import DigestScope
-from bot.pulse.report import DigestBatch
+from bot.pulse.report import DigestBatch, Seen
 from bot.pulse.results import NO_SCORES, NOT_ASKED, Asked, RoundTally
 from storage.models import Survey
 
@@ -29,8 +29,16 @@ async def digest_series(scopes: list[DigestScope]) -> list[list[Series]]:
     if not scopes:
         return []
     batch = await DigestBatch.load(scopes, SIGNAL_ROUNDS, distribution=False)  # the means only
-    return [[series for survey, ids, team, asked in await batch.groups(scope)
-             for series in question_series(scope.t, survey, batch.tallies[ids], team, asked)] for scope in scopes]
+    made: dict[Seen, list[Series]] = {}  # a team's managers read the same series
+    found: list[list[Series]] = []
+    for scope in scopes:
+        found.append([])
+        for survey, ids, team, asked in await batch.groups(scope):
+            key = (ids, team, asked, scope.t.locale)
+            if key not in made:
+                made[key] = question_series(scope.t, survey, batch.tallies[ids], team, asked)
+            found[-1] += made[key]
+    return found
 
 
 def question_series(t: Translator, survey: Survey, tallies: list[RoundTally], team: str,

@@ -6,7 +6,7 @@ Publishing (bot/pulse/ballots.py) names a team on answer rows only where this wo
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 
 from storage.models import SurveyRound
 
@@ -28,17 +28,18 @@ def suppress(sizes: Mapping[str | None, int], k: int,
     While the rest is non-empty but below what it needs, the smallest shown group joins it (complementary
     suppression), so the total minus the shown slices is always 0 or a shown group — never a hidden one.
     """
-    def need(names: Iterable[str | None]) -> int:
-        return k + 1 if any(name in mine for name in names) else k
-
-    shown = {name: n for name, n in sizes.items() if name is not None and n >= need((name,))}
+    own = frozenset(mine)
+    # One pass each, no per-name generator: a digest batch runs this for every kind of reader of every round.
+    shown = {name: n for name, n in sizes.items() if name is not None and n >= (k + 1 if name in own else k)}
     rest_names = [name for name in sizes if name not in shown]
     rest = sum(sizes[name] for name in rest_names)
-    while 0 < rest < need(rest_names) and shown:
+    need = k + 1 if not own.isdisjoint(rest_names) else k
+    while 0 < rest < need and shown:
         smallest = min(shown, key=lambda name: (shown[name], name))
         rest += shown.pop(smallest)
         rest_names.append(smallest)
+        need = k + 1 if smallest in own else need
     slices: dict[str, list[str | None]] = {name: [name] for name in sorted(shown)}
-    if rest >= need(rest_names):
+    if rest >= need:
         slices[OTHER] = rest_names
     return slices

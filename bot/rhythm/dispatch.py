@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable, Sequence
-from datetime import timedelta
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.kernel.amend import Amendment, read_amendment
 from bot.kernel.context import Deps
-from bot.kernel.outbox import Address, DeliveryError, Receipt, Recipient, open_address, view_for
+from bot.kernel.outbox import (
+    Address,
+    DeliveryError,
+    Messenger,
+    OnceSender,
+    Receipt,
+    Recipient,
+    open_address,
+    view_for,
+)
 from bot.kernel.views import View
-from bot.rhythm.amending import earlier_states, send_amendment, view_of
+from bot.rhythm.amending import Earlier, earlier_states, send_amendment, view_of
 from storage.models import Delivery
 from storage.uow import UnitOfWork
 
@@ -28,7 +38,9 @@ async def dispatch_pending(deps: Deps, batch: int = 200, stop: Callable[[], bool
     short transaction each, so a replica killed mid-batch leaves at most the one message it was sending unrecorded).
 
     Claimed rows belong to this worker alone, so two workers never send the same message. A refused send
-    is tried again later with backoff; a claim whose worker died is taken over after the claim timeout.
+    is tried again later with backoff; a claim whose worker died is taken over after the claim timeout, and the
+    one message it may have been sending is first looked for on the platform (where the messenger can:
+    `OnceSender`), so it is recorded instead of sent twice.
     `stop` is asked before each batch: a process shutting down claims no more.
 
     A sealed delivery (to an anonymous author) ends the same way whatever happens: sent, silent (the author did it
@@ -41,28 +53,69 @@ async def dispatch_pending(deps: Deps, batch: int = 200, stop: Callable[[], bool
         now = deps.clock.now()
         stale_before = now - timedelta(seconds=limits.claim_timeout_seconds)
         async with deps.uow() as uow:
-            claimed = await uow.deliveries.claim_batch(batch, now, stale_before)
-            recipients = await _recipients(deps, uow, claimed)
-            amended = await earlier_states(uow, claimed)
-            work = [(d.id, d.attempts, _is_sealed(d), recipients.get(d.id), _content(deps, d, recipients.get(d.id)))
-                    for d in claimed]
+            claim = await uow.deliveries.claim(batch, now, stale_before)
+            recipients = await _recipients(deps, uow, claim.deliveries)
+            amended = await earlier_states(uow, claim.deliveries)
+            work = [Job(d.id, d.attempts, _is_sealed(d), recipients.get(d.id), _content(deps, d, recipients.get(d.id)),
+                        mark_of(d), claim.in_doubt.get(d.id)) for d in claim.deliveries]
         if not work:
             return sent
-        for delivery_id, attempts, sealed, recipient, content in work:
-            receipt: Receipt | None = None
-            if sealed:
-                error = await _send_sealed(deps.messenger.send, recipient, view_of(content), attempts,
-                                           limits.delivery_attempts)
-            elif isinstance(content, Amendment):
-                error = await send_amendment(deps.messenger, recipient, content, amended.get(delivery_id),
-                                             lambda r, v, i=delivery_id: _send(deps.messenger.send, r, v, i))
-            else:
-                error, receipt = await _send(deps.messenger.send, recipient, content, delivery_id)
+        for job in work:
+            error, receipt = await _send_job(deps, job, amended)
             # Recorded at once, not at the end of the batch: a process killed in the middle of a batch leaves
-            # only the message it was sending to be sent again by whoever takes its claim over.
-            await _record(deps, delivery_id, attempts, sealed, error, receipt)
+            # only the message it was sending in doubt, for whoever takes its claim over to look for.
+            await _record(deps, job.delivery_id, job.attempts, job.sealed, error, receipt)
             sent += error is None
     return sent
+
+
+@dataclass(frozen=True)
+class Job:
+    """One claimed delivery, read in the claim's transaction."""
+
+    delivery_id: int
+    attempts: int
+    sealed: bool
+    recipient: Recipient | None
+    content: View | Amendment
+    mark: str
+    in_doubt_since: datetime | None  # its earlier sender died while it was on its way: it may be out already
+
+
+def mark_of(delivery: Delivery) -> str:
+    """What a message carries to be found again: its row's id and creation time (ids alone repeat across
+    databases, such as a staging copy posting with the same app)."""
+    return f"{delivery.id}-{int(delivery.created_at.timestamp() * 1_000_000)}"
+
+
+async def _send_job(deps: Deps, job: Job, amended: dict[int, Earlier]) -> tuple[DeliveryError | None, Receipt | None]:
+    limits = deps.settings.limits
+    send = _sender(deps.messenger, job.mark)
+    if job.in_doubt_since is not None and job.recipient is not None:
+        found = await _sent_before(deps.messenger, job.recipient, job.mark, job.in_doubt_since)
+        if found is not None:
+            log.info("delivery %s was sent before its sender died: recorded, not sent again", job.delivery_id)
+            return None, found
+    if job.sealed:
+        return await _send_sealed(send, job.recipient, view_of(job.content), job.attempts,
+                                  limits.delivery_attempts), None
+    if isinstance(job.content, Amendment):
+        return await send_amendment(deps.messenger, job.recipient, job.content, amended.get(job.delivery_id),
+                                    lambda r, v: _send(send, r, v, job.delivery_id)), None
+    return await _send(send, job.recipient, job.content, job.delivery_id)
+
+
+def _sender(messenger: Messenger, mark: str) -> Callable[[Recipient, View], Awaitable[Receipt | None]]:
+    if isinstance(messenger, OnceSender):
+        return lambda recipient, view: messenger.send_once(recipient, view, mark)
+    return messenger.send
+
+
+async def _sent_before(messenger: Messenger, recipient: Recipient, mark: str, since: datetime) -> Receipt | None:
+    """The receipt of the message if it is out already; None when it is not, or nobody can tell."""
+    if not isinstance(messenger, OnceSender):
+        return None
+    return await messenger.sent_before(recipient, mark, since)
 
 
 async def _record(deps: Deps, delivery_id: int, attempts: int, sealed: bool, error: DeliveryError | None,

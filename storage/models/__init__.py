@@ -6,6 +6,7 @@ from storage.models.base import NAMING, Base, UTCDateTime, new_uid
 from storage.models.goals import Expectation, Goal, GoalUpdate, GrowthItem, GrowthNote, KeyResult, KeyResultUpdate
 from storage.models.ideas import Idea, IdeaComment, IdeaMeasure, IdeaRecognition, IdeaResult, IdeaStatusChange, IdeaVote
 from storage.models.installs import AppInstall, OAuthState
+from storage.models.organisations import Organisation
 from storage.models.outbox import UNSENT, Delivery, InboundEvent, PacingSlot
 from storage.models.people import Account, OrgImport, Person, Team
 from storage.models.recognition import (
@@ -26,6 +27,7 @@ from storage.models.rhythm import (
     SurveyQuestion,
     SurveyRound,
     SurveySubmission,
+    SurveyTally,
 )
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "FeedbackRequest", "FeedbackRequestTarget", "Goal", "GoalUpdate", "GrowthItem", "GrowthNote", "Idea",
     "IdeaComment", "IdeaMeasure", "IdeaRecognition", "IdeaResult", "IdeaStatusChange", "IdeaVote", "InboundEvent",
     "KeyResult", "KeyResultUpdate", "Kudos", "KudosRecipient", "KudosValue", "OAuthState", "OneOnOne",
-    "OneOnOneEntry", "OrgImport", "PacingSlot", "Person", "Survey", "SurveyAnswer", "SurveyParticipation",
-    "SurveyQuestion", "SurveyRound", "SurveySubmission", "Team", "UTCDateTime", "new_uid",
+    "OneOnOneEntry", "OrgImport", "Organisation", "PacingSlot", "Person", "Survey", "SurveyAnswer",
+    "SurveyParticipation", "SurveyQuestion", "SurveyRound", "SurveySubmission", "SurveyTally", "Team",
+    "UTCDateTime", "new_uid",
 ]

@@ -125,6 +125,25 @@ class SurveyAnswer(Base):
     text: Mapped[str | None] = mapped_column(Text)
 
 
+class SurveyTally(Base):
+    """A published round's answers to one question counted in one group (`group_name` as on its answer rows):
+    written once, in the transaction that publishes the round, so results never count the answers again. Sums and
+    how often each answer was given, nothing else: no person, no time, nothing per respondent, and no group that
+    the answer rows do not already have (storage/tallies.py)."""
+
+    __tablename__ = "survey_tallies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("survey_questions.id", ondelete="CASCADE"), index=True)
+    group_name: Mapped[str | None] = mapped_column(String(200))
+    answered: Mapped[int] = mapped_column(Integer)  # answer rows, a skipped comment included: the respondents
+    scored: Mapped[int] = mapped_column(Integer)  # of those, answers with a score
+    total: Mapped[int] = mapped_column(Integer)  # the sum of those scores
+    promoters: Mapped[int] = mapped_column(Integer)  # scores of 9–10
+    detractors: Mapped[int] = mapped_column(Integer)  # scores of 0–6
+    counts: Mapped[list[Any]] = mapped_column(JSON)  # [[score, choice or null, how often], ...]
+
+
 class OneOnOne(Base):
     """A manager–report pair and its cadence."""
 

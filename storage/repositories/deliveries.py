@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,28 +16,46 @@ from storage.models import (
 from storage.repositories.base import Repository, dialect_insert
 
 
+@dataclass(frozen=True)
+class Claim:
+    """A claimed batch; `in_doubt`: rows a dead worker may have sent already (id → when it claimed them)."""
+
+    deliveries: Sequence[Delivery]
+    in_doubt: dict[int, datetime]
+
+
 class Deliveries(Repository):
     async def claim_batch(self, limit: int, now: datetime, stale_before: datetime) -> Sequence[Delivery]:
+        return (await self.claim(limit, now, stale_before)).deliveries
+
+    async def claim(self, limit: int, now: datetime, stale_before: datetime) -> Claim:
         """Take up to `limit` rows for sending: pending ones whose retry time has come, and claims older than
         `stale_before` (their worker died). Rows another worker holds are skipped (PostgreSQL: FOR UPDATE
-        SKIP LOCKED; SQLite: writers are serialised by BEGIN IMMEDIATE)."""
+        SKIP LOCKED; SQLite: writers are serialised by BEGIN IMMEDIATE).
+
+        A worker sends its batch in id order and records each row as soon as it is sent, so of a dead worker's
+        rows only the first still unsent may have gone out: that one is `in_doubt`, with the time it was claimed."""
         ready = and_(text(UNSENT),  # spelled as the partial index is, so both databases use it
                      or_(and_(Delivery.status == "pending",
                               or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now)),
                          and_(Delivery.status == "sending", Delivery.claimed_at < stale_before)))
-        # A materialised CTE runs the LIMIT once: as a plain subquery PostgreSQL may re-run it per row and
-        # claim the whole backlog at once.
-        batch = (select(Delivery.id).where(ready).order_by(Delivery.id).limit(limit)
-                 .with_for_update(skip_locked=True).cte("batch").prefix_with("MATERIALIZED", dialect="postgresql"))
-        # The batch's rows are ours alone (locked; SQLite: one writer), so they need no second look — and a
-        # second `ready` here lets a stale row estimate turn the update into a 10,000 × 200 nested loop.
-        claimed = (await self.session.scalars(
-            update(Delivery).where(Delivery.id.in_(select(batch.c.id)))
-            .values(status="sending", claimed_at=now, attempts=Delivery.attempts + 1).returning(Delivery.id))).all()
-        if not claimed:
-            return []
-        return (await self.session.scalars(select(Delivery).where(Delivery.id.in_(claimed))
-                                           .order_by(Delivery.id))).all()
+        # The ids are read and locked first, then updated by id: a second `ready` in the update lets a stale row
+        # estimate turn it into a 10,000 × 200 nested loop.
+        rows = (await self.session.execute(
+            select(Delivery.id, Delivery.status, Delivery.claimed_at).where(ready).order_by(Delivery.id)
+            .limit(limit).with_for_update(skip_locked=True))).all()
+        if not rows:
+            return Claim([], {})
+        ids = [row.id for row in rows]
+        await self.session.execute(update(Delivery).where(Delivery.id.in_(ids))
+                                   .values(status="sending", claimed_at=now, attempts=Delivery.attempts + 1))
+        in_doubt: dict[int, datetime] = {}
+        for row in rows:  # id order: the first of each dead claim
+            if row.status == "sending" and row.claimed_at not in in_doubt.values():
+                in_doubt[row.id] = row.claimed_at
+        deliveries = (await self.session.scalars(select(Delivery).where(Delivery.id.in_(ids))
+                                                 .order_by(Delivery.id))).all()
+        return Claim(deliveries, in_doubt)
 
     async def mark_sent(self, ids: Sequence[int], sent_at: datetime,
                         receipts: dict[int, dict[str, Any]] | None = None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, String, case, delete, exists, func, insert, literal, select, update
+from sqlalchemy import ColumnElement, String, delete, exists, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.digest_queries import core_rows
@@ -17,8 +17,10 @@ from storage.models import (
     SurveyParticipation,
     SurveyRound,
     SurveySubmission,
+    SurveyTally,
 )
 from storage.repositories.base import Repository, dialect_insert
+from storage.tallies import answer_counts, tally_rows
 
 
 class Surveys(Repository):
@@ -28,6 +30,7 @@ class Surveys(Repository):
     def __init__(self, session: AsyncSession) -> None:
         super().__init__(session)
         self._marked_answered = False  # this transaction marks someone as having answered: it never publishes
+        self._published: set[int] = set()  # rounds this transaction published (it may still roll back)
 
     async def get(self, survey_id: int) -> Survey | None:
         return await self.session.get(Survey, survey_id)
@@ -134,16 +137,25 @@ class Surveys(Repository):
 
     async def publish(self, rnd: SurveyRound, submission_ids: Sequence[str],
                       answers: Sequence[dict[str, object]]) -> None:
-        """Replace sealed submissions by answer rows, inserted in exactly the order given (already shuffled). Never in
-        the transaction that marks someone as having answered: their flag and the answers would share its xmin."""
+        """Replace sealed submissions by answer rows, inserted in exactly the order given (already shuffled), and their
+        tallies (storage/tallies.py). Never in the transaction that marks someone as having answered: their flag and
+        the answers would share its xmin."""
         if self._marked_answered:
             raise RuntimeError("answers are never published in a transaction that marks someone as having answered")
         rnd.published = True
+        self._published.add(rnd.id)
         for start in range(0, len(submission_ids), 5000):
             await self.session.execute(delete(SurveySubmission).where(
                 SurveySubmission.id.in_(submission_ids[start:start + 5000])))
         for start in range(0, len(answers), 5000):
             await self.session.execute(insert(SurveyAnswer), list(answers[start:start + 5000]))
+        tallies = tally_rows(answer_counts(answers))
+        for start in range(0, len(tallies), 5000):
+            await self.session.execute(insert(SurveyTally), tallies[start:start + 5000])
+
+    def published_here(self, round_id: int) -> bool:
+        """Whether this transaction published the round (so it is not final until the commit)."""
+        return round_id in self._published
 
     async def waiting_for(self, person_id: int, now: datetime) -> Sequence[tuple[SurveyRound, Survey]]:
         """Open rounds the person was asked in and has not answered, soonest closing first."""
@@ -157,26 +169,26 @@ class Surveys(Repository):
 
     async def tallies(self, round_ids: Sequence[int]) -> Sequence[tuple[int, int, str | None, int | None,
                                                                         str | None, int]]:
-        """(round, question, group, score, choice, count) — how often each answer was given, never by whom."""
+        """(round, question, group, score, choice, count) — how often each answer was given, never by whom: as
+        counted when the round was published (`publish`)."""
         if not round_ids:
             return []
-        columns = (SurveyAnswer.round_id, SurveyAnswer.question_id, SurveyAnswer.group_name, SurveyAnswer.score,
-                   SurveyAnswer.choice)
-        query = select(*columns, func.count()).where(SurveyAnswer.round_id.in_(round_ids)).group_by(*columns)
-        return await core_rows(self.session, query)  # type: ignore[return-value]
+        query = select(SurveyTally.round_id, SurveyTally.question_id, SurveyTally.group_name, SurveyTally.counts).where(
+            SurveyTally.round_id.in_(round_ids))
+        return [(round_id, question_id, group, score, choice, n)
+                for round_id, question_id, group, counts in await core_rows(self.session, query)
+                for score, choice, n in counts]
 
     async def scores(self, round_ids: Sequence[int]) -> Sequence[tuple[int, int, str | None, int, int, int, int,
                                                                      int]]:
         """(round, question, group, answers, scored answers, their sum, scores of 9–10, scores of 0–6) — sums,
-        never by whom."""
+        never by whom: as counted when the round was published (`publish`)."""
         if not round_ids:
             return []
-        columns = (SurveyAnswer.round_id, SurveyAnswer.question_id, SurveyAnswer.group_name)
-        score = SurveyAnswer.score
-        query = select(*columns, func.count(), func.count(score), func.coalesce(func.sum(score), 0),
-                       func.count(case((score >= 9, 1))), func.count(case((score <= 6, 1)))).where(
-            SurveyAnswer.round_id.in_(round_ids)).group_by(*columns)
-        # As Core: a digest batch sums a year of answers into ~20,000 rows; ORM bookkeeping per row would double it.
+        query = select(SurveyTally.round_id, SurveyTally.question_id, SurveyTally.group_name, SurveyTally.answered,
+                       SurveyTally.scored, SurveyTally.total, SurveyTally.promoters, SurveyTally.detractors).where(
+            SurveyTally.round_id.in_(round_ids))
+        # As Core: a digest batch reads a year of tallies; ORM bookkeeping per row would double it.
         return await core_rows(self.session, query)  # type: ignore[return-value]
 
     async def comments(self, round_id: int, question_id: int) -> list[str]:

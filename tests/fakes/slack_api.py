@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 
 from bot.kernel.settings import Settings
 from bot.orgdir import import_people
+from tests.fakes.slack_history import History
 
 TEAM = "T0FEED"
 BOT_USER = "UBOT"
@@ -52,6 +53,7 @@ class FakeSlack:
     teams: dict[str, dict[str, str]] = field(default_factory=dict)  # bot token → its workspace, for auth.test
     dead: set[str] = field(default_factory=set)  # tokens Slack refuses (token_revoked)
     port: int = 0
+    history: History = field(default_factory=History)  # what was posted, for conversations.history
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -76,10 +78,14 @@ class FakeSlack:
                                "tz": tz, "tz_label": tz, "tz_offset": 3600, "locale": locale,
                                "is_bot": False, "profile": profile}
 
+    def workspace(self, token: str, team: str, name: str = "Acme", bot_user: str = BOT_USER) -> None:
+        """The bot token `token` belongs to workspace `team` (several workspaces; a token sees its own only)."""
+        self.teams[token] = {"team_id": team, "team": name, "user_id": bot_user}
+
     def grant(self, code: str, team: str, name: str, token: str, *, installer: str = "U0ANA",
               bot_user: str = BOT_USER) -> None:
         """Slack's answer to `code` (once): the app installed in `team` with the bot token `token`."""
-        self.teams[token] = {"team_id": team, "team": name, "user_id": bot_user}
+        self.workspace(token, team, name, bot_user)
         self.grants[code] = {"ok": True, "app_id": "A0FEEDBOT", "authed_user": {"id": installer},
                              "scope": "commands,chat:write,im:write", "token_type": "bot", "access_token": token,
                              "bot_user_id": bot_user, "team": {"id": team, "name": name}, "enterprise": None,
@@ -148,6 +154,9 @@ class FakeSlack:
         if token in self.dead:
             self.calls.append(Call(method, args, token, refused=True))
             return web.json_response({"ok": False, "error": "token_revoked"})
+        if method == "conversations.history" and self.history.too_many():
+            self.calls.append(Call(method, args, token, refused=True))
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})
         return self._refuse(method, args, token) or web.json_response(self._answer(method, args, token))
 
     def _refuse(self, method: str, args: dict[str, Any], token: str = "") -> web.Response | None:
@@ -170,15 +179,20 @@ class FakeSlack:
             return self.grants.pop(args.get("code", ""), {"ok": False, "error": "invalid_code"})
         if method == "users.info":
             user = self.users.get(args.get("user", ""))
-            return ok | {"user": user} if user else {"ok": False, "error": "user_not_found"}
+            if user and user["team_id"] == team["team_id"]:  # a token sees its own workspace only
+                return ok | {"user": user}
+            return {"ok": False, "error": "user_not_found"}
         if method == "users.list":
             return ok | {"members": [u for u in self.users.values() if u["team_id"] == team["team_id"]],
                          "response_metadata": {"next_cursor": ""}}
         if method == "conversations.open":
             return ok | {"channel": {"id": "D" + str(args.get("users", "")).lstrip("UW")}}
-        if method in ("chat.postMessage", "chat.postEphemeral"):
-            return ok | {"channel": args.get("channel"), "ts": f"1700000000.{next(self._ids):06d}",
-                         "message_ts": "1700000000.000001"}
+        if method == "chat.postMessage":
+            return ok | {"channel": args.get("channel"), "ts": self.history.post(str(args.get("channel")), args)}
+        if method == "chat.postEphemeral":
+            return ok | {"message_ts": f"1700000000.{next(self._ids):06d}"}
+        if method == "conversations.history":
+            return self.history.read(args)
         if method in ("views.open", "views.publish", "views.update"):
             return ok | {"view": {"id": f"V{next(self._ids)}", **args.get("view", {})}}
         if method == "apps.connections.open":
@@ -241,7 +255,7 @@ async def _arguments(request: web.Request) -> dict[str, Any]:
             for key, value in args.items()}
 
 
-NESTED = {"blocks", "view", "files"}
+NESTED = {"blocks", "view", "files", "metadata"}
 
 
 # ---- Slack's other side: signed requests to feedbot, built from recorded payload shapes ----

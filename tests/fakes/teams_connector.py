@@ -222,6 +222,20 @@ def payload(name: str) -> dict[str, Any]:
     return json.loads((PAYLOADS / f"{name}.json").read_text(encoding="utf-8"))
 
 
+def shaped(name: str, sender: TeamsUser, connector: FakeConnector, activity_id: str, **fields: Any) -> dict[str, Any]:
+    """The recorded activity `name` from `sender`, answered through `connector` (which learns the sender)."""
+    activity = copy.deepcopy(payload(name))
+    activity.update(id=activity_id, serviceUrl=connector.url, **fields)
+    activity["from"] = sender.account()
+    activity["recipient"] = {"id": BOT, "name": "feedbot"}
+    activity["channelData"]["tenant"]["id"] = TENANT
+    activity["conversation"]["tenantId"] = TENANT
+    if activity["conversation"]["conversationType"] == "personal":
+        activity["conversation"]["id"] = f"a:{sender.teams_id}"
+    connector.add(sender)
+    return activity
+
+
 @dataclass
 class TeamsHarness:
     """The real serve app with Teams, the fake connector and identity service, and ways to talk to it."""
@@ -260,16 +274,7 @@ class TeamsHarness:
     # Activities in the recorded shapes of tests/payloads/teams
 
     def activity(self, name: str, sender: TeamsUser, **fields: Any) -> dict[str, Any]:
-        activity = copy.deepcopy(payload(name))
-        activity.update(id=str(next(self._ids)), serviceUrl=self.connector.url, **fields)
-        activity["from"] = sender.account()
-        activity["recipient"] = {"id": BOT, "name": "feedbot"}
-        activity["channelData"]["tenant"]["id"] = TENANT
-        activity["conversation"]["tenantId"] = TENANT
-        if activity["conversation"]["conversationType"] == "personal":
-            activity["conversation"]["id"] = f"a:{sender.teams_id}"
-        self.connector.add(sender)
-        return activity
+        return shaped(name, sender, self.connector, str(next(self._ids)), **fields)
 
     def message(self, sender: TeamsUser, text: str, *, mention: Sequence[TeamsUser] = (), locale: str = "en-US",
                 channel: bool = False) -> dict[str, Any]:

@@ -58,12 +58,13 @@ def read_config_file(path: Path) -> None:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 
 
-def load_settings(config_path: str | None = None, **overrides: object) -> Settings:
+def load_settings(config_path: str | None = None, model: type[Settings] = Settings, **overrides: object) -> Settings:
+    """The settings as `model` (a subclass may add sections the composition root reads, such as organisations)."""
     path = find_config_file(config_path)
     if path is not None:
         read_config_file(path)
 
-    class FileAndEnvSettings(Settings):
+    class FileAndEnvSettings(model):  # type: ignore[valid-type,misc]
         @classmethod
         def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,  # noqa: ANN001
                                        file_secret_settings):  # noqa: ANN001

@@ -73,6 +73,8 @@ class TeamsSettings(Section):
     app_password: SecretStr | None = None
     app_type: str = Field("SingleTenant", pattern="^(SingleTenant|MultiTenant)$")
     tenant_id: str = ""
+    # A MultiTenant app answers only these tenants, when any are listed (docs/deploying.md); others get 403.
+    allowed_tenants: list[str] = []
     allow_unauthenticated: bool = False
     # Sovereign clouds use other endpoints; tests point them at loopback.
     openid_metadata_url: str = "https://login.botframework.com/v1/.well-known/openidconfiguration"
