@@ -7,6 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.kernel.settings import Settings
+from feedbot.organisation_settings import DeploymentSettings, OrganisationConfig, organisation_settings
 from storage.models import Account, AppInstall
 from tests.test_slack_oauth import ONE, callback, install, oauth_slack, rows, start_install
 
@@ -51,3 +52,13 @@ def test_oauth_installs_need_the_list_of_the_organisations_workspaces(listed: li
         Settings.model_validate({"slack": oauth | {"workspaces": listed}})
     allowed = Settings.model_validate({"slack": oauth | {"workspaces": [" T0ONE ", "E0GRID"]}}).slack
     assert allowed.oauth and allowed.workspaces == ["T0ONE", "E0GRID"]
+
+
+def test_several_organisations_are_each_their_own_workspace_and_need_no_list() -> None:
+    oauth = {"client_id": "1.2", "client_secret": "s", "signing_secret": "x"}
+    with pytest.raises(ValidationError, match=r"slack\.workspaces"):
+        DeploymentSettings.model_validate({"slack": oauth})  # one organisation: the list is needed
+    several = DeploymentSettings.model_validate({"slack": oauth, "tenancy": {"auto_create": True}})
+    assert several.slack.oauth and not several.lists_its_workspaces()
+    acme = organisation_settings(several, OrganisationConfig(name="Acme", slack_team="T0ACME"))
+    assert acme.slack.oauth and not acme.lists_its_workspaces()
