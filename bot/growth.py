@@ -11,11 +11,12 @@ from datetime import date, datetime
 
 from bot.kernel.context import Context, Feature
 from bot.kernel.due import due_at_end
-from bot.kernel.errors import FieldError, UserError, check_form
+from bot.kernel.errors import FieldError, UserError, answer_to, check_form
 from bot.kernel.i18n import N_, Translator
 from bot.kernel.keywords import Keywords
-from bot.kernel.parsing import MAX_ID, first_word, id_number
-from bot.kernel.people import resolve_mention, split_mentions, who
+from bot.kernel.lookup import by_number, person_or_me
+from bot.kernel.parsing import first_word
+from bot.kernel.people import who
 from bot.kernel.views import Button, Buttons, Form, Input, Text, View, text_view
 from bot.kernel.visibility import sees_personal
 from storage.models import GrowthItem, GrowthNote, Person
@@ -78,10 +79,8 @@ def read_form(ctx: Context) -> tuple[str, str, date | None]:
             errors.append(FieldError(name, "Please keep it under {limit} characters.", limit=limit))
     due = None
     if values["by"]:
-        try:
+        with answer_to(errors, "by"):
             due = read_date(ctx, values["by"])
-        except UserError as exc:
-            errors.append(FieldError("by", exc.message, **exc.params))
     check_form(errors)
     return values["what"], values["how"], due
 
@@ -136,11 +135,8 @@ def line(t: Translator, item: GrowthItem) -> str:
 
 
 async def plan(ctx: Context, text: str) -> View:
-    tokens, rest = split_mentions(text, ctx.mentions)
-    if rest or len(tokens) > 1:
-        raise UserError("To see your plan type {mine}; a report's, {theirs}.", mine=ctx.cmd("grow"),
-                        theirs=ctx.cmd("grow @lea"))
-    person = await resolve_mention(ctx.uow, tokens[0], ctx.mentions) if tokens else ctx.me
+    person, _ = await person_or_me(ctx, text, UserError("To see your plan type {mine}; a report's, {theirs}.",
+                                                        mine=ctx.cmd("grow"), theirs=ctx.cmd("grow @lea")))
     if not sees_personal(ctx.me.id, person):  # admins too: they see counts
         raise UserError("Development plans are seen by the person and their manager only.")
     items = await ctx.uow.growth.of(person.id, include_closed=True)
@@ -162,11 +158,8 @@ async def plan(ctx: Context, text: str) -> View:
 
 
 async def find(ctx: Context, number: str, usage: str) -> tuple[GrowthItem, Person]:
-    item_id = id_number(number)
-    if item_id is None:
-        raise UserError("Which item? Give its number from {list}: {example}", list=ctx.cmd("grow"),
-                        example=ctx.cmd(usage))
-    item = await ctx.uow.growth.get(item_id) if item_id <= MAX_ID else None
+    item_id, item = await by_number(number, ctx.uow.growth.get, UserError(
+        "Which item? Give its number from {list}: {example}", list=ctx.cmd("grow"), example=ctx.cmd(usage)))
     owner = await ctx.uow.people.get(item.person_id) if item else None
     if item is None or owner is None or not sees_personal(ctx.me.id, owner) or item.status != "open":
         raise UserError("There is no open item #{id} in a plan you can see. See {list}", id=item_id,
@@ -232,11 +225,11 @@ async def link(ctx: Context, text: str) -> View:
     if owner != ctx.me:
         raise UserError("Only {name} changes their plan; you can {comment} or {agree}.", name=who(owner),
                         comment=ctx.cmd(f"grow comment {item.id} …"), agree=ctx.cmd(f"grow agree {item.id}"))
-    number = id_number(words[2])
-    expectation = await ctx.uow.expectations.get(number) if number is not None and number <= MAX_ID else None
-    if expectation is None or expectation.person_id != ctx.me.id or expectation.status == "declined":
-        raise UserError("You have no expectation #{id} of your own. Their numbers are in {list}.", id=words[2],
+    unknown = UserError("You have no expectation #{id} of your own. Their numbers are in {list}.", id=words[2],
                         list=ctx.cmd("expectations"))
+    _, expectation = await by_number(words[2], ctx.uow.expectations.get, unknown)
+    if expectation is None or expectation.person_id != ctx.me.id or expectation.status == "declined":
+        raise unknown
     item.expectation_id, item.updated_at = expectation.id, ctx.now
     return text_view(ctx.t("#{id} of your plan now serves expectation #{expectation}: {text}", id=item.id,
                            expectation=expectation.id, text=expectation.text))

@@ -56,7 +56,6 @@ async def test_a_title_may_contain_by_and_the_due_date_is_optional(deps, console
 
 async def test_add_errors_write_nothing(deps, console):
     cases = {
-        "/goal add": f"Please add some text: {ADD_EXAMPLE}",
         "/goal add by 2027-03-31": f"Please add some text: {ADD_EXAMPLE}",
         "/goal add Ship it by 2027-02-30":
             f"2027-02-30 is not a real date. Write the due date as YYYY-MM-DD: {ADD_EXAMPLE}",

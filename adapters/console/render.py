@@ -76,6 +76,6 @@ def render_prompt(field: Input) -> str:
                                      for value, label in field.options) + ")")
     if field.hint:
         parts.append(f"— {field.hint}")
-    if field.value:
-        parts.append(f"[{field.value}]")
+    if field.value:  # a choice's earlier answer by its name in the reader's language, not its value
+        parts.append(f"[{dict(field.options).get(field.value) or field.value}]")
     return "? " + " ".join(parts)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from bot.kernel.context import Context
 from bot.kernel.errors import FieldError
 from bot.kernel.i18n import Translator
-from bot.kernel.objectives import NO_CHANGE, confidence_text, measured, read_update, record, roll_up
+from bot.kernel.objectives import NO_CHANGE, confidence_text, measured, plain, read_update, record, roll_up
 from bot.kernel.views import Input
 from storage.models import Goal, KeyResult
 
@@ -24,11 +24,6 @@ class Answered:
     value: float | None  # None: no change
     confidence: str | None
     note: str
-
-
-def plain(goal: Goal, kr: KeyResult) -> bool:
-    """The goal's own 0–100 % (a goal from before key results, or one without key results of its own)."""
-    return (kr.title, kr.unit, kr.start, kr.target) == (goal.title, "%", 0, 100)
 
 
 def name(goal: Goal, kr: KeyResult) -> str:

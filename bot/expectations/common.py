@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.kernel.context import Context
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_
-from bot.kernel.parsing import MAX_ID, id_number
+from bot.kernel.lookup import by_number
 from bot.kernel.people import who
 from bot.kernel.settings import ExpectationSettings
 from bot.kernel.visibility import sees_personal
@@ -41,11 +41,9 @@ def decider_id(expectation: Expectation, person: Person) -> int | None:
 async def waiting(ctx: Context, number: str, usage: str) -> tuple[Expectation, Person]:
     """The proposal `number`, waiting for my answer; one I cannot see is reported exactly as one that does not
     exist, so the reply never tells who has proposals."""
-    expectation_id = id_number(number)
-    if expectation_id is None:
-        raise UserError("Which proposal? Give its number from {list}: {example}", list=ctx.cmd("expectations"),
-                        example=ctx.cmd(usage))
-    found = await ctx.uow.expectations.get(expectation_id) if expectation_id <= MAX_ID else None
+    expectation_id, found = await by_number(number, ctx.uow.expectations.get, UserError(
+        "Which proposal? Give its number from {list}: {example}", list=ctx.cmd("expectations"),
+        example=ctx.cmd(usage)))
     person = await ctx.uow.people.get(found.person_id) if found else None
     if found is None or person is None or found.status != "proposed" or not sees_personal(ctx.me.id, person):
         raise UserError("There is no proposal #{id} waiting for an answer in expectations you can see. See {list}",

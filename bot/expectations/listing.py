@@ -16,7 +16,8 @@ from bot.expectations.common import (
 )
 from bot.kernel.context import Context
 from bot.kernel.errors import UserError
-from bot.kernel.people import resolve_mention, split_mentions, who
+from bot.kernel.lookup import person_or_me
+from bot.kernel.people import who
 from bot.kernel.settings import pick_text
 from bot.kernel.views import Block, Button, Buttons, Fields, Text, View
 from storage.models import Expectation, Kudos, Person
@@ -25,11 +26,9 @@ Evidence = dict[str, tuple[int, Kudos]]
 
 
 async def listing(ctx: Context, text: str) -> View:
-    tokens, rest = split_mentions(text, ctx.mentions)
-    if rest or len(tokens) > 1:
-        raise UserError("To see your expectations type {mine}; a report's, {theirs}.", mine=ctx.cmd("expectations"),
-                        theirs=ctx.cmd("expectations @lea"))
-    person = await resolve_mention(ctx.uow, tokens[0], ctx.mentions) if tokens else ctx.me
+    person, _ = await person_or_me(ctx, text, UserError("To see your expectations type {mine}; a report's, {theirs}.",
+                                                        mine=ctx.cmd("expectations"),
+                                                        theirs=ctx.cmd("expectations @lea")))
     may_see(ctx, person)
     own = list(await ctx.uow.expectations.of(person.id))
     since = ctx.now - timedelta(days=ctx.deps.settings.expectations.evidence_days)

@@ -10,8 +10,9 @@ import re
 from bot.expectations.common import KIND_NAMES, KINDS, PROPOSE_USAGE, waiting
 from bot.kernel.context import Context
 from bot.kernel.errors import FieldError, UserError, check_form
+from bot.kernel.lookup import person_or_me
 from bot.kernel.parsing import first_word
-from bot.kernel.people import resolve_mention, split_mentions, who
+from bot.kernel.people import who
 from bot.kernel.views import Button, Buttons, Form, Input, Text, View, text_view
 from storage.models import Expectation, Person
 
@@ -20,11 +21,9 @@ VALUE_TAG = re.compile(r"(?<![\w&])#([^\W\d_][\w-]*)")  # `#teamwork` names a va
 
 
 async def propose(ctx: Context, text: str) -> View:
-    tokens, rest = split_mentions(text, ctx.mentions)
-    if len(tokens) > 1:
-        raise UserError("Propose for yourself or for one person who reports to you: {example}",
-                        example=ctx.cmd(PROPOSE_USAGE))
-    person = await resolve_mention(ctx.uow, tokens[0], ctx.mentions) if tokens else ctx.me
+    person, rest = await person_or_me(ctx, text, UserError(
+        "Propose for yourself or for one person who reports to you: {example}", example=ctx.cmd(PROPOSE_USAGE)),
+        more_text=True)
     other = await other_side(ctx, person)
     if ctx.values:
         kind, body, value = from_form(ctx)

@@ -5,12 +5,13 @@ to the person and their manager (company and team objectives to everyone).
 - `objectives`: add, list, done, edit, drop, carry over
 - `keyresults`: key results and their updates (and the 0–100 % `/goal progress`)
 - `tree`: alignment and the tree
+- `forms`: `/goal add` and `/goal kr 12` typed, or alone as a form
 - `periods`: the end of a period asks the owner to close, carry over or drop each open objective
 """
 
 from __future__ import annotations
 
-from bot.goals import keyresults, objectives, periods, tree
+from bot.goals import forms, keyresults, objectives, periods, tree
 from bot.kernel.context import Context, Feature
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_
@@ -26,7 +27,7 @@ async def handle(ctx: Context, text: str) -> View:
     first = rest.strip().partition(" ")[0]
     if word in ("", "list"):
         return await objectives.listing(ctx, rest.strip())
-    simple = {"add": objectives.add, "kr": keyresults.add, "update": keyresults.update,
+    simple = {"add": forms.add, "kr": forms.kr, "update": keyresults.update,
               "progress": keyresults.progress, "align": tree.align, "tree": tree.tree, "done": objectives.done,
               "carry": objectives.carry}
     if word in simple:
@@ -44,13 +45,13 @@ FEATURE = Feature(
     summary=N_("Your measurable goals, their key results and how they serve the company's: {p}goal add Reduce p95 "
                "latency by 2027-03-31"),
     usage=N_("{p}goal add Reduce p95 latency to 200 ms by 2027-03-31 — a new goal; the due date (or a quarter, "
-             "by 2027-Q1) after \"by\" is optional\n"
+             "by 2027-Q1) after \"by\" is optional; {p}goal add alone opens a form\n"
              "{p}goal add --team … — a team objective (a team's manager); {p}goal add --company … — a company "
              "objective (admins)\n"
              "{p}goal list — your goals with their key results, open ones first (also {p}goal)\n"
              "{p}goal list @lea — the goals of someone who reports to you\n"
              "{p}goal kr 12 Cut p95 latency from 900 to 200 ms — a key result; add weight 2 to count it double, by "
-             "2027-03-31 for a due date of its own\n"
+             "2027-03-31 for a due date of its own; {p}goal kr 12 alone opens a form\n"
              "{p}goal update 12.1 450 at risk Cache not warm yet — a new value, optionally on track, at risk or "
              "off track, and a note\n"
              "{p}goal progress 3 40% Caching is live — report progress from 0 to 100%, with an optional note\n"

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from bot.goals.common import When, may_see, quarter_of
-from bot.goals.objectives import is_plain
 from bot.kernel.context import Context
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import Translator
@@ -18,6 +17,7 @@ from bot.kernel.objectives import (
     attention,
     attention_text,
     confidence_text,
+    is_plain,
     kr_progress,
     measured,
     percent,

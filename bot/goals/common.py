@@ -10,7 +10,7 @@ from bot.kernel.context import Context
 from bot.kernel.due import due_at_end
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_
-from bot.kernel.parsing import MAX_ID, id_number
+from bot.kernel.lookup import by_number
 from bot.kernel.visibility import sees_personal
 from storage.models import Goal, KeyResult, Person
 
@@ -99,11 +99,9 @@ async def find_goal(ctx: Context, number: str, usage: str) -> Goal:
     if not number:
         raise UserError("Which goal? Give its number: {example}. See {list}", example=ctx.cmd(usage),
                         list=ctx.cmd("goal list"))
-    goal_id = id_number(number)
-    if goal_id is None:
-        raise UserError("{value} is not a goal number. Give the number from {list}: {example}", value=number,
-                        list=ctx.cmd("goal list"), example=ctx.cmd(usage))
-    goal = await ctx.uow.goals.get(goal_id) if goal_id <= MAX_ID else None
+    goal_id, goal = await by_number(number, ctx.uow.goals.get, UserError(
+        "{value} is not a goal number. Give the number from {list}: {example}", value=number,
+        list=ctx.cmd("goal list"), example=ctx.cmd(usage)))
     if goal is None:
         raise UserError("There is no goal #{id} of yours. See {list}", id=goal_id, list=ctx.cmd("goal list"))
     return goal

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.goals.common import KR_REF, KR_USAGE, UPDATE_USAGE, my_key_result, my_open_goal, parse_when
-from bot.goals.objectives import PROGRESS_USAGE, default_key_result, is_plain
+from bot.goals.objectives import PROGRESS_USAGE, default_key_result
 from bot.kernel.context import Context
 from bot.kernel.due import due_at_end
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_
 from bot.kernel.keywords import Keywords
 from bot.kernel.numbers import NUMBER, parse_number
-from bot.kernel.objectives import kr_text, read_update, record, roll_up
+from bot.kernel.objectives import is_plain, kr_text, read_update, record, roll_up
 from bot.kernel.views import Text, View, text_view
 from storage.models import Goal, KeyResult
 
@@ -72,15 +72,18 @@ def read_measure(ctx: Context, text: str, usage: str) -> Measure | None:
     return None
 
 
-async def add(ctx: Context, text: str) -> View:
-    """A key result for one of my open objectives; its first one replaces the untouched 0–100 % it started with."""
-    number, _, rest = text.strip().partition(" ")
-    goal = await my_open_goal(ctx, number, KR_USAGE)
+async def add(ctx: Context, goal: Goal, text: str) -> View:
+    """`/goal kr 12 Cut p95 latency from 900 to 200 ms [weight 2] [by 2027-03-31]`, the objective already found."""
     usage = ctx.cmd(ctx.t(KR_USAGE).replace("12", str(goal.id), 1))
-    rest, due = due_of(ctx, rest)
+    rest, due = due_of(ctx, text)
     measure = read_measure(ctx, rest, usage)
     if measure is None:
         raise UserError("Say what you measure, from where and to where: {example}", example=usage)
+    return await create(ctx, goal, measure, due)
+
+
+async def create(ctx: Context, goal: Goal, measure: Measure, due: date | None) -> View:
+    """A key result for one of my open objectives; its first one replaces the untouched 0–100 % it started with."""
     krs = await ctx.uow.goals.key_results([goal.id])
     if is_plain(goal, krs) and krs[0].current == 0 and krs[0].updated_at == krs[0].created_at:
         await ctx.uow.session.delete(krs[0])

@@ -17,8 +17,9 @@ from bot.goals.common import (
 from bot.kernel.context import Context
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_, Translator
-from bot.kernel.objectives import kr_text
-from bot.kernel.people import resolve_mention, split_mentions, who
+from bot.kernel.lookup import person_or_me
+from bot.kernel.objectives import is_plain, kr_text
+from bot.kernel.people import who
 from bot.kernel.views import Text, View, text_view
 from bot.kernel.visibility import sees_personal
 from storage.models import Goal, GoalUpdate, KeyResult, Person
@@ -40,10 +41,25 @@ def level_and_rest(ctx: Context, text: str) -> tuple[str, str]:
     if level is None:
         raise UserError("{flag} is not an option of {command}. Use {company} or {team}, or leave it out for a goal "
                         "of your own.", flag=word, command=ctx.cmd("goal add"), company="--company", team="--team")
+    return level, rest
+
+
+async def leads_a_team(ctx: Context) -> bool:
+    """A team's manager: a team, and people reporting to them in the org directory."""
+    return ctx.me.team_id is not None and bool(await ctx.uow.people.reports_of(ctx.me.id))
+
+
+async def team_for(ctx: Context, level: str) -> int | None:
+    """The team of a new objective at `level` (a team objective's); refused when the sender may not add one there."""
     if level == "company" and not ctx.is_admin:
         raise UserError("Only admins add company objectives. Add a goal of your own: {example}",
                         example=ctx.cmd(ADD_USAGE))
-    return level, rest
+    if level != "team":
+        return None
+    if not await leads_a_team(ctx):
+        raise UserError("Team objectives are added by a team's manager: you need a team and people reporting to "
+                        "you in the org directory. Add a goal of your own: {example}", example=ctx.cmd(ADD_USAGE))
+    return ctx.me.team_id
 
 
 def default_key_result(goal: Goal, now: object) -> KeyResult:
@@ -52,47 +68,43 @@ def default_key_result(goal: Goal, now: object) -> KeyResult:
                      current=float(goal.progress), weight=1.0, status="open", created_at=now, updated_at=now)
 
 
-def is_plain(goal: Goal, krs: list[KeyResult]) -> bool:
-    """Measured only by its default 0–100 % key result, so listing it would say the same twice."""
-    return len(krs) == 1 and (krs[0].title, krs[0].unit, krs[0].start, krs[0].target) == (goal.title, "%", 0, 100)
-
-
-async def add(ctx: Context, text: str) -> View:
-    level, text = level_and_rest(ctx, text)
+async def add(ctx: Context, level: str, text: str) -> View:
+    """`/goal add [--team|--company] Title [by 2027-03-31]`, the level already read off."""
+    team_id = await team_for(ctx, level)
     title, when = title_and_when(ctx, text, ADD_USAGE)
-    team_id = None
-    if level == "team":
-        if ctx.me.team_id is None or not await ctx.uow.people.reports_of(ctx.me.id):
-            raise UserError("Team objectives are added by a team's manager: you need a team and people reporting to "
-                            "you in the org directory. Add a goal of your own: {example}", example=ctx.cmd(ADD_USAGE))
-        team_id = ctx.me.team_id
+    return await create(ctx, level, title, when, team_id)
+
+
+async def create(ctx: Context, level: str, title: str, when: When, team_id: int | None,
+                 parent: Goal | None = None) -> View:
+    """The objective, checked: typed or from the form (which may also align it to `parent` at once)."""
     goal = Goal(person_id=ctx.me.id, title=title, due_date=when.due, quarter=when.quarter, progress=0, status="open",
-                level=level, team_id=team_id, created_at=ctx.now, updated_at=ctx.now)
+                level=level, team_id=team_id, created_at=ctx.now, updated_at=ctx.now,
+                parent_id=parent.id if parent else None)
     ctx.uow.goals.add(goal)
     await ctx.uow.goals.flush()  # the reply needs the goal's number
+    serves = [Text(text=ctx.t("It serves #{id} {title}.", id=parent.id, title=parent.title))] if parent else []
     due = when.due.isoformat() if when.due else when.quarter
     if level != "personal":
         added = ctx.t("Company objective #{id} added: {title}.", id=goal.id, title=title) if level == "company" \
             else ctx.t("Team objective #{id} added: {title}.", id=goal.id, title=title)
-        return View(blocks=[Text(text=added + (" " + ctx.t("Due {due}.", due=due) if due else "")), Text(
+        return View(blocks=[Text(text=added + (" " + ctx.t("Due {due}.", due=due) if due else "")), *serves, Text(
             text=ctx.t("Give it key results with {kr}; objectives align to it with {align}.", kr=ctx.cmd(
-                KR_USAGE.replace("12", str(goal.id), 1)), align=ctx.cmd(f"goal align 12 to {goal.id}")))])
+                ctx.t(KR_USAGE).replace("12", str(goal.id), 1)), align=ctx.cmd(f"goal align 12 to {goal.id}")))])
     ctx.uow.goals.add(default_key_result(goal, ctx.now))
     added = ctx.t("Goal #{id} added: {title} (due {due}).", id=goal.id, title=title, due=due) if due \
         else ctx.t("Goal #{id} added: {title}.", id=goal.id, title=title)
-    return View(blocks=[Text(text=added), Text(text=ctx.t("Report progress with {command}.", command=ctx.cmd(
+    return View(blocks=[Text(text=added), *serves, Text(text=ctx.t("Report progress with {command}.", command=ctx.cmd(
         f"goal progress {goal.id} 40%"))), Text(text=ctx.t(
             "Or measure it with key results, {kr}, and align it to your team's objective with {align}.",
-            kr=ctx.cmd(KR_USAGE.replace("12", str(goal.id), 1)), align=ctx.cmd(f"goal align {goal.id} to 3")))])
+            kr=ctx.cmd(ctx.t(KR_USAGE).replace("12", str(goal.id), 1)), align=ctx.cmd(f"goal align {goal.id} to 3")))])
 
 
 async def listing(ctx: Context, text: str) -> View:
     """My objectives, or a report's for their manager: open ones first, each with its key results."""
-    tokens, rest = split_mentions(text, ctx.mentions)
-    if rest or len(tokens) > 1:
-        raise UserError("To see your goals type {mine}; to see a report's goals type {theirs}.",
-                        mine=ctx.cmd("goal list"), theirs=ctx.cmd("goal list @lea"))
-    person = await resolve_mention(ctx.uow, tokens[0], ctx.mentions) if tokens else ctx.me
+    person, _ = await person_or_me(ctx, text, UserError(
+        "To see your goals type {mine}; to see a report's goals type {theirs}.", mine=ctx.cmd("goal list"),
+        theirs=ctx.cmd("goal list @lea")))
     if not sees_personal(ctx.me.id, person):  # admins get counts, not titles
         raise UserError("You are not allowed to see {name}'s goals: goals are visible to the person and their "
                         "manager.", name=who(person))

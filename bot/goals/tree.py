@@ -30,12 +30,8 @@ async def align(ctx: Context, text: str) -> View:
     if len(words) != 3 or not TO.read(ctx.deps.catalogs, words[1]):
         raise UserError("Say which goal serves which: {example}", example=ctx.cmd(ALIGN_USAGE))
     goal = await my_goal(ctx, words[0], ALIGN_USAGE)
-    parent = await find_goal(ctx, words[2], ALIGN_USAGE)
-    owner = await ctx.uow.people.get(parent.person_id)
-    if parent.status == "dropped" or not may_see(ctx.me.id, parent, owner):
-        raise UserError("There is no goal #{id} you can align to. See {tree}", id=parent.id,
-                        list=ctx.cmd("goal list"), tree=ctx.cmd("goal tree"))
-    if RANK[parent.level] < RANK[goal.level]:
+    parent = await aligning_to(ctx, words[2], ALIGN_USAGE)
+    if not may_serve(goal.level, parent):
         raise UserError("Goal #{id} is a {level} objective: it can serve a company objective or one at its own "
                         "level, not #{parent}.", id=goal.id, level=level_name(ctx.t, goal.level), parent=parent.id)
     path = await chain(ctx, parent)
@@ -45,6 +41,21 @@ async def align(ctx: Context, text: str) -> View:
     goal.parent_id, goal.updated_at = parent.id, ctx.now
     line = " → ".join(f"#{g.id} {g.title}" for g in [goal, *path])
     return text_view(ctx.t("Goal #{id} now serves #{parent}: {path}", id=goal.id, parent=parent.id, path=line))
+
+
+async def aligning_to(ctx: Context, number: str, usage: str) -> Goal:
+    """The objective `number`, if the sender may align one to it: one they see, not dropped."""
+    parent = await find_goal(ctx, number, usage)
+    owner = await ctx.uow.people.get(parent.person_id)
+    if parent.status == "dropped" or not may_see(ctx.me.id, parent, owner):
+        raise UserError("There is no goal #{id} you can align to. See {tree}", id=parent.id,
+                        list=ctx.cmd("goal list"), tree=ctx.cmd("goal tree"))
+    return parent
+
+
+def may_serve(level: str, parent: Goal) -> bool:
+    """An objective serves a company objective or one at its own level (a personal one also a team one)."""
+    return RANK[parent.level] >= RANK[level]
 
 
 async def chain(ctx: Context, goal: Goal) -> list[Goal]:

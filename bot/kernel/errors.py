@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from bot.kernel.i18n import N_
 
 
@@ -36,3 +39,13 @@ class InvalidForm(UserError):
 def check_form(errors: list[FieldError]) -> None:
     if errors:
         raise InvalidForm(errors)
+
+
+@contextmanager
+def answer_to(errors: list[FieldError], field: str) -> Iterator[None]:
+    """A UserError raised inside is the mistake of the form's answer `field`: collected in `errors`, so that every
+    mistake is shown at once, beside its answer (the typed command raises the same error on its own)."""
+    try:
+        yield
+    except UserError as exc:
+        errors.append(FieldError(field, exc.message, **exc.params))

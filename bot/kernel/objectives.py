@@ -21,6 +21,16 @@ CONFIDENCE = Keywords({"on-track": (N_("on track"),), "at-risk": (N_("at risk"),
 NO_CHANGE = Keywords({"no-change": (N_("no change"), N_("same"))})
 
 
+def plain(goal: Goal, kr: KeyResult) -> bool:
+    """The goal's own 0–100 % (a goal from before key results, or one without key results of its own)."""
+    return (kr.title, kr.unit, kr.start, kr.target) == (goal.title, "%", 0, 100)
+
+
+def is_plain(goal: Goal, krs: list[KeyResult]) -> bool:
+    """Measured only by its default 0–100 % key result, so listing it would say the same twice."""
+    return len(krs) == 1 and plain(goal, krs[0])
+
+
 def kr_progress(start: float, target: float, current: float) -> float:
     """From start to target in either direction, 0..1 (beyond the target counts as reached, behind start as 0)."""
     progress = Effect(baseline=start, target=target, result=current).progress

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 
 from storage.models import Goal, GoalUpdate, KeyResult, KeyResultUpdate, Person
 from storage.repositories.base import Repository
@@ -38,6 +38,12 @@ class Goals(Repository):
         if not include_done:
             query = query.where(Goal.status == OPEN)
         return (await self.session.scalars(query.order_by(Goal.status.desc(), Goal.id))).all()
+
+    async def shared(self, team_id: int | None, limit: int) -> Sequence[Goal]:
+        """Open company objectives, then the open team objectives of `team_id`: what a new objective may serve."""
+        team = and_(Goal.level == "team", Goal.team_id == team_id) if team_id is not None else false()
+        return (await self.session.scalars(select(Goal).where(Goal.status == OPEN, or_(Goal.level == "company", team))
+                                           .order_by(Goal.level, Goal.id).limit(limit))).all()
 
     async def updates(self, goal_id: int) -> Sequence[GoalUpdate]:
         return (await self.session.scalars(
