@@ -51,6 +51,9 @@ class DeploymentSettings(Settings):
     organisations: dict[str, OrganisationConfig] = Field(default_factory=dict)
     tenancy: TenancySettings = TenancySettings()
 
+    def lists_its_workspaces(self) -> bool:
+        return not (self.organisations or self.tenancy.auto_create)
+
     @field_validator("organisations")
     @classmethod
     def _slugs(cls, value: dict[str, OrganisationConfig]) -> dict[str, OrganisationConfig]:
@@ -79,6 +82,13 @@ class DeploymentSettings(Settings):
         return self
 
 
+class OrganisationSettings(Settings):
+    """One organisation's settings among several: its workspace is the one tenancy routes to it."""
+
+    def lists_its_workspaces(self) -> bool:
+        return False
+
+
 def organisation_settings(settings: Settings, config: OrganisationConfig, *,
                           admins: list[str] | None = None) -> Settings:
     """An organisation's settings: the deployment's, its own sections laid over them (table by table), its Teams
@@ -99,7 +109,7 @@ def organisation_settings(settings: Settings, config: OrganisationConfig, *,
     if config.teams_tenant:
         data["teams"] |= {"tenant_id": config.teams_tenant, "allowed_tenants": [config.teams_tenant]}
     try:
-        return Settings.model_validate(data)
+        return OrganisationSettings.model_validate(data)
     except ValidationError as exc:
         raise ValueError("; ".join(".".join(str(part) for part in error["loc"]) + ": "
                                    + error["msg"].removeprefix("Value error, ") for error in exc.errors())) from None

@@ -109,7 +109,7 @@ def test_the_commented_examples_in_the_example_file_are_valid(tmp_path):
     text = "\n".join(line[2:] if line.startswith(("# [[", "# key", "# title", "# audience", "# every_weeks",
                                                      "# weekday", "# hour", "# open_days", "# questions",
                                                      "#   {", "# ]", "# dependencies", "# holidays", "# role",
-                                                     "# level", "# kind", "# text", "# value"))
+                                                     "# level", "# kind", "# text", "# value ="))
                      else line for line in lines)
     text = text.replace("dependencies = {}\n", "").replace("holidays = []\n", "").replace("questions = []\n", "")
     text = text.replace("surveys = []\n", "").replace("catalogue = []\n", "")

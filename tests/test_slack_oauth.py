@@ -41,7 +41,7 @@ async def oauth_slack(database: Any, clock: Any, catalogs: Any, tmp_path: Any, i
 
     async with running_slack(database, clock, catalogs, hooks={"on_installed": on_installed}, bot_token=None,
                              client_id="1.2", client_secret="client-secret", authorize_url=AUTHORIZE,
-                             **slack) as env:
+                             workspaces=[ONE, TWO], **slack) as env:
         env.fake.add_user("U0ANA", "ana@example.com", "Ana Andersson", tz="UTC", team=ONE)
         env.fake.add_user("U0BO", "bo@example.com", "Bo Berg", tz="UTC", team=TWO)
         (tmp_path / "org.csv").write_text(ORG, encoding="utf-8")
@@ -213,7 +213,7 @@ async def test_a_token_slack_refuses_revokes_the_install_without_retrying_foreve
 
 
 def test_oauth_mode_is_chosen_by_its_settings_and_needs_http() -> None:
-    oauth = {"client_id": "1.2", "client_secret": "s", "signing_secret": "x"}
+    oauth = {"client_id": "1.2", "client_secret": "s", "signing_secret": "x", "workspaces": [ONE]}
     assert Settings.model_validate({"slack": oauth}).slack.oauth
     assert not Settings.model_validate({"slack": oauth | {"bot_token": "xoxb-1"}}).slack.oauth  # one workspace
     assert not Settings.model_validate({"slack": oauth | {"client_secret": None}}).slack.enabled

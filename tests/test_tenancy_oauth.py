@@ -162,7 +162,7 @@ async def test_a_workspace_no_organisation_is_for_is_refused_without_auto_create
     async with add_to_slack(database, clock, catalogs, tmp_path, tenancy={"auto_create": False},
                             organisations={slug: {"name": "Acme"}}) as env:
         status, page = await env.install(2, "xoxb-two")
-        assert status == 403 and "not served here" in page
+        assert status == 403 and "may not install feedbot" in page
         assert await env.main(AppInstall) == [] and env.org(2) is None
         assert [row.slug for row in await env.main(Registered)] == [slug]
 

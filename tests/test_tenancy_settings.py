@@ -28,7 +28,7 @@ def test_the_documented_example_loads_and_overlays_one_organisation(tmp_path: Pa
     settings = load_settings(str(path), model=DeploymentSettings)
     assert isinstance(settings, DeploymentSettings) and is_multi(settings)
     acme = organisation_settings(settings, settings.organisations["acme"])
-    assert type(acme) is Settings
+    assert isinstance(acme, Settings) and not isinstance(acme, DeploymentSettings) and not is_multi(acme)
     assert (acme.org.admins, acme.org.default_locale, acme.kudos.values) == (["hr@acme.example"], "sv",
                                                                             ["courage", "care"])
     assert acme.slack.bot_token is not None and acme.slack.bot_token.get_secret_value() == "xoxb-from-env"

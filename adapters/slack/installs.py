@@ -41,6 +41,10 @@ class NotInstalled(Exception):
     """feedbot is not installed in this workspace (never, or removed, or its token revoked)."""
 
 
+class NotListed(Exception):
+    """An install from a workspace that is not one of the organisation's (`slack.workspaces`): nothing stored."""
+
+
 @dataclass(frozen=True)
 class Installed:
     """A workspace that has just installed feedbot, as the `on_installed` hook gets it (no token)."""
@@ -124,6 +128,9 @@ class Workspaces(AsyncInstallationStore):
             row = await uow.installs.find(PLATFORM, team_id)
         if row is None or row.revoked_at is not None or row.bot_token is None:
             return None
+        if not deps.settings.slack.allows(row.team_id, row.enterprise_id):  # the list changed since it installed
+            log.warning("Slack: workspace %s is not in slack.workspaces: not served", team_id)
+            return None
         token = deps.sealer.unseal_untimed(row.bot_token)
         if token is None:  # sealed under another privacy key: only a new install brings a usable token
             log.warning("Slack: the token of workspace %s does not open with this privacy key; install again",
@@ -138,6 +145,10 @@ class Workspaces(AsyncInstallationStore):
         deps = self._deps()
         if not installation.team_id or not installation.bot_token:
             raise ValueError("an install without a workspace or a bot token")  # an org-wide install: not enabled
+        if not deps.settings.slack.allows(installation.team_id, installation.enterprise_id):
+            log.warning("Slack: an install from workspace %s, not in slack.workspaces, was refused",
+                        installation.team_id)
+            raise NotListed(installation.team_id)
         row = AppInstall(
             platform=PLATFORM, team_id=installation.team_id, team_name=installation.team_name,
             enterprise_id=installation.enterprise_id, enterprise_name=installation.enterprise_name,

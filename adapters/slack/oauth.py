@@ -27,7 +27,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.errors import UNREACHABLE, api_error
-from adapters.slack.installs import Installed, NotInstalled, OnRevoked, States, Workspaces, installed
+from adapters.slack.installs import Installed, NotInstalled, NotListed, OnRevoked, States, Workspaces, installed
 from adapters.slack.people import PLATFORM
 from bot.kernel.context import Deps
 from bot.kernel.i18n import N_
@@ -45,9 +45,9 @@ CANCELLED = N_("The installation was cancelled: nothing was installed or stored.
 REFUSED = N_("Slack did not install feedbot ({reason}). Nothing was stored; please try again.")
 STALE = N_("This installation link is not valid (it was used already, it expired, or it did not come from the "
            "Add to Slack page). Nothing was stored; please start again.")
+NOT_LISTED = N_("This Slack workspace may not install feedbot: it is not one of the organisation's. Nothing was "
+                "stored.")
 UNSAVED = N_("feedbot could not store the installation. Nothing was stored; please try again in a minute.")
-NOT_SERVED = N_("This Slack workspace is not served here, so feedbot was not installed in it. Ask whoever runs this "
-                "feedbot to add your workspace.")
 GONE = N_("feedbot is not installed in this Slack workspace any more. Ask a Slack admin to add it again.")
 AGAIN = N_("Start again")
 
@@ -131,6 +131,8 @@ class Installer:
         except UNREACHABLE as exc:  # oauth.v2.access got no answer: the state is used up, so start again
             log.warning("Slack: the install could not be confirmed: %s", api_error(exc))
             response = self._page(REFUSED, 502, reason=api_error(exc))
+        except NotListed:  # a stranger's workspace: its token is dropped, nobody there is linked
+            response = self._page(NOT_LISTED, 403)
         return await to_aiohttp_response(response)
 
     async def _success(self, args: AsyncSuccessArgs) -> BoltResponse:
@@ -143,7 +145,7 @@ class Installer:
             except InstallRefused as exc:
                 log.warning("Slack: the install in workspace %s was refused: %s", install.team_id, exc)
                 await self.workspaces.async_delete_installation(enterprise_id=None, team_id=install.team_id)
-                return self._page(NOT_SERVED, 403)
+                return self._page(NOT_LISTED, 403)
             except Exception:  # the install is stored and works; what follows it can be done again
                 log.exception("Slack: a step after installing in workspace %s failed", install.team_id)
         return self._page(DONE, 200, workspace=install.team_name or install.team_id)

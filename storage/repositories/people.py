@@ -41,7 +41,12 @@ class People(Repository):
         return found
 
     async def by_email(self, email: str) -> Person | None:
-        return await self.session.scalar(select(Person).where(Person.email == email.strip().lower()))
+        """The person with this address, in any letter case. A character that lowercases to a plain letter
+        (U+212A KELVIN SIGN to k) makes another mailbox, which matches nobody."""
+        email = email.strip()
+        if any(not c.isascii() and c.lower().isascii() for c in email):
+            return None
+        return await self.session.scalar(select(Person).where(Person.email == email.lower()))
 
     async def by_uid(self, uid: str) -> Person | None:
         return await self.session.scalar(select(Person).where(Person.uid == uid))

@@ -114,7 +114,7 @@ class OidcSignIn:
                 return self.ended(sign_in_page(deps, request, t(NOT_STARTED_HERE),
                     status=400), "state used before")
         if "error" in request.query or not request.query.get("code"):
-            return self.refused(request, provider, f"provider said {request.query.get('error', 'no code')}")
+            return self.refused(request, provider, f"provider said {request.query.get('error', 'no code')[:100]}")
         try:
             endpoints = await provider.endpoints(self.http)
             token = await exchange(self.http, provider, endpoints, request.query["code"],
@@ -146,7 +146,7 @@ class OidcSignIn:
 
     def ended(self, response: web.Response, reason: str) -> web.Response:
         """The sign-in is over, either way: its state cookie goes."""
-        if reason:
-            log.info("dashboard sign-in with a provider refused: %s", reason)
+        if reason:  # it may quote what the browser brought: escaped and cut, so it cannot forge log lines
+            log.info("dashboard sign-in with a provider refused: %s", reason.encode("unicode_escape").decode()[:200])
         response.del_cookie(COOKIE, path="/dashboard/oidc")
         return response

@@ -78,6 +78,7 @@ class Slack(Provider):
     """Sign in with Slack: fixed endpoints; `email_verified` must be true."""
 
     client: SlackOidcSettings
+    workspaces: frozenset[str] = frozenset()  # without a team_id: the org's own (slack.workspaces), if listed
 
     async def endpoints(self, http: aiohttp.ClientSession) -> Endpoints:
         client = self.client
@@ -87,8 +88,12 @@ class Slack(Provider):
         return {"team": self.client.team_id} if self.client.team_id else {}
 
     def email(self, claims: dict[str, Any]) -> str | None:
-        if self.client.team_id and claims.get("https://slack.com/team_id") != self.client.team_id:
+        team = claims.get("https://slack.com/team_id")
+        if self.client.team_id and team != self.client.team_id:
             return None  # another workspace's member
+        if not self.client.team_id and self.workspaces and not (
+                {team, claims.get("https://slack.com/enterprise_id")} & self.workspaces):
+            return None  # a stranger's workspace, whose members' addresses the org does not vouch for
         email = claims.get("email")
         return email if claims.get("email_verified") is True and isinstance(email, str) else None
 
@@ -96,7 +101,8 @@ class Slack(Provider):
 class Entra(Provider):
     """Microsoft Entra ID, one tenant: endpoints and the issuer from the tenant's discovery document. The tenant's
     own directory vouches for its people's `email` (else their sign-in name, `preferred_username`): no other
-    tenant's token passes the issuer check, so nobody outside it can set the address we match."""
+    tenant's token passes the issuer check, and a guest's (whose `idp` is their home directory or a personal
+    Microsoft account) is refused, so nobody outside it can set the address we match."""
 
     client: EntraOidcSettings
 
@@ -115,6 +121,9 @@ class Entra(Provider):
         return self._endpoints
 
     def email(self, claims: dict[str, Any]) -> str | None:
+        idp, tenant = claims.get("idp"), claims.get("tid")
+        if idp is not None and not (isinstance(tenant, str) and tenant and tenant in str(idp)):
+            return None  # a guest or a personal account: another directory set their email, not this tenant
         for claim in ("email", "preferred_username"):
             value = claims.get(claim)
             if isinstance(value, str) and "@" in value:
@@ -127,4 +136,8 @@ KINDS: dict[type[OidcClient], type[Provider]] = {SlackOidcSettings: Slack, Entra
 
 def configured(settings: Settings) -> dict[str, Provider]:
     """The providers with a client id, by name."""
-    return {name: KINDS[type(client)](name, client) for name, client in settings.dashboard.oidc.enabled()}
+    providers = {name: KINDS[type(client)](name, client) for name, client in settings.dashboard.oidc.enabled()}
+    for provider in providers.values():
+        if isinstance(provider, Slack):
+            provider.workspaces = frozenset(settings.slack.workspaces)
+    return providers

@@ -63,6 +63,18 @@ class Settings(BaseSettings):
                                  f"not one of kudos.values ({', '.join(self.kudos.values)})")
         return self
 
+    def lists_its_workspaces(self) -> bool:
+        """Whether OAuth installs need slack.workspaces: one organisation does. Several are each one workspace,
+        created or refused by tenancy (feedbot.organisation_settings overrides this)."""
+        return True
+
+    @model_validator(mode="after")
+    def _oauth_names_the_workspaces(self) -> Settings:
+        if self.slack.oauth and not self.slack.workspaces and self.lists_its_workspaces():
+            raise ValueError("OAuth installs need slack.workspaces: the ids of the organisation's workspaces (T…) "
+                             "or Enterprise Grid orgs (E…) that may install feedbot")
+        return self
+
     @property
     def recognition_value(self) -> str:
         """The value an adopted idea's contributors are thanked with."""

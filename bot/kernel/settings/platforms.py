@@ -40,12 +40,21 @@ class SlackSettings(Section):
     authorize_url: str = "https://slack.com/oauth/v2/authorize"
     # How long an install page's state is good for: from "Add to Slack" to Slack's redirect back.
     state_minutes: int = Field(10, ge=1, le=60)
+    # The organisation's workspaces (T…) or Enterprise Grid orgs (E…) that may install through OAuth: anyone
+    # can open a distributed app's install page, and a stranger's workspace must not reach the org's people
+    # (needed with OAuth for one organisation; see Settings._oauth_names_the_workspaces).
+    workspaces: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _oauth_over_http(self) -> SlackSettings:
+        self.workspaces = [w.strip() for w in self.workspaces if w.strip()]
         if self.oauth and self.socket_mode:
             raise ValueError("OAuth installs (slack.client_id) need HTTP: turn slack.socket_mode off")
         return self
+
+    def allows(self, team_id: str | None, enterprise_id: str | None) -> bool:
+        """May this workspace be served? With one bot token (no list) there is just the one."""
+        return not self.workspaces or bool({team_id, enterprise_id} & set(self.workspaces))
 
     @property
     def oauth(self) -> bool:
