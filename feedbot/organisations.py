@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -41,6 +42,8 @@ from storage.models.organisations import Organisation as Registered
 log = logging.getLogger(__name__)
 
 PlatformsFor = Callable[[Settings], list[Platform]]
+# How long a workspace no organisation serves is answered from memory before the registry is read again.
+MISS_SECONDS = 30.0
 SlackTokens = Callable[[str], Awaitable[str | None]]  # a workspace's bot token from an installation store
 Started = Callable[["Organisation"], Awaitable[None]]
 
@@ -87,6 +90,7 @@ class Organisations:
         self.slack_tokens, self.stopped = slack_tokens, stopped
         self.opened: dict[str, Organisation] = {}
         self._installing = asyncio.Lock()
+        self._misses: dict[tuple[str, str], float] = {}  # (platform, workspace) → until when it is not looked up
 
     async def open(self, *, migrate: bool | None = None, only: str | None = None, suspended: bool = False) -> None:
         """Register the configured organisations, then open every active one (or `only` that one), migrated on
@@ -119,11 +123,25 @@ class Organisations:
     async def resolve(self, platform: str, workspace: str) -> Organisation | None:
         """The organisation `workspace` belongs to; a Teams tenant in teams.allowed_tenants gets one of its own on
         its first message when tenancy.auto_create is on; anyone else None (refused)."""
-        found = self.find(platform, workspace)
+        found = self.find(platform, workspace) or await self._installed_elsewhere(platform, workspace)
         if found is None and platform == "teams" and self.settings.tenancy.auto_create \
                 and workspace in self.settings.teams.allowed_tenants:
             return await self.install(platform, workspace, workspace, None)
         return found
+
+    async def _installed_elsewhere(self, platform: str, workspace: str) -> Organisation | None:
+        """An organisation another replica installed or reactivated since this one opened the registry, opened here
+        too. A miss is remembered for MISS_SECONDS, so a stranger's requests do not each read the registry."""
+        now = time.monotonic()
+        if self._misses.get((platform, workspace), 0.0) > now:
+            return None
+        for row in await registry.registered(self.main):
+            if row.status != SUSPENDED and workspace == workspace_on(platform, row.slack_team or "",
+                                                                     row.teams_tenant or ""):
+                async with self._installing:
+                    return self.opened.get(row.slug) or await self._open(row, None)
+        self._misses[(platform, workspace)] = now + MISS_SECONDS
+        return None
 
     async def install(self, platform: str, workspace_id: str, name: str, installer_email: str | None) -> Organisation:
         """The hook of an install (Slack OAuth, a Teams tenant): the organisation of `workspace_id`, created with its

@@ -277,3 +277,27 @@ async def test_a_token_slack_refuses_suspends_its_organisation_like_an_uninstall
         async with one.deps.uow() as uow:  # refused: given up, not retried with a dead token; the rest wait
             statuses = set(await uow.session.scalars(select(Delivery.status)))
         assert "failed" in statuses and statuses <= {"failed", "pending"}
+
+
+async def test_another_replica_serves_a_workspace_installed_after_it_started(database: Database, clock, catalogs,
+                                                                            tmp_path: Path) -> None:
+    """Replicas read the registry at start; a workspace installed through another replica is found in the registry
+    on its first request, not refused until a restart. A workspace no organisation serves stays refused."""
+    async with add_to_slack(database, clock, catalogs, tmp_path) as env:
+        main = env.deployment.organisations
+        replica = Organisations(main.settings, main.main, b"test-secret", clock=clock, catalogs=catalogs,
+                                messenger=ConsoleMessenger(sys.stderr))
+        await replica.open()  # before the install: it serves nobody yet
+        try:
+            assert replica.all() == [] and await replica.resolve("slack", env.teams[0]) is None
+            status, _ = await env.install(1, "xoxb-one")
+            assert status == 200
+            # The miss just now is remembered for a while (strangers do not each read the registry) …
+            assert await replica.resolve("slack", env.teams[0]) is None
+            replica._misses.clear()  # … and then the registry is read again
+            found = await replica.resolve("slack", env.teams[0])
+            assert found is not None and found.slug == env.org(1).slug  # type: ignore[union-attr]
+            assert await replica.resolve("slack", env.teams[0]) is found  # opened once
+            assert await replica.resolve("slack", "T0STRANGER") is None
+        finally:
+            await replica.close()
