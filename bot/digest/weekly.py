@@ -55,13 +55,19 @@ async def build(deps: Deps, uow: UnitOfWork, readers: list[Reader]) -> list[View
 def collector_paused() -> Iterator[None]:
     """Pause Python's cycle collector while a batch is built. A thousand digests make half a million small objects
     that all live until the batch is done: the collector would walk them again and again (a third of the batch's
-    CPU) and find next to nothing to free. Reference counting still frees as usual; cycles wait for the next run."""
+    CPU) and find next to nothing to free. Reference counting still frees as usual; cycles wait for the next run.
+
+    Back on, the collector's first run would walk every survivor of the batch at once (its views and the tallies
+    kept: 50–120 ms) for the few cycles it left. Freezing and unfreezing moves all tracked objects into the oldest
+    generation without walking them: the next full collection finds those cycles, as it would have once they aged."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
