@@ -151,7 +151,8 @@ async def goals(scopes: list[DigestScope]) -> list[SectionBlocks]:
             result.append([])
             continue
         average = round(sum(g.progress for _, g in mine) / len(mine))
-        visible = [(p, g) for p, g in mine if sees_personal(scope.reader.id, p)]  # titles: person and manager only
+        reader_id = scope.reader.id
+        visible = [(p, g) for p, g in mine if sees_personal(reader_id, p)]  # titles: person and manager only
         owners = len({p.id for p, _ in mine})
         shown = aggregate_shown(owners, scope.deps.settings.pulse.anonymity_threshold, len(visible) == len(mine))
         blocks: SectionBlocks = [Text(text=scope.t("Goals: {n} open, average progress {average}%.", n=len(mine),
