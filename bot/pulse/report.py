@@ -72,8 +72,9 @@ def trend(t: Translator, questions: Sequence[SurveyQuestion], tallies: Sequence[
     for kind, title, low, high, measure in (
             ("scale", t("Trend: average per round (1–5)"), 1, 5, Scores.average),
             ("enps", t("Trend: eNPS per round"), -100, 100, Scores.enps)):
-        series = [(short(question.text), [None if group is None else measure(group.scores.get(question.id, NO_SCORES))
-                                          for group in shown]) for question in questions if question.kind == kind]
+        asked_about = [(question.id, short(question.text)) for question in questions if question.kind == kind]
+        series = [(text, [None if group is None else measure(group.scores.get(question_id, NO_SCORES))
+                          for group in shown]) for question_id, text in asked_about]
         if series:
             charts.append(Chart(title=title, labels=labels, series=series, low=low, high=high))
     return charts
