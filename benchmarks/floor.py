@@ -101,10 +101,12 @@ RHYTHM = {
         FROM survey_tallies t
         WHERE t.round_id IN (SELECT max(r.id) FROM survey_rounds r WHERE r.closes_at <= :end GROUP BY r.survey_id)
               AND t.scored > 0 AND t.group_name IS NOT NULL""",
-    "pulse response rate": """
-        SELECT s.round_id, p.team_id, count(*), sum(CASE WHEN s.answered THEN 1 ELSE 0 END)
-        FROM survey_participation s JOIN survey_rounds r ON r.id = s.round_id JOIN people p ON p.id = s.person_id
-        WHERE r.closes_at <= :end AND r.closes_at > :since GROUP BY s.round_id, p.team_id""",
+    # Which readers were asked in which rounds (a group that may hold the reader's own answer needs one more): what
+    # the pulse sections read of survey_participation. The digest shows no response rate, so the floor counts none.
+    "pulse readers asked": """
+        SELECT s.person_id, s.round_id FROM survey_participation s JOIN survey_rounds r ON r.id = s.round_id
+        WHERE r.closes_at <= :end AND r.closes_at > :since24
+              AND s.person_id IN (SELECT manager_id FROM people WHERE manager_id IS NOT NULL)""",
 }
 
 

@@ -112,3 +112,36 @@ def test_the_effect_of_an_improvement_follows_the_direction_of_its_target(baseli
         assert effect.change == pytest.approx(change, abs=1e-3)
     assert effect.met is met
     assert effect.progress == pytest.approx(progress)
+
+
+def rule_as_first_written(zones: list[float], n: int) -> Rule | None:
+    """Each rule counted over its whole window at every point: the rules as the issue states them."""
+    z = zones[n]
+    if abs(z) > 3:
+        return Rule.BEYOND_LIMITS
+    for rule, window, needed, beyond in ((Rule.TWO_OF_THREE, 3, 2, 2.0), (Rule.FOUR_OF_FIVE, 5, 4, 1.0),
+                                         (Rule.EIGHT_IN_A_ROW, 8, 8, 0.0)):
+        side = 1 if z > 0 else -1
+        if n + 1 >= window and abs(z) > beyond and sum(
+                1 for value in zones[n + 1 - window:n + 1] if value * side > beyond) >= needed:
+            return rule
+    return None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.integers(min_value=1, max_value=5), st.floats(min_value=-20, max_value=20)),
+                min_size=8, max_size=40))
+def test_each_point_fires_the_rule_its_whole_window_says(points):
+    """signals counts 8 in a row as a run and the other windows only past their sigma (it judges a thousand series
+    a batch): each signal is still a point whose full windows fire that rule, and a point left out fires none or
+    continues the shift just before it."""
+    chart = xmr(points)
+    assert chart is not None
+    zones = [chart.zone(p) for p in points]
+    expected = [rule_as_first_written(zones, n) for n in range(len(points))]
+    found = {s.index: s for s in signals(points) or []}
+    for n, rule in enumerate(expected):
+        if n in found:
+            assert found[n].rule is rule and found[n].above == (zones[n] > 0)
+        elif rule is not None:  # left out: the same rule fired on the same side just before, and not beyond
+            assert rule is not Rule.BEYOND_LIMITS and expected[n - 1] is rule and (zones[n - 1] > 0) == (zones[n] > 0)

@@ -36,8 +36,10 @@ async def blockers(scopes: list[DigestScope]) -> list[SectionBlocks]:
     result = []
     for scope in scopes:
         per_week = organisation if scope.org_wide else by_manager.get(scope.reader.id, {})
-        result.append(pareto_of(scope, sum((per_week.get(week, Counter()) for week in periods[id(scope)]), Counter()),
-                                causes if scope.org_wide else {}))
+        counts: Counter[str] = Counter()
+        for week in periods[id(scope)]:  # updated in place: summing Counters would copy one for every week
+            counts.update(per_week.get(week, {}))
+        result.append(pareto_of(scope, counts, causes if scope.org_wide else {}))
     return result
 
 

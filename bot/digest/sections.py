@@ -59,7 +59,9 @@ async def checkins(scopes: list[DigestScope]) -> list[SectionBlocks]:
     periods = {id(scope): weeks(scope, TREND_WEEKS) for scope in scopes}
     queries = DigestQueries(scopes[0].uow.session)
     rows = await queries.checkins(everyone(scopes), sorted({weeks_[-1] for weeks_ in periods.values()}))
-    answered = {(row.person_id, row.period): row.blockers for row in rows}
+    answered: dict[str, dict[int, str | None]] = defaultdict(dict)  # week → person → blockers: one lookup a person
+    for row in rows:
+        answered[row.period][row.person_id] = row.blockers
     trend_weeks = sorted({week for weeks_ in periods.values() for week in weeks_})
     org_wide = any(scope.org_wide for scope in scopes)
     moods: dict[int | None, dict[str, tuple[int, int]]] = defaultdict(dict)  # manager → week → (sum, count)
@@ -72,19 +74,19 @@ async def checkins(scopes: list[DigestScope]) -> list[SectionBlocks]:
             for scope in scopes]
 
 
-def checkins_of(scope: DigestScope, periods: list[str], answered: dict[tuple[int, str], str | None],
+def checkins_of(scope: DigestScope, periods: list[str], answered: dict[str, dict[int, str | None]],
                 moods: dict[str, tuple[int, int]]) -> SectionBlocks:
     """Counts for everyone covered; names, blockers and a mood of few only of those the reader may see (their own
     reports: bot/kernel/visibility.py). An admin's organisation-wide digest is counts unless they manage someone."""
     if not scope.people:
         return []
     t, week = scope.t, periods[-1]
-    done = [p for p in scope.people if (p.id, week) in answered]
+    in_week = answered.get(week, {})
+    done = [p for p in scope.people if p.id in in_week]
     visible = {p.id for p in personal(scope.reader.id, scope.people)}
-    missing = [who(p) for p in scope.people if (p.id, week) not in answered and p.id in visible]
-    blocked = [p for p in done if answered[p.id, week]]
-    blockers = [t("{name}: {blockers}", name=who(p), blockers=answered[p.id, week]) for p in blocked
-                if p.id in visible]
+    missing = [who(p) for p in scope.people if p.id not in in_week and p.id in visible]
+    blocked = [p for p in done if in_week[p.id]]
+    blockers = [t("{name}: {blockers}", name=who(p), blockers=in_week[p.id]) for p in blocked if p.id in visible]
     others = len(blocked) - len(blockers)  # counted, never quoted: only they and their managers read them
     everyone_visible = len(visible) == len(scope.people)
     k = scope.deps.settings.pulse.anonymity_threshold
@@ -151,7 +153,8 @@ async def goals(scopes: list[DigestScope]) -> list[SectionBlocks]:
             result.append([])
             continue
         average = round(sum(g.progress for _, g in mine) / len(mine))
-        visible = [(p, g) for p, g in mine if sees_personal(scope.reader.id, p)]  # titles: person and manager only
+        reader_id = scope.reader.id
+        visible = [(p, g) for p, g in mine if sees_personal(reader_id, p)]  # titles: person and manager only
         owners = len({p.id for p, _ in mine})
         shown = aggregate_shown(owners, scope.deps.settings.pulse.anonymity_threshold, len(visible) == len(mine))
         blocks: SectionBlocks = [Text(text=scope.t("Goals: {n} open, average progress {average}%.", n=len(mine),

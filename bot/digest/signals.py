@@ -71,7 +71,7 @@ def signal_blocks(scope: DigestScope, mood: Series, pulse: list[Series], verdict
                 verdicts[key] = judged(t, series, in_weeks)
             said, chart = verdicts[key]
         lines += said
-        if chart is not None and (in_weeks or chart.marked):  # the mood's chart always; a pulse's when it signals
+        if chart is not None:  # the mood's chart always; a pulse's when it signals (judged)
             charts.append(chart)
     return [Text(text=t("Signals (control charts, last {n} weeks)", n=SIGNAL_WEEKS) + "\n" + capped(lines, scope)),
             *charts]
@@ -95,6 +95,8 @@ def judged(t: Translator, series: Series, in_weeks: bool) -> tuple[list[str], Ch
             lines.append(t("⚠ {series}, week {week}: {rule}, {side}.", week=series.labels[s.index].removeprefix("W"),
                            **said) if in_weeks else t("⚠ {series}, round {round}: {rule}, {side}.",
                                                       round=series.labels[s.index], **said))
+    if not found and not in_weeks:  # a pulse series' chart is shown only when it signals: not drawn for nothing
+        return lines, None
     spread = [*series.values, chart.lower, chart.upper]
     return lines, Chart(title=t("{series}: control chart", series=series.name), labels=series.labels,
                         series=[(t("mean"), [round(v, 2) for v in series.values])], low=min(spread),

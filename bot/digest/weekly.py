@@ -55,13 +55,19 @@ async def build(deps: Deps, uow: UnitOfWork, readers: list[Reader]) -> list[View
 def collector_paused() -> Iterator[None]:
     """Pause Python's cycle collector while a batch is built. A thousand digests make half a million small objects
     that all live until the batch is done: the collector would walk them again and again (a third of the batch's
-    CPU) and find next to nothing to free. Reference counting still frees as usual; cycles wait for the next run."""
+    CPU) and find next to nothing to free. Reference counting still frees as usual; cycles wait for the next run.
+
+    Back on, the collector's first run would walk every survivor of the batch at once (its views and the tallies
+    kept: 50–120 ms) for the few cycles it left. Freezing and unfreezing moves all tracked objects into the oldest
+    generation without walking them: the next full collection finds those cycles, as it would have once they aged."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
@@ -91,7 +97,7 @@ def compose(scope: DigestScope, parts: list[SectionBlocks]) -> View:
             blocks += [*part, Divider()]
     title = t("Weekly digest for the organisation") if scope.org_wide else t(
         "Weekly digest for {name}'s team", name=who(scope.reader))
-    return View(title=title, blocks=blocks[:-1])
+    return View.model_construct(title=title, blocks=blocks[:-1])  # blocks already checked: not validated again
 
 
 async def handle(ctx: Context, text: str) -> View:

@@ -77,11 +77,14 @@ def signals(points: Sequence[float], chart: Chart | None = None) -> list[Signal]
     chart = chart or xmr(points)
     if chart is None:
         return None
-    zones = [chart.zone(p) for p in points]
+    sigma = chart.sigma
+    zones = [(p - chart.centre) / sigma for p in points] if sigma else [0.0] * len(points)  # as Chart.zone
     found: list[Signal] = []
     previous: Signal | None = None
+    run = 0  # how many points in a row, ending here, lie on this point's side of the centre line (signed)
     for n, z in enumerate(zones):
-        fired = _rule_at(zones, n, z)
+        run = (max(run, 0) + 1) if z > 0 else (min(run, 0) - 1) if z < 0 else 0
+        fired = _rule_at(zones, n, z, abs(run))
         signal = None if fired is None else Signal(rule=fired, index=n, above=z > 0)
         continued = previous is not None and signal is not None and signal.rule is not Rule.BEYOND_LIMITS and (
             previous.rule, previous.above) == (signal.rule, signal.above)
@@ -91,18 +94,23 @@ def signals(points: Sequence[float], chart: Chart | None = None) -> list[Signal]
     return found
 
 
-def _rule_at(zones: list[float], n: int, z: float) -> Rule | None:
-    if abs(z) > 3:
+def _rule_at(zones: list[float], n: int, z: float, run: int) -> Rule | None:
+    """The strongest rule point `n` completes. The window rules are counted only past their sigma (seldom); 8 in a
+    row is the run on this side (every point is past 0 sigma, so counting its window each time is what costs)."""
+    beyond = abs(z)
+    if beyond > 3:
         return Rule.BEYOND_LIMITS
-    for rule, window, needed, beyond in ((Rule.TWO_OF_THREE, 3, 2, 2.0), (Rule.FOUR_OF_FIVE, 5, 4, 1.0),
-                                         (Rule.EIGHT_IN_A_ROW, 8, 8, 0.0)):
-        if n + 1 < window or abs(z) <= beyond:
-            continue
-        side = 1 if z > 0 else -1
-        recent = zones[n + 1 - window:n + 1]
-        if sum(1 for value in recent if value * side > beyond) >= needed:
-            return rule
-    return None
+    if beyond > 2 and n >= 2 and _past(zones[n - 2:n + 1], z, 2.0) >= 2:
+        return Rule.TWO_OF_THREE
+    if beyond > 1 and n >= 4 and _past(zones[n - 4:n + 1], z, 1.0) >= 4:
+        return Rule.FOUR_OF_FIVE
+    return Rule.EIGHT_IN_A_ROW if run >= 8 else None
+
+
+def _past(window: list[float], z: float, sigmas: float) -> int:
+    """How many of `window` lie beyond `sigmas` on the side of `z`."""
+    side = 1 if z > 0 else -1
+    return sum(1 for value in window if value * side > sigmas)
 
 
 @dataclass(frozen=True)

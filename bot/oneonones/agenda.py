@@ -176,18 +176,19 @@ def digest_blocks(scope: DigestScope, found: list[Pair[PairRow, Member]]) -> Sec
     if not found:
         return []
     held: list[Pair[PairRow, Member]] = []  # by last_held_on: only the latest meeting of a pair is stored
-    upcoming: list[Pair[PairRow, Member]] = []
+    upcoming: list[tuple[Pair[PairRow, Member], date]] = []
     overdue: list[Pair[PairRow, Member]] = []
     days: dict[ZoneInfo, tuple[date, date]] = {}  # the covered week in each manager's zone
     for pair in found:
         if pair.zone not in days:
             days[pair.zone] = scope.start.astimezone(pair.zone).date(), scope.end.astimezone(pair.zone).date()
         start, end = days[pair.zone]
+        since = pair.since  # once: it may convert the pair's start into the manager's zone
         if pair.row.last_held_on and start < pair.row.last_held_on <= end:
             held.append(pair)
-        if end <= pair.next_day < end + timedelta(days=7):
-            upcoming.append(pair)
-        if pair.overdue(end):
+        if end <= (day := pair.next_after(since)) < end + timedelta(days=7):
+            upcoming.append((pair, day))
+        if pair.overdue(end, since):
             overdue.append(pair)
     t = scope.t
     if scope.org_wide:
@@ -195,7 +196,7 @@ def digest_blocks(scope: DigestScope, found: list[Pair[PairRow, Member]]) -> Sec
                 Fields(fields=[(t("Held this week"), str(len(held))),
                                (t("Coming up in the next 7 days"), str(len(upcoming))),
                                (t("Overdue"), str(len(overdue)))])]
-    coming = ", ".join(t("{name} on {date}", name=who(p.report), date=p.next_day.isoformat()) for p in upcoming)
+    coming = ", ".join(t("{name} on {date}", name=who(p.report), date=day.isoformat()) for p, day in upcoming)
     return [Text(text=t("1:1s")), Fields(fields=[
         (t("Held this week"), ", ".join(who(p.report) for p in held) or "—"),
         (t("Coming up in the next 7 days"), coming or "—"),

@@ -50,11 +50,15 @@ class Pair(Generic[Row, Who]):
     @property
     def next_day(self) -> date:
         """Last meeting + cadence, moved off a weekend."""
-        day = self.since + timedelta(days=self.row.cadence_days)
+        return self.next_after(self.since)
+
+    def next_after(self, since: date) -> date:
+        """`next_day` from `since` already known (a digest reads it for thousands of pairs)."""
+        day = since + timedelta(days=self.row.cadence_days)
         return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
 
-    def overdue(self, today: date) -> bool:
-        return (today - self.since).days >= 2 * self.row.cadence_days
+    def overdue(self, today: date, since: date | None = None) -> bool:
+        return (today - (since or self.since)).days >= 2 * self.row.cadence_days
 
     def other(self, person: Who) -> Who:
         return self.report if person.id == self.manager.id else self.manager
@@ -90,5 +94,11 @@ async def read_pairs(uow: UnitOfWork, settings: Settings, now: datetime, known: 
     rows = await DigestQueries(uow.session).pairs(report_ids)
     people = {**known, **await more(sorted({person_id for row in rows for person_id in (row.manager_id, row.report_id)
                                             if person_id not in known}))}
-    return [Pair(row, people[row.manager_id], people[row.report_id], zone_of(settings, people[row.manager_id]))
-            for row in rows]
+    zones: dict[str | None, ZoneInfo] = {}  # a few dozen zones for thousands of pairs
+    found: list[Pair[PairRow, Who]] = []
+    for row in rows:
+        manager = people[row.manager_id]
+        if manager.timezone not in zones:
+            zones[manager.timezone] = zone_of(settings, manager)
+        found.append(Pair(row, manager, people[row.report_id], zones[manager.timezone]))
+    return found

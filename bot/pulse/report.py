@@ -72,8 +72,9 @@ def trend(t: Translator, questions: Sequence[SurveyQuestion], tallies: Sequence[
     for kind, title, low, high, measure in (
             ("scale", t("Trend: average per round (1–5)"), 1, 5, Scores.average),
             ("enps", t("Trend: eNPS per round"), -100, 100, Scores.enps)):
-        series = [(short(question.text), [None if group is None else measure(group.scores.get(question.id, NO_SCORES))
-                                          for group in shown]) for question in questions if question.kind == kind]
+        asked_about = [(question.id, short(question.text)) for question in questions if question.kind == kind]
+        series = [(text, [None if group is None else measure(group.scores.get(question_id, NO_SCORES))
+                          for group in shown]) for question_id, text in asked_about]
         if series:
             charts.append(Chart(title=title, labels=labels, series=series, low=low, high=high))
     return charts
@@ -139,25 +140,34 @@ class DigestBatch:
     async def groups(self, scope: DigestScope) -> list[tuple[Survey, tuple[int, ...], str, Asked]]:
         """(survey, its closed rounds, group, where the reader's own answers may be) the reader may see: the whole
         survey (WHOLE) or their own teams' slices; the rounds tallied in `tallies`."""
-        teams = own_teams(scope.reader.id, self.members, scope.team_names)  # org-wide: the whole survey anyway
         found: list[tuple[Survey, tuple[int, ...], str, Asked]] = []
-        for survey in self.surveys:
-            picks = [WHOLE] if scope.org_wide or about(survey, teams) else asked_of(self.audiences[survey.id], teams)
-            if (survey.id, scope.end) not in self.closed:
-                self.closed[survey.id, scope.end] = tuple(
-                    rnd.id for rnd in self.rounds[survey.id] if rnd.closes_at <= scope.end)[-self.depth:]
-            ids = self.closed[survey.id, scope.end]
+        reader_id = scope.reader.id
+        for survey, survey_id, picks in self.picks(scope):
+            if (survey_id, scope.end) not in self.closed:
+                self.closed[survey_id, scope.end] = tuple(
+                    rnd.id for rnd in self.rounds[survey_id] if rnd.closes_at <= scope.end)[-self.depth:]
+            ids = self.closed[survey_id, scope.end]
             if not ids or not picks:
                 continue
             if ids not in self.tallies:
-                closed = [rnd for rnd in self.rounds[survey.id] if rnd.id in ids]
+                closed = [rnd for rnd in self.rounds[survey_id] if rnd.id in ids]
                 self.tallies[ids] = await tallied(scope.deps, scope.uow, closed, survey.questions,
                                                   distribution=self.distribution)
                 self.asked[ids] = await self.asked_in(scope, ids)
-            rounds = self.asked[ids].get(scope.reader.id)
-            asked = Asked(rounds, self.labels.get(scope.reader.id)) if rounds else NOT_ASKED
+            rounds = self.asked[ids].get(reader_id)
+            asked = Asked(rounds, self.labels.get(reader_id)) if rounds else NOT_ASKED
             found += [(survey, ids, team, asked) for team in picks]
         return found
+
+    def picks(self, scope: DigestScope) -> list[tuple[Survey, int, list[str]]]:
+        """(survey, its id, the groups the reader may see in it), worked out once per reader for all the batch's
+        pulse sections (the signals and the pulse report ask the same)."""
+        known = cast(dict[int, list[tuple[Survey, int, list[str]]]], scope.shared.setdefault("pulse picks", {}))
+        if id(scope) not in known:  # the scopes of a batch live as long as its shared dict
+            teams = own_teams(scope.reader.id, self.members, scope.team_names)  # org-wide: the whole survey anyway
+            known[id(scope)] = [(survey, survey.id, [WHOLE] if scope.org_wide or about(survey, teams) else asked_of(
+                self.audiences[survey.id], teams)) for survey in self.surveys]
+        return known[id(scope)]
 
     async def asked_in(self, scope: DigestScope, ids: tuple[int, ...]) -> dict[int, frozenset[int]]:
         """Who of the batch's readers was asked in these rounds (reader → rounds): one query for them all, never one a

@@ -107,6 +107,7 @@ class RoundTally:
     _whole: list[Group] = field(default_factory=list, repr=False, compare=False)
     _others: list[int] = field(default_factory=list, repr=False, compare=False)
     _sizes: dict[str | None, int] = field(default_factory=dict, repr=False, compare=False)
+    _same: dict[frozenset[str | None], frozenset[str | None]] = field(default_factory=dict, repr=False, compare=False)
     round_id: int = field(init=False, repr=False, compare=False)  # plain: read for every reader of the round
 
     def __post_init__(self) -> None:
@@ -135,7 +136,9 @@ class RoundTally:
         return self._labels_for(self.mine(asked))
 
     def _labels_for(self, mine: frozenset[str | None]) -> dict[str, list[str | None]]:
-        mine = self._same_as_anyone(mine)
+        if mine not in self._same:  # a thousand readers of a round have a few dozen groups of their own
+            self._same[mine] = self._same_as_anyone(mine)
+        mine = self._same[mine]
         if mine not in self._labels:
             if not self._sizes:
                 self._sizes.update((name, group.respondents) for name, group in self.groups.items())

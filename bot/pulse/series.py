@@ -48,7 +48,8 @@ def question_series(t: Translator, survey: Survey, tallies: list[RoundTally], te
     shown = [(tally_.round.number, tally_.shown(team, asked)) for tally_ in tallies]
     found: list[Series] = []
     for question in (q for q in survey.questions if q.kind == "scale"):
-        points = [(number, group.scores.get(question.id, NO_SCORES).average()) for number, group in shown
+        question_id = question.id  # read once, not once a round (an ORM attribute)
+        points = [(number, group.scores.get(question_id, NO_SCORES).average()) for number, group in shown
                   if group is not None]
         kept = [(f"#{number}", value) for number, value in points if value is not None]
         if kept:
