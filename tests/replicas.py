@@ -32,28 +32,29 @@ MESSAGE = re.compile(r"message (\d+)")
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday"]
 
 
-def plan(messages: int, teams_every: int = 0, chatty: int = 0, repeat: int = 1) -> list[int]:
+def plan(messages: int, teams_run: int = 0, chatty: int = 0, repeat: int = 1) -> list[int]:
     """The person each of `messages` outbox messages goes to, in outbox order: one each, except the first `chatty`
     Teams people (see `on_teams`), who get `repeat` in a row (what the per-conversation limit is for)."""
     order: list[int] = []
     person = 0
     while len(order) < messages:
-        chatty_one = on_teams(person, teams_every) and person // teams_every < chatty
-        order += [person] * (repeat if chatty_one else 1)
+        order += [person] * (repeat if on_teams(person, teams_run) and person < chatty else 1)
         person += 1
     return order[:messages]
 
 
-def on_teams(person: int, teams_every: int) -> bool:
-    """Every `teams_every`-th person is on Teams (0: nobody), the others on Slack."""
-    return bool(teams_every) and person % teams_every == teams_every - 1
+def on_teams(person: int, teams_run: int) -> bool:
+    """The first `teams_run` people of every 200 are on Teams (0: nobody), the others on Slack. A claimed batch is
+    200 rows, so every replica's batch holds a run of Teams sends, reached at about the same time: together the
+    replicas would outrun the tenant's allowance if they did not share it."""
+    return person % 200 < teams_run
 
 
-def account(n: int, person_id: int, teams_every: int, connector: FakeConnector | None, now: datetime,
+def account(n: int, person_id: int, teams_run: int, connector: FakeConnector | None, now: datetime,
             ) -> dict[str, Any]:
     """Person n's account: a Slack DM channel D<n>, or a Teams 1:1 chat already known (the person has talked to the
     bot), on `connector`."""
-    if not on_teams(n, teams_every) or connector is None:
+    if not on_teams(n, teams_run) or connector is None:
         return {"person_id": person_id, "platform": "slack", "workspace": TEAM, "user_id": f"U{n}",
                 "address": {"channel": f"D{n}"}, "created_at": now}
     member = user(f"Person {n}", f"p{n}@example.com", n)
@@ -62,18 +63,18 @@ def account(n: int, person_id: int, teams_every: int, connector: FakeConnector |
                         "conversation": f"a:{member.teams_id}"}, "created_at": now}
 
 
-async def seed_fan_out(db: Database, messages: int, connector: FakeConnector | None = None, *, teams_every: int = 0,
+async def seed_fan_out(db: Database, messages: int, connector: FakeConnector | None = None, *, teams_run: int = 0,
                        chatty: int = 0, repeat: int = 1) -> list[int]:
     """People on Slack (and on Teams through `connector`, see `plan`) and `messages` outbox messages, "message <m>":
     half digests, half check-in prompts, as a Friday's fan-out. Returns the person of each message."""
-    order = plan(messages, teams_every, chatty, repeat) if connector else plan(messages)
+    order = plan(messages, teams_run, chatty, repeat) if connector else plan(messages)
     now = datetime.now(UTC)
     async with unit_of_work(db) as uow:
         await uow.session.execute(insert(Person), [
             {"email": f"p{n}@example.com", "name": f"Person {n}", "timezone": "UTC", "created_at": now}
             for n in range(order[-1] + 1)])
         ids = (await uow.session.scalars(select(Person.id).order_by(Person.id))).all()
-        await uow.session.execute(insert(Account), [account(n, pid, teams_every, connector, now)
+        await uow.session.execute(insert(Account), [account(n, pid, teams_run, connector, now)
                                                     for n, pid in enumerate(ids)])
         kinds = itertools.cycle(["digest", "checkin"])
         await uow.deliveries.add_keyed([
