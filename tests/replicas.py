@@ -1,18 +1,20 @@
-"""Several real `feedbot serve` replicas on one PostgreSQL database, sending a fan-out to a fake Slack Web API on
-loopback: seed the people and the outbox, start, kill (SIGKILL) and restart replicas, and read what the fake saw.
-Used by tests/test_replicas.py and benchmarks/bench_fanout.py."""
+"""Several real `feedbot serve` replicas on one PostgreSQL database, sending a fan-out to a fake Slack Web API (and a
+fake Bot Connector) on loopback: seed the people and the outbox, start, kill (SIGKILL) and restart replicas, and read
+what the fakes saw. Used by tests/test_replicas.py and benchmarks/bench_fanout.py."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import itertools
+import re
 import sys
-from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections import Counter, defaultdict
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, insert, select
 
@@ -20,30 +22,66 @@ from bot.kernel.views import text_view
 from storage.db import Database
 from storage.models import Account, Delivery, Person
 from storage.uow import unit_of_work
+from tests.fakes.openid import FakeOpenId
 from tests.fakes.slack_api import SIGNING_SECRET, TEAM, FakeSlack
+from tests.fakes.teams_connector import APP_ID, APP_PASSWORD, BOT, TENANT, FakeConnector, card_text, user
 from tests.test_cli import environment
 from tests.test_slack_reliability import free_port
 
+MESSAGE = re.compile(r"message (\d+)")
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday"]
 
 
-async def seed_fan_out(db: Database, people: int) -> None:
-    """`people` people on Slack, each with a DM channel already known, and one outbox message each: half a digest,
-    half a check-in prompt, as a Friday's fan-out."""
+def plan(messages: int, teams_run: int = 0, chatty: int = 0, repeat: int = 1) -> list[int]:
+    """The person each of `messages` outbox messages goes to, in outbox order: one each, except the first `chatty`
+    Teams people (see `on_teams`), who get `repeat` in a row (what the per-conversation limit is for)."""
+    order: list[int] = []
+    person = 0
+    while len(order) < messages:
+        order += [person] * (repeat if on_teams(person, teams_run) and person < chatty else 1)
+        person += 1
+    return order[:messages]
+
+
+def on_teams(person: int, teams_run: int) -> bool:
+    """The first `teams_run` people of every 200 are on Teams (0: nobody), the others on Slack. A claimed batch is
+    200 rows, so every replica's batch holds a run of Teams sends, reached at about the same time: together the
+    replicas would outrun the tenant's allowance if they did not share it."""
+    return person % 200 < teams_run
+
+
+def account(n: int, person_id: int, teams_run: int, connector: FakeConnector | None, now: datetime,
+            ) -> dict[str, Any]:
+    """Person n's account: a Slack DM channel D<n>, or a Teams 1:1 chat already known (the person has talked to the
+    bot), on `connector`."""
+    if not on_teams(n, teams_run) or connector is None:
+        return {"person_id": person_id, "platform": "slack", "workspace": TEAM, "user_id": f"U{n}",
+                "address": {"channel": f"D{n}"}, "created_at": now}
+    member = user(f"Person {n}", f"p{n}@example.com", n)
+    return {"person_id": person_id, "platform": "teams", "workspace": TENANT, "user_id": member.aad,
+            "address": {"service_url": connector.url, "tenant": TENANT, "user": member.teams_id, "bot": BOT,
+                        "conversation": f"a:{member.teams_id}"}, "created_at": now}
+
+
+async def seed_fan_out(db: Database, messages: int, connector: FakeConnector | None = None, *, teams_run: int = 0,
+                       chatty: int = 0, repeat: int = 1) -> list[int]:
+    """People on Slack (and on Teams through `connector`, see `plan`) and `messages` outbox messages, "message <m>":
+    half digests, half check-in prompts, as a Friday's fan-out. Returns the person of each message."""
+    order = plan(messages, teams_run, chatty, repeat) if connector else plan(messages)
     now = datetime.now(UTC)
     async with unit_of_work(db) as uow:
         await uow.session.execute(insert(Person), [
             {"email": f"p{n}@example.com", "name": f"Person {n}", "timezone": "UTC", "created_at": now}
-            for n in range(people)])
+            for n in range(order[-1] + 1)])
         ids = (await uow.session.scalars(select(Person.id).order_by(Person.id))).all()
-        await uow.session.execute(insert(Account), [
-            {"person_id": pid, "platform": "slack", "workspace": TEAM, "user_id": f"U{n}",
-             "address": {"channel": f"D{n}"}, "created_at": now} for n, pid in enumerate(ids)])
+        await uow.session.execute(insert(Account), [account(n, pid, teams_run, connector, now)
+                                                    for n, pid in enumerate(ids)])
         kinds = itertools.cycle(["digest", "checkin"])
         await uow.deliveries.add_keyed([
-            {"key": f"fanout:{n}", "kind": next(kinds), "recipient_id": pid, "status": "pending", "attempts": 0,
-             "payload": text_view(f"message {n}").model_dump(mode="json"), "created_at": now}
-            for n, pid in enumerate(ids)])
+            {"key": f"fanout:{m}", "kind": next(kinds), "recipient_id": ids[n], "status": "pending", "attempts": 0,
+             "payload": text_view(f"message {m}").model_dump(mode="json"), "created_at": now}
+            for m, n in enumerate(order)])
+    return order
 
 
 async def unsent(db: Database) -> int:
@@ -113,6 +151,29 @@ def posted(fake: FakeSlack) -> list[tuple[float, str, str]]:
     return [(c.at, c.args["channel"], c.token) for c in fake.calls if c.method == "chat.postMessage" and not c.refused]
 
 
+def teams_env(identity: FakeOpenId, rate: float, per_conversation: float) -> dict[str, str]:
+    """Settings that switch Teams on in a replica, with the fake identity service and the tenant's allowance."""
+    return {"FEEDBOT_TEAMS__APP_ID": APP_ID, "FEEDBOT_TEAMS__APP_PASSWORD": APP_PASSWORD,
+            "FEEDBOT_TEAMS__APP_TYPE": "SingleTenant", "FEEDBOT_TEAMS__TENANT_ID": TENANT,
+            "FEEDBOT_TEAMS__OPENID_METADATA_URL": identity.metadata_url, "FEEDBOT_TEAMS__TOKEN_URL": identity.token_url,
+            "FEEDBOT_TEAMS__SENDS_PER_SECOND": str(rate),
+            "FEEDBOT_TEAMS__SENDS_PER_SECOND_PER_CONVERSATION": str(per_conversation)}
+
+
+def teams_posted(connector: FakeConnector) -> list[tuple[float, str, int]]:
+    """(arrival, conversation, message number) of each activity the fake connector took."""
+    return [(c.at, c.conversation, int(MESSAGE.search(card_text(c.body)).group(1)))
+            for c in connector.calls if c.method in ("send", "reply")]
+
+
+def busiest_chat(sent: list[tuple[float, str, int]]) -> int:
+    """The most activities that arrived in one Teams chat within any one second."""
+    by_chat: dict[str, list[float]] = defaultdict(list)
+    for at, conversation, _ in sent:
+        by_chat[conversation].append(at)
+    return max(busiest_second(sorted(arrivals)) for arrivals in by_chat.values())
+
+
 def busiest_second(arrivals: list[float]) -> int:
     """The most messages that arrived within any one second (a sliding window)."""
     most, first = 0, 0
@@ -123,8 +184,8 @@ def busiest_second(arrivals: list[float]) -> int:
     return most
 
 
-def duplicates(channels: list[str]) -> int:
-    return sum(count - 1 for count in Counter(channels).values())
+def duplicates(sent: Sequence[Hashable]) -> int:
+    return sum(count - 1 for count in Counter(sent).values())
 
 
 async def wait_until(check: Callable[[], Awaitable[bool]], timeout: float, step: float = 0.2) -> None:

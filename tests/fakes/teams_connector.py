@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ class Call:
     body: dict[str, Any]
     auth: str
     answered_id: str = ""  # the id the connector gave a posted activity (a card to update later)
+    at: float = field(default_factory=time.monotonic)  # when it arrived (busiest-second checks)
 
 
 @dataclass
