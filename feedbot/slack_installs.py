@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.errors import CALL_FAILED, api_error
 from adapters.slack.installs import Installed, NotInstalled, Workspaces
 from adapters.slack.oauth import Installer, InstallRefused
+from adapters.slack.people import profile_of
 from bot.kernel.context import Deps
 from bot.kernel.settings import Settings
 from feedbot.organisations import Organisations, SlackTokens
@@ -78,8 +79,7 @@ class SlackInstalls:
         except CALL_FAILED as exc:  # the organisation is made anyway; its admins can be set in the config
             log.warning("Slack: the installer of workspace %s could not be read: %s", install.team_id, api_error(exc))
             return None
-        profile = (answer.get("user") or {}).get("profile") or {}
-        return str(profile.get("email") or "") or None
+        return profile_of(answer.get("user") or {"id": install.installer_user_id}).email
 
 
 def stored_tokens(deps: Deps) -> SlackTokens:
