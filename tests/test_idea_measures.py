@@ -186,3 +186,20 @@ async def test_the_console_status_form_asks_for_the_result_when_adopting(deps, c
     async with deps.uow() as uow:
         assert (await uow.ideas.get(1)).status == "adopted"
         assert [r.value for r in await uow.ideas.results(1)] == [6.5]
+
+
+async def test_once_a_result_is_recorded_the_plan_it_was_measured_against_stays(deps, console):
+    await accepted(console)
+    await console.type("/idea measure 1 baseline 11 target 6 minutes", as_=ANA)
+    await console.type("/idea measure 1 result 7", as_=ANA)
+    before = await counts(deps)
+    out = await console.type("/idea measure 1 baseline 60 target 90 % of builds cached", as_=ANA)
+    assert ("Idea #1 already has results measured against a baseline of 11 minutes and a target of 6, so its plan "
+            "stays as it is. Record a re-measurement: /idea measure 1 result 6.5") in out
+    await console.type("/language zh_Hans", as_=ANA)
+    out = await console.type("/idea measure 1 baseline 12 target 6 minutes", as_=ANA)
+    assert "改进建议 #1 已有结果，是对照基线 11 minutes 和目标 6 测得的" in out
+    assert await counts(deps) == before
+    async with deps.uow() as uow:
+        measure = await uow.ideas.measure(1)
+        assert (measure.baseline, measure.target, measure.unit) == (11, 6, "minutes")

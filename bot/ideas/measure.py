@@ -72,6 +72,12 @@ def read_number(ctx: Context, word: str, what: str, usage: str) -> float:
 
 
 async def set_baseline(ctx: Context, idea: Idea, text: str) -> View:
+    measured = await read_measured(ctx.uow, idea.id)
+    if measured is not None and measured.result is not None:  # a new baseline or unit would misread those results
+        raise UserError("Idea #{id} already has results measured against a baseline of {baseline} {unit} and a "
+                        "target of {target}, so its plan stays as it is. Record a re-measurement: {result}",
+                        id=idea.id, baseline=number(ctx.t, measured.baseline), unit=measured.unit,
+                        target=number(ctx.t, measured.target), result=result_usage(ctx, idea))
     usage = plan_usage(ctx, idea)
     word, rest = first_word(text)
     baseline = read_number(ctx, word, N_("the baseline"), usage)
