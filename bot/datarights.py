@@ -145,7 +145,7 @@ async def export_person(deps: Deps, email: str) -> Json | None:
                               "decided_at": iso(e.decided_at)} for e in await uow.expectations.all_of(person.id)],
             "away_until": iso(person.away_until),
             "checkins": [{"week": c.period, "answers": c.answers, "mood": c.mood, "blockers": c.blockers,
-                          "submitted_at": iso(c.submitted_at)}
+                          "blocker_category": c.blocker_category, "submitted_at": iso(c.submitted_at)}
                          for c in await uow.session.scalars(select(Checkin).where(Checkin.person_id == person.id)
                                                             .order_by(Checkin.period))],
             "one_on_ones": await one_on_ones_json(uow, person.id, email_of),
@@ -169,7 +169,7 @@ async def one_on_ones_json(uow: UnitOfWork, person_id: int, email_of: EmailOf) -
     return [{"manager": email_of(p.manager_id), "report": email_of(p.report_id), "cadence_days": p.cadence_days,
              "last_held_on": iso(p.last_held_on),
              "entries": [{"kind": e.kind, "text": e.text, "by": email_of(e.author_id), "created_at": iso(e.created_at),
-                          "held_on": iso(e.held_on), "done_at": iso(e.done_at)}
+                          "held_on": iso(e.held_on), "done_at": iso(e.done_at), "category": e.category}
                          for e in await uow.session.scalars(select(OneOnOneEntry).where(OneOnOneEntry.pair_id == p.id)
                                                             .order_by(OneOnOneEntry.id))]}
             for p in pairs]

@@ -307,18 +307,24 @@ async def test_erase_and_export_cover_the_rhythm(deps, console, clock):
         ana, bo = await uow.people.by_email(ANA), await uow.people.by_email(BO)
         bo.manager_id = ana.id
         uow.session.add(Checkin(person_id=bo.id, period="2026-W48", answers={"well": "Shipped"}, mood=4,
-                                blockers="Access", submitted_at=clock.now()))
+                                blockers="Access", blocker_category="waiting", submitted_at=clock.now()))
         pair = OneOnOne(manager_id=ana.id, report_id=bo.id, cadence_days=14, created_at=clock.now())
         uow.session.add(pair)
         await uow.session.flush()
         uow.session.add(OneOnOneEntry(pair_id=pair.id, kind="topic", text="Career plans", author_id=bo.id,
                                       created_at=clock.now()))
+        uow.session.add(OneOnOneEntry(pair_id=pair.id, kind="why", text="Keys come late", author_id=ana.id,
+                                      created_at=clock.now(), category="waiting"))  # a 5 Whys step: its kind too
     exported = await export_person(deps, BO)
     assert exported["checkins"] == [{"week": "2026-W48", "answers": {"well": "Shipped"}, "mood": 4,
-                                     "blockers": "Access", "submitted_at": clock.now().isoformat()}]
+                                     "blockers": "Access", "blocker_category": "waiting",
+                                     "submitted_at": clock.now().isoformat()}]
     assert exported["one_on_ones"][0]["manager"] == ANA
-    assert exported["one_on_ones"][0]["entries"][0]["text"] == "Career plans"
+    entries = exported["one_on_ones"][0]["entries"]
+    assert entries[0]["text"] == "Career plans" and entries[0]["category"] is None
+    assert (entries[1]["kind"], entries[1]["text"], entries[1]["by"], entries[1]["category"]) == (
+        "why", "Keys come late", ANA, "waiting")
     report = await erase_person(deps, BO)
     assert (report.counts["check-ins"], report.counts["1:1 pairs"], report.counts["1:1 topics, notes and action items"]
-            ) == (1, 1, 1)
+            ) == (1, 1, 2)
     assert await count(deps, Checkin) == 0 and await count(deps, OneOnOne) == 0
