@@ -94,3 +94,38 @@ async def test_five_whys_prompts_and_refusals_in_the_readers_language_write_noth
                                                "grundorsaken: /1on1 cause @ana")]:
         assert expected in await console.type(line, as_=who), line
     assert await entries(deps) == 5
+
+
+async def measured_rows(deps) -> list[int]:
+    from storage.models import IdeaMeasure, IdeaResult, IdeaStatusChange
+    async with deps.uow() as uow:
+        return [await uow.session.scalar(select(func.count()).select_from(model))
+                for model in (IdeaMeasure, IdeaResult, IdeaStatusChange)]
+
+
+async def test_wrong_measures_are_refused_in_the_persons_language_and_write_nothing(deps, console, tmp_path):
+    (tmp_path / "people.csv").write_text(ORG, encoding="utf-8")
+    await import_people(deps, tmp_path / "people.csv")
+    await console.type("/idea Cache the wheels", as_=BO)
+    await console.type("/idea owner 1 @bo", as_="admin@example.com")
+    await console.type("/idea status 1 godkänd", as_=BO)  # accepted, typed in Swedish
+    before = await measured_rows(deps)
+    for who, line, expected in [
+            (BO, "/idea measure 1 result 6,5",
+             "⚠ Idé #1 har inget utgångsvärde ännu, så ett resultat har inget att jämföras med. Skriv först "
+             "/idea measure 1 baseline 11 target 6 minuter"),
+            (BO, "/idea measure", "⚠ Vilken idé? Lägg till dess nummer: /idea measure 12 baseline 11 target 6 minuter"),
+            (BO, "/idea measure 1 baseline elva target 6 minuter", "⚠ ”elva” är inget tal (utgångsvärdet)."),
+            (ANA, "/idea measure 1 baseline 11 target 6 分钟",
+             "⚠ 只有改进建议 #1 的负责人、管理员或提出人可以为它记录度量。"),
+            (CY, "/idea measure 1 result 5", "⚠ 只有改進建議 #1 的負責人、管理員或提出人可以為它記錄衡量數據。")]:
+        assert expected in await console.type(line, as_=who), line
+    assert await measured_rows(deps) == before
+    await console.type("/idea measure 1 baseline 11 target 6 minuter", as_=BO)
+    for step in ("doing", "checking"):
+        await console.type(f"/idea status 1 {step}", as_=BO)
+    before = await measured_rows(deps)
+    out = await console.type("/idea status 1 införd", as_=BO)  # adopted, in Swedish, without a result
+    assert ("⚠ Idé #1 har ett utgångsvärde och behöver därför ett resultat innan den införs. Registrera det med "
+            "/idea measure 1 result 6.5 och skriv sedan /idea status 1 adopted.") in out
+    assert await measured_rows(deps) == before
