@@ -238,8 +238,12 @@ async def console(deps: Deps, args: argparse.Namespace) -> int:
     from bot.orgdir import import_people
 
     if args.demo:
+        from feedbot.demo_history import fresh, seed_history
+
         report = await import_people(deps, DEMO_ORG)
         print(report.summary())
+        if fresh(report):  # an empty database: give the sample team a history for the digest's control chart
+            print(await seed_history(deps))
     await run_console(deps, ConsoleChat(deps, sys.stdout, args.as_email))
     return 0
 

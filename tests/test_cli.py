@@ -114,7 +114,8 @@ def test_console_demo_on_a_pipe(workdir):
     done = feedbot(workdir, "console", "--demo", stdin=script)
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert out.startswith("8 created, 0 updated, 0 unchanged\n")
+    assert out.startswith("11 created, 0 updated, 0 unchanged\n")
+    assert "\nadded 65 sample check-ins, weeks " in out  # a first start: the sample team's history
     assert "You are Ana Lima (ana@example.com). Type /help to see what I can do." in out
     assert "Kudos sent to @Cy Walker and posted in #kudos." in out
     assert "→ #kudos: Kudos from @Ana Lima to @Cy Walker\n  Thanks for the review #teamwork" in out
@@ -122,7 +123,8 @@ def test_console_demo_on_a_pipe(workdir):
     assert "Your recent kudos, given and received" in out
     # The demo organisation is imported again without changes; who is typing is chosen with --as.
     done = feedbot(workdir, "console", "--demo", "--as", "cy@example.com", stdin="/kudos\n")
-    assert done.stdout.startswith("0 created, 0 updated, 8 unchanged\n")
+    assert done.stdout.startswith("0 created, 0 updated, 11 unchanged\n")
+    assert "sample check-ins" not in done.stdout  # the history is added once, never on top of itself
     assert "You are Cy Walker (cy@example.com)." in done.stdout
     assert "@Ana Lima → @Cy Walker: Thanks for the review #teamwork" in done.stdout
 

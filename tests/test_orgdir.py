@@ -226,12 +226,15 @@ async def test_org_tree_of_an_empty_directory_says_how_to_import(deps):
 async def test_the_demo_organisation_imports_cleanly(deps):
     report = await import_people(deps, DEMO_ORG)
     assert report.summary().splitlines()[:4] == [
-        "8 created, 0 updated, 0 unchanged", "created team Apps", "created team Platform", "created team People"]
+        "11 created, 0 updated, 0 unchanged", "created team Apps", "created team Platform", "created team People"]
     assert await org_tree(deps) == (
         "Ana Lima <ana@example.com> — Apps\n"
         "  Bo Nilsson <bo@example.com> — Apps\n"
         "  Cy Walker <cy@example.com> — Apps\n"
+        "  Ines Duarte <ines@example.com> — Apps\n"
         "  Lea Berg <lea@example.com> — Apps\n"
+        "  Mei Chen <mei@example.com> — Apps\n"
+        "  Ola Strand <ola@example.com> — Apps\n"
         "Hanna Rask <hr@example.com> — People\n"
         "Wei Zhang <wei@example.com> — Platform\n"
         "  Max Ortiz <max@example.com> — Platform\n"
@@ -240,4 +243,4 @@ async def test_the_demo_organisation_imports_cleanly(deps):
         people = await uow.people.all()
     assert {p.timezone for p in people} == {"Europe/Stockholm", "America/New_York", "Asia/Shanghai", "Asia/Taipei"}
     assert {p.locale for p in people} == {"en", "sv", "zh_Hans", "zh_Hant"}
-    assert (await import_people(deps, DEMO_ORG)).summary() == "0 created, 0 updated, 8 unchanged"
+    assert (await import_people(deps, DEMO_ORG)).summary() == "0 created, 0 updated, 11 unchanged"
