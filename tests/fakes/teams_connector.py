@@ -67,6 +67,7 @@ class Call:
     auth: str
     answered_id: str = ""  # the id the connector gave a posted activity (a card to update later)
     at: float = field(default_factory=time.monotonic)  # when it arrived (busiest-second checks)
+    wall: float = field(default_factory=time.time)  # the same on the wall clock (what Graph shows of it)
 
 
 @dataclass
