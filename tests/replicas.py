@@ -211,6 +211,15 @@ def duplicates(sent: Sequence[Hashable]) -> int:
     return sum(count - 1 for count in Counter(sent).values())
 
 
+async def in_time(check: Callable[[], Awaitable[bool]], timeout: float, step: float = 0.05) -> bool:
+    """Whether `check` came true within `timeout`."""
+    try:
+        await wait_until(check, timeout, step)
+    except TimeoutError:
+        return False
+    return True
+
+
 async def wait_until(check: Callable[[], Awaitable[bool]], timeout: float, step: float = 0.2) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not await check():
