@@ -5,6 +5,7 @@ that later updates and deletes work with, never sent a second time; not found, o
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -14,13 +15,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from adapters.teams.cards import CONTENT_TYPE, render_card
+from adapters.teams.marks import carries, marked
 from adapters.teams.once import OnceMessenger
 from bot.kernel.clock import FixedClock
 from bot.kernel.outbox import Address, OnceSender, Recipient, enqueue
-from bot.kernel.views import text_view
+from bot.kernel.views import Form, Input, View, text_view
 from bot.rhythm.dispatch import dispatch_pending, mark_of
 from storage.models import Account, Delivery, Person
-from tests.fakes.teams_connector import APP_PASSWORD, BOT, TENANT, Call, TeamsHarness, card, card_text, user
+from tests.fakes.teams_connector import APP_ID, APP_PASSWORD, BOT, TENANT, Call, TeamsHarness, card, card_text, user
 from tests.fakes.teams_graph import FakeGraph
 
 STALE = timedelta(minutes=11)  # past the claim timeout (10 minutes)
@@ -222,3 +225,23 @@ async def test_without_graph_nothing_is_marked_or_looked_for(database, catalogs)
     finally:
         await teams.close()
 
+
+
+def test_the_mark_is_the_first_elements_id_and_only_this_bots_card_carries_it() -> None:
+    view = View(title="Weekly check-in", blocks=[Form(title="Check-in", command="checkin", submit_label="Send", inputs=[
+        Input(name="well", label="What went well?")])])
+    card_ = marked(render_card(view), "7-1764000000000000")
+    assert card_["body"][0] == {"type": "TextBlock", "text": "Weekly check-in", "wrap": True, "weight": "bolder",
+                                "size": "medium", "id": "feedbot-delivery-7-1764000000000000"}
+    assert marked(render_card(view), None) == render_card(view)  # no mark, no id: the card as before
+    assert marked({"body": [{"type": "Input.Text", "id": "well"}]}, "7-1") == {
+        "body": [{"type": "Input.Text", "id": "well"}]}  # an input keeps its own id (its answer's name)
+    text = json.dumps(card_, indent=2)
+    bot = {"from": {"application": {"id": APP_ID, "applicationIdentityType": "bot"}},
+           "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": text}]}
+    assert carries(bot, "7-1764000000000000", APP_ID)
+    assert not carries(bot, "7-17640000000000", APP_ID)  # a mark is matched whole, not as a prefix
+    assert not carries(bot | {"from": {"application": {"id": "another-app"}}}, "7-1764000000000000", APP_ID)
+    assert not carries(bot | {"from": {"user": {"id": ANA.aad}}}, "7-1764000000000000", APP_ID)  # pasted by a person
+    assert not carries(bot | {"attachments": [{"contentType": CONTENT_TYPE, "content": "{not json"}]},
+                       "7-1764000000000000", APP_ID)
