@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from adapters.teams.cards import CONTENT_TYPE, render_card
@@ -20,6 +21,7 @@ from adapters.teams.marks import carries, marked
 from adapters.teams.once import OnceMessenger
 from bot.kernel.clock import FixedClock
 from bot.kernel.outbox import Address, OnceSender, Recipient, enqueue
+from bot.kernel.settings import TeamsSettings
 from bot.kernel.views import Form, Input, View, text_view
 from bot.rhythm.dispatch import dispatch_pending, mark_of
 from storage.models import Account, Delivery, Person
@@ -245,3 +247,9 @@ def test_the_mark_is_the_first_elements_id_and_only_this_bots_card_carries_it() 
     assert not carries(bot | {"from": {"user": {"id": ANA.aad}}}, "7-1764000000000000", APP_ID)  # pasted by a person
     assert not carries(bot | {"attachments": [{"contentType": CONTENT_TYPE, "content": "{not json"}]},
                        "7-1764000000000000", APP_ID)
+
+
+def test_graph_needs_the_bots_app_id() -> None:
+    with pytest.raises(ValidationError, match=r"teams\.graph\.enabled needs teams\.app_id"):
+        TeamsSettings.model_validate({"graph": {"enabled": True}})
+    assert not TeamsSettings().graph.enabled  # off unless asked for
