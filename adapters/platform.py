@@ -116,7 +116,7 @@ class PlatformMessenger:
         return await messenger.send(recipient, view)
 
     async def sent_before(self, recipient: Recipient, mark: str, since: datetime) -> Receipt | None:
-        """What the platform found of the message; None when it has nothing, or no way to look (Teams)."""
+        """What the platform found of the message; None when it has nothing, or no way to look (Teams without Graph)."""
         try:
             messenger = self._platform_for(recipient).messenger
         except DeliveryError:

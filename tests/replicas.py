@@ -24,7 +24,17 @@ from storage.models import Account, Delivery, Person
 from storage.uow import unit_of_work
 from tests.fakes.openid import FakeOpenId
 from tests.fakes.slack_api import SIGNING_SECRET, TEAM, FakeSlack
-from tests.fakes.teams_connector import APP_ID, APP_PASSWORD, BOT, TENANT, FakeConnector, card_text, user
+from tests.fakes.teams_connector import (
+    APP_ID,
+    APP_PASSWORD,
+    BOT,
+    TENANT,
+    FakeConnector,
+    TeamsUser,
+    card_text,
+    user,
+)
+from tests.fakes.teams_graph import FakeGraph
 from tests.test_cli import environment
 from tests.test_slack_reliability import free_port
 
@@ -50,6 +60,10 @@ def on_teams(person: int, teams_run: int) -> bool:
     return person % 200 < teams_run
 
 
+def teams_member(n: int) -> TeamsUser:
+    return user(f"Person {n}", f"p{n}@example.com", n)
+
+
 def account(n: int, person_id: int, teams_run: int, connector: FakeConnector | None, now: datetime,
             ) -> dict[str, Any]:
     """Person n's account: a Slack DM channel D<n>, or a Teams 1:1 chat already known (the person has talked to the
@@ -57,7 +71,7 @@ def account(n: int, person_id: int, teams_run: int, connector: FakeConnector | N
     if not on_teams(n, teams_run) or connector is None:
         return {"person_id": person_id, "platform": "slack", "workspace": TEAM, "user_id": f"U{n}",
                 "address": {"channel": f"D{n}"}, "created_at": now}
-    member = user(f"Person {n}", f"p{n}@example.com", n)
+    member = teams_member(n)
     return {"person_id": person_id, "platform": "teams", "workspace": TENANT, "user_id": member.aad,
             "address": {"service_url": connector.url, "tenant": TENANT, "user": member.teams_id, "bot": BOT,
                         "conversation": f"a:{member.teams_id}"}, "created_at": now}
@@ -151,13 +165,22 @@ def posted(fake: FakeSlack) -> list[tuple[float, str, str]]:
     return [(c.at, c.args["channel"], c.token) for c in fake.calls if c.method == "chat.postMessage" and not c.refused]
 
 
-def teams_env(identity: FakeOpenId, rate: float, per_conversation: float) -> dict[str, str]:
-    """Settings that switch Teams on in a replica, with the fake identity service and the tenant's allowance."""
+def teams_env(identity: FakeOpenId, rate: float, per_conversation: float, graph: FakeGraph | None = None,
+              ) -> dict[str, str]:
+    """Settings that switch Teams on in a replica, with the fake identity service and the tenant's allowance (and
+    with `graph`, the Graph lookup of a message a dead replica may have sent)."""
+    lookup = {"FEEDBOT_TEAMS__GRAPH__ENABLED": "true", "FEEDBOT_TEAMS__GRAPH__LOGIN_URL": graph.login_url,
+              "FEEDBOT_TEAMS__GRAPH__URL": graph.graph_url} if graph is not None else {}
     return {"FEEDBOT_TEAMS__APP_ID": APP_ID, "FEEDBOT_TEAMS__APP_PASSWORD": APP_PASSWORD,
             "FEEDBOT_TEAMS__APP_TYPE": "SingleTenant", "FEEDBOT_TEAMS__TENANT_ID": TENANT,
             "FEEDBOT_TEAMS__OPENID_METADATA_URL": identity.metadata_url, "FEEDBOT_TEAMS__TOKEN_URL": identity.token_url,
             "FEEDBOT_TEAMS__SENDS_PER_SECOND": str(rate),
-            "FEEDBOT_TEAMS__SENDS_PER_SECOND_PER_CONVERSATION": str(per_conversation)}
+            "FEEDBOT_TEAMS__SENDS_PER_SECOND_PER_CONVERSATION": str(per_conversation), **lookup}
+
+
+def teams_people(order: Sequence[int], teams_run: int) -> list[TeamsUser]:
+    """The Teams people of a seeded fan-out (see `account`), to install the app for in the fake Graph."""
+    return [teams_member(n) for n in sorted(set(order)) if on_teams(n, teams_run)]
 
 
 def teams_posted(connector: FakeConnector) -> list[tuple[float, str, int]]:
@@ -186,6 +209,15 @@ def busiest_second(arrivals: list[float]) -> int:
 
 def duplicates(sent: Sequence[Hashable]) -> int:
     return sum(count - 1 for count in Counter(sent).values())
+
+
+async def in_time(check: Callable[[], Awaitable[bool]], timeout: float, step: float = 0.05) -> bool:
+    """Whether `check` came true within `timeout`."""
+    try:
+        await wait_until(check, timeout, step)
+    except TimeoutError:
+        return False
+    return True
 
 
 async def wait_until(check: Callable[[], Awaitable[bool]], timeout: float, step: float = 0.2) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
@@ -155,32 +156,35 @@ def _url(value: object) -> str:
     return str(value or "").rstrip("/")
 
 
-class BotToken:
-    """The bot's own bearer token for the Bot Connector (OAuth client credentials), cached until near expiry."""
+class ClientToken:
+    """The app's own bearer token for `scope` (OAuth client credentials at `url`), cached until near expiry. Neither
+    the token nor the request (which holds the secret) is ever logged."""
 
-    def __init__(self, settings: TeamsSettings, session: aiohttp.ClientSession) -> None:
+    def __init__(self, settings: TeamsSettings, session: aiohttp.ClientSession, url: str, scope: str,
+                 now: Callable[[], float] = time.monotonic) -> None:
         self.settings = settings
         self.session = session
+        self.url = url
+        self.scope = scope
+        self.now = now  # tests move it past the expiry
         self.token = ""
         self.expires_at = 0.0
         self.lock = asyncio.Lock()
 
-    @property
-    def url(self) -> str:
-        if self.settings.app_type == "SingleTenant" and self.settings.tenant_id:
-            return self.settings.token_url.replace("/botframework.com/", f"/{self.settings.tenant_id}/")
-        return self.settings.token_url
+    def forget(self) -> None:
+        """The token was refused (revoked, or the app's consent withdrawn): the next call asks for a new one."""
+        self.expires_at = 0.0
 
     async def get(self) -> str:
         """Empty when the bot runs without an app id (no auth either way)."""
         if not self.settings.app_id:
             return ""
         async with self.lock:
-            if time.monotonic() < self.expires_at:
+            if self.now() < self.expires_at:
                 return self.token
             password = self.settings.app_password.get_secret_value() if self.settings.app_password else ""
             form = {"grant_type": "client_credentials", "client_id": self.settings.app_id,
-                    "client_secret": password, "scope": CONNECTOR_SCOPE}
+                    "client_secret": password, "scope": self.scope}
             try:
                 async with self.session.post(self.url, data=form, timeout=aiohttp.ClientTimeout(total=20)) as response:
                     body = await response.json(content_type=None)
@@ -192,8 +196,18 @@ class BotToken:
                 raise TokenError(f"{response.status} {details.get('error', '')}: "
                                  f"{details.get('error_description', '')}")
             self.token = body["access_token"]
-            self.expires_at = time.monotonic() + max(int(body.get("expires_in", 3600)) - 300, 60)
+            self.expires_at = self.now() + max(int(body.get("expires_in", 3600)) - 300, 60)
             return self.token
+
+
+class BotToken(ClientToken):
+    """The bot's token for the Bot Connector."""
+
+    def __init__(self, settings: TeamsSettings, session: aiohttp.ClientSession) -> None:
+        url = settings.token_url
+        if settings.app_type == "SingleTenant" and settings.tenant_id:
+            url = url.replace("/botframework.com/", f"/{settings.tenant_id}/")
+        super().__init__(settings, session, url, CONNECTOR_SCOPE)
 
 
 class TokenError(Exception):

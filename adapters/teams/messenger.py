@@ -31,6 +31,7 @@ from adapters.pacing import Limiter, Pacer
 from adapters.teams.auth import TokenError
 from adapters.teams.cards import render_card
 from adapters.teams.connector import CONNECTOR_ERRORS, RETRIED_STATUSES, TeamsAdapter, to_activity, transient
+from adapters.teams.marks import marked
 from adapters.teams.people import PLATFORM
 from bot.kernel.outbox import Address, DeliveryError, Receipt, Recipient
 from bot.kernel.settings import TeamsSettings
@@ -138,16 +139,17 @@ class TeamsMessenger:
         if tenant and service_url and (not self.settings.tenant_id or tenant == self.settings.tenant_id):
             self.last_seen = (tenant, service_url)
 
-    async def send(self, recipient: Recipient, view: View) -> Receipt:
-        """The view sent; the receipt names the activity, to update or delete it later."""
+    async def send(self, recipient: Recipient, view: View, mark: str | None = None) -> Receipt:
+        """The view sent; the receipt names the activity, to update or delete it later. `mark` (an outbox row's)
+        goes into a personal message's card, where Graph can find it (adapters/teams/once.py)."""
         if recipient.channel:
             return await self.post_to_channel(recipient.channel, view)
         account = next((a for a in recipient.accounts if a.platform == PLATFORM and not a.unreachable), None)
         if account is None:
             raise DeliveryError("no reachable Teams account", permanent=True)
-        return await self.send_to(account, [view])
+        return await self.send_to(account, [view], mark)
 
-    async def send_to(self, account: Address, views: list[View]) -> Receipt:
+    async def send_to(self, account: Address, views: list[View], mark: str | None = None) -> Receipt:
         """Views into the person's 1:1 chat, paced; creates that chat when none is known yet."""
         address = account.data or {}
         if not address.get("service_url") or not address.get("user"):
@@ -157,10 +159,11 @@ class TeamsMessenger:
         try:
             for view in views:
                 await pacer.wait(address.get("conversation") or address["user"])
+                card = marked(render_card(view), mark)
                 if address.get("conversation"):
-                    sent.append(await self._continue(address, view))
+                    sent.append(await self._continue(address, card))
                 else:
-                    address, activity = await self._create(account, address, view)
+                    address, activity = await self._create(account, address, card)
                     sent.append(activity)
         except TokenError as exc:
             raise DeliveryError(f"no bot token: {exc}") from None
@@ -247,7 +250,7 @@ class TeamsMessenger:
                                         shared=self.shared_pacing)
         return self.pacers[tenant]
 
-    async def _continue(self, address: dict[str, Any], view: View) -> str:
+    async def _continue(self, address: dict[str, Any], card: dict[str, Any]) -> str:
         reference = ConversationReference(
             channel_id="msteams", service_url=address["service_url"], bot=ChannelAccount(id=address.get("bot")),
             user=ChannelAccount(id=address["user"]),
@@ -257,12 +260,13 @@ class TeamsMessenger:
         sent: list[str] = []
 
         async def post(tc: TurnContext) -> None:
-            sent.append(_id(await with_retries(lambda: tc.send_activity(to_activity(render_card(view))), self.policy)))
+            sent.append(_id(await with_retries(lambda: tc.send_activity(to_activity(card)), self.policy)))
 
         await self.adapter.continue_conversation(reference, post, self.settings.app_id)
         return sent[0] if sent else ""
 
-    async def _create(self, account: Address, address: dict[str, Any], view: View) -> tuple[dict[str, Any], str]:
+    async def _create(self, account: Address, address: dict[str, Any], card: dict[str, Any],
+                      ) -> tuple[dict[str, Any], str]:
         tenant = address.get("tenant")
         parameters = ConversationParameters(
             is_group=False, bot=ChannelAccount(id=address.get("bot")), members=[ChannelAccount(id=address["user"])],
@@ -273,7 +277,7 @@ class TeamsMessenger:
         async def post(tc: TurnContext) -> None:
             created.update(address, conversation=tc.activity.conversation.id)
             await self._store(account, created)
-            sent.append(_id(await with_retries(lambda: tc.send_activity(to_activity(render_card(view))), self.policy)))
+            sent.append(_id(await with_retries(lambda: tc.send_activity(to_activity(card)), self.policy)))
 
         await with_retries(lambda: self.adapter.create_conversation(
             self.settings.app_id, post, parameters, "msteams", address["service_url"]), self.policy)

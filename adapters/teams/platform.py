@@ -21,7 +21,9 @@ from adapters.teams.auth import (
     Unauthorized,
 )
 from adapters.teams.connector import TeamsAdapter, invoke_body
+from adapters.teams.graph import Graph
 from adapters.teams.messenger import RetryPolicy, TeamsMessenger
+from adapters.teams.once import OnceMessenger
 from adapters.teams.people import PLATFORM, Directory
 from adapters.teams.shapes import BadActivity, checked
 from adapters.teams.turns import TeamsTurns
@@ -44,7 +46,9 @@ class TeamsPlatform:
         self.token: BotToken | None = None
         self.auth: InboundAuth | None = None
         self.adapter = TeamsAdapter(self.settings.app_id, self._bot_token)
-        self.messenger = TeamsMessenger(self.adapter, self.settings, self.policy)
+        # With Graph to read chats back, every outbox message is marked and looked for after a replica died.
+        messenger = OnceMessenger if self.settings.graph.enabled else TeamsMessenger
+        self.messenger: TeamsMessenger = messenger(self.adapter, self.settings, self.policy)
         self.directory = Directory()
         self.outbox: OutboxSender | None = None  # with the deps, in start
         self.turns: TeamsTurns | None = None  # with the deps, in start or mount
@@ -54,6 +58,8 @@ class TeamsPlatform:
         self.token = BotToken(self.settings, self.session)
         self.auth = InboundAuth(self.settings, SigningKeys(self.settings.openid_metadata_url, self.session))
         self.messenger.deps = deps
+        if isinstance(self.messenger, OnceMessenger):
+            self.messenger.graph = Graph(self.settings, self.session)
         self.outbox = OutboxSender(deps)
         self._bind(deps)
         if self.auth.disabled:

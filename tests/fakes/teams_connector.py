@@ -7,6 +7,7 @@ and can be told to refuse sends (429 with Retry-After, 403 for a person who bloc
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import itertools
 import json
@@ -67,6 +68,7 @@ class Call:
     auth: str
     answered_id: str = ""  # the id the connector gave a posted activity (a card to update later)
     at: float = field(default_factory=time.monotonic)  # when it arrived (busiest-second checks)
+    wall: float = field(default_factory=time.time)  # the same on the wall clock (what Graph shows of it)
 
 
 @dataclass
@@ -76,6 +78,8 @@ class FakeConnector(LoopbackServer):
     refusals: deque[tuple[int, str | None]] = field(default_factory=deque)
     blocked: set[str] = field(default_factory=set)  # Teams user ids who blocked the bot
     gone: set[str] = field(default_factory=set)  # activity ids already deleted (a delete answers 404)
+    hold: float = 0.0  # seconds a taken send waits for its answer: a sender killed meanwhile never learns it went out
+    holding: int = 0  # sends taken and not answered yet
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -131,6 +135,12 @@ class FakeConnector(LoopbackServer):
             return refused
         call = await self._record(request, method)
         call.answered_id = request.match_info["activity"] if method == "update" else f"act-{next(self._ids)}"
+        if self.hold and method != "update":
+            self.holding += 1
+            try:
+                await asyncio.sleep(self.hold)
+            finally:
+                self.holding -= 1
         return web.json_response({"id": call.answered_id})
 
     async def _delete(self, request: web.Request) -> web.Response:

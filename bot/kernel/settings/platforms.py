@@ -66,6 +66,16 @@ class SlackSettings(Section):
         return self.bot_token is not None or self.oauth
 
 
+class TeamsGraphSettings(Section):
+    """Microsoft Graph, read to find a message a replica died sending before it is sent again (docs/deploying.md,
+    "Replicas"): off unless the app was granted what that needs. Other clouds (and tests) change the addresses."""
+
+    enabled: bool = False
+    # The token endpoint is <login_url><tenant>/oauth2/v2.0/token; the scope is Graph's own address + /.default.
+    login_url: str = Field("https://login.microsoftonline.com/", pattern=r"^https?://[^\s]+/$")
+    url: str = Field("https://graph.microsoft.com/v1.0/", pattern=r"^https?://[^\s]+/$")
+
+
 class TeamsSettings(Section):
     app_id: str = ""
     app_password: SecretStr | None = None
@@ -83,11 +93,14 @@ class TeamsSettings(Section):
     # Proactive sends: Teams allows 7 per second per conversation and about 30 per second per tenant.
     sends_per_second_per_conversation: float = Field(1.0, gt=0, le=7)
     sends_per_second: float = Field(25.0, gt=0, le=50)
+    graph: TeamsGraphSettings = Field(default_factory=TeamsGraphSettings)
 
     @model_validator(mode="after")
     def _single_tenant_has_its_tenant(self) -> TeamsSettings:
         if self.app_id and self.app_type == "SingleTenant" and not self.tenant_id:
             raise ValueError("teams.tenant_id is needed for a SingleTenant app (the App Tenant ID in Azure)")
+        if self.graph.enabled and not self.app_id:
+            raise ValueError("teams.graph.enabled needs teams.app_id: Graph is read with the bot's own app")
         return self
 
 
