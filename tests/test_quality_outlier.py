@@ -1,23 +1,36 @@
-"""A known false alarm, left for the owner of the signals' computation (bot/kernel/quality.py) to fix.
+"""Revised control limits: one point far out is the only signal of an otherwise steady series.
 
-A steady series with one point far out: the limits and centre line come from every point, the outlier included,
-so it drags the centre line below all the steady points before it, and "8 in a row on one side" fires on them —
-an alarm on no shift at all (issue 10: "alarm only on real shifts"). The usual remedy (revised control limits):
-leave points beyond the first limits out, compute the centre and the mean moving range again from the rest, and
-judge every point against those revised limits; here the outlier alone is then flagged.
+With limits from every point, the outlier drags the centre line below all the steady points before it, and
+"8 in a row on one side" fired on them — an alarm on no shift at all (issue 10: "alarm only on real shifts").
+Points beyond the first limits are now left out and the limits computed again from the rest (bot/kernel/quality.py).
 """
 
 from __future__ import annotations
 
-import pytest
-
-from bot.kernel.quality import Rule, signals
+from bot.kernel.quality import Rule, signals, xmr
 
 STEADY_THEN_ONE_DROP = [3.5, 3.7, 3.6, 3.8, 3.5, 3.6, 3.7, 3.6, 1.0]
 
 
-@pytest.mark.xfail(strict=True, reason="the outlier drags the centre line: a run rule fires on steady points")
 def test_one_point_far_out_is_the_only_signal_of_an_otherwise_steady_series():
     found = signals(STEADY_THEN_ONE_DROP)
     assert found is not None
     assert [(s.rule, s.index) for s in found] == [(Rule.BEYOND_LIMITS, 8)]
+
+
+def test_the_revised_limits_come_from_the_points_inside_the_first_ones():
+    chart = xmr(STEADY_THEN_ONE_DROP)
+    assert chart is not None
+    assert round(chart.centre, 4) == round(sum(STEADY_THEN_ONE_DROP[:8]) / 8, 4)  # the outlier is not in the mean
+    assert chart.lower > 3.0  # nor in the moving ranges: the limits hug the steady points
+
+
+def test_a_real_shift_still_signals_with_revised_limits():
+    shifted = [3.6, 3.7, 3.5, 3.6, 3.7, 3.6, 3.5, 3.6, 3.0, 2.9, 3.0, 2.9, 3.0, 2.9, 3.0, 2.9]
+    found = signals(shifted)
+    assert found and any(s.index >= 8 and not s.above for s in found)
+
+
+def test_too_few_points_inside_keeps_the_first_limits():
+    wild = [1.0, 5.0, 1.0, 5.0, 1.0, 5.0, 1.0, 5.0]
+    assert xmr(wild) is not None and not signals(wild)

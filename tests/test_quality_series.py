@@ -53,12 +53,12 @@ def tally(number: int, respondents: int, total: int) -> RoundTally:
     return RoundTally(SimpleNamespace(id=number, number=number), {"Apps": group}, 5)  # type: ignore[arg-type]
 
 
-def test_a_pulse_series_leaves_out_rounds_below_the_threshold(catalogs):
+def test_a_round_below_the_threshold_breaks_a_pulse_series(catalogs):
     survey = SimpleNamespace(title="Health", questions=[SimpleNamespace(id=1, kind="scale", text="Workload?"),
                                                         SimpleNamespace(id=2, kind="text", text="Else?")])
-    tallies = [tally(1, 5, 20), tally(2, 4, 16), tally(3, 6, 18)]  # round 2: four answered
+    tallies = [tally(1, 5, 20), tally(2, 4, 16), tally(3, 6, 18), tally(4, 5, 15)]  # round 2: four answered
     [whole] = question_series(catalogs.translator("en"), survey, tallies, "")  # type: ignore[arg-type]
-    assert (whole.name, whole.labels, whole.values) == ("Pulse Health: Workload?", ["#1", "#3"], [4.0, 3.0])
+    assert (whole.name, whole.labels, whole.values) == ("Pulse Health: Workload?", ["#3", "#4"], [3.0, 3.0])
 
 
 def test_the_console_draws_the_centre_the_limits_and_marks_the_signals():

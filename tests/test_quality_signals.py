@@ -124,19 +124,20 @@ async def test_signals_flag_a_real_shift_and_say_so_when_there_is_none(deps, con
            "limits, down.\nMood of your team: control chart" in out  # the only signal: ups and downs are not
     assert "Mood of your team: control chart" in out
     chart = out.split("Mood of your team: control chart\n")[1].splitlines()
-    assert chart[1].strip() == "^" and chart[2].strip() == "= 3.53  [2.04 … 5.02]"  # the mark, centre, limits
+    assert chart[1].strip() == "^" and chart[2].strip() == "= 3.76  [2.93 … 4.59]"  # the mark, centre, limits
+    # (revised: from the ten steady weeks, the week far out left out of the centre line and the moving ranges)
     assert chart[0].strip().startswith("mean") and chart[0].index("▁") == chart[1].index("^")
 
     out = await console.type("/digest", as_=WEI)  # Yu alone: fewer than 5 a week, so no series at all
     assert "Mood of your team: not enough history yet (0 of 8 weeks)." in out
 
 
-async def test_a_week_below_the_anonymity_threshold_is_left_out_of_the_series(deps, console, clock, tmp_path):
+async def test_a_week_below_the_anonymity_threshold_breaks_the_series(deps, console, clock, tmp_path):
     await org(deps, tmp_path)
     await moods(deps, [*STEADY[:6], [4, 4, 4, 4], STEADY[6]])  # week 47: only four answered
     clock.set(MONDAY)
-    out = await console.type("/digest", as_=ANA)
-    assert "Mood of your team: not enough history yet (7 of 8 weeks)." in out
+    out = await console.type("/digest", as_=ANA)  # the series is the weeks since the gap: week 48 alone
+    assert "Mood of your team: not enough history yet (1 of 8 weeks)." in out
     await moods_week_one_more(deps)
     out = await console.type("/digest", as_=ANA)
     assert "Mood of your team: no signal — the ups and downs are within normal variation." in out
@@ -146,6 +147,17 @@ async def moods_week_one_more(deps) -> None:
     async with deps.uow() as uow:
         fa = await uow.people.by_email("fa@example.com")
         uow.session.add(Checkin(person_id=fa.id, period="2026-W47", answers={}, mood=4, submitted_at=FRIDAY))
+
+
+async def test_the_week_the_digest_covers_does_not_break_the_series_while_it_fills_up(deps, console, clock, tmp_path):
+    await org(deps, tmp_path)
+    await moods(deps, [*STEADY[:8], [4, 4]])  # week 48, the one covered: two answers so far
+    clock.set(MONDAY)
+    out = await console.type("/digest", as_=ANA)
+    assert "Mood of your team: no signal — the ups and downs are within normal variation." in out
+    chart = out.split("Mood of your team: control chart\n")[1].splitlines()
+    label, spark, last = chart[0].split()
+    assert (label, len(spark), last) == ("mean", 8, "3.8")  # weeks 40–47, ending with week 47's mean (STEADY[7])
 
 
 async def test_five_whys_open_on_a_recurring_blocker_stay_with_the_pair_and_admins_count_root_causes(

@@ -1,8 +1,9 @@
 """The digest's signals: XmR control charts of the team's weekly mean mood and of each pulse question's mean across
 rounds, flagged only where a Western Electric rule says the shift is real (bot/kernel/quality.py).
 
-Anonymity: a point is in a series only when it holds at least the anonymity threshold of answers, whoever reads it;
-weeks or rounds below it are left out, and a series left too short says so instead of judging.
+Anonymity: a series is made only of weeks (rounds) that each hold at least the anonymity threshold of answers,
+whoever reads it: one below it breaks the series, which starts again after it (the week the digest covers, while it
+may still fill up, is left out without breaking it), and a series left too short says so instead of judging.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections import defaultdict
 
 from bot.digest.sections import capped, weeks
 from bot.kernel.i18n import N_, Translator
-from bot.kernel.quality import MIN_HISTORY, Rule, signals, xmr
+from bot.kernel.quality import MIN_HISTORY, Rule, signals, unbroken, xmr
 from bot.kernel.sections import DigestScope, SectionBlocks
 from bot.kernel.views import Chart, Text
 from bot.pulse.series import Series, digest_series
@@ -53,7 +54,11 @@ async def section(scopes: list[DigestScope]) -> list[SectionBlocks]:
 
 def mood_series(scope: DigestScope, periods: list[str], moods: dict[str, tuple[int, int]]) -> Series:
     k = scope.deps.settings.pulse.anonymity_threshold
-    kept = [(week, total / count) for week in periods for total, count in [moods.get(week, (0, 0))] if count >= k]
+    points = [(week, total / count) if count >= k else None
+              for week in periods for total, count in [moods.get(week, (0, 0))]]
+    if points and points[-1] is None:  # the week the digest covers may still be filling up: not a gap yet
+        points.pop()
+    kept = unbroken(points)
     name = scope.t("Mood of the organisation") if scope.org_wide else scope.t("Mood of your team")
     return Series(name, [week[-3:] for week, _ in kept], [value for _, value in kept])
 

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from itertools import pairwise
 from statistics import fmean
+from typing import TypeVar
 
 # An individuals chart's natural process limits are the mean ± 2.66 mean moving ranges (2.66 = 3 / d2, with
 # d2 = 1.128 for moving ranges of two points); one sigma is therefore the mean moving range / 1.128.
 LIMIT_FACTOR = 2.66
 D2 = 1.128
 MIN_HISTORY = 8  # fewer points say nothing reliable: no limits are computed and nothing is flagged
+T = TypeVar("T")
 VITAL_SHARE = 0.8  # the "vital few": the categories that together make up to 80% of the count
 
 
@@ -44,10 +46,32 @@ class Chart:
 
 
 def xmr(points: Sequence[float]) -> Chart | None:
-    """The chart of `points` (oldest first), or None when there are fewer than MIN_HISTORY of them."""
+    """The chart of `points` (oldest first), or None when there are fewer than MIN_HISTORY of them.
+
+    Revised limits: one point far out drags the centre line and widens the limits, so steady points on the other
+    side would read as "8 in a row" — an alarm on no shift at all. As is usual with XmR charts, points beyond the
+    first limits are left out (with the moving ranges they take part in) and the chart computed once more from the
+    rest, when enough remain; the points left out are still judged, against the revised limits.
+    """
     if len(points) < MIN_HISTORY:
         return None
-    ranges = [abs(b - a) for a, b in pairwise(points)]
+    first = _chart(points, [abs(b - a) for a, b in pairwise(points)])
+    inside = [first.lower <= p <= first.upper for p in points]
+    if all(inside) or sum(inside) < MIN_HISTORY:
+        return first
+    kept = [p for p, ok in zip(points, inside, strict=True) if ok]
+    ranges = [abs(b - a) for (a, a_ok), (b, b_ok) in pairwise(zip(points, inside, strict=True)) if a_ok and b_ok]
+    return _chart(kept, ranges) if ranges else first
+
+
+def unbroken(points: Sequence[T | None]) -> list[T]:
+    """The points since the last gap (None), oldest first: a chart's points follow each other without a hole, so a
+    period that could not be shown (below the anonymity threshold) starts the series again after it."""
+    gaps = [n for n, point in enumerate(points) if point is None]
+    return [p for p in points[gaps[-1] + 1 if gaps else 0:] if p is not None]
+
+
+def _chart(points: Sequence[float], ranges: Sequence[float]) -> Chart:
     return Chart(centre=fmean(points), mean_moving_range=fmean(ranges))
 
 

@@ -1,7 +1,7 @@
 """Each pulse question's mean across rounds, as a series for a control chart (the digest's signals section).
 
-A round's point is in the series only when its group met that round's anonymity threshold: a team's series is
-made of shown results only, so a series with hidden rounds is shorter (and may be too short to judge).
+A series is made only of rounds whose group met that round's anonymity threshold, one after the other: a hidden
+round breaks a team's series, which starts again after it (and may be too short to judge).
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.kernel.i18n import Translator
+from bot.kernel.quality import unbroken
 from bot.kernel.sections import DigestScope
 from bot.pulse.report import DigestBatch, Seen
 from bot.pulse.results import NO_SCORES, NOT_ASKED, Asked, RoundTally
@@ -43,15 +44,15 @@ async def digest_series(scopes: list[DigestScope]) -> list[list[Series]]:
 
 def question_series(t: Translator, survey: Survey, tallies: list[RoundTally], team: str,
                     asked: Asked = NOT_ASKED) -> list[Series]:
-    """The mean of each scale question per round, rounds below the threshold (for this reader) left out; none
-    without a point."""
+    """The mean of each scale question per round since the last round below the threshold (for this reader);
+    none without a point."""
     shown = [(tally_.round.number, tally_.shown(team, asked)) for tally_ in tallies]
     found: list[Series] = []
     for question in (q for q in survey.questions if q.kind == "scale"):
         question_id = question.id  # read once, not once a round (an ORM attribute)
-        points = [(number, group.scores.get(question_id, NO_SCORES).average()) for number, group in shown
-                  if group is not None]
-        kept = [(f"#{number}", value) for number, value in points if value is not None]
+        averages = [(number, None if group is None else group.scores.get(question_id, NO_SCORES).average())
+                    for number, group in shown]
+        kept = unbroken([None if value is None else (f"#{number}", value) for number, value in averages])
         if kept:
             name = t("Pulse {survey}: {question}", survey=survey.title, question=question.text) if not team else t(
                 "Pulse {survey}: {question} (team {team})", survey=survey.title, question=question.text, team=team)
