@@ -10,10 +10,12 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from bot.datarights import erase_person, export_person
+from bot.kernel.settings import Settings
 from bot.orgdir import import_people
 from storage.migrate import downgrade, upgrade
-from storage.models import Delivery, IdeaRecognition, Kudos
+from storage.models import Delivery, IdeaRecognition
 from tests.test_idea_recognition import ADMIN, ANA, BO, CY, ORG, QUINN, all_kudos, checking, emails
+from tests.web_dashboard import dashboard
 
 THANKS = ("Thank you for idea #1, adopted — Cut the build time by caching wheels #teamwork — 11 → 5.5 minutes "
           "against a target of 6: -50%; the target is met.")
@@ -63,8 +65,8 @@ async def test_everyone_reads_it_in_their_own_language_the_channel_post_stays_in
     await adopted(deps, console, clock, tmp_path, org=False)
     assert "feedbot → @Ana Lima, @Bo Nilsson, @Cy Walker: " + TACK in await console.type("/kudos", as_=BO)
     chinese = await console.type("/kudos", as_=CY)
-    assert "feedbot → @Ana Lima, @Bo Nilsson, @Cy Walker：感谢改进建议 #1，已采纳 — Cut the build time by caching wheels #teamwork — " \
-           "11 → 5.5 minutes，目标 6：-50%；已达到目标。" in chinese
+    assert ("feedbot → @Ana Lima, @Bo Nilsson, @Cy Walker：感谢改进建议 #1，已采纳 — "
+            "Cut the build time by caching wheels #teamwork — 11 → 5.5 minutes，目标 6：-50%；已达到目标。") in chinese
     async with deps.uow() as uow:
         [post] = (await uow.session.scalars(select(Delivery).where(Delivery.channel == "#kudos"))).all()
     assert "Idea #1 is adopted: thank you" in json.dumps(post.payload)  # English, the organisation's default
@@ -73,6 +75,29 @@ async def test_everyone_reads_it_in_their_own_language_the_channel_post_stays_in
     assert "feedbot → @Bo Nilsson: " + TACK in await console.type("/digest", as_=ANA)
     agenda = await console.type("/1on1 agenda @bo", as_=ANA)
     assert "från feedbot: " + TACK in agenda
+
+
+async def test_the_dashboard_and_expectations_read_it_in_the_readers_language(deps_factory, clock, tmp_path):
+    catalogue = [{"role": "developer", "kind": "behaviour", "text": "Helps the team", "value": "teamwork"}]
+    deps, console = deps_factory(Settings.model_validate({"org": {"admins": [ADMIN]}, "privacy": {
+        "secret_key": "test-secret"}, "expectations": {"catalogue": catalogue}}))
+    await team(deps, clock, tmp_path)
+    async with deps.uow() as uow:
+        (await uow.people.by_email(BO)).role = "developer"
+    await console.type("/language sv", as_=BO)
+    await console.type("/language sv", as_=ANA)
+    await adopted(deps, console, clock, tmp_path, org=False)
+    evidence = await console.type("/expectations", as_=BO)
+    assert "den senaste från feedbot den 2026-11-18: " + TACK in evidence
+    clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    async with dashboard(deps) as web:
+        async with web.client(BO) as bo:
+            status, html = await web.get(bo, "/dashboard")
+            assert status == 200 and "feedbot →" in html and "Tack för idé #1, som har antagits" in html
+        async with web.client(ANA) as ana:
+            status, html = await web.get(ana, "/dashboard/team")
+            assert status == 200 and "feedbot → " in html and "Tack för idé #1, som har antagits" in html
+            assert "Thank you for idea" not in html
 
 
 async def test_the_export_says_from_feedbot_for_the_idea(deps, console, clock, tmp_path):
@@ -117,7 +142,8 @@ async def test_erasing_the_anonymous_author_names_nobody_and_keeps_the_others_re
 
 
 async def test_migration_0019_turns_old_recognitions_into_feedbots_and_back(database, deps, console, clock, tmp_path):
-    """Down to 0018 the idea's owner gives it again, in English; up again, feedbot gives it, with its facts — and on SQLite, where the table is rebuilt, no recipient, value or recognition link is lost."""
+    """Down to 0018 the idea's owner gives it again, in English; up again, feedbot gives it, with its facts — and on
+    SQLite, where the table is rebuilt, no recipient, value or recognition link is lost."""
     await adopted(deps, console, clock, tmp_path)
     await console.type("/kudos @bo Thanks for the review #teamwork", as_=CY)
     before = [(k.id, k.giver_id, k.message, k.idea_id, k.effect, sorted(r.person_id for r in k.recipients),
