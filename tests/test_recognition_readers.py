@@ -13,7 +13,9 @@ from bot.datarights import erase_person, export_person
 from bot.kernel.settings import Settings
 from bot.orgdir import import_people
 from storage.migrate import downgrade, upgrade
-from storage.models import Delivery, IdeaRecognition
+from storage.models import Delivery, IdeaRecognition, Kudos
+from tests.fakes.slack_api import SlackEnv
+from tests.fakes.slack_api import slack as slack  # the fixture
 from tests.test_idea_recognition import ADMIN, ANA, BO, CY, ORG, QUINN, all_kudos, checking, emails
 from tests.web_dashboard import dashboard
 
@@ -167,3 +169,23 @@ async def test_migration_0019_turns_old_recognitions_into_feedbots_and_back(data
     async with deps.uow() as uow:
         assert (await uow.session.scalar(select(IdeaRecognition))).kudos_id == before[0][0]
     assert "feedbot → @Ana Lima, @Bo Nilsson, @Cy Walker: " + THANKS in await console.type("/kudos", as_=CY)
+
+
+async def test_on_slack_the_channel_post_is_in_the_organisations_language_and_kudos_in_the_readers(
+        slack: SlackEnv) -> None:
+    slack.fake.add_user("U0CY", "cy@example.com", "Cy Lund", locale="sv-SE")
+    await slack.command("/idea", "Cache wheels in CI", user="U0BO")
+    await slack.command("/idea", "comment 1 I can help with the trial", user="U0CY")
+    for step in ("accepted", "doing", "checking", "adopted"):
+        await slack.command("/idea", f"status 1 {step}", user="U0ADMIN")
+    posts = [p for p in slack.fake.called("chat.postMessage") if p["channel"] == "#kudos"]
+    assert len(posts) == 1 and "Idea #1 is adopted: thank you" in posts[0]["text"]  # English, the organisation's
+    thanked = [p for p in slack.fake.called("chat.postMessage") if p["channel"] == "D0CY"][-1]
+    assert "Tack" in thanked["text"] and "Thank you" not in thanked["text"]
+    await slack.command("/kudos", "", user="U0CY")
+    listed = slack.fake.called("response")[-1]
+    shown = listed["text"] + json.dumps(listed["blocks"], ensure_ascii=False)
+    assert "feedbot → <@U0BO>, <@U0CY>: Tack för idé #1, som har antagits — Cache wheels in CI #teamwork" in shown
+    async with slack.deps.uow() as uow:
+        [kudos] = (await uow.session.scalars(select(Kudos))).all()
+    assert kudos.giver_id is None  # the admin who adopted it gave nothing
