@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Text, cast, delete, exists, or_, select, update
 
 from bot.kernel.context import Deps
+from bot.kernel.kudos_text import FEEDBOT
 from storage.models import (
     Account,
     Checkin,
@@ -177,9 +178,12 @@ async def one_on_ones_json(uow: UnitOfWork, person_id: int, email_of: EmailOf) -
 
 def kudos_json(kudos: Kudos, email_of: EmailOf) -> Json:
     # Kudos are public, so the other recipients of the same kudos are no one's private data.
-    return {"id": kudos.id, "from": email_of(kudos.giver_id),
+    # A recognition is from feedbot, for an idea: its facts as stored (the sentence is worded when read).
+    recognition = {"for_idea": kudos.idea_id, "effect": kudos.effect} if kudos.idea_id is not None else {}
+    return {"id": kudos.id, "from": email_of(kudos.giver_id) if kudos.giver_id is not None else FEEDBOT,
             "to": sorted(email or "" for email in (email_of(r.person_id) for r in kudos.recipients)),
-            "message": kudos.message, "values": [v.value for v in kudos.values], "created_at": iso(kudos.created_at)}
+            "message": kudos.message, **recognition, "values": [v.value for v in kudos.values],
+            "created_at": iso(kudos.created_at)}
 
 
 async def ideas_json(uow: UnitOfWork, person_id: int, email_of: EmailOf) -> list[Json]:

@@ -9,6 +9,7 @@ from bot.kernel.addressing import addressed
 from bot.kernel.context import Context, Feature
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_, Translator
+from bot.kernel.kudos_text import giver_name, kudos_text
 from bot.kernel.people import resolve_mentions, who
 from bot.kernel.views import Text, View, text_view
 from storage.models import Kudos, KudosRecipient, KudosValue, Person
@@ -89,7 +90,7 @@ async def recent(ctx: Context) -> View:
     rows = await ctx.uow.kudos.recent_for(ctx.me.id, RECENT)
     if not rows:
         return text_view(ctx.t("No kudos yet. Thank someone: {example}", example=ctx.cmd(USAGE)))
-    people = await ctx.uow.people.by_ids([k.giver_id for k in rows] +
+    people = await ctx.uow.people.by_ids([k.giver_id for k in rows if k.giver_id is not None] +
                                          [r.person_id for k in rows for r in k.recipients])
     lines = [describe(ctx.t, k, people, ctx.local_date(k.created_at)) for k in rows]
     return View(title=ctx.t("Your recent kudos, given and received"), blocks=[Text(text="\n".join(lines))])
@@ -97,8 +98,8 @@ async def recent(ctx: Context) -> View:
 
 def describe(t: Translator, kudos: Kudos, people: dict[int, Person], day: str) -> str:
     names = ", ".join(who(people[r.person_id]) for r in kudos.recipients if r.person_id in people)
-    return t("{date} {giver} → {names}: {message}", date=day, giver=who(people[kudos.giver_id]),
-             names=names, message=kudos.message)
+    return t("{date} {giver} → {names}: {message}", date=day, giver=giver_name(t, kudos.giver_id, people),
+             names=names, message=kudos_text(t, kudos.message, kudos.idea_id, kudos.effect))
 
 
 FEATURE = Feature(

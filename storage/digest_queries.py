@@ -68,10 +68,15 @@ async def core_rows(session: AsyncSession, query: Select[Any]) -> Sequence[Row[A
 
 class KudosRow(NamedTuple):
     kudos_id: int
-    giver_id: int
+    giver_id: int | None  # None: a recognition, given by feedbot
     recipient_id: int
     message: str
     created_at: datetime
+    idea_id: int | None  # a recognition's idea and effect, worded when read
+    effect: dict[str, Any] | None
+
+    def __hash__(self) -> int:  # a (kudos, recipient) pair is one row; `effect` (a dict) cannot be hashed
+        return hash((self.kudos_id, self.recipient_id))
 
 
 class CheckinRow(NamedTuple):
@@ -202,7 +207,8 @@ class DigestQueries:
         if not ids:
             return []
         rows = await self.rows(
-            select(Kudos.id, Kudos.giver_id, KudosRecipient.person_id, Kudos.message, Kudos.created_at)
+            select(Kudos.id, Kudos.giver_id, KudosRecipient.person_id, Kudos.message, Kudos.created_at, Kudos.idea_id,
+                   Kudos.effect)
             .join(KudosRecipient).where(or_(self.among(Kudos.giver_id, ids), self.among(KudosRecipient.person_id, ids)),
                                         Kudos.created_at > start, Kudos.created_at <= end))
         return list(map(KudosRow._make, rows))

@@ -63,9 +63,13 @@ async def test_adopting_thanks_owner_author_and_commenters_once_in_the_kudos_cha
     assert "→ ana@example.com: Thank you" not in out and "→ dee@example.com: Thank you" not in out  # the mover; a voter
     [kudos] = await all_kudos(deps)
     assert await emails(deps, [r.person_id for r in kudos.recipients]) == [ANA, BO, CY]
-    assert [v.value for v in kudos.values] == ["teamwork"] and "-50%" in kudos.message
+    assert [v.value for v in kudos.values] == ["teamwork"]
+    # Given by feedbot, not by Ana who adopted it; its facts are stored, not a sentence in one language.
+    assert (kudos.giver_id, kudos.idea_id, kudos.message) == (None, 1, "Cut the build time by caching wheels #teamwork")
+    assert kudos.effect == {"baseline": 11, "target": 6, "unit": "minutes", "result": 5.5}
     listed = await console.type("/kudos", as_=CY)  # recognition counts as kudos
-    assert "@ana → @ana, @bo, @cy: Thank you for idea #1, adopted — Cut the build time" in listed
+    assert ("feedbot → @ana, @bo, @cy: Thank you for idea #1, adopted — Cut the build time by caching wheels "
+            "#teamwork — 11 → 5.5 minutes against a target of 6: -50%; the target is met.") in listed
 
 
 async def test_recognition_happens_once_even_when_the_idea_is_adopted_again(deps, console):

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.ideas.effect import Measured, describe
 from bot.ideas.lifecycle import label
 from bot.kernel.calendar import iso_week
+from bot.kernel.kudos_text import giver_name, kudos_text
 from bot.kernel.people import who
 from bot.kernel.sections import DigestScope, SectionBlocks
 from bot.kernel.views import Chart, Fields, Text
@@ -114,10 +115,11 @@ async def kudos(scopes: list[DigestScope]) -> list[SectionBlocks]:
     rows = await DigestQueries(scopes[0].uow.session).kudos_involving(everyone(scopes), start, end)
     people = {person.id: person for scope in scopes for person in scope.people}
     people |= await DigestQueries(scopes[0].uow.session).members(
-        {person_id for r in rows for person_id in (r.giver_id, r.recipient_id) if person_id not in people})
+        {person_id for r in rows for person_id in (r.giver_id, r.recipient_id) if person_id not in people} - {None})
     involving: dict[int, list[KudosRow]] = defaultdict(list)  # each person's rows, so a team reads only its own
     for row in rows:
-        involving[row.giver_id].append(row)
+        if row.giver_id is not None:  # a recognition is nobody's "given"
+            involving[row.giver_id].append(row)
         if row.recipient_id != row.giver_id:
             involving[row.recipient_id].append(row)
     return [kudos_of(scope, list(dict.fromkeys(r for pid in scope.ids for r in involving.get(pid, []))), people)
@@ -134,8 +136,9 @@ def kudos_of(scope: DigestScope, rows: list[KudosRow], people: dict) -> SectionB
     if not given and not received:
         return [Text(text=scope.t("Kudos: none given or received this week."))]
     latest = sorted(received, key=lambda r: (r.created_at, r.kudos_id), reverse=True)
-    lines = [scope.t("{giver} → {name}: {message}", giver=who(people[r.giver_id]), name=who(people[r.recipient_id]),
-                     message=r.message) for r in latest[:LATEST_KUDOS]] + more(len(latest), scope, LATEST_KUDOS)
+    lines = [scope.t("{giver} → {name}: {message}", giver=giver_name(scope.t, r.giver_id, people),
+                     name=who(people[r.recipient_id]), message=kudos_text(scope.t, r.message, r.idea_id, r.effect))
+             for r in latest[:LATEST_KUDOS]] + more(len(latest), scope, LATEST_KUDOS)
     blocks: SectionBlocks = [Text(text=scope.t("Kudos: {given} given, {received} received this week.",
                                                given=given, received=len({r.kudos_id for r in received})))]
     return [*blocks, Text(text="\n".join(lines))] if lines else blocks

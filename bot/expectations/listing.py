@@ -16,6 +16,7 @@ from bot.expectations.common import (
 )
 from bot.kernel.context import Context
 from bot.kernel.errors import UserError
+from bot.kernel.kudos_text import giver_name, kudos_text
 from bot.kernel.lookup import person_or_me
 from bot.kernel.people import who
 from bot.kernel.settings import pick_text
@@ -33,7 +34,7 @@ async def listing(ctx: Context, text: str) -> View:
     own = list(await ctx.uow.expectations.of(person.id))
     since = ctx.now - timedelta(days=ctx.deps.settings.expectations.evidence_days)
     evidence = {value: (n, k) for value, n, k in await ctx.uow.expectations.evidence(person.id, since)}
-    people = await ctx.uow.people.by_ids([k.giver_id for _, k in evidence.values()] +
+    people = await ctx.uow.people.by_ids([k.giver_id for _, k in evidence.values() if k.giver_id is not None] +
                                          [e.proposed_by_id for e in own if e.proposed_by_id])
     lines: dict[str, list[str]] = {kind: [] for kind in KINDS}
     for item in of_role(ctx.deps.settings.expectations.catalogue, person):
@@ -78,10 +79,10 @@ def proof(ctx: Context, value: str | None, evidence: Evidence, people: dict[int,
     if value not in evidence:
         return ["    " + ctx.t("#{value}: no kudos in the last {days} days", value=value, days=days)]
     count, latest = evidence[value]
-    giver = who(people[latest.giver_id]) if latest.giver_id in people else ctx.t("a former colleague")
     return ["    " + ctx.t("#{value}: {n} kudos in the last {days} days; the latest from {giver} on {date}: {message}",
-                          value=value, n=count, days=days, giver=giver, date=ctx.local_date(latest.created_at),
-                          message=latest.message)]
+                          value=value, n=count, days=days, giver=giver_name(ctx.t, latest.giver_id, people),
+                          date=ctx.local_date(latest.created_at),
+                          message=kudos_text(ctx.t, latest.message, latest.idea_id, latest.effect))]
 
 
 def proposals(ctx: Context, person: Person, waiting: list[Expectation], people: dict[int, Person]) -> list[Block]:

@@ -2,11 +2,17 @@
 commented are thanked in one kudos-channel post tagged with `ideas.recognition_value`, stored as kudos (so it counts
 in digests and in /kudos). An anonymous author is never named: they get a private, sealed thank-you.
 
+The kudos is given by feedbot itself (no giver: it is nobody's "given", and erasing whoever adopted the idea leaves it)
+and stores facts, not a sentence — the idea's number, its gist with the value tag, the effect's numbers — so each
+reader reads it in their own language (`bot.kernel.kudos_text`). The channel post is in the organisation's language.
+
 Exactly once per idea: an `IdeaRecognition` row (keyed by the idea) remembers it, also if the idea is adopted again.
 Ideas do not import kudos (features never import each other): the rows are written here, through storage.
 """
 
 from __future__ import annotations
+
+from dataclasses import asdict
 
 from bot.ideas.effect import Measured, describe
 from bot.ideas.idea import short, show_button
@@ -40,11 +46,8 @@ async def recognise(ctx: Context, idea: Idea, measured: Measured | None) -> bool
     kudos = None
     if recipients:
         names = ", ".join(who(p) for p in recipients)
-        def message(t: Translator) -> str:
-            return " — ".join([t("Thank you for idea #{id}, adopted", id=idea.id), *lines(t)])
-
-        stored = ctx.deps.catalogs.translator(ctx.deps.settings.org.default_locale)  # the language of the post
-        kudos = Kudos(giver_id=ctx.me.id, created_at=ctx.now, message=message(stored),
+        kudos = Kudos(giver_id=None, idea_id=idea.id, effect=asdict(measured) if measured is not None else None,
+                      message=f"{gist} #{value}", created_at=ctx.now,
                       recipients=[KudosRecipient(person_id=p.id) for p in recipients],
                       values=[KudosValue(value=value)])
         ctx.uow.kudos.add(kudos)

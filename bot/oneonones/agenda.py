@@ -14,6 +14,7 @@ from bot.kernel.blockers import Analysis, category_label
 from bot.kernel.calendar import WEEKDAY_NAMES, at_local, iso_week
 from bot.kernel.context import Due, Tick
 from bot.kernel.i18n import Translator
+from bot.kernel.kudos_text import giver_name, kudos_text
 from bot.kernel.people import who
 from bot.kernel.sections import DigestScope, SectionBlocks
 from bot.kernel.views import Button, Buttons, Fields, Text, View
@@ -46,7 +47,8 @@ async def load_agenda(uow: UnitOfWork, pair: Pair, growth_every: int = 4, now: d
     entries = list(await uow.oneonones.agenda_entries(pair.row.id, pair.row.last_held_on))
     kudos = list(await uow.oneonones.kudos_received_since(pair.report.id, since))
     proposals = list(await uow.expectations.of(pair.report.id, ("proposed",)))
-    people = await uow.people.by_ids([e.author_id for e in entries if e.author_id] + [k.giver_id for k in kudos] +
+    people = await uow.people.by_ids([e.author_id for e in entries if e.author_id] +
+                                     [k.giver_id for k in kudos if k.giver_id is not None] +
                                      [e.proposed_by_id for e in proposals if e.proposed_by_id])
     return Agenda(pair=pair, entries=entries, checkins=list(await uow.oneonones.checkins_since(pair.report.id, since)),
                   kudos=kudos, goals=list(await uow.goals.of(pair.report.id, include_done=False)), people=people,
@@ -67,7 +69,7 @@ def agenda_view(t: Translator, agenda: Agenda, viewer: Person, zone: ZoneInfo, p
     notes = [t("• {note} — {name}", note=e.text, name=author(e)) for e in agenda.entries if e.kind == "note"]
     checkins = [checkin_line(t, c) for c in agenda.checkins]
     kudos = [t("• {date} from {giver}: {message}", date=k.created_at.astimezone(zone).date().isoformat(),
-               giver=who(people[k.giver_id]) if k.giver_id in people else t("a former colleague"), message=k.message)
+               giver=giver_name(t, k.giver_id, people), message=kudos_text(t, k.message, k.idea_id, k.effect))
              for k in agenda.kudos]
     goals = [t("• #{id} {title}: {progress}% (due {due})", id=g.id, title=g.title, progress=g.progress,
                due=g.due_date.isoformat()) if g.due_date else

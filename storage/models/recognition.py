@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     ForeignKey,
     String,
     Text,
@@ -15,10 +17,16 @@ from storage.models.base import Base, UTCDateTime
 
 
 class Kudos(Base):
+    """Thanks in public. A recognition (an adopted idea's thank-you) has no giver — feedbot gives it — and keeps its
+    facts, not its sentence, so each reader reads it in their own language: `idea_id`, `effect` (baseline, target,
+    unit, result) and, in `message`, the idea's gist with the value tag."""
+
     __tablename__ = "kudos"
     id: Mapped[int] = mapped_column(primary_key=True)
-    giver_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    giver_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     message: Mapped[str] = mapped_column(Text)
+    idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="SET NULL"))
+    effect: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
     recipients: Mapped[list[KudosRecipient]] = relationship(cascade="all, delete-orphan", lazy="selectin")
