@@ -21,7 +21,7 @@ from tests.web_dashboard import dashboard
 
 THANKS = ("Thank you for idea #1, adopted — Cut the build time by caching wheels #teamwork — 11 → 5.5 minutes "
           "against a target of 6: -50%; the target is met.")
-TACK = ("Tack för idé #1, som har antagits — Cut the build time by caching wheels #teamwork — 11 → 5,5 minutes "
+TACK = ("Tack för idé #1, som har införts — Cut the build time by caching wheels #teamwork — 11 → 5,5 minutes "
         "mot målet 6: -50%; målet är nått.")
 
 
@@ -67,7 +67,7 @@ async def test_everyone_reads_it_in_their_own_language_the_channel_post_stays_in
     await adopted(deps, console, clock, tmp_path, org=False)
     assert "feedbot → @Ana Lima, @Bo Nilsson, @Cy Walker: " + TACK in await console.type("/kudos", as_=BO)
     chinese = await console.type("/kudos", as_=CY)
-    assert ("feedbot → @Ana Lima, @Bo Nilsson, @Cy Walker：感谢改进建议 #1，已采纳 — "
+    assert ("feedbot → @Ana Lima, @Bo Nilsson, @Cy Walker：感谢改进建议 #1，已落实 — "
             "Cut the build time by caching wheels #teamwork — 11 → 5.5 minutes，目标 6：-50%；已达到目标。") in chinese
     async with deps.uow() as uow:
         [post] = (await uow.session.scalars(select(Delivery).where(Delivery.channel == "#kudos"))).all()
@@ -95,10 +95,10 @@ async def test_the_dashboard_and_expectations_read_it_in_the_readers_language(de
     async with dashboard(deps) as web:
         async with web.client(BO) as bo:
             status, html = await web.get(bo, "/dashboard")
-            assert status == 200 and "feedbot →" in html and "Tack för idé #1, som har antagits" in html
+            assert status == 200 and "feedbot →" in html and "Tack för idé #1, som har införts" in html
         async with web.client(ANA) as ana:
             status, html = await web.get(ana, "/dashboard/team")
-            assert status == 200 and "feedbot → " in html and "Tack för idé #1, som har antagits" in html
+            assert status == 200 and "feedbot → " in html and "Tack för idé #1, som har införts" in html
             assert "Thank you for idea" not in html
 
 
@@ -185,7 +185,7 @@ async def test_on_slack_the_channel_post_is_in_the_organisations_language_and_ku
     await slack.command("/kudos", "", user="U0CY")
     listed = slack.fake.called("response")[-1]
     shown = listed["text"] + json.dumps(listed["blocks"], ensure_ascii=False)
-    assert "feedbot → <@U0BO>, <@U0CY>: Tack för idé #1, som har antagits — Cache wheels in CI #teamwork" in shown
+    assert "feedbot → <@U0BO>, <@U0CY>: Tack för idé #1, som har införts — Cache wheels in CI #teamwork" in shown
     async with slack.deps.uow() as uow:
         [kudos] = (await uow.session.scalars(select(Kudos))).all()
     assert kudos.giver_id is None  # the admin who adopted it gave nothing
