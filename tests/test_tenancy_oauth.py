@@ -164,6 +164,7 @@ async def test_a_workspace_no_organisation_is_for_is_refused_without_auto_create
         status, page = await env.install(2, "xoxb-two")
         assert status == 403 and "may not install feedbot" in page
         assert await env.main(AppInstall) == [] and env.org(2) is None
+        assert env.fake.tokens("auth.revoke") == ["xoxb-two"]  # the token it was just given, given back
         assert [row.slug for row in await env.main(Registered)] == [slug]
 
 
