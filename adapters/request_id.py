@@ -4,13 +4,14 @@ balancer's), else a new one; answered back in X-Request-Id."""
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
 
 from aiohttp import web
 
-REQUEST_ID: ContextVar[str | None] = ContextVar("feedbot_request_id", default=None)
+from bot.kernel.log_ids import REQUEST_ID, logged_as, new_id
+
+__all__ = ["ID_KEY", "REQUEST_ID", "answer_request_id", "with_request_id"]
+
 ID_KEY = web.RequestKey("request_id", str)
 SAFE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")  # a caller's id is logged only if it cannot carry anything else
 
@@ -19,13 +20,10 @@ SAFE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")  # a caller's id is logged only if
 async def with_request_id(request: web.Request,
                           handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
     given = request.headers.get("X-Request-Id", "")
-    request_id = given if SAFE.match(given) else uuid.uuid4().hex[:16]
+    request_id = given if SAFE.match(given) else new_id()
     request[ID_KEY] = request_id
-    token = REQUEST_ID.set(request_id)
-    try:
+    with logged_as(request_id):
         return await handler(request)
-    finally:
-        REQUEST_ID.reset(token)
 
 
 async def answer_request_id(request: web.Request, response: web.StreamResponse) -> None:
