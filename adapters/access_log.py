@@ -8,7 +8,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web_request import BaseRequest
 
-from adapters.request_id import ID_KEY
+from adapters.request_id import ID_KEY, route_of
 from bot.kernel.log_ids import logged_as
 
 
@@ -17,12 +17,3 @@ class AccessLog(AbstractAccessLogger):
         with logged_as(request.get(ID_KEY)):  # the middleware's id is gone by now: the request kept it
             self.logger.info("%s %s %s %s %.3fs", request.remote, request.method, route_of(request),
                              response.status, time)
-
-
-def route_of(request: BaseRequest) -> str:
-    """The matched route's pattern; a path no route matched is logged as such (it reached no handler)."""
-    info = getattr(request, "match_info", None)
-    route = getattr(info, "route", None)
-    resource = getattr(route, "resource", None)
-    return resource.canonical if resource is not None else "(no route)"
-

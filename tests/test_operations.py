@@ -102,6 +102,8 @@ async def test_json_logs_carry_the_request_id_and_neither_secrets_nor_what_was_t
     lines = [json.loads(line) for line in serve.log]  # every line is one JSON object
     assert {"time", "level", "logger", "message"} <= set(lines[0])
     assert any(line.get("request_id") == "req-42" for line in lines)
+    failed = [line for line in lines if line["level"] == "ERROR"]  # its reply found no Bot Connector: 500
+    assert failed and all(line.get("request_id") == "req-42" for line in failed)
     everything = "".join(serve.log)
     assert words not in everything and secret not in everything
 
