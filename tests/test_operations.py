@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+from dataclasses import replace
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -19,11 +20,13 @@ from adapters.server import start_server
 from bot.kernel.outbox import enqueue
 from bot.kernel.views import View
 from bot.rhythm import scheduler
+from bot.rhythm.dispatch import dispatch_pending
 from bot.rhythm.scheduler import tick
 from feedbot.logs import JsonFormatter
 from tests.fakes.slack_api import SIGNING_SECRET, FakeSlack, signed_headers
 from tests.fakes.slack_api import payload as slack_payload
 from tests.fakes.teams_connector import payload
+from tests.test_outbox import Refusing
 from tests.test_serve_outages import serving
 
 
@@ -168,3 +171,24 @@ async def test_each_scheduler_tick_logs_with_an_id_of_its_own(deps, monkeypatch)
     ids = [json.loads(line).get("request_id") for line in stream.getvalue().splitlines()]
     assert len(ids) == 3 and ids[0] != ids[1] and ids[2] is None
     assert all(str(found).startswith("tick-") for found in ids[:2])
+
+
+async def test_deliveries_are_counted_by_result_sent_retried_and_given_up(deps, clock) -> None:
+    def counted() -> dict[str, float]:
+        return {result: REGISTRY.get_sample_value("feedbot_deliveries_total", {"result": result}) or 0.0
+                for result in ("sent", "retried", "given_up")}
+
+    two_tries = deps.settings.model_copy(update={"limits": deps.settings.limits.model_copy(
+        update={"delivery_attempts": 2})})
+    worker = replace(deps, settings=two_tries, messenger=Refusing(refusals=2))
+    before = counted()
+    async with deps.uow() as uow:
+        enqueue(uow, clock.now(), View(title="refused twice"), kind="test", channel="#general")
+    await dispatch_pending(worker)  # refused: tried again later
+    clock.advance(timedelta(hours=7))
+    await dispatch_pending(worker)  # refused again, and that was its last try
+    async with deps.uow() as uow:
+        enqueue(uow, clock.now(), View(title="taken"), kind="test", channel="#general")
+    await dispatch_pending(worker)
+    after = counted()
+    assert {result: after[result] - before[result] for result in after} == {"sent": 1, "retried": 1, "given_up": 1}
