@@ -10,6 +10,7 @@ from typing import Protocol
 
 from aiohttp import web
 
+from adapters.access_log import AccessLog
 from adapters.metrics import count_requests, mount_metrics
 from adapters.platform import Platform
 from adapters.request_id import answer_request_id, with_request_id
@@ -104,7 +105,7 @@ async def start_server(deps: Deps, platforms: Sequence[Platform] = (), host: str
     """Start the platforms, then listen (port 0: any free port — tests read `.port`)."""
     for platform in platforms:
         await platform.start(deps)
-    runner = web.AppRunner(build_app(deps, platforms, routers, organisations))
+    runner = web.AppRunner(build_app(deps, platforms, routers, organisations), access_log_class=AccessLog)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()

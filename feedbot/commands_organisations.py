@@ -94,8 +94,16 @@ async def serve_all(settings: DeploymentSettings, args: argparse.Namespace, paci
         await main.dispose()
 
 
-async def run_due_all(settings: DeploymentSettings, args: argparse.Namespace, pacing: Limiter | None) -> int:
-    """One tick for every organisation (or --org's), each through its own platforms."""
+async def run_due_all(settings: DeploymentSettings, args: argparse.Namespace, pacing: Limiter | None, *,
+                      main: Database | None = None) -> int:
+    """One tick for every organisation (or --org's), each through its own platforms. `main` is the main database
+    when the caller has it open already (and closes it); by default it is opened from `database.url`."""
+    if main is None:
+        opened = await open_database(settings)
+        try:
+            return await run_due_all(settings, args, pacing, main=opened)
+        finally:
+            await opened.dispose()
     from bot.rhythm.scheduler import tick
     from feedbot.commands_serve import parse_instant
     from feedbot.platforms import enabled_platforms
@@ -107,7 +115,6 @@ async def run_due_all(settings: DeploymentSettings, args: argparse.Namespace, pa
             await platform.start(org.deps)
 
     at = parse_instant(args.at, "--at") if args.at else None
-    main = await open_database(settings)
     organisations = Organisations(settings, main, await deployment_secret(settings, main), started=started,
                                   platforms_for=lambda org_settings: enabled_platforms(org_settings, pacing),
                                   messenger=ConsoleMessenger(sys.stdout))
@@ -121,7 +128,6 @@ async def run_due_all(settings: DeploymentSettings, args: argparse.Namespace, pa
         return 0
     finally:
         await organisations.close()
-        await main.dispose()
 
 
 async def organisation_database(settings: DeploymentSettings, slug: str | None) -> DeploymentSettings:

@@ -9,14 +9,19 @@ import time
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy import func, select
 
 from adapters.limiters import FallbackLimiter, PostgresLimiter, RedisLimiter, shared_limiter
 from adapters.pacing import LocalSlots, Pacer, Slots
 from bot.kernel.outbox import DeliveryError
 from bot.kernel.settings import Settings
-from storage.db import Database
+from bot.rhythm.scheduler import tick
+from storage.db import Database, where
+from storage.models.outbox import PacingSlot
 from tests.conftest import NO_POSTGRES, PG_URL
+from tests.fakes.slack_api import running_slack
 from tests.redis_server import REDIS_URL, key_prefix, needs_redis
+from tests.test_slack_delivery import FRIDAY, everyone_says_hello
 
 GAP = 0.05  # 20 a second for the whole budget
 
@@ -133,3 +138,27 @@ def test_what_the_deployment_paces_through() -> None:
     assert isinstance(with_redis, FallbackLimiter) and isinstance(with_redis.fallback, PostgresLimiter)
     assert with_redis.primary.where == "Redis at cache:6380"  # never the password
     assert isinstance(limiter("sqlite:///feedbot.db", "redis://cache/0").fallback, LocalSlots)
+
+
+@pytest.mark.skipif(not PG_URL, reason=NO_POSTGRES)
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+async def test_with_redis_down_a_fan_out_goes_through_postgresql_with_nothing_lost_or_doubled(
+        database: Database, clock, catalogs, tmp_path, caplog) -> None:
+    """On the wire: Slack's pacers share a Redis that cannot be reached; a tick's check-in prompts all go out, once
+    each, paced through PostgreSQL's slots, with one warning."""
+    limiter = FallbackLimiter(RedisLimiter("redis://127.0.0.1:9/0", key_prefix()),  # nothing listens on port 9
+                              PostgresLimiter(PG_URL, database.engine))
+    async with running_slack(database, clock, catalogs) as env:
+        env.platform.messenger.share_pacing(limiter)
+        await everyone_says_hello(env, tmp_path, size=6)
+        with caplog.at_level(logging.WARNING, "adapters.limiters"):
+            await tick(env.deps, FRIDAY)
+        posted = sorted(call["channel"] for call in env.fake.called("chat.postMessage"))
+        assert posted == [f"D{n:04d}" for n in range(6)]  # everyone once: nothing lost, nothing doubled
+        assert env.fake.called("chat.postMessage", refused=True) == []
+        warned = [r.getMessage() for r in caplog.records if r.name == "adapters.limiters"]
+        assert warned == [f"Redis at 127.0.0.1:9 cannot be reached (ConnectionError): pacing through {where(PG_URL)} "
+                          "until it is back"]
+        async with database.engine.begin() as connection:  # the slots were taken in PostgreSQL
+            assert await connection.scalar(select(func.count()).select_from(PacingSlot)) > 0
+    await limiter.aclose()

@@ -60,6 +60,9 @@ async def test_a_state_is_good_once_and_only_until_it_expires(database, settings
     assert await states.async_consume(first)
     assert not await states.async_consume(first)  # replayed
     assert not await states.async_consume("forged") and not await states.async_consume("")
+    replica = Workspaces()  # another replica, with the same privacy key, takes a state this one signed
+    replica.bind(deps)
+    assert await States(replica, minutes=10).async_consume(await states.async_issue())
     clock.advance(timedelta(minutes=10))
     assert not await states.async_consume(second)  # expired
 

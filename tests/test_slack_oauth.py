@@ -7,6 +7,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,7 +15,9 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from adapters.slack.installs import Installed
+from adapters.slack.installs import Installed, Workspaces
+from adapters.slack.installs import States as SlackStates
+from bot.kernel.sealing import Sealer
 from bot.kernel.settings import Settings
 from bot.orgdir import import_people
 from bot.rhythm.scheduler import tick
@@ -82,7 +85,7 @@ async def test_two_workspaces_install_and_each_is_served_with_its_own_token(data
         assert set(stored) == {ONE, TWO} and stored[ONE].bot_user_id == "UBOT"
         assert "xoxb" not in stored[ONE].bot_token  # sealed with the privacy key
         assert env.deps.sealer.unseal_untimed(stored[ONE].bot_token) == b"xoxb-one"
-        assert await rows(env, OAuthState) == []  # each state used once, and gone
+        assert len(await rows(env, OAuthState)) == 2  # each used state kept until it expires: never used twice
         assert env.fake.tokens("users.list") == ["xoxb-one", "xoxb-two"]  # each workspace's people linked
 
         env.fake.clear()
@@ -123,12 +126,34 @@ async def test_a_callback_with_a_forged_missing_used_or_expired_state_gets_400_a
         assert (await callback(*env.browser, state, code="code-1", state=state))[0] == 400  # but once only
         assert len(await rows(env, AppInstall)) == 1 and len(env.fake.called("oauth.v2.access")) == 1
 
+        assert [row.state for row in await rows(env, OAuthState)] == [state]  # the used one, nothing else
+
         env.fake.grant("code-2", TWO, "Two", "xoxb-two")
         late = await start_install(*env.browser)
         clock.advance(timedelta(minutes=11))  # states live 10 minutes
         assert (await callback(*env.browser, late, code="code-2", state=late))[0] == 400
         assert [row.team_id for row in await rows(env, AppInstall)] == [ONE]
-        assert await rows(env, OAuthState) == []  # the expired one swept
+        assert await rows(env, OAuthState) == []  # the used one swept once expired
+
+        elsewhere = Workspaces()  # a state signed with another deployment's privacy key …
+        elsewhere.bind(replace(env.deps, sealer=Sealer(b"another deployment's privacy key" * 2)))
+        foreign = await SlackStates(elsewhere, 10).async_issue()
+        assert (await callback(*env.browser, foreign, code="code-2", state=foreign))[0] == 400  # … is not ours
+        unsigned = late.rpartition(".")[0].rpartition(".")[0]  # a state of ours with its expiry pushed back
+        later = f"{unsigned}.{int((clock.now() + timedelta(minutes=5)).timestamp())}.{late.rpartition('.')[2]}"
+        assert (await callback(*env.browser, later, code="code-2", state=later))[0] == 400
+        assert [call["code"] for call in env.fake.called("oauth.v2.access")] == ["code-1"]
+
+
+async def test_opening_the_install_page_writes_nothing(database, clock, catalogs, tmp_path) -> None:
+    """A crawler (or anyone) can open the install page as often as it likes: its state is signed, not stored."""
+    async with oauth_slack(database, clock, catalogs, tmp_path) as env:
+        states = {await start_install(*env.browser) for _ in range(50)}
+        assert len(states) == 50 and await rows(env, OAuthState) == []
+        env.fake.grant("code-1", ONE, "One", "xoxb-one")
+        chosen = sorted(states)[17]  # any of them still works, in the browser that opened it
+        assert (await callback(*env.browser, chosen, code="code-1", state=chosen))[0] == 200
+        assert [row.state for row in await rows(env, OAuthState)] == [chosen]
 
 
 async def test_a_cancelled_or_refused_install_says_so_and_stores_nothing(database, clock, catalogs,

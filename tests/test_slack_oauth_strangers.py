@@ -27,6 +27,7 @@ async def test_a_workspace_not_listed_cannot_install_nor_reach_anyone(database, 
         assert [row.team_id for row in await rows(env, AppInstall)] == [ONE]  # nothing stored
         assert STRANGER not in {account.workspace for account in await rows(env, Account)}
         assert "xoxb-evil" not in env.fake.tokens("users.list")  # nobody linked there
+        assert env.fake.tokens("auth.revoke") == ["xoxb-evil"]  # the token it was just given, given back
 
         env.fake.clear()
         status, text = await env.command("/feedbot", "help", user="U0EVE", team_id=STRANGER)
@@ -64,3 +65,16 @@ def test_several_organisations_are_each_their_own_workspace_and_need_no_list() -
     acme = organisation_settings(several, OrganisationConfig(name="Acme", slack_team="T0ACME"))
     # The deployment runs the install (feedbot/slack_installs.py); an organisation's app runs with its own token.
     assert not acme.slack.oauth and not acme.lists_its_workspaces()
+
+
+async def test_a_refused_install_whose_token_cannot_be_revoked_is_still_refused(database, clock, catalogs, tmp_path,
+                                                                               caplog) -> None:
+    async with oauth_slack(database, clock, catalogs, tmp_path) as env:
+        env.fake.grant("code-evil", STRANGER, "Evil Corp", "xoxb-evil", installer="U0EVE")
+        env.fake.fail("auth.revoke", "internal_error")
+        state = await start_install(*env.browser)
+        status, page = await callback(*env.browser, state, code="code-evil", state=state)
+        assert status == 403 and "may not install feedbot" in page
+        assert await rows(env, AppInstall) == []
+        assert f"refused install in workspace {STRANGER} could not be revoked: internal_error" in caplog.text
+        assert "xoxb-evil" not in caplog.text

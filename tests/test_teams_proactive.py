@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from adapters.teams.messenger import RetryPolicy
@@ -20,6 +21,10 @@ from tests.fakes.teams_connector import BOT, TENANT, TeamsHarness, card_text, us
 FRIDAY_PROMPT = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)  # check-ins: Friday 15:00 local (UTC here)
 PEOPLE = [user(f"Person {n}", f"p{n}@example.com", 100 + n) for n in range(12)]
 BO = user("Bo Ek", "bo@example.com", 1)
+
+
+def teams_429s() -> float:
+    return REGISTRY.get_sample_value("feedbot_rate_limited_total", {"platform": "teams"}) or 0.0
 
 
 def org(people: list) -> str:
@@ -118,6 +123,7 @@ async def test_a_429_storm_loses_nothing_and_sends_nothing_twice(teams, clock):
     teams.connector.calls.clear()
     people = await ids_of(teams, PEOPLE)
     teams.connector.refuse(30, status=429, retry_after="0")
+    counted_before = teams_429s()
     await prompt_round(teams, clock)
     for _ in range(10):  # the outbox tries again later what Teams kept refusing
         if all(d.status == "sent" for d in await deliveries(teams) if d.recipient_id in people):
@@ -126,6 +132,7 @@ async def test_a_429_storm_loses_nothing_and_sends_nothing_twice(teams, clock):
         await deliver(teams.deps)
     assert not teams.connector.refusals, "every refusal was met"
     assert len(teams.connector.of("refused-reply")) == 30
+    assert teams_429s() - counted_before == 30  # each one in feedbot_rate_limited_total{platform="teams"}
     for person in PEOPLE:
         assert len(teams.connector.sent(chat(person))) == 1, person.name
     assert all(d.status == "sent" for d in await deliveries(teams) if d.recipient_id in people)

@@ -164,6 +164,7 @@ async def test_a_workspace_no_organisation_is_for_is_refused_without_auto_create
         status, page = await env.install(2, "xoxb-two")
         assert status == 403 and "may not install feedbot" in page
         assert await env.main(AppInstall) == [] and env.org(2) is None
+        assert env.fake.tokens("auth.revoke") == ["xoxb-two"]  # the token it was just given, given back
         assert [row.slug for row in await env.main(Registered)] == [slug]
 
 
@@ -245,15 +246,15 @@ async def kudos_an_admin_can_still_reach(env: Installing, slug: str) -> int:
 
 async def test_run_due_sends_with_each_installed_workspaces_token(database: Database, clock, catalogs, tmp_path: Path,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    if not is_sqlite(database.url):
-        pytest.skip("`feedbot run-due` opens the main database from its URL; the PostgreSQL fixture's is a schema")
     async with add_to_slack(database, clock, catalogs, tmp_path) as env:
         await env.install(1, "xoxb-one")
         await env.install(2, "xoxb-two")
         await env.add_people()
         env.fake.clear()
         args = argparse.Namespace(at=FRIDAY.isoformat(), org=None)
-        assert await run_due_all(env.deployment.organisations.settings, args, None) == 0
+        # SQLite: opened from database.url, as `feedbot run-due` does; PostgreSQL: the fixture's schema, given.
+        main = None if is_sqlite(database.url) else database
+        assert await run_due_all(env.deployment.organisations.settings, args, None, main=main) == 0
         assert capsys.readouterr().out.count("3 checkin.prompt") == 2
         sent = sorted((c.token, c.args["channel"]) for c in env.fake.calls if c.method == "chat.postMessage")
         assert sent == [(token, f"D{n}{who}") for n, token in ((1, "xoxb-one"), (2, "xoxb-two"))

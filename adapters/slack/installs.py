@@ -10,12 +10,13 @@ an uninstall forgets it at once, the others within that while (and at once if Sl
 
 from __future__ import annotations
 
+import hmac
 import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from logging import Logger
 from typing import Any
 
@@ -42,7 +43,12 @@ class NotInstalled(Exception):
 
 
 class NotListed(Exception):
-    """An install from a workspace that is not one of the organisation's (`slack.workspaces`): nothing stored."""
+    """An install from a workspace that is not one of the organisation's (`slack.workspaces`): nothing stored. It
+    carries the token Slack has just granted, to be given back (`auth.revoke`); the token is not in its message."""
+
+    def __init__(self, team_id: str, token: str) -> None:
+        super().__init__(team_id)
+        self.team_id, self.token = team_id, token
 
 
 @dataclass(frozen=True)
@@ -148,7 +154,7 @@ class Workspaces(AsyncInstallationStore):
         if not deps.settings.slack.allows(installation.team_id, installation.enterprise_id):
             log.warning("Slack: an install from workspace %s, not in slack.workspaces, was refused",
                         installation.team_id)
-            raise NotListed(installation.team_id)
+            raise NotListed(installation.team_id, installation.bot_token)
         row = AppInstall(
             platform=PLATFORM, team_id=installation.team_id, team_name=installation.team_name,
             enterprise_id=installation.enterprise_id, enterprise_name=installation.enterprise_name,
@@ -205,7 +211,10 @@ class Workspaces(AsyncInstallationStore):
 
 
 class States(AsyncOAuthStateStore):
-    """One-time OAuth states in the database, so the callback may reach any replica."""
+    """OAuth states signed with the deployment's privacy key, so any replica can check the callback's state, and an
+    install page costs no database row (a crawler opening it a million times writes nothing). A state is
+    `nonce.expiry.signature`; bolt also sets it as a cookie, so it must come back in the same browser. The database
+    only keeps the states already used, until they expire, so none is used twice."""
 
     def __init__(self, workspaces: Workspaces, minutes: int) -> None:
         self.workspaces = workspaces
@@ -217,17 +226,25 @@ class States(AsyncOAuthStateStore):
 
     async def async_issue(self, *args: Any, **kwargs: Any) -> str:
         deps = self.workspaces._deps()
-        state = secrets.token_urlsafe(32)
-        async with deps.uow() as uow:
-            await uow.oauth_states.issue(state, deps.clock.now() + self.lifetime)
-        return state
+        unsigned = f"{secrets.token_urlsafe(16)}.{int((deps.clock.now() + self.lifetime).timestamp())}"
+        return f"{unsigned}.{self._signature(deps, unsigned)}"
 
     async def async_consume(self, state: str) -> bool:
-        if not state or len(state) > 100:
-            return False
+        """True once for a state signed here and not expired. A forged one is refused without reading the
+        database; a signed one also sweeps the used states that have expired."""
         deps = self.workspaces._deps()
+        unsigned, _, signature = state.rpartition(".")
+        expiry = unsigned.rpartition(".")[2]
+        if len(state) > 100 or not expiry.isdigit() or not hmac.compare_digest(
+                signature.encode(), self._signature(deps, unsigned).encode()):
+            return False
+        expires_at, now = datetime.fromtimestamp(int(expiry), UTC), deps.clock.now()
         async with deps.uow() as uow:
-            return await uow.oauth_states.consume(state, deps.clock.now())
+            return await uow.oauth_states.use(state, expires_at, now)
+
+    @staticmethod
+    def _signature(deps: Deps, unsigned: str) -> str:
+        return deps.sealer.tag(f"slack oauth state\x00{unsigned}")
 
 
 def installed(installation: Installation, now: datetime) -> Installed:

@@ -1,11 +1,13 @@
 """Installing feedbot in many Slack workspaces: slack-bolt's OAuth flow on feedbot's own database.
 
 GET `slack.install_path` shows an "Add to Slack" page (in the org's default language) whose link goes to Slack's
-authorize page with a fresh one-time state, also set as a cookie in the browser. Slack sends the person back
-to GET `slack.redirect_uri_path`: bolt checks the state against the cookie and the database (a state that is
-missing, forged, expired or used already gets 400 and nothing is stored), exchanges the code with
-`oauth.v2.access`, and the install is stored (installs.py). `app_uninstalled` and `tokens_revoked` mark it
-revoked: every person's data stays, nothing more is sent there until the workspace installs feedbot again.
+authorize page with a fresh state signed with the privacy key (no database row: installs.py `States`), also set as
+a cookie in the browser. Slack sends the person back to GET `slack.redirect_uri_path`: bolt checks the state
+against the cookie, its signature and expiry, and the states used already (a state that is missing, forged,
+expired or used already gets 400 and nothing is stored), exchanges the code with `oauth.v2.access`, and the
+install is stored (installs.py). A workspace refused here gets its new token revoked (`auth.revoke`).
+`app_uninstalled` and `tokens_revoked` mark it revoked: every person's data stays, nothing more is sent there until
+the workspace installs feedbot again.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.errors import UNREACHABLE, api_error
+from adapters.slack.errors import CALL_FAILED, UNREACHABLE, api_error
 from adapters.slack.installs import Installed, NotInstalled, NotListed, OnRevoked, States, Workspaces, installed
 from adapters.slack.people import PLATFORM
 from bot.kernel.context import Deps
@@ -131,7 +133,8 @@ class Installer:
         except UNREACHABLE as exc:  # oauth.v2.access got no answer: the state is used up, so start again
             log.warning("Slack: the install could not be confirmed: %s", api_error(exc))
             response = self._page(REFUSED, 502, reason=api_error(exc))
-        except NotListed:  # a stranger's workspace: its token is dropped, nobody there is linked
+        except NotListed as refused:  # a stranger's workspace: its token is given back, nobody there is linked
+            await self._give_back(refused.token, refused.team_id)
             response = self._page(NOT_LISTED, 403)
         return await to_aiohttp_response(response)
 
@@ -145,6 +148,7 @@ class Installer:
             except InstallRefused as exc:
                 log.warning("Slack: the install in workspace %s was refused: %s", install.team_id, exc)
                 await self.workspaces.async_delete_installation(enterprise_id=None, team_id=install.team_id)
+                await self._give_back(args.installation.bot_token or "", install.team_id)
                 return self._page(NOT_LISTED, 403)
             except Exception:  # the install is stored and works; what follows it can be done again
                 log.exception("Slack: a step after installing in workspace %s failed", install.team_id)
@@ -160,6 +164,15 @@ class Installer:
         if reason == "storage_error":
             return self._page(UNSAVED, 500)
         return self._page(REFUSED, 200, reason=reason)
+
+    async def _give_back(self, token: str, team_id: str) -> None:
+        """A refused install's token is revoked at once: forgetting it is not enough, as Slack keeps it valid and
+        the app installed in that workspace (`auth.revoke` also removes the app there when it was its only token)."""
+        try:
+            await self.flow.client.auth_revoke(token=token)
+        except CALL_FAILED as exc:  # it is stored nowhere: the workspace's admin can still remove the app
+            log.warning("Slack: the token of the refused install in workspace %s could not be revoked: %s", team_id,
+                        api_error(exc))
 
     # ---- inbound requests of workspaces without an install ----
 

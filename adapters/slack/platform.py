@@ -16,6 +16,7 @@ the event id is to be recorded. Work already acknowledged waits for the database
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import re
 import zlib
@@ -36,6 +37,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.outage import Patience
 from adapters.pacing import Pacer
 from adapters.platform import OutboxSender, PlatformError
+from adapters.request_id import REQUEST_ID
 from adapters.slack.blocks import BUTTON_ACTION
 from adapters.slack.directory import link_accounts
 from adapters.slack.errors import CALL_FAILED, api_error
@@ -48,6 +50,7 @@ from adapters.slack.people import PLATFORM, Profiles
 from adapters.slack.retries import CountedRateLimitRetries
 from adapters.slack.shapes import BadRequest, check, refusal
 from bot.kernel.context import Deps
+from bot.kernel.log_ids import logged_as
 from bot.kernel.settings import Settings
 from storage.db import unavailable
 
@@ -99,7 +102,9 @@ class SlackPlatform:
         # Work after the ack waits in a queue for its worker: a burst of commands is acked at once and then
         # worked off at the database's pace, instead of a thousand tasks crowding out the next acks. One
         # person's requests always share a queue, so they are handled in the order they were sent.
-        self.queues: list[asyncio.Queue[Coroutine[Any, Any, None]]] = [asyncio.Queue() for _ in range(slack.workers)]
+        # Work after the ack, with the id of the request it came in (for the logs).
+        self.queues: list[asyncio.Queue[tuple[str | None, Coroutine[Any, Any, None]]]] = [
+            asyncio.Queue() for _ in range(slack.workers)]
         self.workers: list[asyncio.Task[None]] = []
         self.stopping = False
         self.outbox: OutboxSender | None = None  # with the deps, in _bind
@@ -210,20 +215,23 @@ class SlackPlatform:
     def _spawn(self, who: str, work: Coroutine[Any, Any, None]) -> None:
         """Queue work to run after the ack, on the queue of `who` (workers start with the first work)."""
         if not self.workers:
-            self.workers = [asyncio.create_task(self._worker(queue)) for queue in self.queues]
-        self.queues[zlib.crc32(who.encode()) % len(self.queues)].put_nowait(work)
+            # A context of their own: not that of the request that happened to start them (its id, for the logs).
+            self.workers = [asyncio.create_task(self._worker(queue), context=contextvars.Context())
+                            for queue in self.queues]
+        self.queues[zlib.crc32(who.encode()) % len(self.queues)].put_nowait((REQUEST_ID.get(), work))
 
-    async def _worker(self, queue: asyncio.Queue[Coroutine[Any, Any, None]]) -> None:
+    async def _worker(self, queue: asyncio.Queue[tuple[str | None, Coroutine[Any, Any, None]]]) -> None:
         while True:
-            work = await queue.get()
-            try:
-                await work
-            except Exception:  # a failing request must not stop the worker; its traceback is in the log
-                log.exception("Slack: handling a request failed")
-            finally:
-                if self.outbox is not None:  # whatever the request left for others, even if its reply failed
-                    self.outbox.kick()
-                queue.task_done()
+            request_id, work = await queue.get()
+            with logged_as(request_id):  # the work's log lines carry the id of the request it came in
+                try:
+                    await work
+                except Exception:  # a failing request must not stop the worker; its traceback is in the log
+                    log.exception("Slack: handling a request failed")
+                finally:
+                    if self.outbox is not None:  # whatever the request left for others, even if its reply failed
+                        self.outbox.kick()
+                    queue.task_done()
 
     async def _installed(self, install: Installed) -> None:
         """A workspace installed feedbot: its people are linked in the background (the success page waits not)."""

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.kernel.context import Deps
+from bot.kernel.log_ids import logged_as, new_id
 from bot.kernel.metrics import timed
 from bot.rhythm.dispatch import dispatch_pending
 from bot.rhythm.record import run_due
@@ -50,6 +51,11 @@ def start_scheduler(deps: Deps) -> AsyncIOScheduler:
 
 
 async def _tick_safely(deps: Deps) -> None:
+    with logged_as(new_id("tick-")):  # its log lines (and its sends') carry an id of their own
+        await _tick_logged(deps)
+
+
+async def _tick_logged(deps: Deps) -> None:
     try:
         await tick(deps)
     except Exception as exc:  # a failing tick must not stop the next one

@@ -1,5 +1,5 @@
-"""Chat apps installed through OAuth (one row per workspace, kept when the app is removed), and the one-time
-states that tie an install's callback to the page that started it."""
+"""Chat apps installed through OAuth (one row per workspace, kept when the app is removed), and the install pages'
+states that callbacks have used (so each is used once)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ class AppInstall(Base):
 
 
 class OAuthState(Base):
-    """A state handed to one install page: consumed by the first callback that brings it back, before it expires."""
+    """An install page's state that a callback has used: kept until it expires, so it is not used twice."""
 
     __tablename__ = "oauth_states"
     state: Mapped[str] = mapped_column(String(100), primary_key=True)

@@ -42,13 +42,17 @@ class Installs(Repository):
 
 
 class OAuthStates(Repository):
-    async def issue(self, state: str, expires_at: datetime) -> None:
-        self.session.add(OAuthState(state=state, expires_at=expires_at))
+    """The install pages' states already used, each kept until it expires (the states themselves are signed, not
+    stored: adapters/slack/installs.py)."""
 
-    async def consume(self, state: str, now: datetime) -> bool:
-        """True once for a state issued here and not expired; it is gone afterwards (a replay finds nothing).
-        Expired states are swept on the way."""
-        taken = await self.session.scalar(delete(OAuthState).where(
-            OAuthState.state == state, OAuthState.expires_at > now).returning(OAuthState.state))
+    async def use(self, state: str, expires_at: datetime, now: datetime) -> bool:
+        """True the first time a state not yet expired is used; False when it was used already or has expired.
+        The expired ones are swept on the way, so the table holds at most a lifetime's callbacks."""
         await self.session.execute(delete(OAuthState).where(OAuthState.expires_at <= now))
+        if expires_at <= now:
+            return False
+        insert = dialect_insert(self.session)
+        taken = await self.session.scalar(insert(OAuthState).values(state=state, expires_at=expires_at)
+                                          .on_conflict_do_nothing(index_elements=["state"])
+                                          .returning(OAuthState.state))
         return taken is not None

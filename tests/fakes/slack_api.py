@@ -175,6 +175,9 @@ class FakeSlack:
         team = self.teams.get(token, {"team_id": TEAM, "team": "Acme", "user_id": BOT_USER})
         if method == "auth.test":
             return ok | {"url": "https://acme.slack.com/", "user": "feedbot", "bot_id": "BBOT"} | team
+        if method == "auth.revoke":  # the token is dead from now on
+            self.dead.add(token)
+            return ok | {"revoked": True}
         if method == "oauth.v2.access":
             return self.grants.pop(args.get("code", ""), {"ok": False, "error": "invalid_code"})
         if method == "users.info":
