@@ -167,3 +167,12 @@ def test_a_config_file_that_is_not_utf8_nests_too_deep_or_is_a_directory(tmp_pat
         load_settings(deep)
     with pytest.raises(ConfigError, match="is a directory"):
         load_settings(str(tmp_path))
+
+
+def test_log_is_read_as_logging_and_both_at_once_is_refused(tmp_path):
+    path = tmp_path / "feedbot.toml"
+    path.write_text('[log]\nformat = "json"\n', encoding="utf-8")
+    assert load_settings(path).logging.format == "json"
+    path.write_text('[log]\nformat = "json"\n[logging]\nlevel = "DEBUG"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[log\] and \[logging\] are the same section"):
+        load_settings(path)

@@ -173,6 +173,11 @@ async def test_without_an_app_id_only_an_explicit_opt_in_runs_unauthenticated_an
         calls = len(teams.connector.calls)
         assert (await teams.post(elsewhere, token="")).status == 401
         assert len(teams.connector.calls) == calls
+        # Nor can an activity that names another tenant get in: the tenant rules hold without authentication too.
+        stranger = teams.message(BO, "help")
+        stranger["channelData"]["tenant"]["id"] = "someone-elses-tenant"
+        assert (await teams.post(stranger, token="")).status == 403
+        assert len(teams.connector.calls) == calls
     finally:
         await teams.close()
     closed = await TeamsHarness.start(database, clock, catalogs, app_id="", app_password=None)

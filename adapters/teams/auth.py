@@ -112,6 +112,8 @@ class InboundAuth:
         if self.disabled:  # the Emulator on this machine: the bot must not be made to call anywhere else
             if urlparse(str(activity.get("serviceUrl") or "")).hostname not in LOCAL_HOSTS:
                 raise Unauthorized("without authentication only a local service URL (the Emulator) is accepted")
+            if tenant_of(activity):  # the Emulator sends none; a tenant named is held to the config all the same
+                self._check_tenant(activity)
             return {}
         if not self.settings.app_id:
             raise Unauthorized("no app id is configured")

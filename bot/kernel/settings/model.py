@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -47,6 +49,16 @@ class Settings(BaseSettings):
     logging: LoggingSettings = LoggingSettings()
     pacing: PacingSettings = PacingSettings()
     metrics: MetricsSettings = MetricsSettings()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _log_is_logging(cls, data: Any) -> Any:
+        """`[log]` is read as `[logging]` (the shorter name people reach for); both at once is a mistake."""
+        if isinstance(data, dict) and "log" in data:
+            if "logging" in data:
+                raise ValueError("[log] and [logging] are the same section: keep one")
+            data = {("logging" if key == "log" else key): value for key, value in data.items()}
+        return data
 
     @model_validator(mode="after")
     def _recognition_is_a_value(self) -> Settings:
