@@ -5,8 +5,8 @@ A published round's answers never change (bot/pulse/ballots.py), and its tallies
 or a dashboard page does not read a year of them again. Kept are the counts, and what reads of them worked out from
 the counts and the round's threshold alone (bot/pulse/results.py `Derived`: the suppression for each kind of reader,
 the slices shown to a reader of each team); which of them a reader gets — the round's threshold, the one more
-respondent for a reader who was asked — is decided on every read, as before (bot/pulse/results.py `RoundTally`). A round published in this very transaction is not kept: the
-transaction may still roll back.
+respondent for a reader who was asked — is decided on every read, as before (bot/pulse/results.py `RoundTally`). A
+round published in this very transaction is not kept: the transaction may still roll back.
 """
 
 from __future__ import annotations
@@ -29,16 +29,16 @@ CountRow = tuple[int, int, str | None, int | None, str | None, int]  # see Surve
 
 @dataclass(frozen=True)
 class Counted:
-    """A round's groups as counted, and all of them merged: read-only, shared by every reader."""
+    """A round's groups as counted, and all of them merged once a reader needs it: read-only, shared by every reader."""
 
     groups: dict[str | None, Group]
-    whole: Group
+    whole: list[Group] = field(default_factory=list)  # [all groups merged], shared by every `Derived` below
     derived: dict[int, Derived] = field(default_factory=dict)  # by threshold: what readers' reads work out once
 
     def tally(self, rnd: SurveyRound, k: int) -> RoundTally:
         """The round's tally with threshold `k`, sharing what earlier reads of these counts worked out."""
         if k not in self.derived:
-            self.derived[k] = Derived(whole=[self.whole])
+            self.derived[k] = Derived(whole=self.whole)
         return RoundTally(rnd, self.groups, k, self.derived[k])
 
 
@@ -91,7 +91,7 @@ async def tallied(deps: Deps, uow: UnitOfWork, rounds: Sequence[SurveyRound], qu
         counts = await uow.surveys.tallies([latest]) if latest in ids else []
         for fresh in tally(await uow.surveys.scores(ids), counts, missing, questions, configured):
             rnd = fresh.round
-            found[rnd.id] = Counted(fresh.groups, fresh.whole())
+            found[rnd.id] = Counted(fresh.groups)
             if rnd.published and not uow.surveys.published_here(rnd.id):
                 deps.published.put((rnd.id, first, rnd.id == latest), found[rnd.id])
     return [found[rnd.id].tally(rnd, threshold(rnd, configured)) for rnd in rounds]
