@@ -67,7 +67,7 @@ def trend(t: Translator, questions: Sequence[SurveyQuestion], tallies: Sequence[
     if len(tallies) < 2:
         return []
     shown = [tally_.shown(group, asked) for tally_ in tallies]
-    labels = [f"#{tally_.round.number}" for tally_ in tallies]
+    labels = [f"#{tally_.number}" for tally_ in tallies]
     charts: list[Block] = []
     for kind, title, low, high, measure in (
             ("scale", t("Trend: average per round (1–5)"), 1, 5, Scores.average),
@@ -197,7 +197,7 @@ class DigestBatch:
 
 def group_blocks(t: Translator, survey: Survey, tallies: list[RoundTally], team: str, asked: Asked) -> list[Block]:
     """One group's results in the latest round and their trend: the whole survey (WHOLE), or one team's slice."""
-    group, number = tallies[-1].shown(team, asked), tallies[-1].round.number
+    group, number = tallies[-1].shown(team, asked), tallies[-1].number
     if group is None:
         return []
     return [Text(text=t.plural(

@@ -120,9 +120,10 @@ class RoundTally:
     k: int  # the round's anonymity threshold (`threshold`)
     derived: Derived = field(default_factory=Derived, repr=False, compare=False)  # of these groups and this k only
     round_id: int = field(init=False, repr=False, compare=False)  # plain: read for every reader of the round
+    number: int = field(init=False, repr=False, compare=False)  # the round's number, plain as well
 
     def __post_init__(self) -> None:
-        self.round_id = self.round.id
+        self.round_id, self.number = self.round.id, self.round.number
 
     def whole(self) -> Group:
         """Every answer, shown or not: see `shown`."""

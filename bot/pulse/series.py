@@ -45,7 +45,7 @@ def question_series(t: Translator, survey: Survey, tallies: list[RoundTally], te
                     asked: Asked = NOT_ASKED) -> list[Series]:
     """The mean of each scale question per round, rounds below the threshold (for this reader) left out; none
     without a point."""
-    shown = [(tally_.round.number, tally_.shown(team, asked)) for tally_ in tallies]
+    shown = [(tally_.number, tally_.shown(team, asked)) for tally_ in tallies]
     found: list[Series] = []
     for question in (q for q in survey.questions if q.kind == "scale"):
         question_id = question.id  # read once, not once a round (an ORM attribute)
