@@ -28,7 +28,8 @@ async def digest_series(scopes: list[DigestScope]) -> list[list[Series]]:
     """The pulse series each reader may see, the rounds of the whole batch tallied once."""
     if not scopes:
         return []
-    batch = await DigestBatch.load(scopes, SIGNAL_ROUNDS, distribution=False)  # the means only
+    # The latest round read with its distribution, which the series do not need: the pulse section reads it next.
+    batch = await DigestBatch.load(scopes, SIGNAL_ROUNDS)
     made: dict[Seen, list[Series]] = {}  # a team's managers read the same series
     found: list[list[Series]] = []
     for scope in scopes:
