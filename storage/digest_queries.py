@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Integer, Row, Select, Text, and_, bindparam, cast, func, or_, select
@@ -39,11 +40,17 @@ def among(session: AsyncSession, column: ColumnElement[int], ids: Collection[int
     rendering thousands of them costs more than the query. PostgreSQL: `= ANY(array)`; SQLite: `json_each`."""
     if len(ids) <= FEW:
         return column.in_(ids)
-    values = sorted(set(ids))
-    if session.bind.dialect.name == "postgresql":  # an array literal: the driver would check each int on its way
-        listed = cast(bindparam(None, "{" + ",".join(map(str, values)) + "}", type_=Text), ARRAY(Integer))
-        return column.in_(select(func.unnest(listed)))
-    return column.in_(select(func.json_each(json.dumps(values)).table_valued("value").c.value))
+    postgresql = session.bind.dialect.name == "postgresql"
+    values = written(tuple(sorted(set(ids))), postgresql)
+    if postgresql:  # an array literal: the driver would check each int on its way
+        return column.in_(select(func.unnest(cast(bindparam(None, values, type_=Text), ARRAY(Integer)))))
+    return column.in_(select(func.json_each(values).table_valued("value").c.value))
+
+
+@lru_cache(maxsize=16)  # a digest batch passes the same thousands of ids to most of its sections' queries
+def written(ids: tuple[int, ...], postgresql: bool) -> str:
+    """The ids as one parameter: a PostgreSQL array literal, or a JSON array for SQLite's json_each."""
+    return "{" + ",".join(map(str, ids)) + "}" if postgresql else json.dumps(ids)
 
 
 class Member(NamedTuple):
