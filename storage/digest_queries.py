@@ -12,7 +12,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Integer, Row, Select, Text, and_, bindparam, cast, func, or_, select
+from sqlalchemy import ColumnElement, Integer, Row, Select, Text, and_, bindparam, case, cast, func, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -126,7 +126,7 @@ class PairRow(NamedTuple):
     report_id: int
     cadence_days: int
     last_held_on: date | None
-    created_at: datetime
+    created_at: datetime | None  # the pair's start, read only while no meeting is recorded (`Pair.since`)
     held_count: int | None = None  # meetings recorded (the growth topic comes every few)
 
 
@@ -260,8 +260,11 @@ class DigestQueries:
 
     async def pairs(self, report_ids: Sequence[int] | None) -> list[PairRow]:
         """The current 1:1 pairs (the report's manager is the pair's manager) of these reports; None: of all."""
+        # The start only where no meeting is recorded (`Pair.since`): parsing ten thousand timestamps costs more than
+        # the rest of the row.
+        started = case((OneOnOne.last_held_on.is_(None), OneOnOne.created_at))
         query = (select(OneOnOne.id, OneOnOne.manager_id, OneOnOne.report_id, OneOnOne.cadence_days,
-                        OneOnOne.last_held_on, OneOnOne.created_at, OneOnOne.held_count)
+                        OneOnOne.last_held_on, started, OneOnOne.held_count)
                  .join(Person, and_(Person.id == OneOnOne.report_id, Person.manager_id == OneOnOne.manager_id)))
         if report_ids is not None:
             query = query.where(self.among(OneOnOne.report_id, report_ids))
