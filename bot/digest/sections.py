@@ -89,8 +89,9 @@ async def team_moods(scopes: list[DigestScope], count: int) -> Moods:
     for row in await DigestQueries(scopes[0].uow.session).moods(
             None if org_wide else [s.reader.id for s in scopes if s.people], all_weeks):
         moods[row.manager_id][row.period] = (row.total, row.count)
-        total, count_ = organisation.get(row.period, (0, 0))
-        organisation[row.period] = (total + row.total, count_ + row.count)
+        if org_wide:  # the organisation's: only an admin's digest reads it
+            total, count_ = organisation.get(row.period, (0, 0))
+            organisation[row.period] = (total + row.total, count_ + row.count)
     scopes[0].shared["moods"] = (span, (moods, organisation))
     return moods, organisation
 
