@@ -54,7 +54,11 @@ def more(total: int, scope: DigestScope, limit: int = MAX_LINES) -> list[str]:
 
 
 def everyone(scopes: list[DigestScope]) -> list[int]:
-    return sorted({person_id for scope in scopes for person_id in scope.ids})
+    """Everyone the batch's digests cover, by id: worked out once for all its sections (`DigestScope.shared`)."""
+    kept = cast(list[int] | None, scopes[0].shared.get("everyone"))
+    if kept is None:
+        kept = scopes[0].shared["everyone"] = sorted({person_id for scope in scopes for person_id in scope.ids})
+    return kept
 
 
 def window(scopes: list[DigestScope]) -> tuple:  # type: ignore[type-arg]
