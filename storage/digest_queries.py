@@ -41,16 +41,17 @@ def among(session: AsyncSession, column: ColumnElement[int], ids: Collection[int
     if len(ids) <= FEW:
         return column.in_(ids)
     postgresql = session.bind.dialect.name == "postgresql"
-    values = written(tuple(sorted(set(ids))), postgresql)
+    values = written(frozenset(ids), postgresql)
     if postgresql:  # an array literal: the driver would check each int on its way
         return column.in_(select(func.unnest(cast(bindparam(None, values, type_=Text), ARRAY(Integer)))))
     return column.in_(select(func.json_each(values).table_valued("value").c.value))
 
 
 @lru_cache(maxsize=16)  # a digest batch passes the same thousands of ids to most of its sections' queries
-def written(ids: tuple[int, ...], postgresql: bool) -> str:
-    """The ids as one parameter: a PostgreSQL array literal, or a JSON array for SQLite's json_each."""
-    return "{" + ",".join(map(str, ids)) + "}" if postgresql else json.dumps(ids)
+def written(ids: frozenset[int], postgresql: bool) -> str:
+    """The ids as one parameter, in order: a PostgreSQL array literal, or a JSON array for SQLite's json_each."""
+    values = sorted(ids)
+    return "{" + ",".join(map(str, values)) + "}" if postgresql else json.dumps(values)
 
 
 class Member(NamedTuple):

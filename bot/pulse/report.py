@@ -143,11 +143,13 @@ class DigestBatch:
         found: list[tuple[Survey, tuple[int, ...], str, Asked]] = []
         reader_id = scope.reader.id
         for survey, survey_id, picks in self.picks(scope):
+            if not picks:  # most readers see nothing of most surveys
+                continue
             if (survey_id, scope.end) not in self.closed:
                 self.closed[survey_id, scope.end] = tuple(
                     rnd.id for rnd in self.rounds[survey_id] if rnd.closes_at <= scope.end)[-self.depth:]
             ids = self.closed[survey_id, scope.end]
-            if not ids or not picks:
+            if not ids:
                 continue
             if ids not in self.tallies:
                 closed = [rnd for rnd in self.rounds[survey_id] if rnd.id in ids]
