@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Integer, Row, Select, Text, and_, bindparam, cast, func, or_, select
+from sqlalchemy import ColumnElement, Integer, Row, Select, Text, and_, bindparam, case, cast, func, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -39,11 +40,18 @@ def among(session: AsyncSession, column: ColumnElement[int], ids: Collection[int
     rendering thousands of them costs more than the query. PostgreSQL: `= ANY(array)`; SQLite: `json_each`."""
     if len(ids) <= FEW:
         return column.in_(ids)
-    values = sorted(set(ids))
-    if session.bind.dialect.name == "postgresql":  # an array literal: the driver would check each int on its way
-        listed = cast(bindparam(None, "{" + ",".join(map(str, values)) + "}", type_=Text), ARRAY(Integer))
-        return column.in_(select(func.unnest(listed)))
-    return column.in_(select(func.json_each(json.dumps(values)).table_valued("value").c.value))
+    postgresql = session.bind.dialect.name == "postgresql"
+    values = written(frozenset(ids), postgresql)
+    if postgresql:  # an array literal: the driver would check each int on its way
+        return column.in_(select(func.unnest(cast(bindparam(None, values, type_=Text), ARRAY(Integer)))))
+    return column.in_(select(func.json_each(values).table_valued("value").c.value))
+
+
+@lru_cache(maxsize=16)  # a digest batch passes the same thousands of ids to most of its sections' queries
+def written(ids: frozenset[int], postgresql: bool) -> str:
+    """The ids as one parameter, in order: a PostgreSQL array literal, or a JSON array for SQLite's json_each."""
+    values = sorted(ids)
+    return "{" + ",".join(map(str, values)) + "}" if postgresql else json.dumps(values)
 
 
 class Member(NamedTuple):
@@ -124,7 +132,7 @@ class PairRow(NamedTuple):
     report_id: int
     cadence_days: int
     last_held_on: date | None
-    created_at: datetime
+    created_at: datetime | None  # the pair's start, read only while no meeting is recorded (`Pair.since`)
     held_count: int | None = None  # meetings recorded (the growth topic comes every few)
 
 
@@ -259,8 +267,11 @@ class DigestQueries:
 
     async def pairs(self, report_ids: Sequence[int] | None) -> list[PairRow]:
         """The current 1:1 pairs (the report's manager is the pair's manager) of these reports; None: of all."""
+        # The start only where no meeting is recorded (`Pair.since`): parsing ten thousand timestamps costs more than
+        # the rest of the row.
+        started = case((OneOnOne.last_held_on.is_(None), OneOnOne.created_at))
         query = (select(OneOnOne.id, OneOnOne.manager_id, OneOnOne.report_id, OneOnOne.cadence_days,
-                        OneOnOne.last_held_on, OneOnOne.created_at, OneOnOne.held_count)
+                        OneOnOne.last_held_on, started, OneOnOne.held_count)
                  .join(Person, and_(Person.id == OneOnOne.report_id, Person.manager_id == OneOnOne.manager_id)))
         if report_ids is not None:
             query = query.where(self.among(OneOnOne.report_id, report_ids))

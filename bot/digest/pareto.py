@@ -4,7 +4,7 @@ found, by category (counts only: the whys and causes stay with each 1:1 pair).""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import timedelta
 
 from bot.digest.sections import weeks
@@ -12,7 +12,7 @@ from bot.kernel.blockers import category_label
 from bot.kernel.quality import pareto
 from bot.kernel.sections import DigestScope, SectionBlocks
 from bot.kernel.views import Fields, Text
-from storage.quality_queries import QualityQueries
+from storage.quality_queries import CategoryRow, QualityQueries
 
 PARETO_WEEKS = 8
 
@@ -24,26 +24,26 @@ async def blockers(scopes: list[DigestScope]) -> list[SectionBlocks]:
     org_wide = [scope for scope in scopes if scope.org_wide]
     managers = None if org_wide else [scope.reader.id for scope in scopes if scope.people]
     all_weeks = sorted({week for weeks_ in periods.values() for week in weeks_})
-    by_manager: dict[int | None, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))  # → week →
-    organisation: dict[str, Counter[str]] = defaultdict(Counter)
-    for row in await queries.blocker_categories(managers, all_weeks):
-        by_manager[row.manager_id][row.period][row.category] += row.count
-        organisation[row.period][row.category] += row.count
+    rows = await queries.blocker_categories(managers, all_weeks)
+    by_manager: dict[int | None, list[CategoryRow]] = defaultdict(list)  # each team reads only its own rows
+    for row in rows:
+        by_manager[row.manager_id].append(row)
     causes: dict[str, int] = {}
     if org_wide:
         end = max(scope.end for scope in org_wide)
         causes = await queries.root_causes(end - timedelta(weeks=PARETO_WEEKS), end)
     result = []
     for scope in scopes:
-        per_week = organisation if scope.org_wide else by_manager.get(scope.reader.id, {})
-        counts: Counter[str] = Counter()
-        for week in periods[id(scope)]:  # updated in place: summing Counters would copy one for every week
-            counts.update(per_week.get(week, {}))
+        in_weeks = frozenset(periods[id(scope)])
+        counts: dict[str, int] = {}
+        for row in rows if scope.org_wide else by_manager.get(scope.reader.id, ()):
+            if row.period in in_weeks:
+                counts[row.category] = counts.get(row.category, 0) + row.count
         result.append(pareto_of(scope, counts, causes if scope.org_wide else {}))
     return result
 
 
-def pareto_of(scope: DigestScope, counts: Counter[str], causes: dict[str, int]) -> SectionBlocks:
+def pareto_of(scope: DigestScope, counts: dict[str, int], causes: dict[str, int]) -> SectionBlocks:
     if not scope.people:
         return []
     t = scope.t

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from bot.ideas.effect import Measured, describe
@@ -22,8 +23,14 @@ from bot.kernel.visibility import aggregate_shown, personal, sees_personal
 from storage.digest_queries import DigestQueries, EffectRow, IdeaRow, KudosRow
 
 TREND_WEEKS = 8
+MOOD_WEEKS = 12  # the longest mood history a section reads (the signals' control charts): one query serves both
 MAX_LINES = 10
 LATEST_KUDOS = 3
+
+
+WeekMoods = dict[str, tuple[int, int]]  # week → (sum of the moods, how many)
+Moods = tuple[dict[int | None, WeekMoods], WeekMoods]  # (manager → their reports', everyone's): see `team_moods`
+NO_MOODS: WeekMoods = {}  # never changed
 
 
 def weeks(scope: DigestScope, count: int) -> list[str]:
@@ -48,7 +55,11 @@ def more(total: int, scope: DigestScope, limit: int = MAX_LINES) -> list[str]:
 
 
 def everyone(scopes: list[DigestScope]) -> list[int]:
-    return sorted({person_id for scope in scopes for person_id in scope.ids})
+    """Everyone the batch's digests cover, by id: worked out once for all its sections (`DigestScope.shared`)."""
+    kept = cast(list[int] | None, scopes[0].shared.get("everyone"))
+    if kept is None:
+        kept = scopes[0].shared["everyone"] = sorted({person_id for scope in scopes for person_id in scope.ids})
+    return kept
 
 
 def window(scopes: list[DigestScope]) -> tuple:  # type: ignore[type-arg]
@@ -63,16 +74,31 @@ async def checkins(scopes: list[DigestScope]) -> list[SectionBlocks]:
     answered: dict[str, dict[int, str | None]] = defaultdict(dict)  # week → person → blockers: one lookup a person
     for row in rows:
         answered[row.period][row.person_id] = row.blockers
-    trend_weeks = sorted({week for weeks_ in periods.values() for week in weeks_})
+    moods, organisation = await team_moods(scopes, TREND_WEEKS)
+    return [checkins_of(scope, periods[id(scope)], answered,
+                        organisation if scope.org_wide else moods.get(scope.reader.id, NO_MOODS)) for scope in scopes]
+
+
+async def team_moods(scopes: list[DigestScope], count: int) -> Moods:
+    """The moods of each manager's reports per week (manager → week → (sum, count)), and of everyone (week → (sum,
+    count): all reports and the top), over at least the last `count` weeks of every digest of the batch. Read once a
+    batch for every section that charts them (`DigestScope.shared`): MOOD_WEEKS, the longest any of them reads."""
+    span = max(count, MOOD_WEEKS)
+    kept = cast(tuple[int, Moods] | None, scopes[0].shared.get("moods"))
+    if kept is not None and kept[0] >= count:
+        return kept[1]
     org_wide = any(scope.org_wide for scope in scopes)
-    moods: dict[int | None, dict[str, tuple[int, int]]] = defaultdict(dict)  # manager → week → (sum, count)
-    organisation: dict[str, tuple[int, int]] = {}  # week → (sum, count) of everyone: all reports and the top
-    for row in await queries.moods(None if org_wide else [s.reader.id for s in scopes if s.people], trend_weeks):
+    all_weeks = sorted({week for scope in scopes for week in weeks(scope, span)})
+    moods: dict[int | None, dict[str, tuple[int, int]]] = defaultdict(dict)
+    organisation: dict[str, tuple[int, int]] = {}
+    for row in await DigestQueries(scopes[0].uow.session).moods(
+            None if org_wide else [s.reader.id for s in scopes if s.people], all_weeks):
         moods[row.manager_id][row.period] = (row.total, row.count)
-        total, count = organisation.get(row.period, (0, 0))
-        organisation[row.period] = (total + row.total, count + row.count)
-    return [checkins_of(scope, periods[id(scope)], answered, organisation if scope.org_wide else moods[scope.reader.id])
-            for scope in scopes]
+        if org_wide:  # the organisation's: only an admin's digest reads it
+            total, count_ = organisation.get(row.period, (0, 0))
+            organisation[row.period] = (total + row.total, count_ + row.count)
+    scopes[0].shared["moods"] = (span, (moods, organisation))
+    return moods, organisation
 
 
 def checkins_of(scope: DigestScope, periods: list[str], answered: dict[str, dict[int, str | None]],

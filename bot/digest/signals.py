@@ -8,17 +8,14 @@ may still fill up, is left out without breaking it), and a series left too short
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from bot.digest.sections import capped, weeks
+from bot.digest.sections import MOOD_WEEKS, NO_MOODS, capped, team_moods, weeks
 from bot.kernel.i18n import N_, Translator
 from bot.kernel.quality import MIN_HISTORY, Rule, signals, unbroken, xmr
 from bot.kernel.sections import DigestScope, SectionBlocks
 from bot.kernel.views import Chart, Text
 from bot.pulse.series import Series, digest_series
-from storage.digest_queries import DigestQueries
 
-SIGNAL_WEEKS = 12  # weeks of mood on a control chart
+SIGNAL_WEEKS = MOOD_WEEKS  # weeks of mood on a control chart
 Verdicts = dict[tuple[int, str], tuple[list[str], Chart | None]]  # (id of a pulse Series, locale) → `judged`
 RULES = {
     Rule.BEYOND_LIMITS: N_("a point beyond the control limits"),
@@ -29,17 +26,10 @@ RULES = {
 
 
 async def section(scopes: list[DigestScope]) -> list[SectionBlocks]:
-    """One mood query for the whole batch, and the pulse rounds tallied once (bot/pulse/series.py)."""
+    """The moods read once for the batch (with the check-ins' trend), and the pulse rounds tallied once
+    (bot/pulse/series.py)."""
     periods = {id(scope): weeks(scope, SIGNAL_WEEKS) for scope in scopes}
-    org_wide = any(scope.org_wide for scope in scopes)
-    moods: dict[int | None, dict[str, tuple[int, int]]] = defaultdict(dict)  # manager → week → (sum, count)
-    organisation: dict[str, tuple[int, int]] = {}
-    all_weeks = sorted({week for weeks_ in periods.values() for week in weeks_})
-    for row in await DigestQueries(scopes[0].uow.session).moods(
-            None if org_wide else [s.reader.id for s in scopes if s.people], all_weeks):
-        moods[row.manager_id][row.period] = (row.total, row.count)
-        total, count = organisation.get(row.period, (0, 0))
-        organisation[row.period] = (total + row.total, count + row.count)
+    moods, organisation = await team_moods(scopes, SIGNAL_WEEKS)  # read once with the check-ins' trend
     pulses = await digest_series(scopes)  # readers of the same results share the same Series objects
     verdicts: Verdicts = {}
     result: list[SectionBlocks] = []
@@ -47,7 +37,8 @@ async def section(scopes: list[DigestScope]) -> list[SectionBlocks]:
         if not scope.people:
             result.append([])
             continue
-        mood = mood_series(scope, periods[id(scope)], organisation if scope.org_wide else moods[scope.reader.id])
+        theirs = organisation if scope.org_wide else moods.get(scope.reader.id, NO_MOODS)
+        mood = mood_series(scope, periods[id(scope)], theirs)
         result.append(signal_blocks(scope, mood, pulse, verdicts))
     return result
 

@@ -27,6 +27,7 @@ from storage.models import Person
 from storage.uow import UnitOfWork
 
 Section = Callable[[list[DigestScope]], Awaitable[list[SectionBlocks]]]
+DIVIDER = Divider()  # between sections: the same one in every digest (views are read, never changed)
 
 
 SECTIONS: list[Section] = [
@@ -94,7 +95,7 @@ def compose(scope: DigestScope, parts: list[SectionBlocks]) -> View:
     blocks: SectionBlocks = []
     for part in parts:
         if part:
-            blocks += [*part, Divider()]
+            blocks += [*part, DIVIDER]
     title = t("Weekly digest for the organisation") if scope.org_wide else t(
         "Weekly digest for {name}'s team", name=who(scope.reader))
     return View.model_construct(title=title, blocks=blocks[:-1])  # blocks already checked: not validated again

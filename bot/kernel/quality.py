@@ -108,6 +108,9 @@ def signals(points: Sequence[float], chart: Chart | None = None) -> list[Signal]
     run = 0  # how many points in a row, ending here, lie on this point's side of the centre line (signed)
     for n, z in enumerate(zones):
         run = (max(run, 0) + 1) if z > 0 else (min(run, 0) - 1) if z < 0 else 0
+        if -1 <= z <= 1 and -8 < run < 8:  # most points: within 1 sigma, no long run; no rule can fire (`_rule_at`)
+            previous = None
+            continue
         fired = _rule_at(zones, n, z, abs(run))
         signal = None if fired is None else Signal(rule=fired, index=n, above=z > 0)
         continued = previous is not None and signal is not None and signal.rule is not Rule.BEYOND_LIMITS and (

@@ -180,15 +180,17 @@ def digest_blocks(scope: DigestScope, found: list[Pair[PairRow, Member]]) -> Sec
     held: list[Pair[PairRow, Member]] = []  # by last_held_on: only the latest meeting of a pair is stored
     upcoming: list[tuple[Pair[PairRow, Member], date]] = []
     overdue: list[Pair[PairRow, Member]] = []
-    days: dict[ZoneInfo, tuple[date, date]] = {}  # the covered week in each manager's zone
+    days: dict[ZoneInfo, tuple[date, date, date]] = {}  # the covered week in each manager's zone, and 7 days on
     for pair in found:
         if pair.zone not in days:
-            days[pair.zone] = scope.start.astimezone(pair.zone).date(), scope.end.astimezone(pair.zone).date()
-        start, end = days[pair.zone]
-        since = pair.since  # once: it may convert the pair's start into the manager's zone
-        if pair.row.last_held_on and start < pair.row.last_held_on <= end:
+            end = scope.end.astimezone(pair.zone).date()
+            days[pair.zone] = scope.start.astimezone(pair.zone).date(), end, end + timedelta(days=7)
+        start, end, week_on = days[pair.zone]
+        held_on = pair.row.last_held_on
+        since = held_on or pair.since  # once: it may convert the pair's start into the manager's zone
+        if held_on and start < held_on <= end:
             held.append(pair)
-        if end <= (day := pair.next_after(since)) < end + timedelta(days=7):
+        if end <= (day := pair.next_after(since)) < week_on:
             upcoming.append((pair, day))
         if pair.overdue(end, since):
             overdue.append(pair)

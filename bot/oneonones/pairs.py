@@ -44,8 +44,8 @@ class Pair(Generic[Row, Who]):
 
     @property
     def since(self) -> date:
-        """The last meeting, or the day the pair started."""
-        return self.row.last_held_on or self.row.created_at.astimezone(self.zone).date()
+        """The last meeting, or the day the pair started (a PairRow has its start while no meeting is recorded)."""
+        return self.row.last_held_on or self.row.created_at.astimezone(self.zone).date()  # type: ignore[union-attr]
 
     @property
     def next_day(self) -> date:

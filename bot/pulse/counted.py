@@ -2,22 +2,23 @@
 
 A published round's answers never change (bot/pulse/ballots.py), and its tallies were stored when it was published
 (storage/tallies.py): each round's groups are read once and kept in `Deps.published`, so a digest batch, a `/digest`
-or a dashboard page does not read a year of them again. Kept are the counts only; what a reader may see of them —
-the round's threshold, the suppression, the one more respondent for a reader who was asked — is applied on every
-read, as before (bot/pulse/results.py `RoundTally`). A round published in this very transaction is not kept: the
-transaction may still roll back.
+or a dashboard page does not read a year of them again. Kept are the counts, and what reads of them worked out from
+the counts and the round's threshold alone (bot/pulse/results.py `Derived`: the suppression for each kind of reader,
+the slices shown to a reader of each team); which of them a reader gets — the round's threshold, the one more
+respondent for a reader who was asked — is decided on every read, as before (bot/pulse/results.py `RoundTally`). A
+round published in this very transaction is not kept: the transaction may still roll back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import cast
 
 from bot.kernel.context import Deps
 from bot.pulse.ballots import publish
-from bot.pulse.results import TREND, Group, RoundTally, Scores
+from bot.pulse.results import TREND, Derived, Group, RoundTally, Scores
 from bot.pulse.suppression import threshold
 from storage.models import Survey, SurveyQuestion, SurveyRound
 from storage.uow import UnitOfWork
@@ -28,10 +29,17 @@ CountRow = tuple[int, int, str | None, int | None, str | None, int]  # see Surve
 
 @dataclass(frozen=True)
 class Counted:
-    """A round's groups as counted, and all of them merged: read-only, shared by every reader."""
+    """A round's groups as counted, and all of them merged once a reader needs it: read-only, shared by every reader."""
 
     groups: dict[str | None, Group]
-    whole: Group
+    whole: list[Group] = field(default_factory=list)  # [all groups merged], shared by every `Derived` below
+    derived: dict[int, Derived] = field(default_factory=dict)  # by threshold: what readers' reads work out once
+
+    def tally(self, rnd: SurveyRound, k: int) -> RoundTally:
+        """The round's tally with threshold `k`, sharing what earlier reads of these counts worked out."""
+        if k not in self.derived:
+            self.derived[k] = Derived(whole=self.whole)
+        return RoundTally(rnd, self.groups, k, self.derived[k])
 
 
 def tally(scores: Sequence[ScoreRow], counts: Sequence[CountRow], rounds: Sequence[SurveyRound],
@@ -83,11 +91,10 @@ async def tallied(deps: Deps, uow: UnitOfWork, rounds: Sequence[SurveyRound], qu
         counts = await uow.surveys.tallies([latest]) if latest in ids else []
         for fresh in tally(await uow.surveys.scores(ids), counts, missing, questions, configured):
             rnd = fresh.round
-            found[rnd.id] = Counted(fresh.groups, fresh.whole())
+            found[rnd.id] = Counted(fresh.groups)
             if rnd.published and not uow.surveys.published_here(rnd.id):
                 deps.published.put((rnd.id, first, rnd.id == latest), found[rnd.id])
-    return [RoundTally(rnd, found[rnd.id].groups, threshold(rnd, configured), _whole=[found[rnd.id].whole])
-            for rnd in rounds]
+    return [found[rnd.id].tally(rnd, threshold(rnd, configured)) for rnd in rounds]
 
 
 async def closed_tallies(deps: Deps, uow: UnitOfWork, survey: Survey, before: datetime) -> list[RoundTally]:

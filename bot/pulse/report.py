@@ -67,7 +67,7 @@ def trend(t: Translator, questions: Sequence[SurveyQuestion], tallies: Sequence[
     if len(tallies) < 2:
         return []
     shown = [tally_.shown(group, asked) for tally_ in tallies]
-    labels = [f"#{tally_.round.number}" for tally_ in tallies]
+    labels = [f"#{tally_.number}" for tally_ in tallies]
     charts: list[Block] = []
     for kind, title, low, high, measure in (
             ("scale", t("Trend: average per round (1–5)"), 1, 5, Scores.average),
@@ -143,11 +143,13 @@ class DigestBatch:
         found: list[tuple[Survey, tuple[int, ...], str, Asked]] = []
         reader_id = scope.reader.id
         for survey, survey_id, picks in self.picks(scope):
+            if not picks:  # most readers see nothing of most surveys
+                continue
             if (survey_id, scope.end) not in self.closed:
                 self.closed[survey_id, scope.end] = tuple(
                     rnd.id for rnd in self.rounds[survey_id] if rnd.closes_at <= scope.end)[-self.depth:]
             ids = self.closed[survey_id, scope.end]
-            if not ids or not picks:
+            if not ids:
                 continue
             if ids not in self.tallies:
                 closed = [rnd for rnd in self.rounds[survey_id] if rnd.id in ids]
@@ -197,7 +199,7 @@ class DigestBatch:
 
 def group_blocks(t: Translator, survey: Survey, tallies: list[RoundTally], team: str, asked: Asked) -> list[Block]:
     """One group's results in the latest round and their trend: the whole survey (WHOLE), or one team's slice."""
-    group, number = tallies[-1].shown(team, asked), tallies[-1].round.number
+    group, number = tallies[-1].shown(team, asked), tallies[-1].number
     if group is None:
         return []
     return [Text(text=t.plural(

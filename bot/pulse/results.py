@@ -95,29 +95,41 @@ NOT_ASKED = Asked()
 NOBODY: frozenset[str | None] = frozenset()  # no group holds the reader's own answer
 
 
+ShownKey = str | tuple[str, str | None]  # a group, and the reader's team when the round asked them (`RoundTally.shown`)
+
+
+@dataclass(slots=True)
+class Derived:
+    """What a round's counts give any reader, worked out once: a digest batch asks the same round for a thousand
+    readers. Pure functions of the counts and the threshold, so a published round's are kept with its counts
+    (bot/pulse/counted.py) and shared by every read of it, never by anything else."""
+
+    labels: dict[frozenset[str | None], dict[str, list[str | None]]] = field(default_factory=dict)
+    merged: dict[tuple[str | None, ...], Group] = field(default_factory=dict)
+    whole: list[Group] = field(default_factory=list)
+    others: list[int] = field(default_factory=list)
+    sizes: dict[str | None, int] = field(default_factory=dict)
+    same: dict[frozenset[str | None], frozenset[str | None]] = field(default_factory=dict)
+    shown: dict[ShownKey, Group | None] = field(default_factory=dict)
+
+
 @dataclass
 class RoundTally:
     round: SurveyRound
     groups: dict[str | None, Group]  # by answer group_name; None: no team, or one results could not show alone
     k: int  # the round's anonymity threshold (`threshold`)
-    # Computed once per round (and kind of reader): a digest batch asks the same round for a thousand readers.
-    _labels: dict[frozenset[str | None], dict[str, list[str | None]]] = field(default_factory=dict, repr=False,
-                                                                            compare=False)
-    _merged: dict[tuple[str | None, ...], Group] = field(default_factory=dict, repr=False, compare=False)
-    _whole: list[Group] = field(default_factory=list, repr=False, compare=False)
-    _others: list[int] = field(default_factory=list, repr=False, compare=False)
-    _sizes: dict[str | None, int] = field(default_factory=dict, repr=False, compare=False)
-    _same: dict[frozenset[str | None], frozenset[str | None]] = field(default_factory=dict, repr=False, compare=False)
+    derived: Derived = field(default_factory=Derived, repr=False, compare=False)  # of these groups and this k only
     round_id: int = field(init=False, repr=False, compare=False)  # plain: read for every reader of the round
+    number: int = field(init=False, repr=False, compare=False)  # the round's number, plain as well
 
     def __post_init__(self) -> None:
-        self.round_id = self.round.id
+        self.round_id, self.number = self.round.id, self.round.number
 
     def whole(self) -> Group:
         """Every answer, shown or not: see `shown`."""
-        if not self._whole:
-            self._whole.append(merged(self.groups.values()))
-        return self._whole[0]
+        if not self.derived.whole:
+            self.derived.whole.append(merged(self.groups.values()))
+        return self.derived.whole[0]
 
     def mine(self, asked: Asked) -> frozenset[str | None]:
         """The group that holds the reader's own answer if they gave one: their team's, or that of no team when their
@@ -136,14 +148,15 @@ class RoundTally:
         return self._labels_for(self.mine(asked))
 
     def _labels_for(self, mine: frozenset[str | None]) -> dict[str, list[str | None]]:
-        if mine not in self._same:  # a thousand readers of a round have a few dozen groups of their own
-            self._same[mine] = self._same_as_anyone(mine)
-        mine = self._same[mine]
-        if mine not in self._labels:
-            if not self._sizes:
-                self._sizes.update((name, group.respondents) for name, group in self.groups.items())
-            self._labels[mine] = suppress(self._sizes, self.k, mine)
-        return self._labels[mine]
+        derived = self.derived
+        if mine not in derived.same:  # a thousand readers of a round have a few dozen groups of their own
+            derived.same[mine] = self._same_as_anyone(mine)
+        mine = derived.same[mine]
+        if mine not in derived.labels:
+            if not derived.sizes:
+                derived.sizes.update((name, group.respondents) for name, group in self.groups.items())
+            derived.labels[mine] = suppress(derived.sizes, self.k, mine)
+        return derived.labels[mine]
 
     def slices(self, asked: Asked = NOT_ASKED) -> dict[str, Group]:
         """The team slices that may be shown to this reader, and OTHER for everything else merged (`suppress`)."""
@@ -154,9 +167,9 @@ class RoundTally:
         if len(names) == 1:
             return self.groups[names[0]]
         key = tuple(names)
-        if key not in self._merged:
-            self._merged[key] = merged(self.groups[name] for name in names)
-        return self._merged[key]
+        if key not in self.derived.merged:
+            self.derived.merged[key] = merged(self.groups[name] for name in names)
+        return self.derived.merged[key]
 
     def _same_as_anyone(self, mine: frozenset[str | None]) -> frozenset[str | None]:
         """No reader-specific suppression where the +1 changes nothing: the reader's group is shown on its own (or
@@ -174,12 +187,20 @@ class RoundTally:
 
     def _rest(self) -> int:
         """Respondents in everyone's OTHER."""
-        if not self._others:
-            self._others.append(sum(self.groups[name].respondents for name in self.labels().get(OTHER, [])))
-        return self._others[0]
+        if not self.derived.others:
+            self.derived.others.append(sum(self.groups[name].respondents for name in self.labels().get(OTHER, [])))
+        return self.derived.others[0]
 
     def shown(self, group: str, asked: Asked = NOT_ASKED) -> Group | None:
-        """The whole survey (WHOLE) or a team's slice as this reader may see it; None when it may not be shown."""
+        """The whole survey (WHOLE) or a team's slice as this reader may see it; None when it may not be shown. The
+        answer depends on the group and, when the round asked the reader, on their team only: worked out once."""
+        key: ShownKey = (group, asked.team) if asked.rounds and self.round_id in asked.rounds else group
+        shown = self.derived.shown
+        if key not in shown:
+            shown[key] = self._shown(group, asked)
+        return shown[key]
+
+    def _shown(self, group: str, asked: Asked) -> Group | None:
         mine = self.mine(asked)
         if group != WHOLE:
             own = self.groups.get(group)

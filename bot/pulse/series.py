@@ -29,7 +29,8 @@ async def digest_series(scopes: list[DigestScope]) -> list[list[Series]]:
     """The pulse series each reader may see, the rounds of the whole batch tallied once."""
     if not scopes:
         return []
-    batch = await DigestBatch.load(scopes, SIGNAL_ROUNDS, distribution=False)  # the means only
+    # The latest round read with its distribution, which the series do not need: the pulse section reads it next.
+    batch = await DigestBatch.load(scopes, SIGNAL_ROUNDS)
     made: dict[Seen, list[Series]] = {}  # a team's managers read the same series
     found: list[list[Series]] = []
     for scope in scopes:
@@ -46,7 +47,7 @@ def question_series(t: Translator, survey: Survey, tallies: list[RoundTally], te
                     asked: Asked = NOT_ASKED) -> list[Series]:
     """The mean of each scale question per round since the last round below the threshold (for this reader);
     none without a point."""
-    shown = [(tally_.round.number, tally_.shown(team, asked)) for tally_ in tallies]
+    shown = [(tally_.number, tally_.shown(team, asked)) for tally_ in tallies]
     found: list[Series] = []
     for question in (q for q in survey.questions if q.kind == "scale"):
         question_id = question.id  # read once, not once a round (an ORM attribute)
