@@ -34,3 +34,14 @@ def test_a_real_shift_still_signals_with_revised_limits():
 def test_too_few_points_inside_keeps_the_first_limits():
     wild = [1.0, 5.0, 1.0, 5.0, 1.0, 5.0, 1.0, 5.0]
     assert xmr(wild) is not None and not signals(wild)
+
+
+def test_a_drop_after_weeks_without_any_variation_is_still_a_signal():
+    """The points inside the first limits are all equal: the revised chart has no spread of its own, so it keeps the
+    first limits' width around its centre line — the drop is flagged, the steady weeks are not."""
+    flat_then_drop = [4.0] * 10 + [3.0]
+    found = signals(flat_then_drop)
+    assert found is not None
+    assert [(s.rule, s.index, s.above) for s in found] == [(Rule.BEYOND_LIMITS, 10, False)]
+    chart = xmr(flat_then_drop)
+    assert chart is not None and chart.centre == 4.0 and chart.lower > 3.0

@@ -189,3 +189,14 @@ async def test_on_slack_the_channel_post_is_in_the_organisations_language_and_ku
     async with slack.deps.uow() as uow:
         [kudos] = (await uow.session.scalars(select(Kudos))).all()
     assert kudos.giver_id is None  # the admin who adopted it gave nothing
+
+
+async def test_a_recognition_without_a_measure_stores_no_effect(database, deps, console, clock, tmp_path):
+    """No measure: its `effect` is SQL NULL, as on every person's kudos, not a JSON `null` (on both databases)."""
+    await team(deps, clock, tmp_path)
+    await checking(console, measured=False)
+    await console.type("/idea status 1 adopted", as_=ANA)
+    await console.type("/kudos @bo Thanks for the review #teamwork", as_=CY)
+    async with database.engine.connect() as conn:
+        rows = (await conn.exec_driver_sql("SELECT idea_id, effect IS NULL FROM kudos ORDER BY id")).all()
+    assert [tuple(row) for row in rows] == [(1, True), (None, True)]

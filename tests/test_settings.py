@@ -176,3 +176,12 @@ def test_log_is_read_as_logging_and_both_at_once_is_refused(tmp_path):
     path.write_text('[log]\nformat = "json"\n[logging]\nlevel = "DEBUG"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[log\] and \[logging\] are the same section"):
         load_settings(path)
+
+
+def test_log_in_the_file_takes_logging_from_the_environment_too(tmp_path, monkeypatch):
+    """`[log]` in the file and FEEDBOT_LOGGING__… in the environment are one section, the environment winning."""
+    path = tmp_path / "feedbot.toml"
+    path.write_text('[log]\nformat = "json"\nlevel = "WARNING"\n', encoding="utf-8")
+    monkeypatch.setenv("FEEDBOT_LOGGING__LEVEL", "DEBUG")
+    loaded = load_settings(path).logging
+    assert (loaded.format, loaded.level) == ("json", "DEBUG")

@@ -20,7 +20,7 @@ from adapters.teams.cards import CONTENT_TYPE, render_card
 from adapters.teams.marks import carries, marked
 from adapters.teams.once import OnceMessenger
 from bot.kernel.clock import FixedClock
-from bot.kernel.outbox import Address, OnceSender, Recipient, enqueue
+from bot.kernel.outbox import Address, OnceSender, Recipient, enqueue, seal_address
 from bot.kernel.settings import TeamsSettings
 from bot.kernel.views import Form, Input, View, text_view
 from bot.rhythm.dispatch import dispatch_pending, mark_of
@@ -160,6 +160,23 @@ async def test_a_marked_message_from_before_the_claim_is_not_taken_for_this_one(
     cloud.took()[0].wall = time.time() - 3600
     assert await dispatch_pending(cloud.teams.deps) == 1
     assert cloud.sent() == ["your check-in", "your check-in"]
+
+
+async def test_a_sealed_message_found_is_not_sent_again_and_its_row_keeps_no_receipt(cloud: Cloud) -> None:
+    """A message to an anonymous author: found through Graph like any other, but its row keeps nothing of where it
+    went (a receipt names the person's chat), as a sealed row sent normally keeps nothing."""
+    first, = await queue_for_ana(cloud, "your idea is adopted")
+    async with cloud.teams.deps.uow() as uow:
+        row = await uow.session.get(Delivery, first.id)
+        ana = await uow.people.by_email(ANA.email)
+        assert row is not None and ana is not None
+        row.recipient_id, row.recipient_seal = None, seal_address(cloud.teams.deps.sealer, ana.uid)
+    await a_replica_dies_after_sending(cloud, [first])
+    assert await dispatch_pending(cloud.teams.deps) == 1
+    assert cloud.sent() == ["your idea is adopted"]  # once: found, not sent again
+    assert len(cloud.graph.listings()) == 1
+    [closed] = await rows(cloud)
+    assert (closed.status, closed.receipt, closed.recipient_id) == ("sent", None, None)
 
 
 async def test_a_person_without_the_app_installed_gets_the_message(cloud: Cloud, caplog) -> None:

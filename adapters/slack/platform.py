@@ -2,7 +2,7 @@
 Web API client that retries 429s and connection errors, and the messenger for proactive sends.
 
 Every request is acknowledged at once; the work runs after the ack, taken from a queue by a few workers
-(stop waits for it). Only a modal submission waits for the core, because its inline errors are the ack.
+(after_ack.py; stop waits for it). Only a modal submission waits for the core, because its inline errors are the ack.
 What the core leaves in the outbox is sent by one task of its own, so a long fan-out never holds up replies.
 
 Events Slack delivers again are handled at most once: the event id is recorded before the work, so a retry
@@ -16,11 +16,9 @@ the event id is to be recorded. Work already acknowledged waits for the database
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import logging
 import re
-import zlib
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -37,7 +35,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.outage import Patience
 from adapters.pacing import Pacer
 from adapters.platform import OutboxSender, PlatformError
-from adapters.request_id import REQUEST_ID
+from adapters.slack.after_ack import AfterAck
 from adapters.slack.blocks import BUTTON_ACTION
 from adapters.slack.directory import link_accounts
 from adapters.slack.errors import CALL_FAILED, api_error
@@ -50,7 +48,6 @@ from adapters.slack.people import PLATFORM, Profiles
 from adapters.slack.retries import CountedRateLimitRetries
 from adapters.slack.shapes import BadRequest, check, refusal
 from bot.kernel.context import Deps
-from bot.kernel.log_ids import logged_as
 from bot.kernel.settings import Settings
 from storage.db import unavailable
 
@@ -99,13 +96,8 @@ class SlackPlatform:
                             **self.installer.bolt_options() if self.installer is not None else {})
         self.bot_user = ""
         self.inbound: Inbound | None = None
-        # Work after the ack waits in a queue for its worker: a burst of commands is acked at once and then
-        # worked off at the database's pace, instead of a thousand tasks crowding out the next acks. One
-        # person's requests always share a queue, so they are handled in the order they were sent.
-        # Work after the ack, with the id of the request it came in (for the logs).
-        self.queues: list[asyncio.Queue[tuple[str | None, Coroutine[Any, Any, None]]]] = [
-            asyncio.Queue() for _ in range(slack.workers)]
-        self.workers: list[asyncio.Task[None]] = []
+        # Whatever a request left in the outbox for others goes out after it, even if its reply failed.
+        self.after_ack = AfterAck(slack.workers, lambda: self.outbox.kick() if self.outbox is not None else None)
         self.stopping = False
         self.outbox: OutboxSender | None = None  # with the deps, in _bind
         self._linking: asyncio.Task[None] | None = None
@@ -160,10 +152,7 @@ class SlackPlatform:
             await self._socket.close_async()
             self._socket = None
         await self.idle()
-        for worker in self.workers:
-            worker.cancel()
-        await asyncio.gather(*self.workers, return_exceptions=True)
-        self.workers.clear()
+        await self.after_ack.close()
         if self.client.session is not None:
             await self.client.session.close()
             self.client.session = None
@@ -174,8 +163,7 @@ class SlackPlatform:
     async def idle(self) -> None:
         """Wait until the work of earlier requests, and the outbox sends it started, are done (shutdown, tests)."""
         while True:
-            for queue in self.queues:
-                await queue.join()
+            await self.after_ack.join()
             if self.outbox is not None:
                 await self.outbox.idle()
             if self._linking is None or self._linking.done():
@@ -211,27 +199,6 @@ class SlackPlatform:
             log.warning("Slack: refused a signed request: %s", reason)
         return web.json_response({"error": "invalid request" if status == 401 else "unexpected payload"},
                                  status=status)
-
-    def _spawn(self, who: str, work: Coroutine[Any, Any, None]) -> None:
-        """Queue work to run after the ack, on the queue of `who` (workers start with the first work)."""
-        if not self.workers:
-            # A context of their own: not that of the request that happened to start them (its id, for the logs).
-            self.workers = [asyncio.create_task(self._worker(queue), context=contextvars.Context())
-                            for queue in self.queues]
-        self.queues[zlib.crc32(who.encode()) % len(self.queues)].put_nowait((REQUEST_ID.get(), work))
-
-    async def _worker(self, queue: asyncio.Queue[tuple[str | None, Coroutine[Any, Any, None]]]) -> None:
-        while True:
-            request_id, work = await queue.get()
-            with logged_as(request_id):  # the work's log lines carry the id of the request it came in
-                try:
-                    await work
-                except Exception:  # a failing request must not stop the worker; its traceback is in the log
-                    log.exception("Slack: handling a request failed")
-                finally:
-                    if self.outbox is not None:  # whatever the request left for others, even if its reply failed
-                        self.outbox.kick()
-                    queue.task_done()
 
     async def _installed(self, install: Installed) -> None:
         """A workspace installed feedbot: its people are linked in the background (the success page waits not)."""
@@ -276,28 +243,29 @@ class SlackPlatform:
         @app.command(re.compile(r"^/"))
         async def command(ack: Callable[[], Awaitable[None]], body: dict[str, Any]) -> None:
             await ack()
-            self._spawn(_who(body), self._inbound().command(body))
+            self.after_ack.spawn(_who(body), self._inbound().command(body))
 
         @app.action(re.compile("^" + re.escape(BUTTON_ACTION)))
         async def button(ack: Callable[[], Awaitable[None]], body: dict[str, Any]) -> None:
             await ack()
-            self._spawn(_who(body), self._inbound().action(body))
+            self.after_ack.spawn(_who(body), self._inbound().action(body))
 
         @app.view_submission(CALLBACK_ID)
         async def submission(ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
             response, views, where = await self._inbound().submission(body)
             await ack(**response)
-            self._spawn(_who(body), self._inbound().reply(views, where))  # then the outbox (the manager's copy)
+            # Then the outbox (the manager's copy).
+            self.after_ack.spawn(_who(body), self._inbound().reply(views, where))
 
         @app.event("app_home_opened")
         async def home(body: dict[str, Any]) -> None:
-            self._spawn(_who(body), self._inbound().home_opened(body["event"], body.get("team_id", "")))
+            self.after_ack.spawn(_who(body), self._inbound().home_opened(body["event"], body.get("team_id", "")))
 
         @app.event("message")
         @app.event("app_mention")
         async def message(body: dict[str, Any], context: dict[str, Any]) -> None:
             bot_user = context.get("bot_user_id") or self.bot_user  # per workspace with OAuth installs
-            self._spawn(_who(body), self._inbound().message(body["event"], body.get("team_id", ""), bot_user))
+            self.after_ack.spawn(_who(body), self._inbound().message(body["event"], body.get("team_id", ""), bot_user))
 
         @app.event(re.compile(".*"))
         async def other(body: dict[str, Any]) -> None:

@@ -51,7 +51,8 @@ def xmr(points: Sequence[float]) -> Chart | None:
     Revised limits: one point far out drags the centre line and widens the limits, so steady points on the other
     side would read as "8 in a row" — an alarm on no shift at all. As is usual with XmR charts, points beyond the
     first limits are left out (with the moving ranges they take part in) and the chart computed once more from the
-    rest, when enough remain; the points left out are still judged, against the revised limits.
+    rest, when enough remain; the points left out are still judged, against the revised limits. Rest points without
+    any spread (weeks of the very same mean) keep the first limits' width, or nothing could ever be flagged.
     """
     if len(points) < MIN_HISTORY:
         return None
@@ -61,7 +62,12 @@ def xmr(points: Sequence[float]) -> Chart | None:
         return first
     kept = [p for p, ok in zip(points, inside, strict=True) if ok]
     ranges = [abs(b - a) for (a, a_ok), (b, b_ok) in pairwise(zip(points, inside, strict=True)) if a_ok and b_ok]
-    return _chart(kept, ranges) if ranges else first
+    if not ranges:
+        return first
+    revised = _chart(kept, ranges)
+    if revised.mean_moving_range == 0:  # no spread left to judge by: the first limits' width, around the new centre
+        return Chart(centre=revised.centre, mean_moving_range=first.mean_moving_range)
+    return revised
 
 
 def unbroken(points: Sequence[T | None]) -> list[T]:

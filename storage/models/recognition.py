@@ -26,7 +26,7 @@ class Kudos(Base):
     giver_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     message: Mapped[str] = mapped_column(Text)
     idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="SET NULL"))
-    effect: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    effect: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))  # no measure: SQL NULL
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
     recipients: Mapped[list[KudosRecipient]] = relationship(cascade="all, delete-orphan", lazy="selectin")

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from sqlalchemy import or_, select
 
 from storage.models import (
-    IdeaRecognition,
     Kudos,
     KudosRecipient,
 )
@@ -29,10 +28,8 @@ class KudosRepo(Repository):
         return (await self.session.scalars(select(Kudos).where(Kudos.id.in_(received)))).all()
 
     async def last_given_by(self, person_id: int) -> Kudos | None:
-        """The last kudos this person wrote: never the thanks for an idea they adopted (that one is the idea's, given
-        in their name, and taking it back would leave its contributors unthanked for good)."""
-        recognitions = select(IdeaRecognition.kudos_id).where(IdeaRecognition.kudos_id.is_not(None))
-        return await self.session.scalar(select(Kudos).where(Kudos.giver_id == person_id, Kudos.id.not_in(recognitions))
+        """The last kudos this person wrote: never an adopted idea's thanks, which feedbot gives (no giver)."""
+        return await self.session.scalar(select(Kudos).where(Kudos.giver_id == person_id)
                                          .order_by(Kudos.created_at.desc(), Kudos.id.desc()).limit(1))
 
     async def delete(self, kudos: Kudos) -> None:

@@ -44,6 +44,16 @@ class PlainListEnv(EnvSettingsSource):
             return value
 
 
+class TomlFile(TomlConfigSettingsSource):
+    """The file's settings. `[log]` is another name for `[logging]` (model.py): both in one file is a mistake."""
+
+    def __call__(self) -> dict[str, Any]:
+        data = super().__call__()
+        if "log" in data and "logging" in data:
+            raise ConfigError(f"{self.toml_file_path}: [log] and [logging] are the same section: keep one")
+        return data
+
+
 def read_config_file(path: Path) -> None:
     """Refuse, in one line, what tomllib would answer with a traceback: bytes that are not UTF-8, absurd nesting."""
     data = path.read_bytes()
@@ -70,7 +80,7 @@ def load_settings(config_path: str | None = None, model: type[Settings] = Settin
                                        file_secret_settings):  # noqa: ANN001
             sources = [init_settings, PlainListEnv(settings_cls)]
             if path is not None:
-                sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+                sources.append(TomlFile(settings_cls, toml_file=path))
             return tuple(sources)
 
     try:

@@ -53,11 +53,14 @@ class Settings(BaseSettings):
     @model_validator(mode="before")
     @classmethod
     def _log_is_logging(cls, data: Any) -> Any:
-        """`[log]` is read as `[logging]` (the shorter name people reach for); both at once is a mistake."""
+        """`[log]` is read as `[logging]` (the shorter name people reach for). Both come together when the file says
+        `[log]` and the environment FEEDBOT_LOGGING__…: one section, the environment's keys winning (both in the
+        file is refused as it is read: loading.py)."""
         if isinstance(data, dict) and "log" in data:
-            if "logging" in data:
-                raise ValueError("[log] and [logging] are the same section: keep one")
-            data = {("logging" if key == "log" else key): value for key, value in data.items()}
+            data = dict(data)
+            log, logging = data.pop("log"), data.get("logging")
+            both = isinstance(log, dict) and isinstance(logging, dict)
+            data["logging"] = {**log, **logging} if both else log if logging is None else logging
         return data
 
     @model_validator(mode="after")

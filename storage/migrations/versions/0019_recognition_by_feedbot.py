@@ -20,7 +20,8 @@ depends_on = None
 SHORT = 80  # as bot.ideas.idea.short cut an idea's text when this was written
 KEPT = ('kudos_recipients', 'kudos_values')  # the rows that refer to kudos (besides idea_recognitions.kudos_id)
 KUDOS = sa.table('kudos', sa.column('id', sa.Integer()), sa.column('giver_id', sa.Integer()),
-                 sa.column('idea_id', sa.Integer()), sa.column('message', sa.Text()), sa.column('effect', sa.JSON()))
+                 sa.column('idea_id', sa.Integer()), sa.column('message', sa.Text()),
+                 sa.column('effect', sa.JSON(none_as_null=True)))  # no measure: SQL NULL, not JSON null
 
 
 def short(text: str) -> str:
