@@ -168,6 +168,8 @@ class Installer:
     async def _give_back(self, token: str, team_id: str) -> None:
         """A refused install's token is revoked at once: forgetting it is not enough, as Slack keeps it valid and
         the app installed in that workspace (`auth.revoke` also removes the app there when it was its only token)."""
+        if not token:  # an install without a bot token (user scopes only) has nothing to give back
+            return
         try:
             await self.flow.client.auth_revoke(token=token)
         except CALL_FAILED as exc:  # it is stored nowhere: the workspace's admin can still remove the app
