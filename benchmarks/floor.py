@@ -33,9 +33,6 @@ CORE = {
     "blockers": """
         SELECT p.manager_id, p.name, c.blockers FROM checkins c JOIN people p ON p.id = c.person_id
         WHERE c.period = :week AND c.blockers IS NOT NULL AND p.manager_id IS NOT NULL""",
-    "mood trend": """
-        SELECT p.manager_id, c.period, avg(c.mood), count(c.mood) FROM checkins c JOIN people p ON p.id = c.person_id
-        WHERE c.period IN :periods AND p.manager_id IS NOT NULL GROUP BY p.manager_id, c.period""",
     "kudos given": """
         SELECT p.manager_id, count(DISTINCT k.id) FROM kudos k JOIN people p ON p.id = k.giver_id
         WHERE k.created_at > :start AND k.created_at <= :end AND p.manager_id IS NOT NULL GROUP BY p.manager_id""",
@@ -43,11 +40,12 @@ CORE = {
         SELECT p.manager_id, count(DISTINCT r.kudos_id) FROM kudos_recipients r JOIN kudos k ON k.id = r.kudos_id
         JOIN people p ON p.id = r.person_id
         WHERE k.created_at > :start AND k.created_at <= :end AND p.manager_id IS NOT NULL GROUP BY p.manager_id""",
+    # A recognition (kudos from feedbot, no giver: migration 0019) is listed too, as the digest lists it.
     "latest kudos": """
         SELECT * FROM (SELECT p.manager_id, k.id, g.name AS giver, p.name, k.message,
                               row_number() OVER (PARTITION BY p.manager_id ORDER BY k.created_at DESC, k.id DESC) AS n
                        FROM kudos_recipients r JOIN kudos k ON k.id = r.kudos_id JOIN people p ON p.id = r.person_id
-                       JOIN people g ON g.id = k.giver_id
+                       LEFT JOIN people g ON g.id = k.giver_id
                        WHERE k.created_at > :start AND k.created_at <= :end AND p.manager_id IS NOT NULL) AS ranked
         WHERE n <= 3""",
     "goals": """
@@ -110,10 +108,11 @@ RHYTHM = {
 }
 
 
-# The quality sections: the signals' mood over 12 weeks and pulse means over 12 rounds (24 weeks of a biweekly
-# survey), the Pareto of blocker kinds over 8 weeks, and the root causes 5 Whys found (organisation-wide).
+# The quality sections: the mood over 12 weeks (read once: the check-ins' 8-week trend is its last 8 weeks, as in
+# the digest), pulse means over 12 rounds (24 weeks of a biweekly survey), the Pareto of blocker kinds over 8 weeks,
+# and the root causes 5 Whys found (organisation-wide).
 QUALITY = {
-    "mood signals": """
+    "mood trend and signals": """
         SELECT p.manager_id, c.period, avg(c.mood), count(c.mood) FROM checkins c JOIN people p ON p.id = c.person_id
         WHERE c.period IN :signal_periods AND p.manager_id IS NOT NULL GROUP BY p.manager_id, c.period""",
     "blocker pareto": """

@@ -164,6 +164,10 @@ class DigestQueries:
     async def everyone(self) -> list[Member]:
         return list(map(Member._make, await self.rows(select(*MEMBER).order_by(Person.name, Person.id))))
 
+    async def team_names(self) -> dict[int, str]:
+        """Every team's name by id: bare columns, no ORM entity for each of a thousand teams."""
+        return dict(await self.rows(select(Team.id, Team.name)))  # type: ignore[arg-type]
+
     async def team_members(self, names: Collection[str] | None = None,
                            of: Collection[int] = ()) -> dict[str, dict[int, int | None]]:
         """Each team's people and their managers (team name → {person id: manager id}), for whose slices a manager

@@ -76,7 +76,7 @@ async def build_all(deps: Deps, uow: UnitOfWork, readers: list[Reader]) -> list[
     queries = DigestQueries(uow.session)
     reports = await queries.reports([r.person.id for r in readers if not r.org_wide])
     everyone = await queries.everyone() if any(r.org_wide for r in readers) else []
-    teams = {team.id: team.name for team in await uow.people.teams()}
+    teams = await queries.team_names()
     scopes: list[DigestScope] = []
     shared: dict[str, object] = {}  # one for the whole batch
     for reader in readers:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -54,14 +55,20 @@ class Pair(Generic[Row, Who]):
 
     def next_after(self, since: date) -> date:
         """`next_day` from `since` already known (a digest reads it for thousands of pairs)."""
-        day = since + timedelta(days=self.row.cadence_days)
-        return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
+        return next_meeting(since, self.row.cadence_days)
 
     def overdue(self, today: date, since: date | None = None) -> bool:
         return (today - (since or self.since)).days >= 2 * self.row.cadence_days
 
     def other(self, person: Who) -> Who:
         return self.report if person.id == self.manager.id else self.manager
+
+
+@lru_cache(maxsize=4096)  # a pure function of its two values: ten thousand pairs have a few hundred of them
+def next_meeting(since: date, cadence_days: int) -> date:
+    """`since` + the cadence, moved off a weekend."""
+    day = since + timedelta(days=cadence_days)
+    return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
 
 
 def zone_of(settings: Settings, person: Person | Member) -> ZoneInfo:

@@ -45,14 +45,16 @@ class Counted:
 def tally(scores: Sequence[ScoreRow], counts: Sequence[CountRow], rounds: Sequence[SurveyRound],
           questions: Sequence[SurveyQuestion], configured: int) -> list[RoundTally]:
     """Rows of `Surveys.scores` and `Surveys.tallies` per round and group. Each respondent has one row per question
-    (empty for a skipped comment), so the first question's rows count the respondents. `configured`: the
+    (empty for a skipped comment), so the first question's rows count the respondents; a question's scores are kept
+    only where an answer had one. `configured`: the
     anonymity threshold of the configuration now (see `threshold`)."""
     first = questions[0].id if questions else None
     by_round = {rnd.id: RoundTally(rnd, {}, threshold(rnd, configured)) for rnd in rounds}
     for round_id, question_id, group_name, answered, scored, total, promoters, detractors in scores:
         groups = by_round[round_id].groups
         group = groups.get(group_name) or groups.setdefault(group_name, Group())
-        group.scores[question_id] = Scores(scored, total, promoters, detractors)
+        if scored:  # none to sum (a comment, or every answer skipped) reads as NO_SCORES: not kept (Surveys.scores)
+            group.scores[question_id] = Scores(scored, total, promoters, detractors)
         if question_id == first:
             group.respondents += answered
     for round_id, question_id, group_name, score, choice, count in counts:
@@ -89,7 +91,7 @@ async def tallied(deps: Deps, uow: UnitOfWork, rounds: Sequence[SurveyRound], qu
     if missing:
         ids = [rnd.id for rnd in missing]
         counts = await uow.surveys.tallies([latest]) if latest in ids else []
-        for fresh in tally(await uow.surveys.scores(ids), counts, missing, questions, configured):
+        for fresh in tally(await uow.surveys.scores(ids, first), counts, missing, questions, configured):
             rnd = fresh.round
             found[rnd.id] = Counted(fresh.groups)
             if rnd.published and not uow.surveys.published_here(rnd.id):

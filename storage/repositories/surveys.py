@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, String, delete, exists, insert, literal, select, update
+from sqlalchemy import ColumnElement, String, delete, exists, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.digest_queries import core_rows
@@ -179,15 +179,19 @@ class Surveys(Repository):
                 for round_id, question_id, group, counts in await core_rows(self.session, query)
                 for score, choice, n in counts]
 
-    async def scores(self, round_ids: Sequence[int]) -> Sequence[tuple[int, int, str | None, int, int, int, int,
-                                                                     int]]:
+    async def scores(self, round_ids: Sequence[int], first: int | None = None) -> Sequence[
+            tuple[int, int, str | None, int, int, int, int, int]]:
         """(round, question, group, answers, scored answers, their sum, scores of 9–10, scores of 0–6) — sums,
-        never by whom: as counted when the round was published (`publish`)."""
+        never by whom: as counted when the round was published (`publish`). With `first` (the question whose rows
+        count the respondents), other questions' rows without a score are left out: they sum to nothing (a comment
+        has no score), and a quarter of a year's rows are comments'."""
         if not round_ids:
             return []
         query = select(SurveyTally.round_id, SurveyTally.question_id, SurveyTally.group_name, SurveyTally.answered,
                        SurveyTally.scored, SurveyTally.total, SurveyTally.promoters, SurveyTally.detractors).where(
             SurveyTally.round_id.in_(round_ids))
+        if first is not None:
+            query = query.where(or_(SurveyTally.scored > 0, SurveyTally.question_id == first))
         # As Core: a digest batch reads a year of tallies; ORM bookkeeping per row would double it.
         return await core_rows(self.session, query)  # type: ignore[return-value]
 
