@@ -212,7 +212,8 @@ async def ideas(scopes: list[DigestScope]) -> list[SectionBlocks]:
         whose = [*scope.ids, None] if scope.org_wide else scope.ids  # the organisation's also has anonymous ideas
         mine = [rows[n] for n in sorted(n for person_id in whose for n in by_author.get(person_id, []))]
         lines = [idea_line(scope, i, effects) for i in mine if scope.covers(i.created_at)]
-        result.append([Text(text=t("Ideas from the team") + "\n" + capped(lines, scope))] if lines else [])
+        heading = t("Ideas in the organisation") if scope.org_wide else t("Ideas from the team")
+        result.append([Text(text=heading + "\n" + capped(lines, scope))] if lines else [])
     return result
 
 
