@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from adapters.pacing import Pacer
+from adapters.pacing import Pacer, Slots
 
 
 class FakeTime:
@@ -46,3 +48,36 @@ def test_a_fan_out_of_many_people_takes_the_overall_budget_not_more():
 def test_rates_must_be_positive():
     with pytest.raises(ValueError, match="positive"):
         Pacer(per_conversation=0, overall=1)
+
+
+class Ahead:
+    """A shared budget that always has the next slot a few gaps ahead; how many sends of this process held an
+    unfinished slot each time one more was reserved."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self.holding = 0
+        self.held_at_reserve: list[int] = []
+
+    async def reserve(self, slots: Slots) -> float:
+        self.held_at_reserve.append(self.holding)
+        self.holding += 1
+        return self.delay
+
+    async def aclose(self) -> None:
+        return None
+
+
+async def test_sends_in_flight_hold_at_most_two_slots_ahead() -> None:
+    """Many sends waiting at once (the outbox's sends in flight) do not all reserve slots ahead: after the process
+    was held up, those would all come due together and reach the platform in a burst above its budget."""
+    budget = Ahead(delay=0.003)
+    pacer = Pacer(per_conversation=1000, overall=1000, budget="slack", shared=budget)  # a gap of 1 ms
+
+    async def send(conversation: str) -> None:
+        await pacer.wait(conversation)
+        budget.holding -= 1
+
+    await asyncio.gather(*(send(f"D{n}") for n in range(8)))
+    assert len(budget.held_at_reserve) == 8
+    assert max(budget.held_at_reserve) <= 1  # the one coming due, and this one
