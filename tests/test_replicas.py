@@ -79,7 +79,9 @@ async def test_three_replicas_share_a_fan_out_and_a_killed_one_loses_and_doubles
     # them in their DMs (each mark is in its message's metadata) before sending — at most one lookup per message
     # that may have been in flight (limits.send_concurrency of them a dead claim), not one per row.
     assert duplicates(channels) == 0
-    assert len(fake.called("conversations.history")) <= 2 * LimitSettings().send_concurrency
+    lookups = len(fake.called("conversations.history"))
+    print(f"\n{pacing}: Slack lookups after the kill {lookups}", end=" ")
+    assert lookups <= 2 * LimitSettings().send_concurrency
     busiest = busiest_second(sorted(at for at, _, _ in sent))
     assert busiest <= RATE + 2, busiest  # the allowance, plus a slot's edge and loopback jitter
     by_replica = {token for _, _, token in sent[:killed_at]}
