@@ -68,7 +68,7 @@ class Pacer:
         self._budget = budget
         self._local = LocalSlots(clock)
         self._shared = shared
-        self._turn = asyncio.Lock()  # this process reserves slots of this budget one at a time (see `wait`)
+        self._turn = asyncio.Lock()  # the sends of this process reserve slots of this budget in turn (`wait`)
 
     def sibling(self, budget: str) -> Pacer:
         """The same rates under a budget of its own (another Slack workspace), shared like this one."""
@@ -86,17 +86,24 @@ class Pacer:
         return self._local.take(self._slots(conversation))
 
     async def wait(self, conversation: str) -> None:
-        """Until this send's slot. A process holds at most two slots of a budget ahead at a time, the second one
-        slot before the first comes (the sends it has in flight queue here): slots reserved ahead by many sends would
-        all come due together after the process was held up, and arrive in a burst above the budget. Held one
-        ahead, a late slot only costs this process time."""
+        """Until this send's slot. The sends a process has in flight queue here, so that it holds at most two slots
+        of a budget ahead, the next reserved one gap before the current one comes (its reservation is in before the
+        slot is due). Slots reserved ahead by many sends would all come due together after the process was held
+        up, and arrive in a burst above the budget; for the same reason a send that wakes more than a gap past its
+        slot leaves it unused and takes a new one (once: a process held up all the time still sends)."""
         slots = self._slots(conversation)
+        late = await self._wait_for_slot(slots)
+        if late > self._overall_gap:
+            await self._wait_for_slot(slots)
+
+    async def _wait_for_slot(self, slots: Slots) -> float:
+        """How many seconds past its slot this send woke."""
         loop = asyncio.get_running_loop()
         async with self._turn:
             delay = await self._shared.reserve(slots) if self._shared is not None else self._local.take(slots)
             due = loop.time() + delay
-            # The next send may reserve one slot ahead, so its reservation is in before this slot comes.
             if delay > self._overall_gap:
                 await asyncio.sleep(delay - self._overall_gap)
         if due > loop.time():
             await asyncio.sleep(due - loop.time())
+        return loop.time() - due
