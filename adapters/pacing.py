@@ -87,23 +87,21 @@ class Pacer:
 
     async def wait(self, conversation: str) -> None:
         """Until this send's slot. The sends a process has in flight queue here, so that it holds at most two slots
-        of a budget ahead, the next reserved one gap before the current one comes (its reservation is in before the
-        slot is due). Slots reserved ahead by many sends would all come due together after the process was held
-        up, and arrive in a burst above the budget; for the same reason a send that wakes more than a gap past its
-        slot leaves it unused and takes a new one (once: a process held up all the time still sends)."""
+        of a budget ahead: the next is reserved one gap before the current one comes, so its reservation is in
+        before it is due. Slots reserved ahead by many sends would all come due together after the process was held
+        up, and arrive in a burst above the budget; for the same reason the second slot is left unused, and a new
+        one taken, when the process was held up past the first (once: a process held up all the time still sends).
+        """
         slots = self._slots(conversation)
-        late = await self._wait_for_slot(slots)
-        if late > self._overall_gap:
-            await self._wait_for_slot(slots)
-
-    async def _wait_for_slot(self, slots: Slots) -> float:
-        """How many seconds past its slot this send woke."""
         loop = asyncio.get_running_loop()
         async with self._turn:
-            delay = await self._shared.reserve(slots) if self._shared is not None else self._local.take(slots)
-            due = loop.time() + delay
-            if delay > self._overall_gap:
+            for _ in range(2):
+                delay = await self._shared.reserve(slots) if self._shared is not None else self._local.take(slots)
+                due = loop.time() + delay
+                if delay <= self._overall_gap:
+                    break
                 await asyncio.sleep(delay - self._overall_gap)
+                if loop.time() - (due - self._overall_gap) <= self._overall_gap:
+                    break  # on time
         if due > loop.time():
             await asyncio.sleep(due - loop.time())
-        return loop.time() - due
