@@ -68,6 +68,7 @@ class Pacer:
         self._budget = budget
         self._local = LocalSlots(clock)
         self._shared = shared
+        self._turn = asyncio.Lock()  # the sends of this process reserve slots of this budget in turn (`wait`)
 
     def sibling(self, budget: str) -> Pacer:
         """The same rates under a budget of its own (another Slack workspace), shared like this one."""
@@ -85,7 +86,22 @@ class Pacer:
         return self._local.take(self._slots(conversation))
 
     async def wait(self, conversation: str) -> None:
+        """Until this send's slot. The sends a process has in flight queue here, so that it holds at most two slots
+        of a budget ahead: the next is reserved one gap before the current one comes, so its reservation is in
+        before it is due. Slots reserved ahead by many sends would all come due together after the process was held
+        up, and arrive in a burst above the budget; for the same reason the second slot is left unused, and a new
+        one taken, when the process was held up past the first (once: a process held up all the time still sends).
+        """
         slots = self._slots(conversation)
-        delay = await self._shared.reserve(slots) if self._shared is not None else self._local.take(slots)
-        if delay > 0:
-            await asyncio.sleep(delay)
+        loop = asyncio.get_running_loop()
+        async with self._turn:
+            for _ in range(2):
+                delay = await self._shared.reserve(slots) if self._shared is not None else self._local.take(slots)
+                due = loop.time() + delay
+                if delay <= self._overall_gap:
+                    break
+                await asyncio.sleep(delay - self._overall_gap)
+                if loop.time() - (due - self._overall_gap) <= self._overall_gap:
+                    break  # on time
+        if due > loop.time():
+            await asyncio.sleep(due - loop.time())

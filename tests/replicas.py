@@ -197,11 +197,11 @@ def busiest_chat(sent: list[tuple[float, str, int]]) -> int:
     return max(busiest_second(sorted(arrivals)) for arrivals in by_chat.values())
 
 
-def busiest_second(arrivals: list[float]) -> int:
-    """The most messages that arrived within any one second (a sliding window)."""
+def busiest_second(arrivals: list[float], seconds: float = 1.0) -> int:
+    """The most messages that arrived within any one second (or `seconds`: a sliding window)."""
     most, first = 0, 0
     for last, at in enumerate(arrivals):
-        while at - arrivals[first] >= 1.0:
+        while at - arrivals[first] >= seconds:
             first += 1
         most = max(most, last - first + 1)
     return most

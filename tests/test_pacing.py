@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from adapters.pacing import Pacer
+from adapters.pacing import LocalSlots, Pacer, Slots
 
 
 class FakeTime:
@@ -46,3 +48,37 @@ def test_a_fan_out_of_many_people_takes_the_overall_budget_not_more():
 def test_rates_must_be_positive():
     with pytest.raises(ValueError, match="positive"):
         Pacer(per_conversation=0, overall=1)
+
+
+class Counted:
+    """A shared budget (slots on the event loop's clock, first one `busy_for` ahead) that counts how many sends of
+    this process held an unfinished slot each time one more was reserved."""
+
+    def __init__(self, busy_for: float) -> None:
+        self.slots = LocalSlots(asyncio.get_running_loop().time)
+        self.slots.take([("slack", busy_for)])
+        self.holding = 0
+        self.held_at_reserve: list[int] = []
+
+    async def reserve(self, slots: Slots) -> float:
+        self.held_at_reserve.append(self.holding)
+        self.holding += 1
+        return self.slots.take(slots)
+
+    async def aclose(self) -> None:
+        return None
+
+
+async def test_sends_in_flight_hold_at_most_two_slots_ahead() -> None:
+    """Many sends waiting at once (the outbox's sends in flight) do not all reserve slots ahead: after the process
+    was held up, those would all come due together and reach the platform in a burst above its budget."""
+    budget = Counted(busy_for=0.1)
+    pacer = Pacer(per_conversation=20, overall=20, budget="slack", shared=budget)  # a gap of 50 ms
+
+    async def send(conversation: str) -> None:
+        await pacer.wait(conversation)
+        budget.holding -= 1
+
+    await asyncio.gather(*(send(f"D{n}") for n in range(6)))
+    assert len(budget.held_at_reserve) == 6
+    assert max(budget.held_at_reserve) == 1  # the one coming due, and this one

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import make_url
 
+from bot.kernel.settings.service import LimitSettings
 from storage.db import Database
 from tests.conftest import NO_POSTGRES, PG_URL
 from tests.fakes.openid import FakeOpenId
@@ -90,12 +91,20 @@ async def test_three_replicas_share_a_fan_out_and_a_killed_one_loses_and_doubles
     sent, to_teams = posted(fake), teams_posted(connector)
     channels = [channel for _, channel, _ in sent]
     assert set(channels) == {f"D{n}" for n in order if not on_teams(n, TEAMS_RUN)}  # nothing lost on Slack
-    # Exactly once, the message in flight when the replica was killed too: whoever took its claim over looked for
-    # it in the DM (its mark is in the message's metadata) before sending — once per dead claim, not per row.
+    # Exactly once, the messages in flight when the replica was killed too: whoever took its claim over looked for
+    # them in their DMs (each mark is in its message's metadata) before sending — at most one lookup per message
+    # that may have been in flight (limits.send_concurrency of them a dead claim), not one per row.
     assert duplicates(channels) == 0
-    assert len(fake.called("conversations.history")) <= 2
-    busiest = busiest_second(sorted(at for at, _, _ in sent))
-    assert busiest <= RATE + 2, busiest  # the allowance, plus a slot's edge and loopback jitter
+    lookups = len(fake.called("conversations.history"))
+    print(f"\n{pacing}: Slack lookups after the kill {lookups}", end=" ")
+    assert lookups <= 2 * LimitSettings().send_concurrency
+    arrivals = sorted(at for at, _, _ in sent)
+    busiest = busiest_second(arrivals)
+    # The replicas fill the allowance, so every second is full: a slot's edge and loopback jitter (a few ms on two
+    # busy cores, at 6.7 ms a slot) can put one or two more in some one-second window, never more in the long run:
+    # over five seconds the arrivals keep to the allowance but for the window's edge.
+    assert busiest <= RATE + 4, busiest
+    assert busiest_second(arrivals, 5.0) <= 5 * RATE + 2, busiest_second(arrivals, 5.0)
     by_replica = {token for _, _, token in sent[:killed_at]}
     assert by_replica == {"xoxb-replica-0", "xoxb-replica-1", "xoxb-replica-2"}  # all three were sending
     assert not [c for c in fake.calls if c.refused]
@@ -103,11 +112,11 @@ async def test_three_replicas_share_a_fan_out_and_a_killed_one_loses_and_doubles
     numbers = [number for _, _, number in to_teams]
     assert set(numbers) == {m for m, n in enumerate(order) if on_teams(n, TEAMS_RUN)}  # nothing lost on Teams
     # Exactly once on Teams too: each card carries its row's mark, and whoever took the dead claim over read the
-    # person's chat through Graph before sending the row in doubt — once per dead claim, not per row.
+    # person's chat through Graph before sending each row that may have been in flight — not once per row.
     teams_twice, teams_busiest = duplicates(numbers), busiest_second(sorted(at for at, _, _ in to_teams))
     assert teams_twice == 0
     lookups = len(graph.listings())
-    assert lookups <= 2
+    assert lookups <= 2 * LimitSettings().send_concurrency
     if held:  # the killed replica's Teams message was out: found through Graph, and recorded instead of sent again
         assert found >= 1, found
     assert not [q for path, q in graph.requests if "$filter" not in q and path.endswith("/messages")]

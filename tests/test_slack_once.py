@@ -42,6 +42,24 @@ async def queue_for_ana(env: SlackEnv, *texts: str, channel: str | None = None) 
         return list(await uow.session.scalars(select(Delivery).order_by(Delivery.id)))
 
 
+async def queue_for_people(env: SlackEnv, count: int) -> list[Delivery]:
+    """`count` people on Slack (person n's DM D0P<n> known), one message each, in the outbox in that order."""
+    now = env.deps.clock.now()
+    async with env.deps.uow() as uow:
+        for n in range(count):
+            person = Person(email=f"p{n}@example.com", name=f"P{n}", timezone="UTC", created_at=now)
+            uow.people.add(person)
+            await uow.people.flush()
+            uow.people.add(Account(person_id=person.id, platform="slack", workspace=TEAM, user_id=f"U0P{n}",
+                                   address={"channel": f"D0P{n}"}, created_at=now))
+            enqueue(uow, now, text_view(f"to P{n}"), kind="test", recipient_id=person.id)
+    return await rows(env)
+
+
+def to_person(n: int) -> Recipient:
+    return Recipient(email=f"p{n}@example.com", accounts=[Address("slack", TEAM, f"U0P{n}", {"channel": f"D0P{n}"})])
+
+
 def to_ana() -> Recipient:
     return Recipient(email="ana@example.com", accounts=[Address("slack", TEAM, "U0ANA", {"channel": "D0ANA"})])
 
@@ -69,7 +87,8 @@ async def test_the_message_a_dead_replica_sent_is_found_and_recorded_not_sent_ag
     assert await dispatch_pending(slack.deps) == 2
     assert [p["text"] for p in slack.fake.called("chat.postMessage")] == ["your check-in", "your digest"]
     history = slack.fake.called("conversations.history")
-    assert len(history) == 1 and history[0]["channel"] == "D0ANA"  # the first unsent row only: the rest never began
+    # The first unsent row to Ana only: a second message to one person never begins before the first is recorded.
+    assert len(history) == 1 and history[0]["channel"] == "D0ANA"
     found, sent = await rows(slack)
     assert (found.status, found.receipt["ts"]) == ("sent", [slack.fake.history.messages["D0ANA"][0]["ts"]])
     assert sent.status == "sent" and sent.receipt["ts"] == [slack.fake.history.messages["D0ANA"][1]["ts"]]
@@ -82,6 +101,29 @@ async def test_the_message_a_dead_replica_had_not_sent_yet_is_sent_once(slack: S
     assert await dispatch_pending(slack.deps) == 1
     assert len(slack.fake.called("conversations.history")) == 1
     assert [p["text"] for p in slack.fake.called("chat.postMessage")] == ["your check-in"]
+
+
+async def test_each_message_a_dead_replica_may_have_had_in_flight_is_looked_for(slack: SlackEnv) -> None:
+    """A replica sends up to `limits.send_concurrency` messages at once, each among the first that many of its
+    unrecorded rows: it died with rows 0 and 2 out (Slack took them) and none recorded. Each of the first that many
+    rows is looked for in its own DM; those found are recorded, the rest sent once; the rows after them are sent
+    without a lookup (they cannot have begun)."""
+    in_flight = slack.deps.settings.limits.send_concurrency
+    queued = await queue_for_people(slack, in_flight + 2)
+    async with slack.deps.uow() as uow:
+        await uow.deliveries.claim(200, slack.deps.clock.now(), slack.deps.clock.now() - STALE)
+    for n in (0, 2):
+        await slack.platform.messenger.send_once(to_person(n), text_view(f"to P{n}"), mark_of(queued[n]))
+    slack.deps.clock.advance(STALE)
+    assert await dispatch_pending(slack.deps) == in_flight + 2
+    looked_in = sorted(call["channel"] for call in slack.fake.called("conversations.history"))
+    assert looked_in == sorted(f"D0P{n}" for n in range(in_flight))  # one lookup per row in doubt, none after
+    posted = sorted(call["channel"] for call in slack.fake.called("chat.postMessage"))
+    assert posted == sorted(f"D0P{n}" for n in range(in_flight + 2))  # each person's message exactly once
+    done = await rows(slack)
+    assert {d.status for d in done} == {"sent"}
+    for n in (0, 2):  # found, with the receipt of the message the dead replica sent
+        assert done[n].receipt["ts"] == [slack.fake.history.messages[f"D0P{n}"][0]["ts"]]
 
 
 async def test_a_message_sent_before_the_claim_is_not_taken_for_this_one(slack: SlackEnv) -> None:
@@ -105,6 +147,21 @@ async def test_a_channel_post_in_doubt_is_sent_without_reading_the_channel(slack
     assert await dispatch_pending(slack.deps) == 1
     assert slack.fake.called("conversations.history") == []
     assert len(slack.fake.called("chat.postMessage")) == 2
+
+
+async def test_the_first_unsent_rows_of_each_dead_claim_up_to_the_sends_in_flight_are_in_doubt(
+        slack: SlackEnv) -> None:
+    deps = slack.deps
+    queued = await queue_for_ana(slack, "1", "2", "3", "4", "5")
+    async with deps.uow() as uow:  # replica A takes 1 to 4, records 2, dies with 1, 3 and 4 unrecorded
+        await uow.deliveries.claim(4, deps.clock.now(), deps.clock.now() - STALE, in_flight=2)
+        await uow.deliveries.mark_sent([queued[1].id], deps.clock.now())
+    claimed = deps.clock.now()
+    deps.clock.advance(STALE + timedelta(seconds=1))
+    async with deps.uow() as uow:
+        claim = await uow.deliveries.claim(200, deps.clock.now(), deps.clock.now() - STALE, in_flight=2)
+    assert [d.id for d in claim.deliveries] == [queued[n].id for n in (0, 2, 3, 4)]
+    assert claim.in_doubt == {queued[0].id: claimed, queued[2].id: claimed}  # 4 was third: it never began
 
 
 async def test_only_the_first_unsent_row_of_each_dead_claim_is_in_doubt(slack: SlackEnv) -> None:

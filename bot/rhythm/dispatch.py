@@ -1,12 +1,14 @@
-"""Sending the outbox: claim a batch (one transaction), send each message and record what happened to it."""
+"""Sending the outbox: claim a batch (one transaction), send its messages a few at a time and record what happened
+to each."""
 
 from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from bot.kernel.amend import Amendment, read_amendment
@@ -23,6 +25,7 @@ from bot.kernel.outbox import (
 )
 from bot.kernel.views import View
 from bot.rhythm.amending import Earlier, earlier_states, send_amendment, view_of
+from bot.rhythm.pipeline import run_in_order
 from storage.models import Delivery
 from storage.uow import UnitOfWork
 
@@ -34,14 +37,15 @@ SEALED_RETRY = "not delivered yet; the reason of a sealed message is not kept"
 
 
 async def dispatch_pending(deps: Deps, batch: int = 200, stop: Callable[[], bool] = lambda: False) -> int:
-    """Send everything that is due, a batch at a time: claim (one transaction), then send each and record it (one
-    short transaction each, so a replica killed mid-batch leaves at most the one message it was sending unrecorded).
+    """Send everything that is due, a batch at a time: claim (one transaction), then send the batch with up to
+    `limits.send_concurrency` messages in flight (`bot.rhythm.pipeline`: never two to one conversation), each
+    recorded in a short transaction of its own as soon as it is done.
 
     Claimed rows belong to this worker alone, so two workers never send the same message. A refused send
     is tried again later with backoff; a claim whose worker died is taken over after the claim timeout, and the
-    one message it may have been sending is first looked for on the platform (where the messenger can:
-    `OnceSender`), so it is recorded instead of sent twice.
-    `stop` is asked before each batch: a process shutting down claims no more.
+    messages it may have had in flight are first looked for on the platform (where the messenger can:
+    `OnceSender`), so they are recorded instead of sent twice.
+    `stop` is asked before each batch: a process shutting down claims no more, and finishes the batch it holds.
 
     A sealed delivery (to an anonymous author) ends the same way whatever happens: sent, silent (the author did it
     themselves), its author erased, or refused for good, it is recorded as sent with its seal gone, so its row
@@ -53,19 +57,18 @@ async def dispatch_pending(deps: Deps, batch: int = 200, stop: Callable[[], bool
         now = deps.clock.now()
         stale_before = now - timedelta(seconds=limits.claim_timeout_seconds)
         async with deps.uow() as uow:
-            claim = await uow.deliveries.claim(batch, now, stale_before)
-            recipients = await _recipients(deps, uow, claim.deliveries)
+            claim = await uow.deliveries.claim(batch, now, stale_before, in_flight=limits.send_concurrency)
+            recipients, conversations = await _recipients(deps, uow, claim.deliveries)
             amended = await earlier_states(uow, claim.deliveries)
             work = [Job(d.id, d.attempts, _is_sealed(d), recipients.get(d.id), _content(deps, d, recipients.get(d.id)),
-                        mark_of(d), claim.in_doubt.get(d.id)) for d in claim.deliveries]
+                        mark_of(d), claim.in_doubt.get(d.id), conversations.get(d.id, ("delivery", d.id)))
+                    for d in claim.deliveries]
         if not work:
             return sent
-        for job in work:
-            error, receipt = await _send_job(deps, job, amended)
-            # Recorded at once, not at the end of the batch: a process killed in the middle of a batch leaves
-            # only the message it was sending in doubt, for whoever takes its claim over to look for.
-            await _record(deps, job.delivery_id, job.attempts, job.sealed, error, receipt)
-            sent += error is None
+        delivered: list[int] = []
+        await run_in_order(only_first_in_doubt(work), lambda job: job.conversation,
+                           partial(_send_and_record, deps, amended, delivered), limits.send_concurrency)
+        sent += len(delivered)
     return sent
 
 
@@ -80,12 +83,37 @@ class Job:
     content: View | Amendment
     mark: str
     in_doubt_since: datetime | None  # its earlier sender died while it was on its way: it may be out already
+    conversation: Hashable  # whom it goes to (a person or a channel): one message in flight each
+
+
+def only_first_in_doubt(work: list[Job]) -> list[Job]:
+    """A dead worker had at most one message in flight per conversation, the first of its unrecorded ones there
+    (`bot.rhythm.pipeline`): its later rows to the same person never began, so they are not looked for."""
+    seen: set[tuple[datetime, Hashable]] = set()
+    narrowed = []
+    for job in work:  # in id order, as the dead worker sent them
+        if job.in_doubt_since is not None:
+            if (job.in_doubt_since, job.conversation) in seen:
+                job = replace(job, in_doubt_since=None)
+            else:
+                seen.add((job.in_doubt_since, job.conversation))
+        narrowed.append(job)
+    return narrowed
 
 
 def mark_of(delivery: Delivery) -> str:
     """What a message carries to be found again: its row's id and creation time (ids alone repeat across
     databases, such as a staging copy posting with the same app)."""
     return f"{delivery.id}-{int(delivery.created_at.timestamp() * 1_000_000)}"
+
+
+async def _send_and_record(deps: Deps, amended: dict[int, Earlier], delivered: list[int], job: Job) -> None:
+    error, receipt = await _send_job(deps, job, amended)
+    # Recorded at once, not at the end of the batch: a process killed in the middle of a batch leaves only the
+    # messages it had in flight in doubt, for whoever takes its claim over to look for.
+    await _record(deps, job.delivery_id, job.attempts, job.sealed, error, receipt)
+    if error is None:
+        delivered.append(job.delivery_id)
 
 
 async def _send_job(deps: Deps, job: Job, amended: dict[int, Earlier]) -> tuple[DeliveryError | None, Receipt | None]:
@@ -143,8 +171,10 @@ def retry_delay(attempts: int, base_seconds: float, error: DeliveryError) -> tim
     return timedelta(seconds=max(min(backoff, 6 * 3600), error.retry_after or 0))
 
 
-async def _recipients(deps: Deps, uow: UnitOfWork, claimed: Sequence[Delivery]) -> dict[int, Recipient]:
-    """Whom each claimed delivery goes to, looked up for the whole batch at once."""
+async def _recipients(deps: Deps, uow: UnitOfWork,
+                      claimed: Sequence[Delivery]) -> tuple[dict[int, Recipient], dict[int, Hashable]]:
+    """Whom each claimed delivery goes to, looked up for the whole batch at once, and its conversation (the
+    person's id, or the channel: a sealed delivery shares its author's)."""
     seals = {d.id: d.recipient_seal for d in claimed if _is_sealed(d) and d.recipient_seal}
     uids = {delivery_id: open_address(deps.sealer, seal) for delivery_id, seal in seals.items()}
     # A silent seal or an erased author is no fault; a seal this key cannot open is, and says nothing about whom.
@@ -157,9 +187,11 @@ async def _recipients(deps: Deps, uow: UnitOfWork, claimed: Sequence[Delivery]) 
     by_uid = {p.uid: p for p in people.values()}
     accounts = await uow.people.accounts_of_many(list(people))
     found: dict[int, Recipient] = {}
+    conversations: dict[int, Hashable] = {}
     for delivery in claimed:
         if delivery.channel:
             found[delivery.id] = Recipient(channel=delivery.channel)
+            conversations[delivery.id] = ("channel", delivery.channel)
             continue
         person = people.get(delivery.recipient_id) if delivery.recipient_id is not None \
             else by_uid.get(uids.get(delivery.id) or "")
@@ -167,7 +199,8 @@ async def _recipients(deps: Deps, uow: UnitOfWork, claimed: Sequence[Delivery]) 
             found[delivery.id] = Recipient(email=person.email, name=person.name, locale=person.locale, accounts=[
                 Address(a.platform, a.workspace, a.user_id, a.address, unreachable=a.unreachable_at is not None)
                 for a in accounts.get(person.id, [])])
-    return found
+            conversations[delivery.id] = ("person", person.id)
+    return found, conversations
 
 
 def _is_sealed(delivery: Delivery) -> bool:

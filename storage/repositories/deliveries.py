@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,13 +29,16 @@ class Deliveries(Repository):
     async def claim_batch(self, limit: int, now: datetime, stale_before: datetime) -> Sequence[Delivery]:
         return (await self.claim(limit, now, stale_before)).deliveries
 
-    async def claim(self, limit: int, now: datetime, stale_before: datetime) -> Claim:
+    async def claim(self, limit: int, now: datetime, stale_before: datetime, *, in_flight: int = 1) -> Claim:
         """Take up to `limit` rows for sending: pending ones whose retry time has come, and claims older than
         `stale_before` (their worker died). Rows another worker holds are skipped (PostgreSQL: FOR UPDATE
         SKIP LOCKED; SQLite: writers are serialised by BEGIN IMMEDIATE).
 
-        A worker sends its batch in id order and records each row as soon as it is sent, so of a dead worker's
-        rows only the first still unsent may have gone out: that one is `in_doubt`, with the time it was claimed."""
+        A worker sends its batch in id order with at most `in_flight` rows under way, each among the first
+        `in_flight` of its rows still unsent (`bot.rhythm.pipeline`), and records each row as soon as it is done;
+        so of a dead worker's rows only those first `in_flight` still unsent may have gone out: they are
+        `in_doubt`, with the time they were claimed. (A claim seen only in part, the rest locked by another
+        worker, may put a few more in doubt: looking for a message that never went out costs a lookup, no more.)"""
         ready = and_(text(UNSENT),  # spelled as the partial index is, so both databases use it
                      or_(and_(Delivery.status == "pending",
                               or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now)),
@@ -50,9 +54,11 @@ class Deliveries(Repository):
         await self.session.execute(update(Delivery).where(Delivery.id.in_(ids))
                                    .values(status="sending", claimed_at=now, attempts=Delivery.attempts + 1))
         in_doubt: dict[int, datetime] = {}
-        for row in rows:  # id order: the first of each dead claim
-            if row.status == "sending" and row.claimed_at not in in_doubt.values():
+        taken: Counter[datetime] = Counter()  # rows put in doubt so far, per dead claim
+        for row in rows:  # id order: the first `in_flight` of each dead claim
+            if row.status == "sending" and taken[row.claimed_at] < in_flight:
                 in_doubt[row.id] = row.claimed_at
+                taken[row.claimed_at] += 1
         deliveries = (await self.session.scalars(select(Delivery).where(Delivery.id.in_(ids))
                                                  .order_by(Delivery.id))).all()
         return Claim(deliveries, in_doubt)

@@ -29,6 +29,8 @@ class LimitSettings(Section):
     delivery_attempts: int = Field(8, ge=1, le=50)
     retry_base_seconds: float = Field(30, gt=0, le=3600)
     claim_timeout_seconds: int = Field(600, ge=30)
+    # Messages of a claimed batch in flight at once, each still paced; never two to one conversation.
+    send_concurrency: int = Field(8, ge=1, le=32)
 
 
 class PrivacySettings(Section):
