@@ -17,6 +17,7 @@ from bot.kernel.views import Chart, Fields
 from bot.orgdir import import_people
 from bot.pulse.report import digest_batch, digest_section
 from bot.pulse.results import average, enps
+from bot.pulse.series import digest_series
 from bot.rhythm.record import run_due
 from bot.rhythm.scheduler import tick
 from storage.models import (
@@ -509,6 +510,37 @@ async def test_digest_section_for_managers_and_admins(deps_factory, settings, tm
     assert org_blocks[1].fields[1] == ("How likely would you recommend us?",
                                        "eNPS +9 · promoters 55% · passives 0% · detractors 45%")
     assert nothing == []
+
+
+async def test_worded_results_are_kept_between_batches_until_an_admin_edits_a_text(deps_factory, settings,
+                                                                                    tmp_path, clock):
+    """A published round's slices and series are put into words once a process, and never outlive their texts."""
+    deps, console = await setup(deps_factory, settings, tmp_path)
+    await tick(deps, START)
+    await tick(deps, OPEN)
+    clock.set(OPEN + timedelta(hours=1))
+    await answer_round(console, [member("Apps", n) for n in range(1, 7)], [4] * 6, [9] * 6, ["1"] * 6)
+    await tick(deps, CLOSE)  # published, and committed: final
+
+    async def batch() -> tuple[list, list]:
+        async with deps.uow() as uow:
+            apps_lead = await uow.people.by_email(lead("Apps"))
+            scope = scope_for(deps, uow, apps_lead, [], ["Apps"], CLOSE + timedelta(days=3))
+            return (await digest_batch([scope]))[0], (await digest_series([scope]))[0]
+
+    blocks, series = await batch()
+    again, series_again = await batch()
+    assert again[0] is blocks[0] and series_again[0] is series[0]  # kept: not worded again
+    async with deps.uow() as uow:
+        survey = (await uow.surveys.listing())[0]
+        survey.title = "Team pulse"
+        survey.questions[0].text = "How is your load?"
+    edited, series_edited = await batch()
+    assert blocks[0].text == "Pulse Team health, round #1, team Apps: 6 answers"
+    assert edited[0].text == "Pulse Team pulse, round #1, team Apps: 6 answers"
+    assert edited[1].fields[0] == ("How is your load?", "average 4.0 · 1: 0 · 2: 0 · 3: 0 · 4: 6 · 5: 0")
+    assert [s.name for s in series] == ["Pulse Team health: How is your workload? (team Apps)"]
+    assert [s.name for s in series_edited] == ["Pulse Team pulse: How is your load? (team Apps)"]
 
 
 async def test_weekday_and_dates_in_the_form_use_the_organisation_zone(deps_factory, settings, tmp_path):

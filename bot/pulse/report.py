@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from bot.kernel.i18n import Translator
 from bot.kernel.sections import DigestScope
@@ -101,7 +101,7 @@ Loaded = tuple[Sequence[Survey], dict[int, Sequence[SurveyRound]], dict[int, fro
 
 
 FEW_READERS = 20  # up to this many, a batch reads the members of its readers' teams only, not of every team
-Seen = tuple[tuple[int, ...], str, Asked, str]  # (rounds, team, where the reader's own answers may be, locale)
+Worded = dict[tuple[str, Asked], list[Any]]  # (group, where the reader's own answers may be) → blocks or series
 
 
 @dataclass
@@ -120,7 +120,7 @@ class DigestBatch:
     closed: dict[tuple[int, datetime], tuple[int, ...]] = field(default_factory=dict)  # (survey, end) → rounds
     tallies: dict[tuple[int, ...], list[RoundTally]] = field(default_factory=dict)
     asked: dict[tuple[int, ...], dict[int, frozenset[int]]] = field(default_factory=dict)  # rounds → reader → asked in
-    shown: dict[Seen, list[Block]] = field(default_factory=dict)  # a team's managers read the same results
+    words: dict[tuple[str, tuple[int, ...], str], Worded] = field(default_factory=dict)  # (kind, rounds, locale)
 
     @classmethod
     async def load(cls, scopes: list[DigestScope], depth: int = TREND, distribution: bool = True) -> DigestBatch:
@@ -190,11 +190,30 @@ class DigestBatch:
         """The latest closed round of each survey the reader may see, above the thresholds; [] when nothing."""
         blocks: list[Block] = []
         for survey, ids, team, asked in await self.groups(scope):
-            key = (ids, team, asked, scope.t.locale)
-            if key not in self.shown:
-                self.shown[key] = group_blocks(scope.t, survey, self.tallies[ids], team, asked)
-            blocks += self.shown[key]
+            words = self.worded(scope, "blocks", survey, ids)
+            if (team, asked) not in words:
+                words[team, asked] = group_blocks(scope.t, survey, self.tallies[ids], team, asked)
+            blocks += words[team, asked]
         return blocks
+
+    def worded(self, scope: DigestScope, kind: str, survey: Survey, ids: tuple[int, ...]) -> Worded:
+        """Where these rounds' groups put into words in the reader's language are kept: a team's managers read the
+        same results. When every round is final (published before this transaction), with the latest round's counts
+        in `Deps.published`, so the next batch words none of them again; keyed on the survey's texts, so an admin's
+        edit of a title or a question is never answered from what was worded before it."""
+        key = (kind, ids, scope.t.locale)
+        if key not in self.words:
+            tallies, surveys = self.tallies[ids], scope.uow.surveys
+            final = all(tally_.round.published and not surveys.published_here(tally_.round_id) for tally_ in tallies)
+            self.words[key] = tallies[-1].derived.words.setdefault(
+                (key, tuple(tally_.k for tally_ in tallies), wording(survey)), {}) if final else {}
+        return self.words[key]
+
+
+def wording(survey: Survey) -> tuple[object, ...]:
+    """Everything of a survey its results are worded from (read once a batch, not once a reader)."""
+    return (survey.title, tuple((question.id, question.kind, question.text, tuple(question.options or ()),
+                                 tuple(sorted((question.texts or {}).items()))) for question in survey.questions))
 
 
 def group_blocks(t: Translator, survey: Survey, tallies: list[RoundTally], team: str, asked: Asked) -> list[Block]:

@@ -14,8 +14,9 @@ bot/pulse/results_view.py and bot/pulse/report.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.kernel.settings import Settings
 from bot.pulse.suppression import OTHER, suppress
@@ -111,6 +112,10 @@ class Derived:
     sizes: dict[str | None, int] = field(default_factory=dict)
     same: dict[frozenset[str | None], frozenset[str | None]] = field(default_factory=dict)
     shown: dict[ShownKey, Group | None] = field(default_factory=dict)
+    # The latest round's only: its trend's groups put into words, by what the words are made of (the rounds, their
+    # thresholds, the survey's texts, the language) → (group, Asked) → blocks or series; bot/pulse/report.py `worded`
+    # keeps them here only when every round of the trend is final.
+    words: dict[Hashable, dict[tuple[str, Asked], list[Any]]] = field(default_factory=dict)
 
 
 @dataclass

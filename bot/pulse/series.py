@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from bot.kernel.i18n import Translator
 from bot.kernel.quality import unbroken
 from bot.kernel.sections import DigestScope
-from bot.pulse.report import DigestBatch, Seen
+from bot.pulse.report import DigestBatch
 from bot.pulse.results import NO_SCORES, NOT_ASKED, Asked, RoundTally
 from storage.models import Survey
 
@@ -31,15 +31,14 @@ async def digest_series(scopes: list[DigestScope]) -> list[list[Series]]:
         return []
     # The latest round read with its distribution, which the series do not need: the pulse section reads it next.
     batch = await DigestBatch.load(scopes, SIGNAL_ROUNDS)
-    made: dict[Seen, list[Series]] = {}  # a team's managers read the same series
     found: list[list[Series]] = []
     for scope in scopes:
         found.append([])
         for survey, ids, team, asked in await batch.groups(scope):
-            key = (ids, team, asked, scope.t.locale)
-            if key not in made:
-                made[key] = question_series(scope.t, survey, batch.tallies[ids], team, asked)
-            found[-1] += made[key]
+            words = batch.worded(scope, "series", survey, ids)  # a team's managers read the same series
+            if (team, asked) not in words:
+                words[team, asked] = question_series(scope.t, survey, batch.tallies[ids], team, asked)
+            found[-1] += words[team, asked]
     return found
 
 
