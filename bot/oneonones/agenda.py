@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from bot.kernel.blockers import Analysis, category_label
@@ -173,6 +174,18 @@ async def digest_batch(scopes: list[DigestScope]) -> list[SectionBlocks]:
             for scope in scopes]
 
 
+PairKey = tuple[ZoneInfo, date, bool, int]  # the manager's zone, the last meeting (or start), held at all, cadence
+PairKind = tuple[bool, date | None, bool]  # held in the covered week, the next meeting if in the 7 days after, overdue
+
+
+def kind_of(scope: DigestScope, pair: Pair[PairRow, Member], since: date, held: bool) -> PairKind:
+    """Where a pair stands in the covered week, in its manager's zone: a function of the `PairKey` only."""
+    start, end = scope.start.astimezone(pair.zone).date(), scope.end.astimezone(pair.zone).date()
+    day = pair.next_after(since)
+    return held and start < since <= end, day if end <= day < end + timedelta(days=7) else None, pair.overdue(
+        end, since)
+
+
 def digest_blocks(scope: DigestScope, found: list[Pair[PairRow, Member]]) -> SectionBlocks:
     """Held in the covered week, coming up in the 7 days after it, overdue: names for a manager, counts org-wide."""
     if not found:
@@ -180,19 +193,20 @@ def digest_blocks(scope: DigestScope, found: list[Pair[PairRow, Member]]) -> Sec
     held: list[Pair[PairRow, Member]] = []  # by last_held_on: only the latest meeting of a pair is stored
     upcoming: list[tuple[Pair[PairRow, Member], date]] = []
     overdue: list[Pair[PairRow, Member]] = []
-    days: dict[ZoneInfo, tuple[date, date, date]] = {}  # the covered week in each manager's zone, and 7 days on
+    # Per covered week, shared by the batch: ten thousand pairs have a few thousand (zone, since, cadence).
+    weeks = cast(dict[tuple[datetime, datetime], dict[PairKey, PairKind]], scope.shared.setdefault("1:1 kinds", {}))
+    kinds = weeks.setdefault((scope.start, scope.end), {})
     for pair in found:
-        if pair.zone not in days:
-            end = scope.end.astimezone(pair.zone).date()
-            days[pair.zone] = scope.start.astimezone(pair.zone).date(), end, end + timedelta(days=7)
-        start, end, week_on = days[pair.zone]
         held_on = pair.row.last_held_on
-        since = held_on or pair.since  # once: it may convert the pair's start into the manager's zone
-        if held_on and start < held_on <= end:
+        key = (pair.zone, held_on or pair.since, held_on is not None, pair.row.cadence_days)
+        if (kind := kinds.get(key)) is None:
+            kind = kinds[key] = kind_of(scope, pair, key[1], held_on is not None)
+        was_held, day, late = kind
+        if was_held:
             held.append(pair)
-        if end <= (day := pair.next_after(since)) < week_on:
+        if day is not None:
             upcoming.append((pair, day))
-        if pair.overdue(end, since):
+        if late:
             overdue.append(pair)
     t = scope.t
     if scope.org_wide:
