@@ -57,7 +57,8 @@ def xmr(points: Sequence[float]) -> Chart | None:
     if len(points) < MIN_HISTORY:
         return None
     first = _chart(points, [abs(b - a) for a, b in pairwise(points)])
-    inside = [first.lower <= p <= first.upper for p in points]
+    lower, upper = first.lower, first.upper  # read once, not once a point (properties)
+    inside = [lower <= p <= upper for p in points]
     if all(inside) or sum(inside) < MIN_HISTORY:
         return first
     kept = [p for p, ok in zip(points, inside, strict=True) if ok]
