@@ -30,7 +30,7 @@ from bot.pulse.results import (
     Group,
     RoundTally,
     Scores,
-    about,
+    about_team,
     asked_of,
     audience_teams,
     average,
@@ -121,6 +121,11 @@ class DigestBatch:
     tallies: dict[tuple[int, ...], list[RoundTally]] = field(default_factory=dict)
     asked: dict[tuple[int, ...], dict[int, frozenset[int]]] = field(default_factory=dict)  # rounds → reader → asked in
     words: dict[tuple[str, tuple[int, ...], str], Worded] = field(default_factory=dict)  # (kind, rounds, locale)
+    # (survey, its id, the team it is about, the teams it asks): read once, not once a reader (ORM attributes)
+    shapes: list[tuple[Survey, int, str | None, frozenset[str] | None]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.shapes = [(survey, survey.id, about_team(survey), self.audiences[survey.id]) for survey in self.surveys]
 
     @classmethod
     async def load(cls, scopes: list[DigestScope], depth: int = TREND, distribution: bool = True) -> DigestBatch:
@@ -167,8 +172,8 @@ class DigestBatch:
         known = cast(dict[int, list[tuple[Survey, int, list[str]]]], scope.shared.setdefault("pulse picks", {}))
         if id(scope) not in known:  # the scopes of a batch live as long as its shared dict
             teams = own_teams(scope.reader.id, self.members, scope.team_names)  # org-wide: the whole survey anyway
-            known[id(scope)] = [(survey, survey.id, [WHOLE] if scope.org_wide or about(survey, teams) else asked_of(
-                self.audiences[survey.id], teams)) for survey in self.surveys]
+            known[id(scope)] = [(survey, survey_id, [WHOLE] if scope.org_wide or about in teams else asked_of(
+                audience, teams)) for survey, survey_id, about, audience in self.shapes]
         return known[id(scope)]
 
     async def asked_in(self, scope: DigestScope, ids: tuple[int, ...]) -> dict[int, frozenset[int]]:

@@ -248,8 +248,13 @@ def dependents(settings: Settings, team: str) -> set[str]:
 
 def about(survey: Survey, teams: frozenset[str]) -> bool:
     """A survey of a team, or of its internal customers, is reported whole to that team's manager."""
+    return about_team(survey) in teams
+
+
+def about_team(survey: Survey) -> str | None:
+    """The team a survey is about (`about`): the one it asks, or whose internal customers it asks; None: no team."""
     kind, _, name = survey.audience.partition(":")
-    return kind in ("team", "customers") and name in teams
+    return name if kind in ("team", "customers") else None
 
 
 def asked_teams(settings: Settings, survey: Survey, teams: frozenset[str]) -> list[str]:
