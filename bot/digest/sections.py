@@ -12,9 +12,9 @@ from functools import lru_cache
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from bot.ideas.effect import Measured, describe
 from bot.ideas.lifecycle import label
 from bot.kernel.calendar import iso_week
+from bot.kernel.effect import Measured, describe
 from bot.kernel.kudos_text import giver_name, kudos_text
 from bot.kernel.people import who
 from bot.kernel.sections import DigestScope, SectionBlocks

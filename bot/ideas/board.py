@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.ideas.effect import describe, read_measured
+from bot.ideas.effect import read_measured
 from bot.ideas.idea import author_name, is_author, short
 from bot.ideas.lifecycle import MOVES, STATUS_NAMES, label, may_move
 from bot.kernel.context import Context
+from bot.kernel.effect import describe
 from bot.kernel.people import who
 from storage.models import Idea
 

@@ -1,12 +1,11 @@
 """An idea's measured effect read from its rows: its measure (baseline, target, unit) with the latest result.
-The wording (`describe`) is the kernel's, since recognition kudos say it wherever kudos are read."""
+`Measured` and its wording (`describe`) are the kernel's (bot/kernel/effect.py): recognition kudos say it wherever
+kudos are read."""
 
 from __future__ import annotations
 
-from bot.kernel.effect import Measured, describe
+from bot.kernel.effect import Measured
 from storage.uow import UnitOfWork
-
-__all__ = ["Measured", "describe", "read_measured"]
 
 
 async def read_measured(uow: UnitOfWork, idea_id: int) -> Measured | None:

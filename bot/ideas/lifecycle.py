@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.ideas.effect import Measured, describe, read_measured
+from bot.ideas.effect import read_measured
 from bot.ideas.idea import find, short, show_button, tell_author
 from bot.ideas.recognition import recognise
 from bot.kernel.context import BuildView, Context
+from bot.kernel.effect import Measured, describe
 from bot.kernel.errors import FieldError, UserError, check_form
 from bot.kernel.i18n import N_, Translator
 from bot.kernel.keywords import Keywords

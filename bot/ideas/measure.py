@@ -5,10 +5,11 @@ measure it; the rows name nobody, so an anonymous author's measurement cannot po
 
 from __future__ import annotations
 
-from bot.ideas.effect import Measured, describe, read_measured
+from bot.ideas.effect import read_measured
 from bot.ideas.idea import find, is_author
 from bot.ideas.lifecycle import label, may_move
 from bot.kernel.context import Context
+from bot.kernel.effect import Measured, describe
 from bot.kernel.errors import UserError
 from bot.kernel.i18n import N_
 from bot.kernel.numbers import number, parse_number

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from bot.ideas.effect import Measured, describe
 from bot.ideas.idea import short, show_button
 from bot.kernel.context import Context
+from bot.kernel.effect import Measured, describe
 from bot.kernel.i18n import Translator
 from bot.kernel.people import who
 from bot.kernel.views import Text, View
