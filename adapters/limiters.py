@@ -42,11 +42,14 @@ end
 return string.format('%.6f', slot - now)
 """
 RETRY_REDIS_SECONDS = 15.0
+TIMEOUT_SECONDS = 3.0
 
 
 class RedisLimiter:
     def __init__(self, url: str, prefix: str) -> None:
-        self.client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=1.0)
+        # Generous timeouts: a replica held up by its own work (a busy machine, a batch being composed) must not take a
+        # healthy Redis for a dead one and pace alone, outside the shared budget; a Redis that is down refuses at once.
+        self.client = redis.Redis.from_url(url, socket_connect_timeout=TIMEOUT_SECONDS, socket_timeout=TIMEOUT_SECONDS)
         self.prefix = prefix
         self.script = self.client.register_script(RESERVE)
         parsed = urlsplit(url)  # never the password

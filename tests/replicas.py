@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import itertools
 import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -145,6 +146,11 @@ class Fleet:
         path = self.workdir / f"replica-{number}.log"
         return path.read_text() if path.exists() else ""
 
+    def lines(self, needle: str) -> list[str]:
+        """The replicas' log lines that contain `needle`."""
+        return [line for log in sorted(self.workdir.glob("replica-*.log")) for line in log.read_text().splitlines()
+                if needle in line]
+
     async def kill(self, number: int) -> None:
         process = self.processes.pop(number)
         process.kill()  # SIGKILL: no clean-up, its claimed batch stays claimed
@@ -158,6 +164,21 @@ class Fleet:
         codes = [await asyncio.wait_for(p.wait(), 60) for p in self.processes.values()]
         self.processes.clear()
         return codes
+
+
+@contextlib.contextmanager
+def steady_fakes() -> Iterator[None]:
+    """The fakes run in the test's process and stamp each arrival when its handler runs: a collection of that
+    process's heap (large after a whole suite) would hold them up and stamp a run of arrivals as one. No collection
+    while the fan-out runs, then."""
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.unfreeze()
 
 
 def posted(fake: FakeSlack) -> list[tuple[float, str, str]]:

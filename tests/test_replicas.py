@@ -25,6 +25,7 @@ from tests.replicas import (
     on_teams,
     posted,
     seed_fan_out,
+    steady_fakes,
     teams_env,
     teams_people,
     teams_posted,
@@ -54,35 +55,36 @@ async def test_three_replicas_share_a_fan_out_and_a_killed_one_loses_and_doubles
             if pacing == "redis" else {}
         fleet = Fleet(tmp_path, url, fake, RATE, extra | teams_env(identity, TEAMS_RATE, PER_CONVERSATION, graph))
         try:
-            order = await seed_fan_out(db, MESSAGES, connector, teams_run=TEAMS_RUN, chatty=CHATTY,
-                                       repeat=REPEAT)
-            graph.install(*teams_people(order, TEAMS_RUN))
-            for number in range(3):
-                await fleet.start(number)
+            with steady_fakes():
+                order = await seed_fan_out(db, MESSAGES, connector, teams_run=TEAMS_RUN, chatty=CHATTY,
+                                           repeat=REPEAT)
+                graph.install(*teams_people(order, TEAMS_RUN))
+                for number in range(3):
+                    await fleet.start(number)
 
-            async def some_out() -> bool:
-                return len(posted(fake)) + len(teams_posted(connector)) >= MESSAGES // 3
+                async def some_out() -> bool:
+                    return len(posted(fake)) + len(teams_posted(connector)) >= MESSAGES // 3
 
-            await wait_until(some_out, 30)
-            # From now on the connector takes each Teams send and answers it only after HOLD: once every replica
-            # has one taken and unanswered, the one killed has a Teams message out that its row does not know of.
-            connector.hold = HOLD
+                await wait_until(some_out, 30)
+                # From now on the connector takes each Teams send and answers it only after HOLD: once every replica
+                # has one taken and unanswered, the one killed has a Teams message out that its row does not know of.
+                connector.hold = HOLD
 
-            async def all_held() -> bool:
-                return connector.holding >= 3
+                async def all_held() -> bool:
+                    return connector.holding >= 3
 
-            held = await in_time(all_held, HOLD - 1)
-            await fleet.kill(0)
-            connector.hold = 0.0
-            killed_at = len(posted(fake))
-            await fleet.start(0)
+                held = await in_time(all_held, HOLD - 1)
+                await fleet.kill(0)
+                connector.hold = 0.0
+                killed_at = len(posted(fake))
+                await fleet.start(0)
 
-            async def all_sent() -> bool:
-                return await unsent(db) == 0
+                async def all_sent() -> bool:
+                    return await unsent(db) == 0
 
-            await wait_until(all_sent, 75, step=0.5)
-            assert await fleet.stop() == [0, 0, 0]
-            found = sum(fleet.log(n).count("was sent before its sender died") for n in range(3))
+                await wait_until(all_sent, 75, step=0.5)
+                assert await fleet.stop() == [0, 0, 0]
+                found = len(fleet.lines("was sent before its sender died"))
         finally:
             await fleet.stop()
             for service in (fake, connector, identity, graph):
@@ -103,7 +105,7 @@ async def test_three_replicas_share_a_fan_out_and_a_killed_one_loses_and_doubles
     # The replicas fill the allowance, so every second is full: a slot's edge and loopback jitter (a few ms on two
     # busy cores, at 6.7 ms a slot) can put one or two more in some one-second window, never more in the long run:
     # over five seconds the arrivals keep to the allowance but for the window's edge.
-    assert busiest <= RATE + 4, busiest
+    assert busiest <= RATE + 4, (busiest, fleet.lines("pacing through"))
     assert busiest_second(arrivals, 5.0) <= 5 * RATE + 2, busiest_second(arrivals, 5.0)
     by_replica = {token for _, _, token in sent[:killed_at]}
     assert by_replica == {"xoxb-replica-0", "xoxb-replica-1", "xoxb-replica-2"}  # all three were sending
@@ -122,7 +124,8 @@ async def test_three_replicas_share_a_fan_out_and_a_killed_one_loses_and_doubles
     assert not [q for path, q in graph.requests if "$filter" not in q and path.endswith("/messages")]
     # A slot's edge, and jitter of up to about a slot on each side (40 ms at this rate: two cores, 3 replicas, the
     # database and the fakes); without the shared budget the tenant saw 41 in a second.
-    assert teams_busiest <= TEAMS_RATE + 3, teams_busiest
+    # Should a replica take Redis for down, it paces alone for a while, outside the shared budget: say so.
+    assert teams_busiest <= TEAMS_RATE + 3, (teams_busiest, fleet.lines("pacing through"))
     chattiest = busiest_chat(to_teams)
     # The figures docs/deploying.md quotes (pytest -s); "found": rows in doubt found on a platform, not sent again.
     print(f"\n{pacing}: busiest second Slack {busiest}, Teams {teams_busiest}, one chat {chattiest}; "

@@ -42,7 +42,7 @@ class History:
         """conversations.history: newest first, from `oldest` on (exclusive), `limit` a page, cursor = offset;
         metadata only with include_all_metadata, as Slack does."""
         channel = str(args.get("channel", ""))
-        if channel not in self.messages:
+        if channel not in self.messages and not channel.startswith("D"):  # a DM exists before its first message
             return {"ok": False, "error": "channel_not_found"}
         oldest, limit = float(args.get("oldest") or 0), int(args.get("limit") or 100)
         start = int(args.get("cursor") or 0)
