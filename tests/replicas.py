@@ -40,6 +40,7 @@ from tests.test_cli import environment
 from tests.test_slack_reliability import free_port
 
 MESSAGE = re.compile(r"message (\d+)")
+FOUND = re.compile(r"delivery (\d+) was sent before its sender died")
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday"]
 
 
@@ -166,6 +167,20 @@ class Fleet:
         return codes
 
 
+def found_again(fleet: Fleet) -> list[int]:
+    """The outbox rows a replica found already sent (by one that died), and recorded instead of sending again."""
+    return [int(match.group(1)) for line in fleet.lines("was sent before its sender died")
+            if (match := FOUND.search(line))]
+
+
+async def teams_rows(db: Database, ids: Sequence[int]) -> int:
+    """How many of the outbox rows `ids` go to a person on Teams."""
+    async with unit_of_work(db) as uow:
+        return await uow.session.scalar(
+            select(func.count()).select_from(Delivery).join(Account, Account.person_id == Delivery.recipient_id)
+            .where(Delivery.id.in_(ids), Account.platform == "teams"))
+
+
 @contextlib.contextmanager
 def steady_fakes() -> Iterator[None]:
     """The fakes run in the test's process and stamp each arrival when its handler runs: a collection of that
@@ -220,12 +235,30 @@ def busiest_chat(sent: list[tuple[float, str, int]]) -> int:
 
 def busiest_second(arrivals: list[float], seconds: float = 1.0) -> int:
     """The most messages that arrived within any one second (or `seconds`: a sliding window)."""
-    most, first = 0, 0
+    first, last = _busiest(arrivals, seconds)
+    return last - first
+
+
+def _busiest(arrivals: list[float], seconds: float) -> tuple[int, int]:
+    """Where the busiest window of sorted `arrivals` starts and ends (a slice)."""
+    window, first = (0, 0), 0
     for last, at in enumerate(arrivals):
         while at - arrivals[first] >= seconds:
             first += 1
-        most = max(most, last - first + 1)
-    return most
+        if last + 1 - first > window[1] - window[0]:
+            window = (first, last + 1)
+    return window
+
+
+def busiest_window(arrivals: list[tuple[float, str]], since: float, seconds: float = 1.0) -> dict[str, list[int]]:
+    """Who sent the arrivals (at, sender) of the busiest window, each at how many ms after `since`: what a failed
+    bound prints, to tell a stalled sender from a burst."""
+    arrivals = sorted(arrivals)
+    first, last = _busiest([at for at, _ in arrivals], seconds)
+    senders: dict[str, list[int]] = defaultdict(list)
+    for at, sender in arrivals[first:last]:
+        senders[sender].append(round((at - since) * 1000))
+    return dict(senders)
 
 
 def duplicates(sent: Sequence[Hashable]) -> int:

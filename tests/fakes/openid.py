@@ -54,6 +54,7 @@ class FakeOpenId(LoopbackServer):
     key: rsa.RSAPrivateKey = field(default_factory=new_key)
     kid: str = KID
     token_requests: list[dict[str, str]] = field(default_factory=list)
+    numbered: bool = False  # each token asked for is told apart ("…-1", "…-2"): who sent what, with many processes
     key_fetches: int = 0
     down: bool = False  # the metadata endpoint answers 503
 
@@ -93,7 +94,8 @@ class FakeOpenId(LoopbackServer):
         if form.get("grant_type") != "client_credentials" or not form.get("client_secret"):
             return web.json_response({"error": "invalid_client", "error_description": "bad credentials"}, status=401)
         return web.json_response({"token_type": "Bearer", "expires_in": 3600, "ext_expires_in": 3600,
-                                  "access_token": BOT_TOKEN})
+                                  "access_token": f"{BOT_TOKEN}-{len(self.token_requests)}" if self.numbered
+                                  else BOT_TOKEN})
 
     def sign(self, app_id: str, service_url: str, *, key: rsa.RSAPrivateKey | None = None, kid: str = "",
              **claims: Any) -> str:

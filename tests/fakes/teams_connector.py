@@ -79,7 +79,7 @@ class FakeConnector(LoopbackServer):
     blocked: set[str] = field(default_factory=set)  # Teams user ids who blocked the bot
     gone: set[str] = field(default_factory=set)  # activity ids already deleted (a delete answers 404)
     hold: float = 0.0  # seconds a taken send waits for its answer: a sender killed meanwhile never learns it went out
-    holding: int = 0  # sends taken and not answered yet
+    held: list[Call] = field(default_factory=list)  # sends taken and not answered yet
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -136,11 +136,11 @@ class FakeConnector(LoopbackServer):
         call = await self._record(request, method)
         call.answered_id = request.match_info["activity"] if method == "update" else f"act-{next(self._ids)}"
         if self.hold and method != "update":
-            self.holding += 1
+            self.held.append(call)
             try:
                 await asyncio.sleep(self.hold)
             finally:
-                self.holding -= 1
+                self.held.remove(call)
         return web.json_response({"id": call.answered_id})
 
     async def _delete(self, request: web.Request) -> web.Response:
