@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
 Slots = Sequence[tuple[str, float]]  # (budget key, seconds between two sends in it)
+LATE_SECONDS = 0.02
 
 
 class Limiter(Protocol):
@@ -65,6 +66,8 @@ class Pacer:
         self._rates = (per_conversation, overall, clock)
         self._conversation_gap = 1 / per_conversation
         self._overall_gap = 1 / overall
+        # How late a wake-up may be and its slot still be used: a gap, but no less than a busy machine's usual jitter.
+        self._late = max(self._overall_gap, LATE_SECONDS)
         self._budget = budget
         self._local = LocalSlots(clock)
         self._shared = shared
@@ -89,11 +92,21 @@ class Pacer:
         """Until this send's slot. The sends a process has in flight queue here, so that it holds at most two slots
         of a budget ahead: the next is reserved one gap before the current one comes, so its reservation is in
         before it is due. Slots reserved ahead by many sends would all come due together after the process was held
-        up, and arrive in a burst above the budget; for the same reason the second slot is left unused, and a new
-        one taken, when the process was held up past the first (once: a process held up all the time still sends).
+        up, and arrive in a burst above the budget. For the same reason a slot the process wakes up for late (held
+        up past it by more than `late`) is left unused and a new one taken — once: a process held up all the time
+        still sends.
         """
         slots = self._slots(conversation)
         loop = asyncio.get_running_loop()
+        for _ in range(2):
+            due = await self._reserve_ahead(slots, loop)
+            if due > loop.time():
+                await asyncio.sleep(due - loop.time())
+            if loop.time() - due <= self._late:
+                return
+
+    async def _reserve_ahead(self, slots: Slots, loop: asyncio.AbstractEventLoop) -> float:
+        """A slot at most one gap beyond the one this process is about to use; when it is due, on `loop`'s clock."""
         async with self._turn:
             for _ in range(2):
                 delay = await self._shared.reserve(slots) if self._shared is not None else self._local.take(slots)
@@ -101,7 +114,6 @@ class Pacer:
                 if delay <= self._overall_gap:
                     break
                 await asyncio.sleep(delay - self._overall_gap)
-                if loop.time() - (due - self._overall_gap) <= self._overall_gap:
+                if loop.time() - (due - self._overall_gap) <= self._late:
                     break  # on time
-        if due > loop.time():
-            await asyncio.sleep(due - loop.time())
+        return due

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import gc
 import itertools
+import os
 import re
 import sys
 from collections import Counter, defaultdict
@@ -152,6 +153,11 @@ class Fleet:
         return [line for log in sorted(self.workdir.glob("replica-*.log")) for line in log.read_text().splitlines()
                 if needle in line]
 
+    def holding(self, port: int) -> int | None:
+        """The replica whose process has the local TCP `port` open (its sockets, read from Linux's /proc)."""
+        return next((number for number, process in self.processes.items() if port in local_ports(process.pid)),
+                    None)
+
     async def kill(self, number: int) -> None:
         process = self.processes.pop(number)
         process.kill()  # SIGKILL: no clean-up, its claimed batch stays claimed
@@ -165,6 +171,17 @@ class Fleet:
         codes = [await asyncio.wait_for(p.wait(), 60) for p in self.processes.values()]
         self.processes.clear()
         return codes
+
+
+def local_ports(pid: int) -> set[int]:
+    """The local TCP ports of the sockets process `pid` has open."""
+    sockets = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            if (link := os.readlink(fd)).startswith("socket:["):
+                sockets.add(link[8:-1])
+    return {int(fields[1].rsplit(":", 1)[1], 16) for table in ("/proc/net/tcp", "/proc/net/tcp6")
+            for fields in (line.split() for line in Path(table).read_text().splitlines()[1:]) if fields[9] in sockets}
 
 
 def found_again(fleet: Fleet) -> list[int]:

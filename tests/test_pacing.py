@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
@@ -82,3 +83,40 @@ async def test_sends_in_flight_hold_at_most_two_slots_ahead() -> None:
     await asyncio.gather(*(send(f"D{n}") for n in range(6)))
     assert len(budget.held_at_reserve) == 6
     assert max(budget.held_at_reserve) == 1  # the one coming due, and this one
+
+
+class Recorded:
+    """This process's slots (on the loop's clock), each reservation's instant kept."""
+
+    def __init__(self) -> None:
+        self.clock = asyncio.get_running_loop().time
+        self.slots = LocalSlots(self.clock)
+        self.instants: list[float] = []
+
+    async def reserve(self, slots: Slots) -> float:
+        delay = self.slots.take(slots)
+        self.instants.append(self.clock() + delay)
+        return delay
+
+    async def aclose(self) -> None:
+        return None
+
+
+async def test_a_slot_woken_up_for_late_is_left_unused_and_a_new_one_taken() -> None:
+    """A process held up past its slot (a busy machine, a long collection) does not send late, among the slots other
+    replicas took after its own: a few such sends together were a burst above the budget. It takes a new slot."""
+    budget = Recorded()
+    budget.slots.take([("teams:t", 0.1)])  # the next 100 ms are other replicas'
+    pacer = Pacer(per_conversation=20, overall=20, budget="teams:t", shared=budget)  # a gap of 50 ms
+
+    async def held_up() -> None:
+        await asyncio.sleep(0.07)  # after the slot was reserved, before it comes
+        time.sleep(0.25)  # the process held up, on purpose
+
+    holder = asyncio.create_task(held_up())
+    await pacer.wait("a")
+    sent = budget.clock()
+    await holder
+    first, *later = budget.instants
+    assert sent - first > 0.1  # woken up well past its first slot…
+    assert later and later[-1] <= sent + 0.001  # …it sent in a slot taken afterwards

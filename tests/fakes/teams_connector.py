@@ -69,6 +69,7 @@ class Call:
     answered_id: str = ""  # the id the connector gave a posted activity (a card to update later)
     at: float = field(default_factory=time.monotonic)  # when it arrived (busiest-second checks)
     wall: float = field(default_factory=time.time)  # the same on the wall clock (what Graph shows of it)
+    port: int = 0  # the sender's TCP port: which process sent it (tests/replicas.py)
 
 
 @dataclass
@@ -106,8 +107,9 @@ class FakeConnector(LoopbackServer):
 
     async def _record(self, request: web.Request, method: str) -> Call:
         body = await request.json() if request.can_read_body else {}
+        peer = request.transport.get_extra_info("peername") if request.transport else None
         call = Call(method, request.path, request.match_info.get("conversation", ""), body,
-                    request.headers.get("Authorization", ""))
+                    request.headers.get("Authorization", ""), port=peer[1] if peer else 0)
         self.calls.append(call)
         return call
 
