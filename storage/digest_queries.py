@@ -195,12 +195,20 @@ class DigestQueries:
             result.setdefault(person_id, set()).add(round_id)
         return {person_id: frozenset(rounds) for person_id, rounds in result.items()}
 
-    async def checkins(self, ids: Sequence[int], periods: Sequence[str]) -> list[CheckinRow]:
-        """(person id, period, blockers) of these people's check-ins in these weeks."""
+    async def unanswered(self, ids: Sequence[int], period: str) -> set[int]:
+        """Which of these people have no check-in for the week: a few hundred ids, not the ten thousand who answered."""
+        if not ids:
+            return set()
+        answered = select(Checkin.id).where(Checkin.person_id == Person.id, Checkin.period == period).exists()
+        return {row[0] for row in await self.rows(select(Person.id).where(self.among(Person.id, ids), ~answered))}
+
+    async def blockers(self, ids: Sequence[int], periods: Sequence[str]) -> list[CheckinRow]:
+        """(person id, period, blockers) of these people's check-ins in these weeks that name a blocker."""
         if not ids or not periods:
             return []
         rows = await self.rows(select(Checkin.person_id, Checkin.period, Checkin.blockers).where(
-            self.among(Checkin.person_id, ids), Checkin.period.in_(periods)))
+            self.among(Checkin.person_id, ids), Checkin.period.in_(periods), Checkin.blockers.is_not(None),
+            Checkin.blockers != ""))
         return list(map(CheckinRow._make, rows))
 
     async def moods(self, manager_ids: Sequence[int] | None, periods: Sequence[str]) -> list[MoodRow]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import cast
+from typing import NamedTuple, cast
 from zoneinfo import ZoneInfo
 
 from bot.ideas.lifecycle import label
@@ -70,13 +70,21 @@ async def checkins(scopes: list[DigestScope]) -> list[SectionBlocks]:
     """Completion and who is missing, blockers, and the mood trend (summed per manager and week in SQL)."""
     periods = {id(scope): weeks(scope, TREND_WEEKS) for scope in scopes}
     queries = DigestQueries(scopes[0].uow.session)
-    rows = await queries.checkins(everyone(scopes), sorted({weeks_[-1] for weeks_ in periods.values()}))
-    answered: dict[str, dict[int, str | None]] = defaultdict(dict)  # week → person → blockers: one lookup a person
-    for row in rows:
-        answered[row.period][row.person_id] = row.blockers
+    covered = sorted({weeks_[-1] for weeks_ in periods.values()})  # one week, but for zones a day apart
+    # Nearly everyone answers: the database sends who did not and who named a blocker, not every check-in.
+    answered = {week: Answered(await queries.unanswered(everyone(scopes), week), {}) for week in covered}
+    for row in await queries.blockers(everyone(scopes), covered):
+        answered[row.period].blockers[row.person_id] = cast(str, row.blockers)
     moods, organisation = await team_moods(scopes, TREND_WEEKS)
-    return [checkins_of(scope, periods[id(scope)], answered,
+    return [checkins_of(scope, periods[id(scope)], answered[periods[id(scope)][-1]],
                         organisation if scope.org_wide else moods.get(scope.reader.id, NO_MOODS)) for scope in scopes]
+
+
+class Answered(NamedTuple):
+    """A week's check-ins as a digest shows them: who did not answer, and what blockers those who did named."""
+
+    missing: set[int]
+    blockers: dict[int, str]  # person → their blockers (never empty)
 
 
 async def team_moods(scopes: list[DigestScope], count: int) -> Moods:
@@ -101,25 +109,25 @@ async def team_moods(scopes: list[DigestScope], count: int) -> Moods:
     return moods, organisation
 
 
-def checkins_of(scope: DigestScope, periods: list[str], answered: dict[str, dict[int, str | None]],
+def checkins_of(scope: DigestScope, periods: list[str], answered: Answered,
                 moods: dict[str, tuple[int, int]]) -> SectionBlocks:
     """Counts for everyone covered; names, blockers and a mood of few only of those the reader may see (their own
     reports: bot/kernel/visibility.py). An admin's organisation-wide digest is counts unless they manage someone."""
     if not scope.people:
         return []
     t, week = scope.t, periods[-1]
-    in_week = answered.get(week, {})
-    done = [p for p in scope.people if p.id in in_week]
+    unanswered, named = answered
+    done = len(scope.people) - sum(1 for p in scope.people if p.id in unanswered) if unanswered else len(scope.people)
     visible = {p.id for p in personal(scope.reader.id, scope.people)}
-    missing = [who(p) for p in scope.people if p.id not in in_week and p.id in visible]
-    blocked = [p for p in done if in_week[p.id]]
-    blockers = [t("{name}: {blockers}", name=who(p), blockers=in_week[p.id]) for p in blocked if p.id in visible]
+    missing = [who(p) for p in scope.people if p.id in unanswered and p.id in visible]
+    blocked = [p for p in scope.people if p.id in named]
+    blockers = [t("{name}: {blockers}", name=who(p), blockers=named[p.id]) for p in blocked if p.id in visible]
     others = len(blocked) - len(blockers)  # counted, never quoted: only they and their managers read them
     everyone_visible = len(visible) == len(scope.people)
     k = scope.deps.settings.pulse.anonymity_threshold
     trend = [round(total / count, 1) if count and aggregate_shown(count, k, everyone_visible) else None
              for total, count in (moods.get(w, (0, 0)) for w in periods)]
-    blocks: SectionBlocks = [Text(text=t("Check-ins: {done} of {total} answered for week {week}.", done=len(done),
+    blocks: SectionBlocks = [Text(text=t("Check-ins: {done} of {total} answered for week {week}.", done=done,
                                          total=len(scope.people), week=week.split("-W")[1]))]
     if missing:
         blocks.append(Text(text=t("Not yet: {names}", names=capped(missing, scope, sep=", "))))
