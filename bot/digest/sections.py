@@ -118,12 +118,14 @@ def checkins_of(scope: DigestScope, periods: list[str], answered: Answered,
     t, week = scope.t, periods[-1]
     unanswered, named = answered
     done = len(scope.people) - sum(1 for p in scope.people if p.id in unanswered) if unanswered else len(scope.people)
-    visible = {p.id for p in personal(scope.reader.id, scope.people)}
-    missing = [who(p) for p in scope.people if p.id in unanswered and p.id in visible]
-    blocked = [p for p in scope.people if p.id in named]
-    blockers = [t("{name}: {blockers}", name=who(p), blockers=named[p.id]) for p in blocked if p.id in visible]
+    # A manager's digest covers their own reports, all of whom they may see; the organisation's, only the admin's.
+    visible = {p.id for p in personal(scope.reader.id, scope.people)} if scope.org_wide else None
+    missing = [who(p) for p in scope.people if p.id in unanswered and (visible is None or p.id in visible)]
+    blocked = [p for p in scope.people if p.id in named] if named else []
+    line = t.template("{name}: {blockers}")
+    blockers = [line.format(name=who(p), blockers=named[p.id]) for p in blocked if visible is None or p.id in visible]
     others = len(blocked) - len(blockers)  # counted, never quoted: only they and their managers read them
-    everyone_visible = len(visible) == len(scope.people)
+    everyone_visible = visible is None or len(visible) == len(scope.people)
     k = scope.deps.settings.pulse.anonymity_threshold
     trend = [round(total / count, 1) if count and aggregate_shown(count, k, everyone_visible) else None
              for total, count in (moods.get(w, (0, 0)) for w in periods)]
@@ -185,20 +187,23 @@ async def goals(scopes: list[DigestScope]) -> list[SectionBlocks]:
         by_person[goal.person_id].append(goal)
     result: list[SectionBlocks] = []
     for scope in scopes:
-        mine = [(p, g) for p in scope.people for g in by_person.get(p.id, [])]
+        mine = [(p, g) for p in scope.people for g in by_person.get(p.id, ())]
         if not mine:
             result.append([])
             continue
         average = round(sum(g.progress for _, g in mine) / len(mine))
         reader_id = scope.reader.id
-        visible = [(p, g) for p, g in mine if sees_personal(reader_id, p)]  # titles: person and manager only
-        owners = len({p.id for p, _ in mine})
-        shown = aggregate_shown(owners, scope.deps.settings.pulse.anonymity_threshold, len(visible) == len(mine))
+        if scope.org_wide:  # titles: person and manager only
+            visible = [(p, g) for p, g in mine if sees_personal(reader_id, p)]
+            owners = len({p.id for p, _ in mine})
+            shown = aggregate_shown(owners, scope.deps.settings.pulse.anonymity_threshold, len(visible) == len(mine))
+        else:  # a manager's digest covers their own reports: every title and the average are theirs to read
+            visible, shown = mine, True
         blocks: SectionBlocks = [Text(text=scope.t("Goals: {n} open, average progress {average}%.", n=len(mine),
                                                    average=average) if shown else scope.t("Goals: {n} open.",
                                                                                          n=len(mine)))]
-        fields = [(who(p), scope.t("{title} — {progress}%", title=g.title, progress=g.progress))
-                  for p, g in visible[:MAX_LINES]]
+        line = scope.t.template("{title} — {progress}%")
+        fields = [(who(p), line.format(title=g.title, progress=g.progress)) for p, g in visible[:MAX_LINES]]
         cut: SectionBlocks = [Text(text=line) for line in more(len(visible), scope)]
         result.append([*blocks, Fields(fields=fields), *cut] if fields else blocks)
     return result
