@@ -93,7 +93,7 @@ class Chart(BaseModel):
     high: float = 5
     centre: float | None = None
     limits: tuple[float, float] | None = None  # (lower, upper)
-    marked: list[int] = []
+    marked: list[int] = Field(default_factory=list)  # a factory: a default [] is deep-copied for every chart
 
 
 Block = Annotated[Text | Fields | Buttons | Divider | Form | Chart, Field(discriminator="kind")]
@@ -103,10 +103,10 @@ class View(BaseModel):
     """One message: a title, blocks, and whether only the person who asked should see it."""
 
     title: str = ""
-    blocks: list[Block] = []
+    blocks: list[Block] = Field(default_factory=list)
     ephemeral: bool = True
     is_error: bool = False
-    field_errors: dict[str, str] = {}  # a form's inputs that need another answer, by input name
+    field_errors: dict[str, str] = Field(default_factory=dict)  # a form's inputs that need another answer, by name
     locale: str = ""  # the reader's language, for what an adapter adds itself (buttons of a modal, hints)
 
     def form(self) -> Form | None:
