@@ -152,21 +152,24 @@ async def kudos(scopes: list[DigestScope]) -> list[SectionBlocks]:
     people = {person.id: person for scope in scopes for person in scope.people}
     people |= await DigestQueries(scopes[0].uow.session).members(
         {person_id for r in rows for person_id in (r.giver_id, r.recipient_id) if person_id not in people} - {None})
-    involving: dict[int, list[KudosRow]] = defaultdict(list)  # each person's rows, so a team reads only its own
-    for row in rows:
+    # Each person's rows as positions in `rows`, so a team reads only its own: a row two of its people share is
+    # taken once, by its position (an int hashes at C speed, a row would call `KudosRow.__hash__`).
+    involving: dict[int, list[int]] = defaultdict(list)
+    for n, row in enumerate(rows):
         if row.giver_id is not None:  # a recognition is nobody's "given"
-            involving[row.giver_id].append(row)
+            involving[row.giver_id].append(n)
         if row.recipient_id != row.giver_id:
-            involving[row.recipient_id].append(row)
-    return [kudos_of(scope, list(dict.fromkeys(r for pid in scope.ids for r in involving.get(pid, []))), people)
-            for scope in scopes]
+            involving[row.recipient_id].append(n)
+    return [kudos_of(scope, [rows[n] for n in dict.fromkeys(n for pid in scope.ids for n in involving.get(pid, ()))],
+                     people) for scope in scopes]
 
 
 def kudos_of(scope: DigestScope, rows: list[KudosRow], people: dict) -> SectionBlocks:  # type: ignore[type-arg]
     if not scope.people:
         return []
     ids = set(scope.ids)
-    in_week = [r for r in rows if scope.covers(r.created_at)]
+    start, end = scope.start, scope.end
+    in_week = [r for r in rows if start < r.created_at <= end]  # as `scope.covers`
     given = len({r.kudos_id for r in in_week if r.giver_id in ids})
     received = [r for r in in_week if r.recipient_id in ids]
     if not given and not received:
