@@ -31,6 +31,7 @@ LATEST_KUDOS = 3
 WeekMoods = dict[str, tuple[int, int]]  # week → (sum of the moods, how many)
 Moods = tuple[dict[int | None, WeekMoods], WeekMoods]  # (manager → their reports', everyone's): see `team_moods`
 NO_MOODS: WeekMoods = {}  # never changed
+NO_WEEK = (0, 0)  # a week without a mood: (sum, count)
 
 
 def weeks(scope: DigestScope, count: int) -> list[str]:
@@ -97,14 +98,14 @@ async def team_moods(scopes: list[DigestScope], count: int) -> Moods:
         return kept[1]
     org_wide = any(scope.org_wide for scope in scopes)
     all_weeks = sorted({week for scope in scopes for week in weeks(scope, span)})
-    moods: dict[int | None, dict[str, tuple[int, int]]] = defaultdict(dict)
+    moods = await DigestQueries(scopes[0].uow.session).moods(
+        None if org_wide else [s.reader.id for s in scopes if s.people], all_weeks)  # None too: no manager's
     organisation: dict[str, tuple[int, int]] = {}
-    for row in await DigestQueries(scopes[0].uow.session).moods(
-            None if org_wide else [s.reader.id for s in scopes if s.people], all_weeks):
-        moods[row.manager_id][row.period] = (row.total, row.count)
-        if org_wide:  # the organisation's: only an admin's digest reads it
-            total, count_ = organisation.get(row.period, (0, 0))
-            organisation[row.period] = (total + row.total, count_ + row.count)
+    if org_wide:  # the organisation's: only an admin's digest reads it
+        for team in moods.values():
+            for week, (total, count_) in team.items():
+                before = organisation.get(week, (0, 0))
+                organisation[week] = (before[0] + total, before[1] + count_)
     scopes[0].shared["moods"] = (span, (moods, organisation))
     return moods, organisation
 
@@ -117,7 +118,7 @@ def checkins_of(scope: DigestScope, periods: list[str], answered: Answered,
         return []
     t, week = scope.t, periods[-1]
     unanswered, named = answered
-    done = len(scope.people) - sum(1 for p in scope.people if p.id in unanswered) if unanswered else len(scope.people)
+    done = len(scope.people) - len(unanswered.intersection(scope.ids)) if unanswered else len(scope.people)
     # A manager's digest covers their own reports, all of whom they may see; the organisation's, only the admin's.
     visible = {p.id for p in personal(scope.reader.id, scope.people)} if scope.org_wide else None
     missing = [who(p) for p in scope.people if p.id in unanswered and (visible is None or p.id in visible)]
@@ -127,8 +128,8 @@ def checkins_of(scope: DigestScope, periods: list[str], answered: Answered,
     others = len(blocked) - len(blockers)  # counted, never quoted: only they and their managers read them
     everyone_visible = visible is None or len(visible) == len(scope.people)
     k = scope.deps.settings.pulse.anonymity_threshold
-    trend = [round(total / count, 1) if count and aggregate_shown(count, k, everyone_visible) else None
-             for total, count in (moods.get(w, (0, 0)) for w in periods)]
+    trend = [round(total / count, 1) if count and (everyone_visible or aggregate_shown(count, k, False)) else None
+             for total, count in (moods.get(w, NO_WEEK) for w in periods)]
     blocks: SectionBlocks = [Text(text=t("Check-ins: {done} of {total} answered for week {week}.", done=done,
                                          total=len(scope.people), week=week.split("-W")[1]))]
     if missing:
