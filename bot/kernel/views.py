@@ -103,10 +103,10 @@ class View(BaseModel):
     """One message: a title, blocks, and whether only the person who asked should see it."""
 
     title: str = ""
-    blocks: list[Block] = Field(default_factory=list)
+    blocks: list[Block] = []
     ephemeral: bool = True
     is_error: bool = False
-    field_errors: dict[str, str] = Field(default_factory=dict)  # a form's inputs that need another answer, by name
+    field_errors: dict[str, str] = {}  # a form's inputs that need another answer, by input name
     locale: str = ""  # the reader's language, for what an adapter adds itself (buttons of a modal, hints)
 
     def form(self) -> Form | None:
