@@ -188,20 +188,29 @@ class DigestQueries:
             result.setdefault(person_id, set()).add(round_id)
         return {person_id: frozenset(rounds) for person_id, rounds in result.items()}
 
-    async def unanswered(self, ids: Sequence[int], period: str) -> set[int]:
-        """Which of these people have no check-in for the week: a few hundred ids, not the ten thousand who answered."""
+    def whose(self, ids: Sequence[int], managers: Sequence[int] | None) -> ColumnElement[bool]:
+        """`Person.id IN ids`; with `managers`, whose reports `ids` are (a digest batch's), `Person.manager_id IN
+        managers` instead: a tenth of the ids, and the planner walks people by manager, not ten thousand probes."""
+        return self.among(Person.manager_id, managers) if managers is not None else self.among(Person.id, ids)
+
+    async def unanswered(self, ids: Sequence[int], period: str, managers: Sequence[int] | None = None) -> set[int]:
+        """Which of these people have no check-in for the week: a few hundred ids, not the ten thousand who answered.
+        `managers`: see `whose`."""
         if not ids:
             return set()
         answered = select(Checkin.id).where(Checkin.person_id == Person.id, Checkin.period == period).exists()
-        return {row[0] for row in await self.rows(select(Person.id).where(self.among(Person.id, ids), ~answered))}
+        return {row[0] for row in await self.rows(select(Person.id).where(self.whose(ids, managers), ~answered))}
 
-    async def blockers(self, ids: Sequence[int], periods: Sequence[str]) -> list[CheckinRow]:
-        """(person id, period, blockers) of these people's check-ins in these weeks that name a blocker."""
+    async def blockers(self, ids: Sequence[int], periods: Sequence[str],
+                       managers: Sequence[int] | None = None) -> list[CheckinRow]:
+        """(person id, period, blockers) of these people's check-ins in these weeks that name a blocker. `managers`:
+        see `whose`."""
         if not ids or not periods:
             return []
-        rows = await self.rows(select(Checkin.person_id, Checkin.period, Checkin.blockers).where(
-            self.among(Checkin.person_id, ids), Checkin.period.in_(periods), Checkin.blockers.is_not(None),
-            Checkin.blockers != ""))
+        rows = await self.rows(select(Checkin.person_id, Checkin.period, Checkin.blockers)
+                               .join(Person, Person.id == Checkin.person_id)
+                               .where(self.whose(ids, managers), Checkin.period.in_(periods),
+                                      Checkin.blockers.is_not(None), Checkin.blockers != ""))
         return list(map(CheckinRow._make, rows))
 
     async def moods(self, manager_ids: Sequence[int] | None,

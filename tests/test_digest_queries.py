@@ -66,7 +66,12 @@ async def test_a_week_of_check_ins_is_read_as_who_did_not_answer_and_who_named_a
         assert await queries.unanswered(team, "2026-W47") == {eve.id}
         assert await queries.unanswered(team, "2026-W46") == {cy.id, dan.id}
         assert sorted(await queries.blockers(team, ["2026-W47"])) == [(bo.id, "2026-W47", "Waiting for review")]
+        # The same people as Ana's reports (a batch of managers' digests reads them by their manager)
         weeks = ["2026-W46", "2026-W47"]
+        assert await queries.unanswered(team, "2026-W46", [ana.id]) == {cy.id, dan.id}
+        assert sorted(await queries.blockers(team, weeks, [ana.id])) == [
+            (bo.id, "2026-W46", "Still review"), (bo.id, "2026-W47", "Waiting for review"),
+            (eve.id, "2026-W46", "Builds")]
         weekly = await queries.blocker_categories([ana.id], weeks)
         assert sorted(await queries.blocker_totals([ana.id], weeks)) == [(ana.id, "", "review", 2),
                                                                           (ana.id, "", "tooling", 1)]

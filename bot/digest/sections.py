@@ -72,9 +72,11 @@ async def checkins(scopes: list[DigestScope]) -> list[SectionBlocks]:
     periods = {id(scope): weeks(scope, TREND_WEEKS) for scope in scopes}
     queries = DigestQueries(scopes[0].uow.session)
     covered = sorted({weeks_[-1] for weeks_ in periods.values()})  # one week, but for zones a day apart
-    # Nearly everyone answers: the database sends who did not and who named a blocker, not every check-in.
-    answered = {week: Answered(await queries.unanswered(everyone(scopes), week), {}) for week in covered}
-    for row in await queries.blockers(everyone(scopes), covered):
+    # Nearly everyone answers: the database sends who did not and who named a blocker, not every check-in. Managers'
+    # digests cover their reports only: read by their managers' ids.
+    managers = None if any(s.org_wide for s in scopes) else [s.reader.id for s in scopes if s.people]
+    answered = {week: Answered(await queries.unanswered(everyone(scopes), week, managers), {}) for week in covered}
+    for row in await queries.blockers(everyone(scopes), covered, managers):
         answered[row.period].blockers[row.person_id] = cast(str, row.blockers)
     moods, organisation = await team_moods(scopes, TREND_WEEKS)
     return [checkins_of(scope, periods[id(scope)], answered[periods[id(scope)][-1]],
