@@ -41,10 +41,18 @@ def among(session: AsyncSession, column: ColumnElement[int], ids: Collection[int
     if len(ids) <= FEW:
         return column.in_(ids)
     postgresql = session.bind.dialect.name == "postgresql"
-    values = written(frozenset(ids), postgresql)
+    values = LAST_WRITTEN[2] if ids is LAST_WRITTEN[0] and postgresql is LAST_WRITTEN[1] else written(
+        frozenset(ids), postgresql)
+    if isinstance(ids, tuple):  # immutable, and held here: the same object is the same ids next time
+        LAST_WRITTEN[:] = [ids, postgresql, values]
     if postgresql:  # an array literal: the driver would check each int on its way
         return column.in_(select(func.unnest(cast(bindparam(None, values, type_=Text), ARRAY(Integer)))))
     return column.in_(select(func.json_each(values).table_valued("value").c.value))
+
+
+# The last tuple of ids written, with its dialect and text: a digest batch passes the very same tuple of everyone it
+# covers to most of its sections' queries, which then skip making and hashing a frozenset of ten thousand ids.
+LAST_WRITTEN: list[Any] = [None, None, None]
 
 
 @lru_cache(maxsize=16)  # a digest batch passes the same thousands of ids to most of its sections' queries

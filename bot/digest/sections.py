@@ -55,11 +55,12 @@ def more(total: int, scope: DigestScope, limit: int = MAX_LINES) -> list[str]:
     return [scope.t("… and {n} more", n=total - limit)] if total > limit else []
 
 
-def everyone(scopes: list[DigestScope]) -> list[int]:
-    """Everyone the batch's digests cover, by id: worked out once for all its sections (`DigestScope.shared`)."""
-    kept = cast(list[int] | None, scopes[0].shared.get("everyone"))
+def everyone(scopes: list[DigestScope]) -> tuple[int, ...]:
+    """Everyone the batch's digests cover, by id: worked out once for all its sections (`DigestScope.shared`); a
+    tuple, which `storage.digest_queries.among` writes into a query parameter once."""
+    kept = cast(tuple[int, ...] | None, scopes[0].shared.get("everyone"))
     if kept is None:
-        kept = scopes[0].shared["everyone"] = sorted({person_id for scope in scopes for person_id in scope.ids})
+        kept = scopes[0].shared["everyone"] = tuple(sorted({person_id for scope in scopes for person_id in scope.ids}))
     return kept
 
 
