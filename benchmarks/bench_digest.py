@@ -143,11 +143,20 @@ async def bench(target: Target, repeat: int, sample: int, budget: float, profile
             async with db.transaction() as session:
                 floors.append(await floor.run(session, DIGEST_AT, week, periods, signal_periods))
         best = min(floors, key=lambda f: f.total(f.seconds))
+        paused = []  # the same floor with the cycle collector paused, as a batch pauses it (bot/digest/weekly.py)
+        for _ in range(repeat):
+            async with db.transaction() as session:
+                with digest.collector_paused():
+                    paused.append(await floor.run(session, DIGEST_AT, week, periods, signal_periods))
+        strict = min(paused, key=lambda f: f.total(f.seconds))
         result: dict[str, Any] = await batch(deps, managers, repeat, budget)
         one_cold = (await build(replace(deps, published=Memo()), [spread(managers, sample)[1]]))[0]
         one_wall, sampled = await one_by_one(deps, managers, sample)
         org_wall, org_cpu, _ = await build(deps, [admin])
         result = describe(result, target, managers, covered, week, best, one_wall, sampled, org_wall, org_cpu)
+        result |= {"floor_paused_s": strict.total(strict.seconds), "floor_paused_cpu_s": strict.cpu,
+                   "ratio_paused": result["digest_s"] / strict.total(strict.seconds),
+                   "cpu_ratio_paused": result["digest_cpu_s"] / strict.cpu}
         result["one_cold_ms"] = one_cold * 1000
         report(result)
         if profile:
@@ -209,6 +218,9 @@ def report(r: dict[str, Any]) -> None:
     if r["target"] == "sqlite":  # PostgreSQL works in its own processes: this process's CPU is not the floor's
         print(f"  CPU: floor {r['floor_cpu_s']:.2f} s, batch {r['digest_cpu_s']:.2f} s = {r['cpu_ratio']:.1f}× "
               "(on SQLite the database works in this process: CPU is what a busy machine does not blur)")
+    print(f"  against the floor with the cycle collector paused, as the batch runs: floor {r['floor_paused_s']:.2f} s "
+          f"wall, {r['floor_paused_cpu_s']:.2f} s CPU; the batch {r['ratio_paused']:.1f}× by wall"
+          + (f", {r['cpu_ratio_paused']:.1f}× by CPU" if r["target"] == "sqlite" else ""))
     if "cold_s" in r:
         print(f"  first batch after a start (no tallies kept yet): {r['cold_s']:.2f} s wall, {r['cold_cpu_s']:.2f} s "
               f"CPU, {r['cold_ratio']:.1f}× the floor; sections (s): "

@@ -15,8 +15,8 @@ from bot.kernel.i18n import CATALOG_DIR, DOMAIN, SUPPORTED_LOCALES
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("bot", "adapters", "feedbot")
 # The names our code translates through: ctx.t(...)/t(...), UserError(...), FieldError(field, ...), N_(...),
-# t.plural(singular, plural, n).
-KEYWORDS = {"t": None, "UserError": None, "FieldError": (2,), "N_": None, "plural": (1, 2)}
+# t.plural(singular, plural, n), t.template(message) (translated once, filled in a loop).
+KEYWORDS = {"t": None, "UserError": None, "FieldError": (2,), "N_": None, "plural": (1, 2), "template": None}
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
 

@@ -34,6 +34,19 @@ class QualityQueries(DigestQueries):
             query = query.where(self.among(Person.manager_id, manager_ids))
         return list(map(CategoryRow._make, await self.rows(query)))
 
+    async def blocker_totals(self, manager_ids: Sequence[int] | None, periods: Sequence[str]) -> list[CategoryRow]:
+        """`blocker_categories` summed over all these weeks (`period` is ""): for a batch whose digests all cover the
+        same weeks, an eighth of the rows."""
+        if (manager_ids is not None and not manager_ids) or not periods:
+            return []
+        query = (select(Person.manager_id, Checkin.blocker_category, func.count())
+                 .join(Person, Person.id == Checkin.person_id)
+                 .where(Checkin.period.in_(periods), Checkin.blocker_category.is_not(None))
+                 .group_by(Person.manager_id, Checkin.blocker_category))
+        if manager_ids is not None:
+            query = query.where(self.among(Person.manager_id, manager_ids))
+        return [CategoryRow(manager_id, "", category, count) for manager_id, category, count in await self.rows(query)]
+
     async def root_causes(self, start: datetime, end: datetime) -> dict[str, int]:
         """How many 5 Whys found their root cause in (start, end], by category: counts, never the text."""
         rows = await self.rows(select(OneOnOneEntry.category, func.count())

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from storage.digest_queries import FEW, DigestQueries, among
-from storage.models import Kudos, KudosRecipient, Person
+from storage.models import Checkin, Kudos, KudosRecipient, Person
+from storage.quality_queries import QualityQueries
 
 AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 MANY = 40_000  # ids: more than the parameter limit, and twice that in `kudos_involving`
@@ -41,3 +42,37 @@ async def test_id_lists_longer_than_the_bind_parameter_limit(database):
         many = await session.scalars(select(Person.name).where(among(session, Person.id, [dan.id, *unknown])))
         few = await session.scalars(select(Person.name).where(among(session, Person.id, [dan.id, cy.id][:FEW])))
         assert list(many) == ["Dan"] and sorted(few) == ["Cy", "Dan"]
+
+
+async def test_a_week_of_check_ins_is_read_as_who_did_not_answer_and_who_named_a_blocker(database):
+    """The digest reads the exceptions, not every answer: the missing, and the blockers that say something; the
+    Pareto's counts summed over the weeks are the sum of its weekly counts."""
+    async with database.transaction() as session:
+        ana = person("Ana")
+        session.add(ana)
+        await session.flush()
+        bo, cy, dan, eve = (person(name, ana) for name in ("Bo", "Cy", "Dan", "Eve"))
+        session.add_all([bo, cy, dan, eve])
+        await session.flush()
+
+        def checkin(who: Person, period: str, blockers: str | None, category: str | None = None) -> Checkin:
+            return Checkin(person_id=who.id, period=period, answers={}, mood=3, blockers=blockers,
+                           blocker_category=category, submitted_at=AT)
+        session.add_all([checkin(bo, "2026-W47", "Waiting for review", "review"), checkin(cy, "2026-W47", ""),
+                         checkin(dan, "2026-W47", None), checkin(eve, "2026-W46", "Builds", "tooling"),
+                         checkin(bo, "2026-W46", "Still review", "review")])
+        await session.flush()
+        queries, team = QualityQueries(session), [bo.id, cy.id, dan.id, eve.id]
+        assert await queries.unanswered(team, "2026-W47") == {eve.id}
+        assert await queries.unanswered(team, "2026-W46") == {cy.id, dan.id}
+        assert sorted(await queries.blockers(team, ["2026-W47"])) == [(bo.id, "2026-W47", "Waiting for review")]
+        # The same people as Ana's reports (a batch of managers' digests reads them by their manager)
+        weeks = ["2026-W46", "2026-W47"]
+        assert await queries.unanswered(team, "2026-W46", [ana.id]) == {cy.id, dan.id}
+        assert sorted(await queries.blockers(team, weeks, [ana.id])) == [
+            (bo.id, "2026-W46", "Still review"), (bo.id, "2026-W47", "Waiting for review"),
+            (eve.id, "2026-W46", "Builds")]
+        weekly = await queries.blocker_categories([ana.id], weeks)
+        assert sorted(await queries.blocker_totals([ana.id], weeks)) == [(ana.id, "", "review", 2),
+                                                                          (ana.id, "", "tooling", 1)]
+        assert sum(row.count for row in weekly) == 3 and {row.period for row in weekly} == set(weeks)

@@ -23,6 +23,12 @@ def template():
     return extract()
 
 
+def test_messages_translated_once_and_filled_in_a_loop_are_extracted(template):
+    """`t.template(message)` is a way to translate too: a message only used through it stays in the catalogs."""
+    ids = {message.id for message in template}
+    assert {"{name} on {date}", "{title} — {progress}%", "{name}: {blockers}"} <= ids
+
+
 @pytest.mark.parametrize("locale", TRANSLATED)
 def test_every_message_is_translated_with_the_same_placeholders(template, locale):
     catalog = read_catalog(locale)

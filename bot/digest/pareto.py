@@ -24,7 +24,8 @@ async def blockers(scopes: list[DigestScope]) -> list[SectionBlocks]:
     org_wide = [scope for scope in scopes if scope.org_wide]
     managers = None if org_wide else [scope.reader.id for scope in scopes if scope.people]
     all_weeks = sorted({week for weeks_ in periods.values() for week in weeks_})
-    rows = await queries.blocker_categories(managers, all_weeks)
+    same = len(all_weeks) == PARETO_WEEKS  # every digest covers the same weeks: summed over them in SQL
+    rows = await (queries.blocker_totals if same else queries.blocker_categories)(managers, all_weeks)
     by_manager: dict[int | None, list[CategoryRow]] = defaultdict(list)  # each team reads only its own rows
     for row in rows:
         by_manager[row.manager_id].append(row)
@@ -37,7 +38,7 @@ async def blockers(scopes: list[DigestScope]) -> list[SectionBlocks]:
         in_weeks = frozenset(periods[id(scope)])
         counts: dict[str, int] = {}
         for row in rows if scope.org_wide else by_manager.get(scope.reader.id, ()):
-            if row.period in in_weeks:
+            if same or row.period in in_weeks:
                 counts[row.category] = counts.get(row.category, 0) + row.count
         result.append(pareto_of(scope, counts, causes if scope.org_wide else {}))
     return result

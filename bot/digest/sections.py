@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import cast
+from typing import NamedTuple, cast
 from zoneinfo import ZoneInfo
 
 from bot.ideas.lifecycle import label
@@ -31,6 +31,7 @@ LATEST_KUDOS = 3
 WeekMoods = dict[str, tuple[int, int]]  # week → (sum of the moods, how many)
 Moods = tuple[dict[int | None, WeekMoods], WeekMoods]  # (manager → their reports', everyone's): see `team_moods`
 NO_MOODS: WeekMoods = {}  # never changed
+NO_WEEK = (0, 0)  # a week without a mood: (sum, count)
 
 
 def weeks(scope: DigestScope, count: int) -> list[str]:
@@ -54,11 +55,12 @@ def more(total: int, scope: DigestScope, limit: int = MAX_LINES) -> list[str]:
     return [scope.t("… and {n} more", n=total - limit)] if total > limit else []
 
 
-def everyone(scopes: list[DigestScope]) -> list[int]:
-    """Everyone the batch's digests cover, by id: worked out once for all its sections (`DigestScope.shared`)."""
-    kept = cast(list[int] | None, scopes[0].shared.get("everyone"))
+def everyone(scopes: list[DigestScope]) -> tuple[int, ...]:
+    """Everyone the batch's digests cover, by id: worked out once for all its sections (`DigestScope.shared`); a
+    tuple, which `storage.digest_queries.among` writes into a query parameter once."""
+    kept = cast(tuple[int, ...] | None, scopes[0].shared.get("everyone"))
     if kept is None:
-        kept = scopes[0].shared["everyone"] = sorted({person_id for scope in scopes for person_id in scope.ids})
+        kept = scopes[0].shared["everyone"] = tuple(sorted({person_id for scope in scopes for person_id in scope.ids}))
     return kept
 
 
@@ -70,13 +72,23 @@ async def checkins(scopes: list[DigestScope]) -> list[SectionBlocks]:
     """Completion and who is missing, blockers, and the mood trend (summed per manager and week in SQL)."""
     periods = {id(scope): weeks(scope, TREND_WEEKS) for scope in scopes}
     queries = DigestQueries(scopes[0].uow.session)
-    rows = await queries.checkins(everyone(scopes), sorted({weeks_[-1] for weeks_ in periods.values()}))
-    answered: dict[str, dict[int, str | None]] = defaultdict(dict)  # week → person → blockers: one lookup a person
-    for row in rows:
-        answered[row.period][row.person_id] = row.blockers
+    covered = sorted({weeks_[-1] for weeks_ in periods.values()})  # one week, but for zones a day apart
+    # Nearly everyone answers: the database sends who did not and who named a blocker, not every check-in. Managers'
+    # digests cover their reports only: read by their managers' ids.
+    managers = None if any(s.org_wide for s in scopes) else [s.reader.id for s in scopes if s.people]
+    answered = {week: Answered(await queries.unanswered(everyone(scopes), week, managers), {}) for week in covered}
+    for row in await queries.blockers(everyone(scopes), covered, managers):
+        answered[row.period].blockers[row.person_id] = cast(str, row.blockers)
     moods, organisation = await team_moods(scopes, TREND_WEEKS)
-    return [checkins_of(scope, periods[id(scope)], answered,
+    return [checkins_of(scope, periods[id(scope)], answered[periods[id(scope)][-1]],
                         organisation if scope.org_wide else moods.get(scope.reader.id, NO_MOODS)) for scope in scopes]
+
+
+class Answered(NamedTuple):
+    """A week's check-ins as a digest shows them: who did not answer, and what blockers those who did named."""
+
+    missing: set[int]
+    blockers: dict[int, str]  # person → their blockers (never empty)
 
 
 async def team_moods(scopes: list[DigestScope], count: int) -> Moods:
@@ -89,37 +101,39 @@ async def team_moods(scopes: list[DigestScope], count: int) -> Moods:
         return kept[1]
     org_wide = any(scope.org_wide for scope in scopes)
     all_weeks = sorted({week for scope in scopes for week in weeks(scope, span)})
-    moods: dict[int | None, dict[str, tuple[int, int]]] = defaultdict(dict)
+    moods = await DigestQueries(scopes[0].uow.session).moods(
+        None if org_wide else [s.reader.id for s in scopes if s.people], all_weeks)  # None too: no manager's
     organisation: dict[str, tuple[int, int]] = {}
-    for row in await DigestQueries(scopes[0].uow.session).moods(
-            None if org_wide else [s.reader.id for s in scopes if s.people], all_weeks):
-        moods[row.manager_id][row.period] = (row.total, row.count)
-        if org_wide:  # the organisation's: only an admin's digest reads it
-            total, count_ = organisation.get(row.period, (0, 0))
-            organisation[row.period] = (total + row.total, count_ + row.count)
+    if org_wide:  # the organisation's: only an admin's digest reads it
+        for team in moods.values():
+            for week, (total, count_) in team.items():
+                before = organisation.get(week, (0, 0))
+                organisation[week] = (before[0] + total, before[1] + count_)
     scopes[0].shared["moods"] = (span, (moods, organisation))
     return moods, organisation
 
 
-def checkins_of(scope: DigestScope, periods: list[str], answered: dict[str, dict[int, str | None]],
+def checkins_of(scope: DigestScope, periods: list[str], answered: Answered,
                 moods: dict[str, tuple[int, int]]) -> SectionBlocks:
     """Counts for everyone covered; names, blockers and a mood of few only of those the reader may see (their own
     reports: bot/kernel/visibility.py). An admin's organisation-wide digest is counts unless they manage someone."""
     if not scope.people:
         return []
     t, week = scope.t, periods[-1]
-    in_week = answered.get(week, {})
-    done = [p for p in scope.people if p.id in in_week]
-    visible = {p.id for p in personal(scope.reader.id, scope.people)}
-    missing = [who(p) for p in scope.people if p.id not in in_week and p.id in visible]
-    blocked = [p for p in done if in_week[p.id]]
-    blockers = [t("{name}: {blockers}", name=who(p), blockers=in_week[p.id]) for p in blocked if p.id in visible]
+    unanswered, named = answered
+    done = len(scope.people) - len(unanswered.intersection(scope.ids)) if unanswered else len(scope.people)
+    # A manager's digest covers their own reports, all of whom they may see; the organisation's, only the admin's.
+    visible = {p.id for p in personal(scope.reader.id, scope.people)} if scope.org_wide else None
+    missing = [who(p) for p in scope.people if p.id in unanswered and (visible is None or p.id in visible)]
+    blocked = [p for p in scope.people if p.id in named] if named else []
+    line = t.template("{name}: {blockers}")
+    blockers = [line.format(name=who(p), blockers=named[p.id]) for p in blocked if visible is None or p.id in visible]
     others = len(blocked) - len(blockers)  # counted, never quoted: only they and their managers read them
-    everyone_visible = len(visible) == len(scope.people)
+    everyone_visible = visible is None or len(visible) == len(scope.people)
     k = scope.deps.settings.pulse.anonymity_threshold
-    trend = [round(total / count, 1) if count and aggregate_shown(count, k, everyone_visible) else None
-             for total, count in (moods.get(w, (0, 0)) for w in periods)]
-    blocks: SectionBlocks = [Text(text=t("Check-ins: {done} of {total} answered for week {week}.", done=len(done),
+    trend = [round(total / count, 1) if count and (everyone_visible or aggregate_shown(count, k, False)) else None
+             for total, count in (moods.get(w, NO_WEEK) for w in periods)]
+    blocks: SectionBlocks = [Text(text=t("Check-ins: {done} of {total} answered for week {week}.", done=done,
                                          total=len(scope.people), week=week.split("-W")[1]))]
     if missing:
         blocks.append(Text(text=t("Not yet: {names}", names=capped(missing, scope, sep=", "))))
@@ -142,21 +156,24 @@ async def kudos(scopes: list[DigestScope]) -> list[SectionBlocks]:
     people = {person.id: person for scope in scopes for person in scope.people}
     people |= await DigestQueries(scopes[0].uow.session).members(
         {person_id for r in rows for person_id in (r.giver_id, r.recipient_id) if person_id not in people} - {None})
-    involving: dict[int, list[KudosRow]] = defaultdict(list)  # each person's rows, so a team reads only its own
-    for row in rows:
+    # Each person's rows as positions in `rows`, so a team reads only its own: a row two of its people share is
+    # taken once, by its position (an int hashes at C speed, a row would call `KudosRow.__hash__`).
+    involving: dict[int, list[int]] = defaultdict(list)
+    for n, row in enumerate(rows):
         if row.giver_id is not None:  # a recognition is nobody's "given"
-            involving[row.giver_id].append(row)
+            involving[row.giver_id].append(n)
         if row.recipient_id != row.giver_id:
-            involving[row.recipient_id].append(row)
-    return [kudos_of(scope, list(dict.fromkeys(r for pid in scope.ids for r in involving.get(pid, []))), people)
-            for scope in scopes]
+            involving[row.recipient_id].append(n)
+    return [kudos_of(scope, [rows[n] for n in dict.fromkeys(n for pid in scope.ids for n in involving.get(pid, ()))],
+                     people) for scope in scopes]
 
 
 def kudos_of(scope: DigestScope, rows: list[KudosRow], people: dict) -> SectionBlocks:  # type: ignore[type-arg]
     if not scope.people:
         return []
     ids = set(scope.ids)
-    in_week = [r for r in rows if scope.covers(r.created_at)]
+    start, end = scope.start, scope.end
+    in_week = [r for r in rows if start < r.created_at <= end]  # as `scope.covers`
     given = len({r.kudos_id for r in in_week if r.giver_id in ids})
     received = [r for r in in_week if r.recipient_id in ids]
     if not given and not received:
@@ -177,20 +194,23 @@ async def goals(scopes: list[DigestScope]) -> list[SectionBlocks]:
         by_person[goal.person_id].append(goal)
     result: list[SectionBlocks] = []
     for scope in scopes:
-        mine = [(p, g) for p in scope.people for g in by_person.get(p.id, [])]
+        mine = [(p, g) for p in scope.people for g in by_person.get(p.id, ())]
         if not mine:
             result.append([])
             continue
         average = round(sum(g.progress for _, g in mine) / len(mine))
         reader_id = scope.reader.id
-        visible = [(p, g) for p, g in mine if sees_personal(reader_id, p)]  # titles: person and manager only
-        owners = len({p.id for p, _ in mine})
-        shown = aggregate_shown(owners, scope.deps.settings.pulse.anonymity_threshold, len(visible) == len(mine))
+        if scope.org_wide:  # titles: person and manager only
+            visible = [(p, g) for p, g in mine if sees_personal(reader_id, p)]
+            owners = len({p.id for p, _ in mine})
+            shown = aggregate_shown(owners, scope.deps.settings.pulse.anonymity_threshold, len(visible) == len(mine))
+        else:  # a manager's digest covers their own reports: every title and the average are theirs to read
+            visible, shown = mine, True
         blocks: SectionBlocks = [Text(text=scope.t("Goals: {n} open, average progress {average}%.", n=len(mine),
                                                    average=average) if shown else scope.t("Goals: {n} open.",
                                                                                          n=len(mine)))]
-        fields = [(who(p), scope.t("{title} — {progress}%", title=g.title, progress=g.progress))
-                  for p, g in visible[:MAX_LINES]]
+        line = scope.t.template("{title} — {progress}%")
+        fields = [(who(p), line.format(title=g.title, progress=g.progress)) for p, g in visible[:MAX_LINES]]
         cut: SectionBlocks = [Text(text=line) for line in more(len(visible), scope)]
         result.append([*blocks, Fields(fields=fields), *cut] if fields else blocks)
     return result

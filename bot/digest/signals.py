@@ -16,7 +16,6 @@ from bot.kernel.views import Chart, Text
 from bot.pulse.series import Series, digest_series
 
 SIGNAL_WEEKS = MOOD_WEEKS  # weeks of mood on a control chart
-Verdicts = dict[tuple[int, str], tuple[list[str], Chart | None]]  # (id of a pulse Series, locale) → `judged`
 RULES = {
     Rule.BEYOND_LIMITS: N_("a point beyond the control limits"),
     Rule.TWO_OF_THREE: N_("2 of 3 points beyond 2 sigma"),
@@ -31,7 +30,6 @@ async def section(scopes: list[DigestScope]) -> list[SectionBlocks]:
     periods = {id(scope): weeks(scope, SIGNAL_WEEKS) for scope in scopes}
     moods, organisation = await team_moods(scopes, SIGNAL_WEEKS)  # read once with the check-ins' trend
     pulses = await digest_series(scopes)  # readers of the same results share the same Series objects
-    verdicts: Verdicts = {}
     result: list[SectionBlocks] = []
     for scope, pulse in zip(scopes, pulses, strict=True):
         if not scope.people:
@@ -39,7 +37,7 @@ async def section(scopes: list[DigestScope]) -> list[SectionBlocks]:
             continue
         theirs = organisation if scope.org_wide else moods.get(scope.reader.id, NO_MOODS)
         mood = mood_series(scope, periods[id(scope)], theirs)
-        result.append(signal_blocks(scope, mood, pulse, verdicts))
+        result.append(signal_blocks(scope, mood, pulse))
     return result
 
 
@@ -54,18 +52,17 @@ def mood_series(scope: DigestScope, periods: list[str], moods: dict[str, tuple[i
     return Series(name, [week[-3:] for week, _ in kept], [value for _, value in kept])
 
 
-def signal_blocks(scope: DigestScope, mood: Series, pulse: list[Series], verdicts: Verdicts) -> SectionBlocks:
+def signal_blocks(scope: DigestScope, mood: Series, pulse: list[Series]) -> SectionBlocks:
     t = scope.t
     lines: list[str] = []
     charts: list[Chart] = []
     for series, in_weeks in [(mood, True), *((p, False) for p in pulse)]:
         if in_weeks:  # a team's own mood: read by its manager only
             said, chart = judged(t, series, in_weeks)
-        else:  # a pulse series: the same object for all its readers, judged once per language
-            key = (id(series), t.locale)
-            if key not in verdicts:
-                verdicts[key] = judged(t, series, in_weeks)
-            said, chart = verdicts[key]
+        else:  # a pulse series: the same object for all its readers (and batches, once final), judged once
+            if (verdict := series.verdicts.get(t.locale)) is None:
+                verdict = series.verdicts[t.locale] = judged(t, series, in_weeks)
+            said, chart = verdict
         lines += said
         if chart is not None:  # the mood's chart always; a pulse's when it signals (judged)
             charts.append(chart)

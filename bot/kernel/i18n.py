@@ -50,6 +50,11 @@ class Translator:
         text = self.catalog.gettext(msgid)
         return text.format(**params) if params else text
 
+    def template(self, msgid: str, /) -> str:
+        """The translated message unfilled, to `format` many times in a loop: `t(msgid, **params)` is
+        `t.template(msgid).format(**params)`."""
+        return self.catalog.gettext(msgid)
+
     def plural(self, singular: str, plural: str, n: int, /, **params: object) -> str:
         return self.catalog.ngettext(singular, plural, n).format(n=n, **params)
 

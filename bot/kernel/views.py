@@ -93,7 +93,7 @@ class Chart(BaseModel):
     high: float = 5
     centre: float | None = None
     limits: tuple[float, float] | None = None  # (lower, upper)
-    marked: list[int] = []
+    marked: list[int] = Field(default_factory=list)  # a factory: a default [] is deep-copied for every chart
 
 
 Block = Annotated[Text | Fields | Buttons | Divider | Form | Chart, Field(discriminator="kind")]

@@ -6,6 +6,7 @@ organisation-wide digest.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import cast
@@ -20,7 +21,7 @@ from bot.kernel.people import who
 from bot.kernel.sections import DigestScope, SectionBlocks
 from bot.kernel.views import Button, Buttons, Fields, Text, View
 from bot.oneonones.goal_topics import GoalTopics, goal_sections, load_goal_topics
-from bot.oneonones.pairs import ADD, Pair, cadence_name, example, read_pairs
+from bot.oneonones.pairs import ADD, Pair, cadence_name, example, next_meeting, pair_rows, read_pairs, zone_of
 from bot.oneonones.whys import agenda_lines, analysis_of
 from storage.digest_queries import DigestQueries, Member, PairRow
 from storage.models import Checkin, Expectation, Goal, Kudos, OneOnOneEntry, Person
@@ -158,19 +159,28 @@ async def digest_section(scope: DigestScope) -> SectionBlocks:
 
 
 async def digest_batch(scopes: list[DigestScope]) -> list[SectionBlocks]:
-    """Many digests' 1:1 sections from one query (the tick builds every manager's digest at once)."""
+    """Many digests' 1:1 sections from one query (the tick builds every manager's digest at once): each pair's row
+    is read where it stands, with no `Pair` made of it."""
     if not scopes:
         return []
     ids = {person_id for scope in scopes if not scope.org_wide for person_id in scope.ids}
     known = {person.id: person for scope in scopes for person in scope.people}
-    found = await read_pairs(scopes[0].uow, scopes[0].deps.settings, scopes[0].deps.clock.now(), known,
-                             DigestQueries(scopes[0].uow.session).members,
-                             report_ids=None if any(scope.org_wide for scope in scopes) else sorted(ids))
-    by_report: dict[int, list[Pair]] = {}
-    for pair in found:
-        by_report.setdefault(pair.report.id, []).append(pair)
-    return [digest_blocks(scope, found if scope.org_wide else
-                          [pair for person_id in scope.ids for pair in by_report.get(person_id, [])])
+    settings = scopes[0].deps.settings
+    rows, people = await pair_rows(scopes[0].uow, settings, scopes[0].deps.clock.now(), known,
+                                   DigestQueries(scopes[0].uow.session).members,
+                                   report_ids=None if any(scope.org_wide for scope in scopes) else sorted(ids))
+    by_report: dict[int, list[PairRow]] = {}
+    for row in rows:
+        by_report.setdefault(row.report_id, []).append(row)
+    zones: dict[int, ZoneInfo] = {}  # each manager's, from a few dozen zones
+    by_name: dict[str | None, ZoneInfo] = {}
+    for manager_id in {row.manager_id for row in rows}:
+        manager = people[manager_id]
+        if manager.timezone not in by_name:
+            by_name[manager.timezone] = zone_of(settings, manager)
+        zones[manager_id] = by_name[manager.timezone]
+    return [digest_blocks(scope, rows if scope.org_wide else
+                          [row for person_id in scope.ids for row in by_report.get(person_id, ())], people, zones)
             for scope in scopes]
 
 
@@ -178,45 +188,50 @@ PairKey = tuple[ZoneInfo, date, bool, int]  # the manager's zone, the last meeti
 PairKind = tuple[bool, date | None, bool]  # held in the covered week, the next meeting if in the 7 days after, overdue
 
 
-def kind_of(scope: DigestScope, pair: Pair[PairRow, Member], since: date, held: bool) -> PairKind:
+def kind_of(scope: DigestScope, key: PairKey) -> PairKind:
     """Where a pair stands in the covered week, in its manager's zone: a function of the `PairKey` only."""
-    start, end = scope.start.astimezone(pair.zone).date(), scope.end.astimezone(pair.zone).date()
-    day = pair.next_after(since)
-    return held and start < since <= end, day if end <= day < end + timedelta(days=7) else None, pair.overdue(
-        end, since)
+    zone, since, held, cadence = key
+    start, end = scope.start.astimezone(zone).date(), scope.end.astimezone(zone).date()
+    day = next_meeting(since, cadence)
+    return (held and start < since <= end, day if end <= day < end + timedelta(days=7) else None,
+            (end - since).days >= 2 * cadence)  # as `Pair.overdue`
 
 
-def digest_blocks(scope: DigestScope, found: list[Pair[PairRow, Member]]) -> SectionBlocks:
+def digest_blocks(scope: DigestScope, found: list[PairRow], people: Mapping[int, Member],
+                  zones: Mapping[int, ZoneInfo]) -> SectionBlocks:
     """Held in the covered week, coming up in the 7 days after it, overdue: names for a manager, counts org-wide."""
     if not found:
         return []
-    held: list[Pair[PairRow, Member]] = []  # by last_held_on: only the latest meeting of a pair is stored
-    upcoming: list[tuple[Pair[PairRow, Member], date]] = []
-    overdue: list[Pair[PairRow, Member]] = []
+    held: list[PairRow] = []  # by last_held_on: only the latest meeting of a pair is stored
+    upcoming: list[tuple[PairRow, date]] = []
+    overdue: list[PairRow] = []
     # Per covered week, shared by the batch: ten thousand pairs have a few thousand (zone, since, cadence).
     weeks = cast(dict[tuple[datetime, datetime], dict[PairKey, PairKind]], scope.shared.setdefault("1:1 kinds", {}))
     kinds = weeks.setdefault((scope.start, scope.end), {})
-    for pair in found:
-        held_on = pair.row.last_held_on
-        key = (pair.zone, held_on or pair.since, held_on is not None, pair.row.cadence_days)
+    for row in found:
+        held_on, zone = row.last_held_on, zones[row.manager_id]
+        # The start, while no meeting is recorded, is a day in the manager's zone (`Pair.since`).
+        key = (zone, held_on or row.created_at.astimezone(zone).date(),  # type: ignore[union-attr]
+               held_on is not None, row.cadence_days)
         if (kind := kinds.get(key)) is None:
-            kind = kinds[key] = kind_of(scope, pair, key[1], held_on is not None)
+            kind = kinds[key] = kind_of(scope, key)
         was_held, day, late = kind
         if was_held:
-            held.append(pair)
+            held.append(row)
         if day is not None:
-            upcoming.append((pair, day))
+            upcoming.append((row, day))
         if late:
-            overdue.append(pair)
+            overdue.append(row)
     t = scope.t
     if scope.org_wide:
         return [Text(text=t.plural("1:1s: {n} manager–report pair", "1:1s: {n} manager–report pairs", len(found))),
                 Fields(fields=[(t("Held this week"), str(len(held))),
                                (t("Coming up in the next 7 days"), str(len(upcoming))),
                                (t("Overdue"), str(len(overdue)))])]
-    coming = ", ".join(t("{name} on {date}", name=who(p.report), date=day.isoformat()) for p, day in upcoming)
+    on = t.template("{name} on {date}")  # filled for most pairs: translated once
+    coming = ", ".join(on.format(name=who(people[row.report_id]), date=day.isoformat()) for row, day in upcoming)
     return [Text(text=t("1:1s")), Fields(fields=[
-        (t("Held this week"), ", ".join(who(p.report) for p in held) or "—"),
+        (t("Held this week"), ", ".join(who(people[row.report_id]) for row in held) or "—"),
         (t("Coming up in the next 7 days"), coming or "—"),
-        (t("Overdue"), ", ".join(who(p.report) for p in overdue) or "—")])]
+        (t("Overdue"), ", ".join(who(people[row.report_id]) for row in overdue) or "—")])]
 

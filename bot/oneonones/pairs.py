@@ -95,12 +95,9 @@ async def pairs(uow: UnitOfWork, settings: Settings, now: datetime, *, involving
 async def read_pairs(uow: UnitOfWork, settings: Settings, now: datetime, known: Mapping[int, Who],
                      more: Callable[[list[int]], Awaitable[Mapping[int, Who]]], *,
                      report_ids: list[int] | None = None) -> list[Pair[PairRow, Who]]:
-    """`pairs` to read only (a tick or a digest reads thousands): the pairs' columns, the people from `known`, and
-    those it lacks from `more`."""
-    await uow.oneonones.create_missing(settings.oneonone.cadence_days, now, report_ids=report_ids)
-    rows = await DigestQueries(uow.session).pairs(report_ids)
-    people = {**known, **await more(sorted({person_id for row in rows for person_id in (row.manager_id, row.report_id)
-                                            if person_id not in known}))}
+    """`pairs` to read only (a tick reads thousands): the pairs' columns, the people from `known`, and those it lacks
+    from `more`."""
+    rows, people = await pair_rows(uow, settings, now, known, more, report_ids=report_ids)
     zones: dict[str | None, ZoneInfo] = {}  # a few dozen zones for thousands of pairs
     found: list[Pair[PairRow, Who]] = []
     for row in rows:
@@ -109,3 +106,15 @@ async def read_pairs(uow: UnitOfWork, settings: Settings, now: datetime, known: 
             zones[manager.timezone] = zone_of(settings, manager)
         found.append(Pair(row, manager, people[row.report_id], zones[manager.timezone]))
     return found
+
+
+async def pair_rows(uow: UnitOfWork, settings: Settings, now: datetime, known: Mapping[int, Who],
+                    more: Callable[[list[int]], Awaitable[Mapping[int, Who]]], *,
+                    report_ids: list[int] | None = None) -> tuple[list[PairRow], Mapping[int, Who]]:
+    """The current pairs' columns, created first where a reporting line has none yet, and everyone in them: from
+    `known`, and those it lacks from `more`. A digest batch reads these without making a `Pair` of each."""
+    await uow.oneonones.create_missing(settings.oneonone.cadence_days, now, report_ids=report_ids)
+    rows = await DigestQueries(uow.session).pairs(report_ids)
+    lacking = sorted({person_id for row in rows for person_id in (row.manager_id, row.report_id)
+                      if person_id not in known})
+    return rows, {**known, **await more(lacking)} if lacking else known

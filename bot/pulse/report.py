@@ -179,17 +179,17 @@ class DigestBatch:
     async def asked_in(self, scope: DigestScope, ids: tuple[int, ...]) -> dict[int, frozenset[int]]:
         """Who of the batch's readers was asked in these rounds (reader → rounds): one query for them all, never one a
         reader, and each round read once for all the batch's pulse sections."""
-        known = cast(dict[int, set[int]], scope.shared.setdefault("asked", {}))  # round → the readers asked in it
-        missing = [round_id for round_id in ids if round_id not in known]
-        known.update((round_id, set()) for round_id in missing)
-        for person_id, rounds in (await DigestQueries(scope.uow.session).asked(missing, self.readers)).items():
-            for round_id in rounds:
-                known[round_id].add(person_id)
-        found: dict[int, set[int]] = {}
-        for round_id in ids:
-            for person_id in known[round_id]:
-                found.setdefault(person_id, set()).add(round_id)
-        return {person_id: frozenset(rounds) for person_id, rounds in found.items()}
+        # The rounds read, and each reader's rounds among them: a batch's readers were asked ten thousand times.
+        read, known = cast(tuple[set[int], dict[int, set[int]]], scope.shared.setdefault("asked", (set(), {})))
+        if missing := [round_id for round_id in ids if round_id not in read]:
+            read.update(missing)
+            for person_id, rounds in (await DigestQueries(scope.uow.session).asked(missing, self.readers)).items():
+                if person_id in known:
+                    known[person_id] |= rounds
+                else:
+                    known[person_id] = set(rounds)
+        wanted = frozenset(ids)
+        return {person_id: among for person_id, rounds in known.items() if (among := wanted.intersection(rounds))}
 
     async def blocks(self, scope: DigestScope) -> list[Block]:
         """The latest closed round of each survey the reader may see, above the thresholds; [] when nothing."""

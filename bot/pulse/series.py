@@ -6,7 +6,8 @@ round breaks a team's series, which starts again after it (and may be too short 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from bot.kernel.i18n import Translator
 from bot.kernel.quality import unbroken
@@ -23,6 +24,9 @@ class Series:
     name: str
     labels: list[str]  # "#3": the rounds whose points are in it
     values: list[float]
+    # What the digest's signals said of it, by language (bot/digest/signals.py): a pure function of the series,
+    # kept with it, so a published round's series kept between batches (`DigestBatch.worded`) is judged once.
+    verdicts: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 async def digest_series(scopes: list[DigestScope]) -> list[list[Series]]:
