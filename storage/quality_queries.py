@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 
 from storage.digest_queries import DigestQueries
 from storage.models import Checkin, OneOnOneEntry, Person
@@ -21,31 +21,21 @@ class CategoryRow(NamedTuple):
 
 
 class QualityQueries(DigestQueries):
-    async def blocker_categories(self, manager_ids: Sequence[int] | None, periods: Sequence[str]) -> list[CategoryRow]:
+    async def blocker_categories(self, manager_ids: Sequence[int] | None, periods: Sequence[str], *,
+                                 per_week: bool = True) -> list[CategoryRow]:
         """How many check-ins of each manager's reports named a blocker of each category, per week; None: of every
-        manager."""
+        manager. Not `per_week`: summed over all these weeks (`period` is ""), for a batch whose digests all cover the
+        same weeks — an eighth of the rows."""
         if (manager_ids is not None and not manager_ids) or not periods:
             return []
-        query = (select(Person.manager_id, Checkin.period, Checkin.blocker_category, func.count())
+        weekly = [Checkin.period] if per_week else []
+        query = (select(Person.manager_id, *(weekly or [literal_column("''")]), Checkin.blocker_category, func.count())
                  .join(Person, Person.id == Checkin.person_id)
                  .where(Checkin.period.in_(periods), Checkin.blocker_category.is_not(None))
-                 .group_by(Person.manager_id, Checkin.period, Checkin.blocker_category))
+                 .group_by(Person.manager_id, *weekly, Checkin.blocker_category))
         if manager_ids is not None:
             query = query.where(self.among(Person.manager_id, manager_ids))
         return list(map(CategoryRow._make, await self.rows(query)))
-
-    async def blocker_totals(self, manager_ids: Sequence[int] | None, periods: Sequence[str]) -> list[CategoryRow]:
-        """`blocker_categories` summed over all these weeks (`period` is ""): for a batch whose digests all cover the
-        same weeks, an eighth of the rows."""
-        if (manager_ids is not None and not manager_ids) or not periods:
-            return []
-        query = (select(Person.manager_id, Checkin.blocker_category, func.count())
-                 .join(Person, Person.id == Checkin.person_id)
-                 .where(Checkin.period.in_(periods), Checkin.blocker_category.is_not(None))
-                 .group_by(Person.manager_id, Checkin.blocker_category))
-        if manager_ids is not None:
-            query = query.where(self.among(Person.manager_id, manager_ids))
-        return [CategoryRow(manager_id, "", category, count) for manager_id, category, count in await self.rows(query)]
 
     async def root_causes(self, start: datetime, end: datetime) -> dict[str, int]:
         """How many 5 Whys found their root cause in (start, end], by category: counts, never the text."""

@@ -25,7 +25,7 @@ async def blockers(scopes: list[DigestScope]) -> list[SectionBlocks]:
     managers = None if org_wide else [scope.reader.id for scope in scopes if scope.people]
     all_weeks = sorted({week for weeks_ in periods.values() for week in weeks_})
     same = len(all_weeks) == PARETO_WEEKS  # every digest covers the same weeks: summed over them in SQL
-    rows = await (queries.blocker_totals if same else queries.blocker_categories)(managers, all_weeks)
+    rows = await queries.blocker_categories(managers, all_weeks, per_week=not same)
     by_manager: dict[int | None, list[CategoryRow]] = defaultdict(list)  # each team reads only its own rows
     for row in rows:
         by_manager[row.manager_id].append(row)
