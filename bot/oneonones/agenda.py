@@ -21,7 +21,18 @@ from bot.kernel.people import who
 from bot.kernel.sections import DigestScope, SectionBlocks
 from bot.kernel.views import Button, Buttons, Fields, Text, View
 from bot.oneonones.goal_topics import GoalTopics, goal_sections, load_goal_topics
-from bot.oneonones.pairs import ADD, Pair, cadence_name, example, next_meeting, pair_rows, read_pairs, zone_of
+from bot.oneonones.pairs import (
+    ADD,
+    Pair,
+    cadence_name,
+    example,
+    is_overdue,
+    manager_zones,
+    next_meeting,
+    pair_rows,
+    read_pairs,
+    since_of,
+)
 from bot.oneonones.whys import agenda_lines, analysis_of
 from storage.digest_queries import DigestQueries, Member, PairRow
 from storage.models import Checkin, Expectation, Goal, Kudos, OneOnOneEntry, Person
@@ -172,13 +183,7 @@ async def digest_batch(scopes: list[DigestScope]) -> list[SectionBlocks]:
     by_report: dict[int, list[PairRow]] = {}
     for row in rows:
         by_report.setdefault(row.report_id, []).append(row)
-    zones: dict[int, ZoneInfo] = {}  # each manager's, from a few dozen zones
-    by_name: dict[str | None, ZoneInfo] = {}
-    for manager_id in {row.manager_id for row in rows}:
-        manager = people[manager_id]
-        if manager.timezone not in by_name:
-            by_name[manager.timezone] = zone_of(settings, manager)
-        zones[manager_id] = by_name[manager.timezone]
+    zones = manager_zones(settings, rows, people)
     return [digest_blocks(scope, rows if scope.org_wide else
                           [row for person_id in scope.ids for row in by_report.get(person_id, ())], people, zones)
             for scope in scopes]
@@ -194,7 +199,7 @@ def kind_of(scope: DigestScope, key: PairKey) -> PairKind:
     start, end = scope.start.astimezone(zone).date(), scope.end.astimezone(zone).date()
     day = next_meeting(since, cadence)
     return (held and start < since <= end, day if end <= day < end + timedelta(days=7) else None,
-            (end - since).days >= 2 * cadence)  # as `Pair.overdue`
+            is_overdue(end, since, cadence))
 
 
 def digest_blocks(scope: DigestScope, found: list[PairRow], people: Mapping[int, Member],
@@ -209,10 +214,8 @@ def digest_blocks(scope: DigestScope, found: list[PairRow], people: Mapping[int,
     weeks = cast(dict[tuple[datetime, datetime], dict[PairKey, PairKind]], scope.shared.setdefault("1:1 kinds", {}))
     kinds = weeks.setdefault((scope.start, scope.end), {})
     for row in found:
-        held_on, zone = row.last_held_on, zones[row.manager_id]
-        # The start, while no meeting is recorded, is a day in the manager's zone (`Pair.since`).
-        key = (zone, held_on or row.created_at.astimezone(zone).date(),  # type: ignore[union-attr]
-               held_on is not None, row.cadence_days)
+        zone = zones[row.manager_id]
+        key = (zone, since_of(row, zone), row.last_held_on is not None, row.cadence_days)
         if (kind := kinds.get(key)) is None:
             kind = kinds[key] = kind_of(scope, key)
         was_held, day, late = kind

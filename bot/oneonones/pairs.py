@@ -6,7 +6,7 @@ a digest. A pair's dates are the manager's local dates.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -45,20 +45,16 @@ class Pair(Generic[Row, Who]):
 
     @property
     def since(self) -> date:
-        """The last meeting, or the day the pair started (a PairRow has its start while no meeting is recorded)."""
-        return self.row.last_held_on or self.row.created_at.astimezone(self.zone).date()  # type: ignore[union-attr]
+        """The last meeting, or the day the pair started."""
+        return since_of(self.row, self.zone)
 
     @property
     def next_day(self) -> date:
         """Last meeting + cadence, moved off a weekend."""
-        return self.next_after(self.since)
+        return next_meeting(self.since, self.row.cadence_days)
 
-    def next_after(self, since: date) -> date:
-        """`next_day` from `since` already known (a digest reads it for thousands of pairs)."""
-        return next_meeting(since, self.row.cadence_days)
-
-    def overdue(self, today: date, since: date | None = None) -> bool:
-        return (today - (since or self.since)).days >= 2 * self.row.cadence_days
+    def overdue(self, today: date) -> bool:
+        return is_overdue(today, self.since, self.row.cadence_days)
 
     def other(self, person: Who) -> Who:
         return self.report if person.id == self.manager.id else self.manager
@@ -71,8 +67,31 @@ def next_meeting(since: date, cadence_days: int) -> date:
     return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
 
 
+def since_of(row: OneOnOne | PairRow, zone: ZoneInfo) -> date:
+    """A pair's last meeting, or the day it started in its manager's `zone` (a PairRow has its start while no
+    meeting is recorded)."""
+    return row.last_held_on or row.created_at.astimezone(zone).date()  # type: ignore[union-attr]
+
+
+def is_overdue(today: date, since: date, cadence_days: int) -> bool:
+    """Two cadences or more since the last meeting (or the start)."""
+    return (today - since).days >= 2 * cadence_days
+
+
 def zone_of(settings: Settings, person: Person | Member) -> ZoneInfo:
     return ZoneInfo(person.timezone or settings.org.default_timezone)
+
+
+def manager_zones(settings: Settings, rows: Iterable[PairRow], people: Mapping[int, Who]) -> dict[int, ZoneInfo]:
+    """Each pair's manager's zone, by manager id: thousands of pairs have a few dozen zones, each made once."""
+    by_name: dict[str | None, ZoneInfo] = {}
+    zones: dict[int, ZoneInfo] = {}
+    for manager_id in {row.manager_id for row in rows}:
+        manager = people[manager_id]
+        if manager.timezone not in by_name:
+            by_name[manager.timezone] = zone_of(settings, manager)
+        zones[manager_id] = by_name[manager.timezone]
+    return zones
 
 
 def example(t: Translator, prefix: str, usage: str, person: Person | None = None) -> str:
@@ -98,14 +117,8 @@ async def read_pairs(uow: UnitOfWork, settings: Settings, now: datetime, known: 
     """`pairs` to read only (a tick reads thousands): the pairs' columns, the people from `known`, and those it lacks
     from `more`."""
     rows, people = await pair_rows(uow, settings, now, known, more, report_ids=report_ids)
-    zones: dict[str | None, ZoneInfo] = {}  # a few dozen zones for thousands of pairs
-    found: list[Pair[PairRow, Who]] = []
-    for row in rows:
-        manager = people[row.manager_id]
-        if manager.timezone not in zones:
-            zones[manager.timezone] = zone_of(settings, manager)
-        found.append(Pair(row, manager, people[row.report_id], zones[manager.timezone]))
-    return found
+    zones = manager_zones(settings, rows, people)
+    return [Pair(row, people[row.manager_id], people[row.report_id], zones[row.manager_id]) for row in rows]
 
 
 async def pair_rows(uow: UnitOfWork, settings: Settings, now: datetime, known: Mapping[int, Who],
