@@ -7,11 +7,11 @@ round breaks a team's series, which starts again after it (and may be too short 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from bot.kernel.i18n import Translator
 from bot.kernel.quality import unbroken
 from bot.kernel.sections import DigestScope
+from bot.kernel.views import Chart
 from bot.pulse.report import DigestBatch
 from bot.pulse.results import NO_SCORES, NOT_ASKED, Asked, RoundTally
 from storage.models import Survey
@@ -26,7 +26,7 @@ class Series:
     values: list[float]
     # What the digest's signals said of it, by language (bot/digest/signals.py): a pure function of the series,
     # kept with it, so a published round's series kept between batches (`DigestBatch.worded`) is judged once.
-    verdicts: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    verdicts: dict[str, tuple[list[str], Chart | None]] = field(default_factory=dict, compare=False, repr=False)
 
 
 async def digest_series(scopes: list[DigestScope]) -> list[list[Series]]:
