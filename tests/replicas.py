@@ -153,7 +153,7 @@ class Fleet:
         return [line for log in sorted(self.workdir.glob("replica-*.log")) for line in log.read_text().splitlines()
                 if needle in line]
 
-    def holding(self, port: int) -> int | None:
+    def replica_with_port(self, port: int) -> int | None:
         """The replica whose process has the local TCP `port` open (its sockets, read from Linux's /proc)."""
         return next((number for number, process in self.processes.items() if port in local_ports(process.pid)),
                     None)
