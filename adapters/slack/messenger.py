@@ -105,7 +105,7 @@ class SlackMessenger:
         if recipient.channel:
             workspace, channel, account = await self.channel_workspace(), recipient.channel, None
         else:
-            account = next((a for a in recipient.accounts if a.platform == PLATFORM and not a.unreachable), None)
+            account = recipient.reachable(PLATFORM)
             if account is None:
                 raise DeliveryError("no reachable Slack account", permanent=True)
             workspace = account.workspace
@@ -128,7 +128,7 @@ class SlackMessenger:
         """The receipt of the messages carrying `mark` posted since `since` in the recipient's DM; None when there
         are none, or they cannot be looked for (a channel, a DM never opened, Slack refusing the lookup): then the
         message is sent, since a message twice is better than none."""
-        account = next((a for a in recipient.accounts if a.platform == PLATFORM and not a.unreachable), None)
+        account = recipient.reachable(PLATFORM)
         channel = recipient.channel or ((account.data or {}).get("channel") if account is not None else None)
         if not channel or not searchable(channel):
             return None

@@ -144,7 +144,7 @@ class TeamsMessenger:
         goes into a personal message's card, where Graph can find it (adapters/teams/once.py)."""
         if recipient.channel:
             return await self.post_to_channel(recipient.channel, view)
-        account = next((a for a in recipient.accounts if a.platform == PLATFORM and not a.unreachable), None)
+        account = recipient.reachable(PLATFORM)
         if account is None:
             raise DeliveryError("no reachable Teams account", permanent=True)
         return await self.send_to(account, [view], mark)

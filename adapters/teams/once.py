@@ -31,7 +31,7 @@ class OnceMessenger(TeamsMessenger):
     async def sent_before(self, recipient: Recipient, mark: str, since: datetime) -> Receipt | None:
         """The receipt of the message carrying `mark` the bot posted in the recipient's 1:1 chat since `since`; None
         when there is none, or it cannot be looked for (a channel post, a chat never opened, Graph refusing)."""
-        account = next((a for a in recipient.accounts if a.platform == PLATFORM and not a.unreachable), None)
+        account = recipient.reachable(PLATFORM)
         address = (account.data or {}) if account is not None else {}
         if recipient.channel or account is None or self.graph is None or not address.get("conversation"):
             return None  # no chat known: the sender that died would have stored the one it opened before sending

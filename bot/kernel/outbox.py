@@ -35,6 +35,10 @@ class Recipient:
     def describe(self) -> str:
         return self.channel or self.email or "?"
 
+    def reachable(self, platform: str) -> Address | None:
+        """Their first account on `platform` that has not blocked or removed the bot."""
+        return next((a for a in self.accounts if a.platform == platform and not a.unreachable), None)
+
 
 class DeliveryError(Exception):
     """The platform refused the message. `permanent`: retrying cannot help (blocked, unknown user);
