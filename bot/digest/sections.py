@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 from functools import lru_cache
+from itertools import repeat
 from typing import NamedTuple, cast
 from zoneinfo import ZoneInfo
 
@@ -34,15 +35,21 @@ NO_MOODS: WeekMoods = {}  # never changed
 NO_WEEK = (0, 0)  # a week without a mood: (sum, count)
 
 
-def weeks(scope: DigestScope, count: int) -> list[str]:
+def weeks(scope: DigestScope, count: int) -> tuple[str, ...]:
     """The ISO weeks ending with the one the digest covers, oldest first."""
-    return list(weeks_in(scope.reader.timezone or scope.deps.settings.org.default_timezone, scope.start, count))
+    return weeks_in(scope.reader.timezone or scope.deps.settings.org.default_timezone, scope.start, count)
 
 
 @lru_cache(maxsize=256)  # a batch of a thousand digests has a few dozen (zone, week) pairs
 def weeks_in(zone: str, start: datetime, count: int) -> tuple[str, ...]:
     covered = (start.astimezone(ZoneInfo(zone)) + timedelta(days=3)).date()
     return tuple(iso_week(covered - timedelta(weeks=n)) for n in reversed(range(count)))
+
+
+@lru_cache(maxsize=256)
+def week_labels(periods: tuple[str, ...]) -> tuple[str, ...]:
+    """A chart's labels for these weeks: "W47" for "2026-W47" (the same few tuples for a whole batch)."""
+    return tuple(period[-3:] for period in periods)
 
 
 def capped(lines: list[str], scope: DigestScope, *, limit: int = MAX_LINES, sep: str = "\n") -> str:
@@ -113,7 +120,7 @@ async def team_moods(scopes: list[DigestScope], count: int) -> Moods:
     return moods, organisation
 
 
-def checkins_of(scope: DigestScope, periods: list[str], answered: Answered,
+def checkins_of(scope: DigestScope, periods: tuple[str, ...], answered: Answered,
                 moods: dict[str, tuple[int, int]]) -> SectionBlocks:
     """Counts for everyone covered; names, blockers and a mood of few only of those the reader may see (their own
     reports: bot/kernel/visibility.py). An admin's organisation-wide digest is counts unless they manage someone."""
@@ -124,15 +131,19 @@ def checkins_of(scope: DigestScope, periods: list[str], answered: Answered,
     done = len(scope.people) - len(unanswered.intersection(scope.ids)) if unanswered else len(scope.people)
     # A manager's digest covers their own reports, all of whom they may see; the organisation's, only the admin's.
     visible = {p.id for p in personal(scope.reader.id, scope.people)} if scope.org_wide else None
-    missing = [who(p) for p in scope.people if p.id in unanswered and (visible is None or p.id in visible)]
+    missing = [who(p) for p in scope.people if p.id in unanswered and (visible is None or p.id in visible)] if (
+        unanswered) else []
     blocked = [p for p in scope.people if p.id in named] if named else []
     line = t.template("{name}: {blockers}")
     blockers = [line.format(name=who(p), blockers=named[p.id]) for p in blocked if visible is None or p.id in visible]
     others = len(blocked) - len(blockers)  # counted, never quoted: only they and their managers read them
-    everyone_visible = visible is None or len(visible) == len(scope.people)
-    k = scope.deps.settings.pulse.anonymity_threshold
-    trend = [round(total / count, 1) if count and (everyone_visible or aggregate_shown(count, k, False)) else None
-             for total, count in (moods.get(w, NO_WEEK) for w in periods)]
+    weekly = map(moods.get, periods, repeat(NO_WEEK))
+    if visible is None or len(visible) == len(scope.people):  # every mood is theirs to see: no threshold
+        trend = [round(total / count, 1) if count else None for total, count in weekly]
+    else:
+        k = scope.deps.settings.pulse.anonymity_threshold
+        trend = [round(total / count, 1) if count and aggregate_shown(count, k, False) else None
+                 for total, count in weekly]
     blocks: SectionBlocks = [Text(text=t("Check-ins: {done} of {total} answered for week {week}.", done=done,
                                          total=len(scope.people), week=week.split("-W")[1]))]
     if missing:
@@ -143,8 +154,8 @@ def checkins_of(scope: DigestScope, periods: list[str], answered: Answered,
             lines.append(t("Blockers reported by people who do not report to you: {n}. Only each of them and their "
                            "manager read the text.", n=others))
         blocks.append(Text(text="\n".join([t("⚠ Blockers"), *lines])))
-    if any(value is not None for value in trend):
-        blocks.append(Chart(title=t("Mood, 1–5, last {n} weeks", n=TREND_WEEKS), labels=[p[-3:] for p in periods],
+    if trend.count(None) < len(trend):  # a mood in some week
+        blocks.append(Chart(title=t("Mood, 1–5, last {n} weeks", n=TREND_WEEKS), labels=week_labels(periods),
                             series=[(t("mood"), trend)], low=1, high=5))
     return blocks
 

@@ -8,9 +8,12 @@ may still fill up, is left out without breaking it), and a series left too short
 
 from __future__ import annotations
 
-from bot.digest.sections import MOOD_WEEKS, NO_MOODS, capped, team_moods, weeks
+from itertools import repeat
+from typing import cast
+
+from bot.digest.sections import MOOD_WEEKS, NO_MOODS, NO_WEEK, capped, team_moods, week_labels, weeks
 from bot.kernel.i18n import N_, Translator
-from bot.kernel.quality import MIN_HISTORY, Rule, signals, unbroken, xmr
+from bot.kernel.quality import MIN_HISTORY, Rule, signals, xmr
 from bot.kernel.sections import DigestScope, SectionBlocks
 from bot.kernel.views import Chart, Text
 from bot.pulse.series import Series, digest_series
@@ -41,31 +44,26 @@ async def section(scopes: list[DigestScope]) -> list[SectionBlocks]:
     return result
 
 
-def mood_series(scope: DigestScope, periods: list[str], moods: dict[str, tuple[int, int]]) -> Series:
+def mood_series(scope: DigestScope, periods: tuple[str, ...], moods: dict[str, tuple[int, int]]) -> Series:
     k = scope.deps.settings.pulse.anonymity_threshold
-    points = [(week, total / count) if count >= k else None
-              for week in periods for total, count in [moods.get(week, (0, 0))]]
-    if points and points[-1] is None:  # the week the digest covers may still be filling up: not a gap yet
-        points.pop()
-    kept = unbroken(points)
+    values = [total / count if count >= k else None for total, count in map(moods.get, periods, repeat(NO_WEEK))]
+    if values and values[-1] is None:  # the week the digest covers may still be filling up: not a gap yet
+        values.pop()
+    first = len(values) - values[::-1].index(None) if None in values else 0  # since the last gap (`unbroken`)
     name = scope.t("Mood of the organisation") if scope.org_wide else scope.t("Mood of your team")
-    return Series(name, [week[-3:] for week, _ in kept], [value for _, value in kept])
+    return Series(name, list(week_labels(periods)[first:len(values)]), cast(list[float], values[first:]))
 
 
 def signal_blocks(scope: DigestScope, mood: Series, pulse: list[Series]) -> SectionBlocks:
     t = scope.t
-    lines: list[str] = []
-    charts: list[Chart] = []
-    for series, in_weeks in [(mood, True), *((p, False) for p in pulse)]:
-        if in_weeks:  # a team's own mood: read by its manager only
-            said, chart = judged(t, series, in_weeks)
-        else:  # a pulse series: the same object for all its readers (and batches, once final), judged once
-            if (verdict := series.verdicts.get(t.locale)) is None:
-                verdict = series.verdicts[t.locale] = judged(t, series, in_weeks)
-            said, chart = verdict
-        lines += said
-        if chart is not None:  # the mood's chart always; a pulse's when it signals (judged)
-            charts.append(chart)
+    lines, chart = judged(t, mood, True)  # a team's own mood: read by its manager only, its chart always drawn
+    charts = [chart] if chart is not None else []
+    for series in pulse:  # the same object for all its readers (and batches, once final): judged once
+        if (verdict := series.verdicts.get(t.locale)) is None:
+            verdict = series.verdicts[t.locale] = judged(t, series, False)
+        lines = [*lines, *verdict[0]]
+        if verdict[1] is not None:  # drawn only when it signals
+            charts.append(verdict[1])
     return [Text(text=t("Signals (control charts, last {n} weeks)", n=SIGNAL_WEEKS) + "\n" + capped(lines, scope)),
             *charts]
 

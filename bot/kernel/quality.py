@@ -108,13 +108,18 @@ def signals(points: Sequence[float], chart: Chart | None = None) -> list[Signal]
     chart = chart or xmr(points)
     if chart is None:
         return None
-    sigma = chart.sigma
-    zones = [(p - chart.centre) / sigma for p in points] if sigma else [0.0] * len(points)  # as Chart.zone
+    sigma, centre = chart.sigma, chart.centre
+    zones = [(p - centre) / sigma for p in points] if sigma else [0.0] * len(points)  # as Chart.zone
     found: list[Signal] = []
     previous: Signal | None = None
     run = 0  # how many points in a row, ending here, lie on this point's side of the centre line (signed)
     for n, z in enumerate(zones):
-        run = (max(run, 0) + 1) if z > 0 else (min(run, 0) - 1) if z < 0 else 0
+        if z > 0:
+            run = run + 1 if run > 0 else 1
+        elif z < 0:
+            run = run - 1 if run < 0 else -1
+        else:
+            run = 0
         if -1 <= z <= 1 and -8 < run < 8:  # most points: within 1 sigma, no long run; no rule can fire (`_rule_at`)
             previous = None
             continue
