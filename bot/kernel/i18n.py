@@ -48,7 +48,7 @@ class Translator:
 
     def __call__(self, msgid: str, /, **params: object) -> str:
         text = self.catalog.gettext(msgid)
-        return text.format(**params) if params else text
+        return text.format_map(params) if params else text  # format_map: the params dict as it is, not repacked
 
     def template(self, msgid: str, /) -> str:
         """The translated message unfilled, to `format` many times in a loop: `t(msgid, **params)` is
