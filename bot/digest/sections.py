@@ -229,7 +229,7 @@ async def ideas(scopes: list[DigestScope]) -> list[SectionBlocks]:
     result: list[SectionBlocks] = []
     for scope in scopes:
         whose = [*scope.ids, None] if scope.org_wide else scope.ids  # the organisation's also has anonymous ideas
-        if by_author.keys().isdisjoint(whose):  # most teams: a week's few hundred rows are a fifth of the teams'
+        if by_author.keys().isdisjoint(whose):  # most teams have no idea this week (four in five in the benchmark)
             result.append([])
             continue
         mine = sorted(n for person_id in whose if person_id in by_author for n in by_author[person_id])
