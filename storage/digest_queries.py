@@ -262,8 +262,11 @@ class DigestQueries:
         """Signed ideas these people posted in (start, end] (anonymous ones are never attributed to a team)."""
         if not ids:
             return []
-        rows = await self.rows(select(Idea.id, Idea.author_id, Idea.text, Idea.created_at).where(
-            self.among(Idea.author_id, ids), Idea.created_at > start, Idea.created_at <= end).order_by(Idea.id))
+        # The week's ideas by date first (a hundred), then whose: SQLite would otherwise probe the authors' index once
+        # for each of a batch's ten thousand ids (3.5 → 1.2 ms). MATERIALIZED keeps it from folding the two together.
+        week = (select(Idea.id, Idea.author_id, Idea.text, Idea.created_at)
+                .where(Idea.created_at > start, Idea.created_at <= end).cte("week").prefix_with("MATERIALIZED"))
+        rows = await self.rows(select(week).where(self.among(week.c.author_id, ids)).order_by(week.c.id))
         return [IdeaRow(*row) for row in rows]
 
     async def status_changes(self, ids: Sequence[int], start: datetime, end: datetime, *,
@@ -272,14 +275,17 @@ class DigestQueries:
         of ideas nobody signed (anonymous ones: author None, never a team's)."""
         if not ids and not unsigned_adopted:
             return []
+        # The week's changes by date first, as in `new_ideas` (4.5 → 1.3 ms).
+        week = (select(IdeaStatusChange.id, IdeaStatusChange.idea_id, IdeaStatusChange.created_at,
+                       IdeaStatusChange.to_status)
+                .where(IdeaStatusChange.created_at > start, IdeaStatusChange.created_at <= end)
+                .cte("week").prefix_with("MATERIALIZED"))
         whose = self.among(Idea.author_id, ids)
         if unsigned_adopted:
-            whose = or_(whose, and_(Idea.author_id.is_(None), IdeaStatusChange.to_status == "adopted"))
+            whose = or_(whose, and_(Idea.author_id.is_(None), week.c.to_status == "adopted"))
         rows = await self.rows(
-            select(Idea.id, Idea.author_id, Idea.text, IdeaStatusChange.created_at, IdeaStatusChange.to_status)
-            .join(Idea, IdeaStatusChange.idea_id == Idea.id)
-            .where(whose, IdeaStatusChange.created_at > start, IdeaStatusChange.created_at <= end)
-            .order_by(IdeaStatusChange.id))
+            select(Idea.id, Idea.author_id, Idea.text, week.c.created_at, week.c.to_status)
+            .join_from(week, Idea, week.c.idea_id == Idea.id).where(whose).order_by(week.c.id))
         return list(map(IdeaRow._make, rows))
 
     async def effects(self, idea_ids: Collection[int]) -> dict[int, EffectRow]:

@@ -5,7 +5,9 @@ people have a development plan — never titles."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
+from bot.digest.sections import everyone
 from bot.goals.common import quarter_of
 from bot.kernel.objectives import STALE_AFTER, attention, attention_text
 from bot.kernel.people import who
@@ -22,7 +24,11 @@ async def attention_batch(scopes: list[DigestScope]) -> list[SectionBlocks]:
         return []
     queries = ObjectiveQueries(scopes[0].uow.session)
     end = max(scope.end for scope in scopes)
-    managed = sorted({pid for scope in scopes if not scope.org_wide for pid in scope.ids})
+    managed: Sequence[int]
+    if any(scope.org_wide for scope in scopes):  # the organisation's digest counts; it names nobody
+        managed = sorted({pid for scope in scopes if not scope.org_wide for pid in scope.ids})
+    else:  # everyone the batch covers, the tuple the other sections pass: its query parameter is written once
+        managed = everyone(scopes)
     rows = await queries.needing_attention(managed, end - STALE_AFTER)
     by_person: dict[int, list[AttentionRow]] = defaultdict(list)
     for row in rows:
@@ -37,6 +43,8 @@ async def attention_batch(scopes: list[DigestScope]) -> list[SectionBlocks]:
 
 
 def team(scope: DigestScope, by_person: dict[int, list[AttentionRow]]) -> SectionBlocks:
+    if by_person.keys().isdisjoint(scope.ids):  # most teams: nobody's key result needs attention
+        return []
     t = scope.t
     lines: list[str] = []
     others = 0
