@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import cast
 from zoneinfo import ZoneInfo
 
@@ -174,32 +175,42 @@ async def digest_batch(scopes: list[DigestScope]) -> list[SectionBlocks]:
     is read where it stands, with no `Pair` made of it."""
     if not scopes:
         return []
+    org_wide = any(scope.org_wide for scope in scopes)
     ids = {person_id for scope in scopes if not scope.org_wide for person_id in scope.ids}
     known = {person.id: person for scope in scopes for person in scope.people}
     settings = scopes[0].deps.settings
+    # A manager's digest covers their own reports, whose pairs are theirs: read by the readers' ids.
     rows, people = await pair_rows(scopes[0].uow, settings, scopes[0].deps.clock.now(), known,
                                    DigestQueries(scopes[0].uow.session).members,
-                                   report_ids=None if any(scope.org_wide for scope in scopes) else sorted(ids))
-    by_report: dict[int, list[PairRow]] = {}
+                                   report_ids=None if org_wide else sorted(ids),
+                                   managers=None if org_wide else [scope.reader.id for scope in scopes if scope.people])
+    by_manager: dict[int, list[PairRow]] = {}  # in the order of the reports' names, as each digest lists them
     for row in rows:
-        by_report.setdefault(row.report_id, []).append(row)
+        by_manager.setdefault(row.manager_id, []).append(row)
     zones = manager_zones(settings, rows, people)
-    return [digest_blocks(scope, rows if scope.org_wide else
-                          [row for person_id in scope.ids for row in by_report.get(person_id, ())], people, zones)
+    return [digest_blocks(scope, rows if scope.org_wide else by_manager.get(scope.reader.id, []), people, zones)
             for scope in scopes]
 
 
-PairKey = tuple[ZoneInfo, date, bool, int]  # the manager's zone, the last meeting (or start), held at all, cadence
-PairKind = tuple[bool, date | None, bool]  # held in the covered week, the next meeting if in the 7 days after, overdue
+# The manager's zone, the last meeting, the pair's start (read only while no meeting is recorded), the cadence.
+PairKey = tuple[ZoneInfo, date | None, datetime | None, int]
+PairKind = tuple[bool, str | None, bool]  # held in the covered week, the next meeting if in the 7 days after, overdue
 
 
-def kind_of(scope: DigestScope, key: PairKey) -> PairKind:
-    """Where a pair stands in the covered week, in its manager's zone: a function of the `PairKey` only."""
-    zone, since, held, cadence = key
-    start, end = scope.start.astimezone(zone).date(), scope.end.astimezone(zone).date()
-    day = next_meeting(since, cadence)
-    return (held and start < since <= end, day if end <= day < end + timedelta(days=7) else None,
-            is_overdue(end, since, cadence))
+def kind_of(week: tuple[date, date], row: PairRow, zone: ZoneInfo) -> PairKind:
+    """Where a pair stands in the covered `week` (its first and last day in the manager's `zone`): a function of
+    the row's `PairKey` only."""
+    start, end = week
+    since = since_of(row, zone)
+    day = next_meeting(since, row.cadence_days)
+    return (row.last_held_on is not None and start < since <= end,
+            day.isoformat() if end <= day < end + timedelta(days=7) else None,
+            is_overdue(end, since, row.cadence_days))
+
+
+@lru_cache(maxsize=256)  # a batch's thousands of pairs have a few dozen managers' zones
+def local_week(start: datetime, end: datetime, zone: ZoneInfo) -> tuple[date, date]:
+    return start.astimezone(zone).date(), end.astimezone(zone).date()
 
 
 def digest_blocks(scope: DigestScope, found: list[PairRow], people: Mapping[int, Member],
@@ -208,16 +219,16 @@ def digest_blocks(scope: DigestScope, found: list[PairRow], people: Mapping[int,
     if not found:
         return []
     held: list[PairRow] = []  # by last_held_on: only the latest meeting of a pair is stored
-    upcoming: list[tuple[PairRow, date]] = []
+    upcoming: list[tuple[PairRow, str]] = []
     overdue: list[PairRow] = []
-    # Per covered week, shared by the batch: ten thousand pairs have a few thousand (zone, since, cadence).
+    # Per covered week, shared by the batch: ten thousand pairs have a few thousand `PairKey`s.
     weeks = cast(dict[tuple[datetime, datetime], dict[PairKey, PairKind]], scope.shared.setdefault("1:1 kinds", {}))
     kinds = weeks.setdefault((scope.start, scope.end), {})
     for row in found:
         zone = zones[row.manager_id]
-        key = (zone, since_of(row, zone), row.last_held_on is not None, row.cadence_days)
+        key = (zone, row.last_held_on, row.created_at, row.cadence_days)
         if (kind := kinds.get(key)) is None:
-            kind = kinds[key] = kind_of(scope, key)
+            kind = kinds[key] = kind_of(local_week(scope.start, scope.end, zone), row, zone)
         was_held, day, late = kind
         if was_held:
             held.append(row)
@@ -232,7 +243,7 @@ def digest_blocks(scope: DigestScope, found: list[PairRow], people: Mapping[int,
                                (t("Coming up in the next 7 days"), str(len(upcoming))),
                                (t("Overdue"), str(len(overdue)))])]
     on = t.template("{name} on {date}")  # filled for most pairs: translated once
-    coming = ", ".join(on.format(name=who(people[row.report_id]), date=day.isoformat()) for row, day in upcoming)
+    coming = ", ".join(on.format(name=who(people[row.report_id]), date=day) for row, day in upcoming)
     return [Text(text=t("1:1s")), Fields(fields=[
         (t("Held this week"), ", ".join(who(people[row.report_id]) for row in held) or "—"),
         (t("Coming up in the next 7 days"), coming or "—"),

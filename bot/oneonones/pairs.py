@@ -122,12 +122,13 @@ async def read_pairs(uow: UnitOfWork, settings: Settings, now: datetime, known: 
 
 
 async def pair_rows(uow: UnitOfWork, settings: Settings, now: datetime, known: Mapping[int, Who],
-                    more: Callable[[list[int]], Awaitable[Mapping[int, Who]]], *,
-                    report_ids: list[int] | None = None) -> tuple[list[PairRow], Mapping[int, Who]]:
+                    more: Callable[[list[int]], Awaitable[Mapping[int, Who]]], *, report_ids: list[int] | None = None,
+                    managers: list[int] | None = None) -> tuple[list[PairRow], Mapping[int, Who]]:
     """The current pairs' columns, created first where a reporting line has none yet, and everyone in them: from
-    `known`, and those it lacks from `more`. A digest batch reads these without making a `Pair` of each."""
+    `known`, and those it lacks from `more`. A digest batch reads these without making a `Pair` of each, by
+    `managers` when the reports are all theirs (`DigestQueries.pairs`)."""
     await uow.oneonones.create_missing(settings.oneonone.cadence_days, now, report_ids=report_ids)
-    rows = await DigestQueries(uow.session).pairs(report_ids)
+    rows = await DigestQueries(uow.session).pairs(report_ids, managers)
     lacking = sorted({person_id for row in rows for person_id in (row.manager_id, row.report_id)
                       if person_id not in known})
     return rows, {**known, **await more(lacking)} if lacking else known
