@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import cast
+from typing import NamedTuple, cast
 from zoneinfo import ZoneInfo
 
 from bot.kernel.blockers import Analysis, category_label
@@ -176,20 +176,36 @@ async def digest_batch(scopes: list[DigestScope]) -> list[SectionBlocks]:
     if not scopes:
         return []
     org_wide = any(scope.org_wide for scope in scopes)
-    ids = {person_id for scope in scopes if not scope.org_wide for person_id in scope.ids}
-    known = {person.id: person for scope in scopes for person in scope.people}
+    known = {person.id: person for scope in scopes for person in scope.people}  # without an admin's: the reports
     settings = scopes[0].deps.settings
     # A manager's digest covers their own reports, whose pairs are theirs: read by the readers' ids.
     rows, people = await pair_rows(scopes[0].uow, settings, scopes[0].deps.clock.now(), known,
                                    DigestQueries(scopes[0].uow.session).members,
-                                   report_ids=None if org_wide else sorted(ids),
+                                   report_ids=None if org_wide else list(known),
                                    managers=None if org_wide else [scope.reader.id for scope in scopes if scope.people])
     by_manager: dict[int, list[PairRow]] = {}  # in the order of the reports' names, as each digest lists them
     for row in rows:
         by_manager.setdefault(row.manager_id, []).append(row)
     zones = manager_zones(settings, rows, people)
-    return [digest_blocks(scope, rows if scope.org_wide else by_manager.get(scope.reader.id, []), people, zones)
+    labels: dict[str, Labels] = {}  # by language: a thousand digests are written in a few
+    return [digest_blocks(scope, rows if scope.org_wide else by_manager.get(scope.reader.id, []), people, zones,
+                          labels.get(scope.t.locale) or labels.setdefault(scope.t.locale, Labels.of(scope.t)))
             for scope in scopes]
+
+
+class Labels(NamedTuple):
+    """The section's heading and fields as every digest in one language has them, translated once a batch."""
+
+    heading: str
+    held: str
+    coming: str
+    overdue: str
+    on: str  # the template of an upcoming meeting: "{name} on {date}"
+
+    @classmethod
+    def of(cls, t: Translator) -> Labels:
+        return cls(heading=t("1:1s"), held=t("Held this week"), coming=t("Coming up in the next 7 days"),
+                   overdue=t("Overdue"), on=t.template("{name} on {date}"))
 
 
 # The manager's zone, the last meeting, the pair's start (read only while no meeting is recorded), the cadence.
@@ -214,7 +230,7 @@ def local_week(start: datetime, end: datetime, zone: ZoneInfo) -> tuple[date, da
 
 
 def digest_blocks(scope: DigestScope, found: list[PairRow], people: Mapping[int, Member],
-                  zones: Mapping[int, ZoneInfo]) -> SectionBlocks:
+                  zones: Mapping[int, ZoneInfo], labels: Labels) -> SectionBlocks:
     """Held in the covered week, coming up in the 7 days after it, overdue: names for a manager, counts org-wide."""
     if not found:
         return []
@@ -236,16 +252,14 @@ def digest_blocks(scope: DigestScope, found: list[PairRow], people: Mapping[int,
             upcoming.append((row, day))
         if late:
             overdue.append(row)
-    t = scope.t
     if scope.org_wide:
-        return [Text(text=t.plural("1:1s: {n} manager–report pair", "1:1s: {n} manager–report pairs", len(found))),
-                Fields(fields=[(t("Held this week"), str(len(held))),
-                               (t("Coming up in the next 7 days"), str(len(upcoming))),
-                               (t("Overdue"), str(len(overdue)))])]
-    on = t.template("{name} on {date}")  # filled for most pairs: translated once
-    coming = ", ".join(on.format(name=who(people[row.report_id]), date=day) for row, day in upcoming)
-    return [Text(text=t("1:1s")), Fields(fields=[
-        (t("Held this week"), ", ".join(who(people[row.report_id]) for row in held) or "—"),
-        (t("Coming up in the next 7 days"), coming or "—"),
-        (t("Overdue"), ", ".join(who(people[row.report_id]) for row in overdue) or "—")])]
+        return [Text(text=scope.t.plural("1:1s: {n} manager–report pair", "1:1s: {n} manager–report pairs",
+                                         len(found))),
+                Fields(fields=[(labels.held, str(len(held))), (labels.coming, str(len(upcoming))),
+                               (labels.overdue, str(len(overdue)))])]
+    coming = ", ".join(labels.on.format(name=who(people[row.report_id]), date=day) for row, day in upcoming)
+    return [Text(text=labels.heading), Fields(fields=[
+        (labels.held, ", ".join(who(people[row.report_id]) for row in held) or "—"),
+        (labels.coming, coming or "—"),
+        (labels.overdue, ", ".join(who(people[row.report_id]) for row in overdue) or "—")])]
 
