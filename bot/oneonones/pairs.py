@@ -142,6 +142,5 @@ async def pair_rows(uow: UnitOfWork, settings: Settings, now: datetime, known: M
         if unpaired:
             await uow.oneonones.create_missing(cadence, now, report_ids=unpaired)
             rows = await queries.pairs(report_ids, managers)
-    lacking = sorted({person_id for row in rows for person_id in (row.manager_id, row.report_id)
-                      if person_id not in known})
+    lacking = sorted({row.manager_id for row in rows}.union(row.report_id for row in rows).difference(known))
     return rows, {**known, **await more(lacking)} if lacking else known
