@@ -498,3 +498,29 @@ async def test_1on1_note_alone_opens_a_form_for_notes_and_action_items(deps, con
                                                          ("note", "Wants to lead the next release")]
     agenda = await console.type("/1on1 agenda @ana", as_=LEA)  # the report sees them; nobody else can
     assert "Book the course" in agenda
+
+
+async def test_a_digest_makes_only_the_pairs_its_reporting_lines_lack_and_none_for_a_manager_of_themselves(
+        deps, console):
+    await team(deps, console)  # Ana manages Lea
+    await reports_to(deps, BO, ANA)
+    await reports_to(deps, ANA, ANA)  # the head of a directory that lists them as their own manager
+    async with deps.uow() as uow:
+        ana, lea, bo = [(await uow.people.by_email(email)).id for email in (ANA, LEA, BO)]
+
+    async def lines() -> list[tuple[int, int]]:
+        return [(p.manager_id, p.report_id) for p in await rows(deps, OneOnOne)]
+
+    end = START + timedelta(days=14)  # the pairs start now (Monday 2026-11-23): the first 1:1s are two weeks on
+    shown = ("1:1s\n"
+             "  Held this week                —\n"
+             "  Coming up in the next 7 days  @bo on 2026-12-07, @lea on 2026-12-07\n"
+             "  Overdue                       —")
+    assert await digest(deps, ANA, end) == shown
+    assert await lines() == [(ana, lea), (ana, bo)]
+    assert await digest(deps, ANA, end) == shown  # read, none made again
+    assert await lines() == [(ana, lea), (ana, bo)]
+    await reports_to(deps, LEA, BO)  # Lea's line moves to Bo: their pair is made when Bo's digest needs it
+    assert "@lea" in await digest(deps, BO, end)
+    assert "@lea" not in await digest(deps, ANA, end)
+    assert await lines() == [(ana, lea), (ana, bo), (bo, lea)]

@@ -5,10 +5,13 @@ found, by category (counts only: the whys and causes stay with each 1:1 pair).""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import NamedTuple
 
 from bot.digest.sections import weeks
 from bot.kernel.blockers import category_label
+from bot.kernel.i18n import Translator
 from bot.kernel.quality import pareto
 from bot.kernel.sections import DigestScope, SectionBlocks
 from bot.kernel.views import Fields, Text
@@ -33,6 +36,10 @@ async def blockers(scopes: list[DigestScope]) -> list[SectionBlocks]:
     if org_wide:
         end = max(scope.end for scope in org_wide)
         causes = await queries.root_causes(end - timedelta(weeks=PARETO_WEEKS), end)
+    categories = {row.category for row in rows} | causes.keys()
+    words: dict[str, Words] = {}  # by language: a thousand digests are written in a few
+    # A team's blocks, by language and counts: four in ten of a thousand teams count the same as another.
+    written: dict[tuple[str, frozenset[tuple[str, int]]], SectionBlocks] = {}
     result = []
     for scope in scopes:
         in_weeks = frozenset(periods[id(scope)])
@@ -40,28 +47,56 @@ async def blockers(scopes: list[DigestScope]) -> list[SectionBlocks]:
         for row in rows if scope.org_wide else by_manager.get(scope.reader.id, ()):
             if same or row.period in in_weeks:
                 counts[row.category] = counts.get(row.category, 0) + row.count
-        result.append(pareto_of(scope, counts, causes if scope.org_wide else {}))
+        if (worded := words.get(scope.t.locale)) is None:
+            worded = words[scope.t.locale] = Words.of(scope.t, categories)
+        if scope.org_wide or not scope.people:
+            result.append(pareto_of(scope, counts, causes if scope.org_wide else {}, worded))
+            continue
+        key = (scope.t.locale, frozenset(counts.items()))
+        if (blocks := written.get(key)) is None:
+            blocks = written[key] = pareto_of(scope, counts, {}, worded)
+        result.append(list(blocks))  # the same blocks (views are never changed), in a list of its own
     return result
 
 
-def pareto_of(scope: DigestScope, counts: dict[str, int], causes: dict[str, int]) -> SectionBlocks:
+class Words(NamedTuple):
+    """What every digest in one language says alike: the texts and templates translated, and each category's
+    label, once a batch rather than once a digest."""
+
+    heading: str
+    nothing: str
+    line: str  # a category's count and cumulative share
+    vital: str
+    causes: str
+    labels: dict[str, str]  # category → label
+
+    @classmethod
+    def of(cls, t: Translator, categories: Iterable[str]) -> Words:
+        return cls(heading=t("Blockers by kind, last {n} weeks", n=PARETO_WEEKS),
+                   nothing=t("No blockers with a kind in these weeks."),
+                   line=t.template("{count} · {cumulative}% cumulative"),
+                   vital=t.template("★ The vital few: {kinds} — {share}% of the blockers. Start there."),
+                   causes=t("Root causes found with 5 Whys in 1:1s, by kind (counts only)"),
+                   labels={category: category_label(t, category) for category in categories})
+
+
+def pareto_of(scope: DigestScope, counts: dict[str, int], causes: dict[str, int], words: Words) -> SectionBlocks:
     if not scope.people:
         return []
-    t = scope.t
     rows = pareto(counts)
-    blocks: SectionBlocks = [Text(text=t("Blockers by kind, last {n} weeks", n=PARETO_WEEKS))]
+    labels = words.labels
+    blocks: SectionBlocks = [Text(text=words.heading)]
     if not rows:
-        blocks.append(Text(text=t("No blockers with a kind in these weeks.")))
+        blocks.append(Text(text=words.nothing))
     else:
-        blocks.append(Fields(fields=[(category_label(t, row.category), t(
-            "{count} · {cumulative}% cumulative", count=row.count, cumulative=round(100 * row.cumulative))
-            + (" ★" if row.vital else "")) for row in rows]))
+        line = words.line
+        blocks.append(Fields(fields=[(labels[row.category], line.format(
+            count=row.count, cumulative=round(100 * row.cumulative)) + (" ★" if row.vital else "")) for row in rows]))
         vital = [row for row in rows if row.vital]
-        blocks.append(Text(text=t("★ The vital few: {kinds} — {share}% of the blockers. Start there.",
-                                  kinds=", ".join(category_label(t, row.category) for row in vital),
-                                  share=round(100 * vital[-1].cumulative))))
+        blocks.append(Text(text=words.vital.format(kinds=", ".join(labels[row.category] for row in vital),
+                                                   share=round(100 * vital[-1].cumulative))))
     if causes:
-        blocks.append(Text(text=t("Root causes found with 5 Whys in 1:1s, by kind (counts only)")))
-        blocks.append(Fields(fields=[(category_label(t, category), str(n)) for category, n in
+        blocks.append(Text(text=words.causes))
+        blocks.append(Fields(fields=[(labels[category], str(n)) for category, n in
                                      sorted(causes.items(), key=lambda item: (-item[1], item[0]))]))
     return blocks

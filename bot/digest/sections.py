@@ -176,25 +176,27 @@ async def kudos(scopes: list[DigestScope]) -> list[SectionBlocks]:
         if row.recipient_id != row.giver_id:
             involving[row.recipient_id].append(n)
     return [kudos_of(scope, [rows[n] for n in dict.fromkeys(n for pid in scope.ids for n in involving.get(pid, ()))],
-                     people) for scope in scopes]
+                     people, (start, end)) for scope in scopes]
 
 
-def kudos_of(scope: DigestScope, rows: list[KudosRow], people: dict) -> SectionBlocks:  # type: ignore[type-arg]
+def kudos_of(scope: DigestScope, rows: list[KudosRow], people: dict,  # type: ignore[type-arg]
+             read: tuple[datetime, datetime]) -> SectionBlocks:
+    """`rows`: the team's, read for the batch's weeks (`read`); most digests cover all of those."""
     if not scope.people:
         return []
-    ids = set(scope.ids)
-    start, end = scope.start, scope.end
-    in_week = [r for r in rows if start < r.created_at <= end]  # as `scope.covers`
+    t, ids = scope.t, set(scope.ids)
+    in_week = rows if (scope.start, scope.end) == read else [r for r in rows if scope.covers(r.created_at)]
     given = len({r.kudos_id for r in in_week if r.giver_id in ids})
     received = [r for r in in_week if r.recipient_id in ids]
     if not given and not received:
-        return [Text(text=scope.t("Kudos: none given or received this week."))]
+        return [Text(text=t("Kudos: none given or received this week."))]
     latest = sorted(received, key=lambda r: (r.created_at, r.kudos_id), reverse=True)
-    lines = [scope.t("{giver} → {name}: {message}", giver=giver_name(scope.t, r.giver_id, people),
-                     name=who(people[r.recipient_id]), message=kudos_text(scope.t, r.message, r.idea_id, r.effect))
+    line = t.template("{giver} → {name}: {message}")
+    lines = [line.format(giver=giver_name(t, r.giver_id, people), name=who(people[r.recipient_id]),
+                         message=kudos_text(t, r.message, r.idea_id, r.effect))
              for r in latest[:LATEST_KUDOS]] + more(len(latest), scope, LATEST_KUDOS)
-    blocks: SectionBlocks = [Text(text=scope.t("Kudos: {given} given, {received} received this week.",
-                                               given=given, received=len({r.kudos_id for r in received})))]
+    blocks: SectionBlocks = [Text(text=t("Kudos: {given} given, {received} received this week.",
+                                         given=given, received=len({r.kudos_id for r in received})))]
     return [*blocks, Text(text="\n".join(lines))] if lines else blocks
 
 

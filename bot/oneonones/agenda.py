@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import cast
+from functools import lru_cache
+from typing import NamedTuple, cast
 from zoneinfo import ZoneInfo
 
 from bot.kernel.blockers import Analysis, category_label
@@ -174,50 +175,76 @@ async def digest_batch(scopes: list[DigestScope]) -> list[SectionBlocks]:
     is read where it stands, with no `Pair` made of it."""
     if not scopes:
         return []
-    ids = {person_id for scope in scopes if not scope.org_wide for person_id in scope.ids}
-    known = {person.id: person for scope in scopes for person in scope.people}
+    org_wide = any(scope.org_wide for scope in scopes)
+    known = {person.id: person for scope in scopes for person in scope.people}  # without an admin's: the reports
     settings = scopes[0].deps.settings
+    # A manager's digest covers their own reports, whose pairs are theirs: read by the readers' ids.
     rows, people = await pair_rows(scopes[0].uow, settings, scopes[0].deps.clock.now(), known,
                                    DigestQueries(scopes[0].uow.session).members,
-                                   report_ids=None if any(scope.org_wide for scope in scopes) else sorted(ids))
-    by_report: dict[int, list[PairRow]] = {}
+                                   report_ids=None if org_wide else list(known),
+                                   managers=None if org_wide else [scope.reader.id for scope in scopes if scope.people])
+    by_manager: dict[int, list[PairRow]] = {}  # in the order of the reports' names, as each digest lists them
     for row in rows:
-        by_report.setdefault(row.report_id, []).append(row)
+        by_manager.setdefault(row.manager_id, []).append(row)
     zones = manager_zones(settings, rows, people)
-    return [digest_blocks(scope, rows if scope.org_wide else
-                          [row for person_id in scope.ids for row in by_report.get(person_id, ())], people, zones)
+    labels: dict[str, Labels] = {}  # by language: a thousand digests are written in a few
+    return [digest_blocks(scope, rows if scope.org_wide else by_manager.get(scope.reader.id, []), people, zones,
+                          labels.get(scope.t.locale) or labels.setdefault(scope.t.locale, Labels.of(scope.t)))
             for scope in scopes]
 
 
-PairKey = tuple[ZoneInfo, date, bool, int]  # the manager's zone, the last meeting (or start), held at all, cadence
-PairKind = tuple[bool, date | None, bool]  # held in the covered week, the next meeting if in the 7 days after, overdue
+class Labels(NamedTuple):
+    """The section's heading and fields as every digest in one language has them, translated once a batch."""
+
+    heading: str
+    held: str
+    coming: str
+    overdue: str
+    on: str  # the template of an upcoming meeting: "{name} on {date}"
+
+    @classmethod
+    def of(cls, t: Translator) -> Labels:
+        return cls(heading=t("1:1s"), held=t("Held this week"), coming=t("Coming up in the next 7 days"),
+                   overdue=t("Overdue"), on=t.template("{name} on {date}"))
 
 
-def kind_of(scope: DigestScope, key: PairKey) -> PairKind:
-    """Where a pair stands in the covered week, in its manager's zone: a function of the `PairKey` only."""
-    zone, since, held, cadence = key
-    start, end = scope.start.astimezone(zone).date(), scope.end.astimezone(zone).date()
-    day = next_meeting(since, cadence)
-    return (held and start < since <= end, day if end <= day < end + timedelta(days=7) else None,
-            is_overdue(end, since, cadence))
+# The manager's zone, the last meeting, the pair's start (read only while no meeting is recorded), the cadence.
+PairKey = tuple[ZoneInfo, date | None, datetime | None, int]
+PairKind = tuple[bool, str | None, bool]  # held in the covered week, the next meeting if in the 7 days after, overdue
+
+
+def kind_of(week: tuple[date, date], row: PairRow, zone: ZoneInfo) -> PairKind:
+    """Where a pair stands in the covered `week` (its first and last day in the manager's `zone`): a function of
+    the row's `PairKey` only."""
+    start, end = week
+    since = since_of(row, zone)
+    day = next_meeting(since, row.cadence_days)
+    return (row.last_held_on is not None and start < since <= end,
+            day.isoformat() if end <= day < end + timedelta(days=7) else None,
+            is_overdue(end, since, row.cadence_days))
+
+
+@lru_cache(maxsize=256)  # a batch's thousands of pairs have a few dozen managers' zones
+def local_week(start: datetime, end: datetime, zone: ZoneInfo) -> tuple[date, date]:
+    return start.astimezone(zone).date(), end.astimezone(zone).date()
 
 
 def digest_blocks(scope: DigestScope, found: list[PairRow], people: Mapping[int, Member],
-                  zones: Mapping[int, ZoneInfo]) -> SectionBlocks:
+                  zones: Mapping[int, ZoneInfo], labels: Labels) -> SectionBlocks:
     """Held in the covered week, coming up in the 7 days after it, overdue: names for a manager, counts org-wide."""
     if not found:
         return []
     held: list[PairRow] = []  # by last_held_on: only the latest meeting of a pair is stored
-    upcoming: list[tuple[PairRow, date]] = []
+    upcoming: list[tuple[PairRow, str]] = []
     overdue: list[PairRow] = []
-    # Per covered week, shared by the batch: ten thousand pairs have a few thousand (zone, since, cadence).
+    # Per covered week, shared by the batch: ten thousand pairs have a few thousand `PairKey`s.
     weeks = cast(dict[tuple[datetime, datetime], dict[PairKey, PairKind]], scope.shared.setdefault("1:1 kinds", {}))
     kinds = weeks.setdefault((scope.start, scope.end), {})
     for row in found:
         zone = zones[row.manager_id]
-        key = (zone, since_of(row, zone), row.last_held_on is not None, row.cadence_days)
+        key = (zone, row.last_held_on, row.created_at, row.cadence_days)
         if (kind := kinds.get(key)) is None:
-            kind = kinds[key] = kind_of(scope, key)
+            kind = kinds[key] = kind_of(local_week(scope.start, scope.end, zone), row, zone)
         was_held, day, late = kind
         if was_held:
             held.append(row)
@@ -225,16 +252,14 @@ def digest_blocks(scope: DigestScope, found: list[PairRow], people: Mapping[int,
             upcoming.append((row, day))
         if late:
             overdue.append(row)
-    t = scope.t
     if scope.org_wide:
-        return [Text(text=t.plural("1:1s: {n} manager–report pair", "1:1s: {n} manager–report pairs", len(found))),
-                Fields(fields=[(t("Held this week"), str(len(held))),
-                               (t("Coming up in the next 7 days"), str(len(upcoming))),
-                               (t("Overdue"), str(len(overdue)))])]
-    on = t.template("{name} on {date}")  # filled for most pairs: translated once
-    coming = ", ".join(on.format(name=who(people[row.report_id]), date=day.isoformat()) for row, day in upcoming)
-    return [Text(text=t("1:1s")), Fields(fields=[
-        (t("Held this week"), ", ".join(who(people[row.report_id]) for row in held) or "—"),
-        (t("Coming up in the next 7 days"), coming or "—"),
-        (t("Overdue"), ", ".join(who(people[row.report_id]) for row in overdue) or "—")])]
+        return [Text(text=scope.t.plural("1:1s: {n} manager–report pair", "1:1s: {n} manager–report pairs",
+                                         len(found))),
+                Fields(fields=[(labels.held, str(len(held))), (labels.coming, str(len(upcoming))),
+                               (labels.overdue, str(len(overdue)))])]
+    coming = ", ".join(labels.on.format(name=who(people[row.report_id]), date=day) for row, day in upcoming)
+    return [Text(text=labels.heading), Fields(fields=[
+        (labels.held, ", ".join(who(people[row.report_id]) for row in held) or "—"),
+        (labels.coming, coming or "—"),
+        (labels.overdue, ", ".join(who(people[row.report_id]) for row in overdue) or "—")])]
 

@@ -122,12 +122,25 @@ async def read_pairs(uow: UnitOfWork, settings: Settings, now: datetime, known: 
 
 
 async def pair_rows(uow: UnitOfWork, settings: Settings, now: datetime, known: Mapping[int, Who],
-                    more: Callable[[list[int]], Awaitable[Mapping[int, Who]]], *,
-                    report_ids: list[int] | None = None) -> tuple[list[PairRow], Mapping[int, Who]]:
+                    more: Callable[[list[int]], Awaitable[Mapping[int, Who]]], *, report_ids: list[int] | None = None,
+                    managers: list[int] | None = None) -> tuple[list[PairRow], Mapping[int, Who]]:
     """The current pairs' columns, created first where a reporting line has none yet, and everyone in them: from
-    `known`, and those it lacks from `more`. A digest batch reads these without making a `Pair` of each."""
-    await uow.oneonones.create_missing(settings.oneonone.cadence_days, now, report_ids=report_ids)
-    rows = await DigestQueries(uow.session).pairs(report_ids)
-    lacking = sorted({person_id for row in rows for person_id in (row.manager_id, row.report_id)
-                      if person_id not in known})
+    `known`, and those it lacks from `more`. A digest batch reads these without making a `Pair` of each.
+
+    With `managers` (a digest batch: `report_ids` are all their reports, each in `known`), the pairs are read by
+    the managers (`DigestQueries.pairs`) before any is made: nearly every reporting line has its pair, so those that
+    lack one are found in what was read, not by a query of their own, and made (then all read again) only then."""
+    queries, cadence = DigestQueries(uow.session), settings.oneonone.cadence_days
+    if managers is None or report_ids is None:
+        await uow.oneonones.create_missing(cadence, now, report_ids=report_ids)
+        rows = await queries.pairs(report_ids)
+    else:
+        rows = await queries.pairs(report_ids, managers)
+        paired = {row.report_id for row in rows}
+        unpaired = [person_id for person_id in report_ids  # a manager of themselves is in no pair
+                    if person_id not in paired and known[person_id].manager_id not in (None, person_id)]
+        if unpaired:
+            await uow.oneonones.create_missing(cadence, now, report_ids=unpaired)
+            rows = await queries.pairs(report_ids, managers)
+    lacking = sorted({row.manager_id for row in rows}.union(row.report_id for row in rows).difference(known))
     return rows, {**known, **await more(lacking)} if lacking else known
