@@ -12,7 +12,21 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Integer, Row, Select, Text, and_, bindparam, case, cast, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Row,
+    Select,
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -29,6 +43,7 @@ from storage.models import (
     OneOnOne,
     Person,
     SurveyParticipation,
+    SurveyRound,
     Team,
 )
 
@@ -193,6 +208,21 @@ class DigestQueries:
         for person_id, round_id in await self.rows(select(SurveyParticipation.person_id, SurveyParticipation.round_id)
                                                    .where(SurveyParticipation.round_id.in_(round_ids),
                                                           self.among(SurveyParticipation.person_id, person_ids))):
+            result.setdefault(person_id, set()).add(round_id)
+        return {person_id: frozenset(rounds) for person_id, rounds in result.items()}
+
+    async def not_asked(self, round_ids: Collection[int], person_ids: Collection[int]) -> dict[int, frozenset[int]]:
+        """Which of these pulse rounds each of these people was not asked in (person id → round ids; those asked in
+        every one are left out): the exceptions, not every row, where a digest batch's readers were asked in nearly
+        every round they may see (twelve thousand rows a batch for the survey that asks everyone)."""
+        if not round_ids or not person_ids:
+            return {}
+        asked = select(SurveyParticipation.round_id).where(SurveyParticipation.round_id == SurveyRound.id,
+                                                           SurveyParticipation.person_id == Person.id).exists()
+        result: dict[int, set[int]] = {}
+        for person_id, round_id in await self.rows(
+                select(Person.id, SurveyRound.id).join(SurveyRound, true())  # every round of every one of them
+                .where(SurveyRound.id.in_(round_ids), self.among(Person.id, person_ids), ~asked)):
             result.setdefault(person_id, set()).add(round_id)
         return {person_id: frozenset(rounds) for person_id, rounds in result.items()}
 
