@@ -188,17 +188,25 @@ class DigestBatch:
         if missing := [round_id for round_id in ids if round_id not in read]:
             read.update(missing)
             queries = DigestQueries(scope.uow.session)
-            for person_id, rounds in (await queries.not_asked(missing, self.readers_of(survey_id))).items():
+            for person_id, rounds in (await queries.not_asked(missing, self.readers_of(scope, survey_id))).items():
                 missed.setdefault(person_id, set()).update(rounds)
         every = frozenset(ids)
         return every, {person_id: every.difference(rounds) for person_id, rounds in missed.items()
                        if not every.isdisjoint(rounds)}
 
-    def readers_of(self, survey_id: int) -> list[int]:
+    def readers_of(self, scope: DigestScope, survey_id: int) -> list[int]:
         """The readers who may see some group of the survey: only theirs is it worth knowing whether they were asked
-        (a survey of a team's customers asks a few dozen people, of whom a reader or two may see it)."""
-        return sorted({scope.reader.id for scope in self.scopes
-                       for _, seen_id, _ in self.picks(scope) if seen_id == survey_id})
+        (a survey of a team's customers asks a few dozen people, of whom a reader or two may see it). Worked out for
+        every survey at once, from each reader's picks."""
+        seeing = cast(dict[int, list[int]] | None, scope.shared.get("pulse readers"))
+        if seeing is None:
+            found: dict[int, set[int]] = {}
+            for each in self.scopes:
+                for _, seen_id, _ in self.picks(each):
+                    found.setdefault(seen_id, set()).add(each.reader.id)
+            seeing = {seen_id: sorted(ids) for seen_id, ids in found.items()}
+            scope.shared["pulse readers"] = seeing
+        return seeing.get(survey_id, [])
 
     async def blocks(self, scope: DigestScope) -> list[Block]:
         """The latest closed round of each survey the reader may see, above the thresholds; [] when nothing."""
