@@ -17,7 +17,7 @@ from typing import Any, cast
 from bot.kernel.i18n import Translator
 from bot.kernel.sections import DigestScope
 from bot.kernel.views import Block, Chart, Fields, Text
-from bot.kernel.visibility import TeamMembers, own_teams
+from bot.kernel.visibility import TeamManagers, own_teams_by_manager
 from bot.pulse.counted import tallied
 from bot.pulse.results import (
     NO_ANSWERS,
@@ -96,7 +96,7 @@ async def digest_section(scope: DigestScope) -> list[Block]:
     return (await digest_batch([scope]))[0]
 
 
-Loaded = tuple[Sequence[Survey], dict[int, Sequence[SurveyRound]], dict[int, frozenset[str] | None], TeamMembers,
+Loaded = tuple[Sequence[Survey], dict[int, Sequence[SurveyRound]], dict[int, frozenset[str] | None], TeamManagers,
                dict[int, str]]
 
 
@@ -112,8 +112,8 @@ class DigestBatch:
     surveys: Sequence[Survey]
     rounds: dict[int, Sequence[SurveyRound]]
     audiences: dict[int, frozenset[str] | None]  # the teams each survey asks (None: everyone)
-    members: TeamMembers  # whose slices a manager may see (bot/kernel/visibility.py)
-    labels: dict[int, str]  # each labelled person's team
+    managers: TeamManagers  # whose slices a manager may see (bot/kernel/visibility.py)
+    labels: dict[int, str]  # each labelled reader's team
     scopes: list[DigestScope]  # the batch's digests
     depth: int = TREND  # closed rounds read, the latest last
     distribution: bool = True  # also how often each answer was given in the latest round (not for a series)
@@ -124,9 +124,13 @@ class DigestBatch:
     words: dict[tuple[str, tuple[int, ...], str], Worded] = field(default_factory=dict)  # (kind, rounds, locale)
     # (survey, its id, the team it is about, the teams it asks): read once, not once a reader (ORM attributes)
     shapes: list[tuple[Survey, int, str | None, frozenset[str] | None]] = field(init=False)
+    # id(scope) → `picks`, kept in the batch's shared dict for all its pulse sections (its scopes live as long)
+    picked: dict[int, list[tuple[Survey, int, list[str]]]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.shapes = [(survey, survey.id, about_team(survey), self.audiences[survey.id]) for survey in self.surveys]
+        self.picked = cast(dict[int, list[tuple[Survey, int, list[str]]]],
+                           self.scopes[0].shared.setdefault("pulse picks", {}))
 
     @classmethod
     async def load(cls, scopes: list[DigestScope], depth: int = TREND, distribution: bool = True) -> DigestBatch:
@@ -135,12 +139,14 @@ class DigestBatch:
         if "pulse" not in shared:
             surveys = await uow.surveys.listing()
             few = len(scopes) <= FEW_READERS and not any(scope.org_wide for scope in scopes)  # a `/digest`, a page
-            members = await DigestQueries(uow.session).team_members(
-                {name for scope in scopes for name in scope.team_names} if few else None,
-                [scope.reader.id for scope in scopes]) if surveys else {}
+            queries = DigestQueries(uow.session)
+            managers = await queries.team_managers(
+                {name for scope in scopes for name in scope.team_names} if few else None) if surveys else {}
+            teams = await queries.team_names() if surveys else {}
             shared["pulse"] = (surveys, {survey.id: await uow.surveys.rounds(survey.id) for survey in surveys},
                                {survey.id: audience_teams(scopes[0].deps.settings, survey) for survey in surveys},
-                               members, {person_id: team for team, people in members.items() for person_id in people})
+                               managers, {scope.reader.id: teams[scope.reader.team_id] for scope in scopes
+                                          if scope.reader.team_id in teams})
         return cls(*cast(Loaded, shared["pulse"]), scopes, depth, distribution)
 
     async def groups(self, scope: DigestScope) -> list[tuple[Survey, tuple[int, ...], str, Asked]]:
@@ -170,12 +176,12 @@ class DigestBatch:
         """(survey, its id, the groups the reader may see in it) of the surveys the reader sees something of (most
         readers see nothing of most surveys), worked out once per reader for all the batch's pulse sections (the
         signals and the pulse report ask the same)."""
-        known = cast(dict[int, list[tuple[Survey, int, list[str]]]], scope.shared.setdefault("pulse picks", {}))
-        if id(scope) not in known:  # the scopes of a batch live as long as its shared dict
-            teams = own_teams(scope.reader.id, self.members, scope.team_names)  # org-wide: the whole survey anyway
-            known[id(scope)] = [(survey, survey_id, groups) for survey, survey_id, about, audience in self.shapes if (
-                groups := [WHOLE] if scope.org_wide or about in teams else asked_of(audience, teams))]
-        return known[id(scope)]
+        if (found := self.picked.get(id(scope))) is None:
+            teams = own_teams_by_manager(scope.reader.id, self.managers, scope.team_names)  # org-wide: the whole survey
+            found = self.picked[id(scope)] = [
+                (survey, survey_id, groups) for survey, survey_id, about, audience in self.shapes
+                if (groups := [WHOLE] if scope.org_wide or about in teams else asked_of(audience, teams))]
+        return found
 
     async def asked_in(self, scope: DigestScope, survey_id: int,
                        ids: tuple[int, ...]) -> tuple[frozenset[int], dict[int, frozenset[int]]]:
