@@ -12,21 +12,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import (
-    ColumnElement,
-    Integer,
-    Row,
-    Select,
-    Text,
-    and_,
-    bindparam,
-    case,
-    cast,
-    func,
-    or_,
-    select,
-    true,
-)
+from sqlalchemy import ColumnElement, Integer, Row, Select, Text, and_, bindparam, case, cast, func, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -43,7 +29,6 @@ from storage.models import (
     OneOnOne,
     Person,
     SurveyParticipation,
-    SurveyRound,
     Team,
 )
 
@@ -228,17 +213,19 @@ class DigestQueries:
     async def not_asked(self, round_ids: Collection[int], person_ids: Collection[int]) -> dict[int, frozenset[int]]:
         """Which of these pulse rounds each of these people was not asked in (person id → round ids; those asked in
         every one are left out): the exceptions, not every row, where a digest batch's readers were asked in nearly
-        every round they may see (twelve thousand rows a batch for the survey that asks everyone)."""
-        if not round_ids or not person_ids:
+        every round they may see (twelve thousand rows a batch for the survey that asks everyone). The database
+        counts each person's rounds and sends those short of all of them; the rounds are read only of those asked in
+        some."""
+        rounds = frozenset(round_ids)
+        if not rounds or not person_ids:
             return {}
-        asked = select(SurveyParticipation.round_id).where(SurveyParticipation.round_id == SurveyRound.id,
-                                                           SurveyParticipation.person_id == Person.id).exists()
-        result: dict[int, set[int]] = {}
-        for person_id, round_id in await self.rows(
-                select(Person.id, SurveyRound.id).join(SurveyRound, true())  # every round of every one of them
-                .where(SurveyRound.id.in_(round_ids), self.among(Person.id, person_ids), ~asked)):
-            result.setdefault(person_id, set()).add(round_id)
-        return {person_id: frozenset(rounds) for person_id, rounds in result.items()}
+        asked_in = (select(func.count()).where(SurveyParticipation.person_id == Person.id,
+                                               SurveyParticipation.round_id.in_(sorted(rounds))).scalar_subquery())
+        short: dict[int, int] = dict(await self.rows(select(Person.id, asked_in).where(  # type: ignore[arg-type]
+            self.among(Person.id, person_ids), asked_in < len(rounds))))
+        some = [person_id for person_id, count in short.items() if count]
+        asked = await self.asked(rounds, some) if some else {}
+        return {person_id: rounds.difference(asked.get(person_id, ())) for person_id in short}
 
     def whose(self, ids: Sequence[int], managers: Sequence[int] | None) -> ColumnElement[bool]:
         """`Person.id IN ids`; with `managers`, whose reports `ids` are (a digest batch's), `Person.manager_id IN
