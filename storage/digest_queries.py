@@ -215,7 +215,8 @@ class DigestQueries:
         every one are left out): the exceptions, not every row, where a digest batch's readers were asked in nearly
         every round they may see (twelve thousand rows a batch for the survey that asks everyone). The database
         counts each person's rounds and sends those short of all of them; the rounds are read only of those asked in
-        some."""
+        some. Ids nobody has are left out too, as if asked in every round (the stricter reading): a digest passes its
+        readers, who are people."""
         rounds = frozenset(round_ids)
         if not rounds or not person_ids:
             return {}
