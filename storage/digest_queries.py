@@ -184,6 +184,20 @@ class DigestQueries:
             result.setdefault(name, {})[person_id] = manager_id
         return result
 
+    async def team_managers(self, names: Collection[str] | None = None) -> dict[str, dict[int | None, tuple[int, int]]]:
+        """`team_members` grouped by manager (team name → {manager id: (how many of the team's people report to
+        them, the smallest of their ids)}: `TeamManagers` in bot/kernel/visibility.py), which is all whose slices
+        a manager may see needs: a row or two a team, where `team_members` sends one a person (1,820 rows instead of
+        10,000 for a digest batch). Only the teams `names` when given."""
+        query = (select(Team.name, Person.manager_id, func.count(), func.min(Person.id))
+                 .join(Person, Person.team_id == Team.id).group_by(Team.name, Person.manager_id))
+        if names is not None:
+            query = query.where(Team.name.in_(sorted(names)))
+        result: dict[str, dict[int | None, tuple[int, int]]] = {}
+        for name, manager_id, count, first_id in await self.rows(query):
+            result.setdefault(name, {})[manager_id] = (count, first_id)
+        return result
+
     async def asked(self, round_ids: Collection[int], person_ids: Collection[int]) -> dict[int, frozenset[int]]:
         """Which of these pulse rounds each of these people was asked in (person id → round ids; nobody asked in any
         is left out): whose own answer a group may hold. Asked, not whether they answered: one query a batch."""
@@ -195,6 +209,24 @@ class DigestQueries:
                                                           self.among(SurveyParticipation.person_id, person_ids))):
             result.setdefault(person_id, set()).add(round_id)
         return {person_id: frozenset(rounds) for person_id, rounds in result.items()}
+
+    async def not_asked(self, round_ids: Collection[int], person_ids: Collection[int]) -> dict[int, frozenset[int]]:
+        """Which of these pulse rounds each of these people was not asked in (person id → round ids; those asked in
+        every one are left out): the exceptions, not every row, where a digest batch's readers were asked in nearly
+        every round they may see (twelve thousand rows a batch for the survey that asks everyone). The database
+        counts each person's rounds and sends those short of all of them; the rounds are read only of those asked in
+        some. Ids nobody has are left out too, as if asked in every round (the stricter reading): a digest passes its
+        readers, who are people."""
+        rounds = frozenset(round_ids)
+        if not rounds or not person_ids:
+            return {}
+        asked_in = (select(func.count()).where(SurveyParticipation.person_id == Person.id,
+                                               SurveyParticipation.round_id.in_(sorted(rounds))).scalar_subquery())
+        short: dict[int, int] = dict(await self.rows(select(Person.id, asked_in).where(  # type: ignore[arg-type]
+            self.among(Person.id, person_ids), asked_in < len(rounds))))
+        some = [person_id for person_id, count in short.items() if count]
+        asked = await self.asked(rounds, some) if some else {}
+        return {person_id: rounds.difference(asked.get(person_id, ())) for person_id in short}
 
     def whose(self, ids: Sequence[int], managers: Sequence[int] | None) -> ColumnElement[bool]:
         """`Person.id IN ids`; with `managers`, whose reports `ids` are (a digest batch's), `Person.manager_id IN

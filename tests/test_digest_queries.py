@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.kernel.visibility import by_manager, own_teams, own_teams_by_manager
 from storage.digest_queries import FEW, DigestQueries, among
-from storage.models import Checkin, Kudos, KudosRecipient, Person
+from storage.models import Checkin, Kudos, KudosRecipient, Person, Survey, SurveyParticipation, SurveyRound, Team
 from storage.quality_queries import QualityQueries
 
 AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -76,3 +77,44 @@ async def test_a_week_of_check_ins_is_read_as_who_did_not_answer_and_who_named_a
         assert sorted(await queries.blocker_categories([ana.id], weeks, per_week=False)) == [(ana.id, "", "review", 2),
                                                                           (ana.id, "", "tooling", 1)]
         assert sum(row.count for row in weekly) == 3 and {row.period for row in weekly} == set(weeks)
+
+
+async def test_the_pulse_reads_teams_by_manager_and_who_was_not_asked_as_every_row_says(database):
+    """A digest batch reads each team's people grouped by manager, and the rounds its readers were not asked in: the
+    same own teams, and the same rounds asked, as one row a person would give."""
+    async with database.transaction() as session:
+        apps, design = Team(name="Apps"), Team(name="Design")
+        session.add_all([apps, design])
+        await session.flush()
+        ana = person("Ana")
+        ana.team_id = apps.id
+        session.add(ana)
+        await session.flush()
+        bo, cy, dan, eve = person("Bo", ana), person("Cy", ana), person("Dan", ana), person("Eve")
+        bo.team_id, cy.team_id, dan.team_id, eve.team_id = apps.id, apps.id, design.id, design.id
+        session.add_all([bo, cy, dan, eve])
+        await session.flush()
+        queries = DigestQueries(session)
+        members, managers = await queries.team_members(), await queries.team_managers()
+        assert managers == {name: by_manager(people) for name, people in members.items()}
+        assert managers["Apps"] == {None: (1, ana.id), ana.id: (2, min(bo.id, cy.id))}
+        assert await queries.team_managers(["Design"]) == {"Design": {ana.id: (1, dan.id), None: (1, eve.id)}}
+        for viewer in (ana.id, bo.id, eve.id):
+            assert own_teams_by_manager(viewer, managers, ["Apps", "Design"]) == own_teams(
+                viewer, members, ["Apps", "Design"])
+        assert own_teams(ana.id, members, ["Apps", "Design"]) == {"Apps"}  # Design holds Eve, who reports to nobody
+
+        survey = Survey(key="health", title="Health", created_at=AT)
+        session.add(survey)
+        await session.flush()
+        first, second = (SurveyRound(survey_id=survey.id, number=n, opens_at=AT, closes_at=AT) for n in (1, 2))
+        session.add_all([first, second])
+        await session.flush()
+        session.add_all([SurveyParticipation(round_id=rnd.id, person_id=who.id, answered=False)
+                         for rnd, who in [(first, ana), (second, ana), (first, bo), (second, cy)]])
+        await session.flush()
+        rounds, people = [first.id, second.id], [ana.id, bo.id, cy.id, dan.id]
+        asked, not_asked = await queries.asked(rounds, people), await queries.not_asked(rounds, people)
+        assert not_asked == {bo.id: {second.id}, cy.id: {first.id}, dan.id: {first.id, second.id}}
+        assert asked == {who: frozenset(rounds) - not_asked.get(who, frozenset()) for who in people
+                         if not_asked.get(who) != frozenset(rounds)}

@@ -29,6 +29,9 @@ class Subject(Protocol):
 
 S = TypeVar("S", bound=Subject)
 TeamMembers = Mapping[str, Mapping[int, int | None]]  # team name → {member id: their manager's id}
+# The same people grouped by manager: team name → {manager id: (how many of the team's people report to them, the
+# smallest of their ids)}. All `own_teams` needs of a team, in a row or two where `TeamMembers` has one a person.
+TeamManagers = Mapping[str, Mapping[int | None, tuple[int, int]]]
 
 
 def sees_personal(viewer_id: int, subject: Subject) -> bool:
@@ -44,8 +47,26 @@ def personal(viewer_id: int, subjects: Iterable[S]) -> list[S]:
 def own_teams(viewer_id: int, members: TeamMembers, teams: Iterable[str]) -> frozenset[str]:
     """Which of `teams` are the viewer's own: every person labelled with it is the viewer or reports to them, so its
     pulse slice holds the answers of the viewer's reports (and the viewer's own) only."""
-    return frozenset(team for team in teams if members.get(team) and all(
-        person_id == viewer_id or manager_id == viewer_id for person_id, manager_id in members[team].items()))
+    teams = list(teams)
+    return own_teams_by_manager(viewer_id, {team: by_manager(members[team]) for team in teams if team in members},
+                                teams)
+
+
+def own_teams_by_manager(viewer_id: int, managers: TeamManagers, teams: Iterable[str]) -> frozenset[str]:
+    """`own_teams` from each team's people grouped by manager: every group reports to the viewer, or is the viewer
+    alone (one person, whose id is the viewer's)."""
+    return frozenset(team for team in teams if managers.get(team) and all(
+        manager_id == viewer_id or (count == 1 and first_id == viewer_id)
+        for manager_id, (count, first_id) in managers[team].items()))
+
+
+def by_manager(people: Mapping[int, int | None]) -> dict[int | None, tuple[int, int]]:
+    """One team's people (member id → their manager's id) grouped by manager, as `TeamManagers` has them."""
+    found: dict[int | None, tuple[int, int]] = {}
+    for person_id, manager_id in people.items():
+        count, first_id = found.get(manager_id, (0, person_id))
+        found[manager_id] = (count + 1, min(first_id, person_id))
+    return found
 
 
 def aggregate_shown(values: int, threshold: int, subjects_visible: bool) -> bool:

@@ -17,7 +17,7 @@ from typing import Any, cast
 from bot.kernel.i18n import Translator
 from bot.kernel.sections import DigestScope
 from bot.kernel.views import Block, Chart, Fields, Text
-from bot.kernel.visibility import TeamMembers, own_teams
+from bot.kernel.visibility import TeamManagers, own_teams_by_manager
 from bot.pulse.counted import tallied
 from bot.pulse.results import (
     NO_ANSWERS,
@@ -96,7 +96,7 @@ async def digest_section(scope: DigestScope) -> list[Block]:
     return (await digest_batch([scope]))[0]
 
 
-Loaded = tuple[Sequence[Survey], dict[int, Sequence[SurveyRound]], dict[int, frozenset[str] | None], TeamMembers,
+Loaded = tuple[Sequence[Survey], dict[int, Sequence[SurveyRound]], dict[int, frozenset[str] | None], TeamManagers,
                dict[int, str]]
 
 
@@ -112,20 +112,25 @@ class DigestBatch:
     surveys: Sequence[Survey]
     rounds: dict[int, Sequence[SurveyRound]]
     audiences: dict[int, frozenset[str] | None]  # the teams each survey asks (None: everyone)
-    members: TeamMembers  # whose slices a manager may see (bot/kernel/visibility.py)
-    labels: dict[int, str]  # each labelled person's team
-    readers: list[int]  # the readers of the batch
+    managers: TeamManagers  # whose slices a manager may see (bot/kernel/visibility.py)
+    labels: dict[int, str]  # each labelled reader's team
+    scopes: list[DigestScope]  # the batch's digests
     depth: int = TREND  # closed rounds read, the latest last
     distribution: bool = True  # also how often each answer was given in the latest round (not for a series)
     closed: dict[tuple[int, datetime], tuple[int, ...]] = field(default_factory=dict)  # (survey, end) → rounds
     tallies: dict[tuple[int, ...], list[RoundTally]] = field(default_factory=dict)
-    asked: dict[tuple[int, ...], dict[int, frozenset[int]]] = field(default_factory=dict)  # rounds → reader → asked in
+    # rounds → (all of them, the exceptions: reader → the rounds of them they were asked in)
+    asked: dict[tuple[int, ...], tuple[frozenset[int], dict[int, frozenset[int]]]] = field(default_factory=dict)
     words: dict[tuple[str, tuple[int, ...], str], Worded] = field(default_factory=dict)  # (kind, rounds, locale)
     # (survey, its id, the team it is about, the teams it asks): read once, not once a reader (ORM attributes)
     shapes: list[tuple[Survey, int, str | None, frozenset[str] | None]] = field(init=False)
+    # id(scope) → `picks`, kept in the batch's shared dict for all its pulse sections (its scopes live as long)
+    picked: dict[int, list[tuple[Survey, int, list[str]]]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.shapes = [(survey, survey.id, about_team(survey), self.audiences[survey.id]) for survey in self.surveys]
+        self.picked = cast(dict[int, list[tuple[Survey, int, list[str]]]],
+                           self.scopes[0].shared.setdefault("pulse picks", {}))
 
     @classmethod
     async def load(cls, scopes: list[DigestScope], depth: int = TREND, distribution: bool = True) -> DigestBatch:
@@ -134,13 +139,15 @@ class DigestBatch:
         if "pulse" not in shared:
             surveys = await uow.surveys.listing()
             few = len(scopes) <= FEW_READERS and not any(scope.org_wide for scope in scopes)  # a `/digest`, a page
-            members = await DigestQueries(uow.session).team_members(
-                {name for scope in scopes for name in scope.team_names} if few else None,
-                [scope.reader.id for scope in scopes]) if surveys else {}
+            queries = DigestQueries(uow.session)
+            managers = await queries.team_managers(
+                {name for scope in scopes for name in scope.team_names} if few else None) if surveys else {}
+            teams = await queries.team_names() if surveys else {}
             shared["pulse"] = (surveys, {survey.id: await uow.surveys.rounds(survey.id) for survey in surveys},
                                {survey.id: audience_teams(scopes[0].deps.settings, survey) for survey in surveys},
-                               members, {person_id: team for team, people in members.items() for person_id in people})
-        return cls(*cast(Loaded, shared["pulse"]), sorted({scope.reader.id for scope in scopes}), depth, distribution)
+                               managers, {scope.reader.id: teams[scope.reader.team_id] for scope in scopes
+                                          if scope.reader.team_id in teams})
+        return cls(*cast(Loaded, shared["pulse"]), scopes, depth, distribution)
 
     async def groups(self, scope: DigestScope) -> list[tuple[Survey, tuple[int, ...], str, Asked]]:
         """(survey, its closed rounds, group, where the reader's own answers may be) the reader may see: the whole
@@ -148,8 +155,6 @@ class DigestBatch:
         found: list[tuple[Survey, tuple[int, ...], str, Asked]] = []
         reader_id = scope.reader.id
         for survey, survey_id, picks in self.picks(scope):
-            if not picks:  # most readers see nothing of most surveys
-                continue
             if (survey_id, scope.end) not in self.closed:
                 self.closed[survey_id, scope.end] = tuple(
                     rnd.id for rnd in self.rounds[survey_id] if rnd.closes_at <= scope.end)[-self.depth:]
@@ -160,36 +165,54 @@ class DigestBatch:
                 closed = [rnd for rnd in self.rounds[survey_id] if rnd.id in ids]
                 self.tallies[ids] = await tallied(scope.deps, scope.uow, closed, survey.questions,
                                                   distribution=self.distribution)
-                self.asked[ids] = await self.asked_in(scope, ids)
-            rounds = self.asked[ids].get(reader_id)
+                self.asked[ids] = await self.asked_in(scope, survey_id, ids)
+            every, exceptions = self.asked[ids]
+            rounds = exceptions.get(reader_id, every)
             asked = Asked(rounds, self.labels.get(reader_id)) if rounds else NOT_ASKED
             found += [(survey, ids, team, asked) for team in picks]
         return found
 
     def picks(self, scope: DigestScope) -> list[tuple[Survey, int, list[str]]]:
-        """(survey, its id, the groups the reader may see in it), worked out once per reader for all the batch's
-        pulse sections (the signals and the pulse report ask the same)."""
-        known = cast(dict[int, list[tuple[Survey, int, list[str]]]], scope.shared.setdefault("pulse picks", {}))
-        if id(scope) not in known:  # the scopes of a batch live as long as its shared dict
-            teams = own_teams(scope.reader.id, self.members, scope.team_names)  # org-wide: the whole survey anyway
-            known[id(scope)] = [(survey, survey_id, [WHOLE] if scope.org_wide or about in teams else asked_of(
-                audience, teams)) for survey, survey_id, about, audience in self.shapes]
-        return known[id(scope)]
+        """(survey, its id, the groups the reader may see in it) of the surveys the reader sees something of (most
+        readers see nothing of most surveys), worked out once per reader for all the batch's pulse sections (the
+        signals and the pulse report ask the same)."""
+        if (found := self.picked.get(id(scope))) is None:
+            teams = own_teams_by_manager(scope.reader.id, self.managers, scope.team_names)  # org-wide: the whole survey
+            found = self.picked[id(scope)] = [
+                (survey, survey_id, groups) for survey, survey_id, about, audience in self.shapes
+                if (groups := [WHOLE] if scope.org_wide or about in teams else asked_of(audience, teams))]
+        return found
 
-    async def asked_in(self, scope: DigestScope, ids: tuple[int, ...]) -> dict[int, frozenset[int]]:
-        """Who of the batch's readers was asked in these rounds (reader → rounds): one query for them all, never one a
-        reader, and each round read once for all the batch's pulse sections."""
-        # The rounds read, and each reader's rounds among them: a batch's readers were asked ten thousand times.
-        read, known = cast(tuple[set[int], dict[int, set[int]]], scope.shared.setdefault("asked", (set(), {})))
+    async def asked_in(self, scope: DigestScope, survey_id: int,
+                       ids: tuple[int, ...]) -> tuple[frozenset[int], dict[int, frozenset[int]]]:
+        """Which of these rounds (of one survey) the readers who see something of it were asked in: all of them, but
+        for the exceptions (reader → the rounds they were asked in). One query for them all, never one a reader, and
+        each round read once for all the batch's pulse sections."""
+        # The rounds read, and the rounds each reader was not asked in: the exceptions, where a batch's readers were
+        # asked twelve thousand times.
+        read, missed = cast(tuple[set[int], dict[int, set[int]]], scope.shared.setdefault("not asked", (set(), {})))
         if missing := [round_id for round_id in ids if round_id not in read]:
             read.update(missing)
-            for person_id, rounds in (await DigestQueries(scope.uow.session).asked(missing, self.readers)).items():
-                if person_id in known:
-                    known[person_id] |= rounds
-                else:
-                    known[person_id] = set(rounds)
-        wanted = frozenset(ids)
-        return {person_id: among for person_id, rounds in known.items() if (among := wanted.intersection(rounds))}
+            queries = DigestQueries(scope.uow.session)
+            for person_id, rounds in (await queries.not_asked(missing, self.readers_of(scope, survey_id))).items():
+                missed.setdefault(person_id, set()).update(rounds)
+        every = frozenset(ids)
+        return every, {person_id: every.difference(rounds) for person_id, rounds in missed.items()
+                       if not every.isdisjoint(rounds)}
+
+    def readers_of(self, scope: DigestScope, survey_id: int) -> list[int]:
+        """The readers who may see some group of the survey: only theirs is it worth knowing whether they were asked
+        (a survey of a team's customers asks a few dozen people, of whom a reader or two may see it). Worked out for
+        every survey at once, from each reader's picks."""
+        seeing = cast(dict[int, list[int]] | None, scope.shared.get("pulse readers"))
+        if seeing is None:
+            found: dict[int, set[int]] = {}
+            for each in self.scopes:
+                for _, seen_id, _ in self.picks(each):
+                    found.setdefault(seen_id, set()).add(each.reader.id)
+            seeing = {seen_id: sorted(ids) for seen_id, ids in found.items()}
+            scope.shared["pulse readers"] = seeing
+        return seeing.get(survey_id, [])
 
     async def blocks(self, scope: DigestScope) -> list[Block]:
         """The latest closed round of each survey the reader may see, above the thresholds; [] when nothing."""
