@@ -53,7 +53,7 @@ def team(scope: DigestScope, by_person: dict[int, list[AttentionRow]]) -> Sectio
             reason = attention(row.confidence, row.updated_at, scope.end)
             if reason is None:
                 continue
-            if not sees_personal(scope.reader.id, person):
+            if not sees_personal(scope.reader_id, person):
                 others += 1
                 continue
             lines.append(t("{name}: {ref} {title} — {why}", name=who(person), ref=f"{row.goal_id}.{row.position}",

@@ -25,7 +25,7 @@ async def blockers(scopes: list[DigestScope]) -> list[SectionBlocks]:
     periods = {id(scope): weeks(scope, PARETO_WEEKS) for scope in scopes}
     queries = QualityQueries(scopes[0].uow.session)
     org_wide = [scope for scope in scopes if scope.org_wide]
-    managers = None if org_wide else [scope.reader.id for scope in scopes if scope.people]
+    managers = None if org_wide else [scope.reader_id for scope in scopes if scope.people]
     all_weeks = sorted({week for weeks_ in periods.values() for week in weeks_})
     same = len(all_weeks) == PARETO_WEEKS  # every digest covers the same weeks: summed over them in SQL
     rows = await queries.blocker_categories(managers, all_weeks, per_week=not same)
@@ -44,7 +44,7 @@ async def blockers(scopes: list[DigestScope]) -> list[SectionBlocks]:
     for scope in scopes:
         in_weeks = frozenset(periods[id(scope)])
         counts: dict[str, int] = {}
-        for row in rows if scope.org_wide else by_manager.get(scope.reader.id, ()):
+        for row in rows if scope.org_wide else by_manager.get(scope.reader_id, ()):
             if same or row.period in in_weeks:
                 counts[row.category] = counts.get(row.category, 0) + row.count
         if (worded := words.get(scope.t.locale)) is None:

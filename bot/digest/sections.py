@@ -82,13 +82,13 @@ async def checkins(scopes: list[DigestScope]) -> list[SectionBlocks]:
     covered = sorted({weeks_[-1] for weeks_ in periods.values()})  # one week, but for zones a day apart
     # Nearly everyone answers: the database sends who did not and who named a blocker, not every check-in. Managers'
     # digests cover their reports only: read by their managers' ids.
-    managers = None if any(s.org_wide for s in scopes) else [s.reader.id for s in scopes if s.people]
+    managers = None if any(s.org_wide for s in scopes) else [s.reader_id for s in scopes if s.people]
     answered = {week: Answered(await queries.unanswered(everyone(scopes), week, managers), {}) for week in covered}
     for row in await queries.blockers(everyone(scopes), covered, managers):
         answered[row.period].blockers[row.person_id] = cast(str, row.blockers)
     moods, organisation = await team_moods(scopes, TREND_WEEKS)
     return [checkins_of(scope, periods[id(scope)], answered[periods[id(scope)][-1]],
-                        organisation if scope.org_wide else moods.get(scope.reader.id, NO_MOODS)) for scope in scopes]
+                        organisation if scope.org_wide else moods.get(scope.reader_id, NO_MOODS)) for scope in scopes]
 
 
 class Answered(NamedTuple):
@@ -109,7 +109,7 @@ async def team_moods(scopes: list[DigestScope], count: int) -> Moods:
     org_wide = any(scope.org_wide for scope in scopes)
     all_weeks = sorted({week for scope in scopes for week in weeks(scope, span)})
     moods = await DigestQueries(scopes[0].uow.session).moods(
-        None if org_wide else [s.reader.id for s in scopes if s.people], all_weeks)  # None too: no manager's
+        None if org_wide else [s.reader_id for s in scopes if s.people], all_weeks)  # None too: no manager's
     organisation: dict[str, tuple[int, int]] = {}
     if org_wide:  # the organisation's: only an admin's digest reads it
         for team in moods.values():
@@ -130,7 +130,7 @@ def checkins_of(scope: DigestScope, periods: tuple[str, ...], answered: Answered
     unanswered, named = answered
     done = len(scope.people) - len(unanswered.intersection(scope.ids)) if unanswered else len(scope.people)
     # A manager's digest covers their own reports, all of whom they may see; the organisation's, only the admin's.
-    visible = {p.id for p in personal(scope.reader.id, scope.people)} if scope.org_wide else None
+    visible = {p.id for p in personal(scope.reader_id, scope.people)} if scope.org_wide else None
     missing = [who(p) for p in scope.people if p.id in unanswered and (visible is None or p.id in visible)] if (
         unanswered) else []
     blocked = [p for p in scope.people if p.id in named] if named else []
@@ -212,7 +212,7 @@ async def goals(scopes: list[DigestScope]) -> list[SectionBlocks]:
             result.append([])
             continue
         average = round(sum(g.progress for _, g in mine) / len(mine))
-        reader_id = scope.reader.id
+        reader_id = scope.reader_id
         if scope.org_wide:  # titles: person and manager only
             visible = [(p, g) for p, g in mine if sees_personal(reader_id, p)]
             owners = len({p.id for p, _ in mine})

@@ -38,7 +38,7 @@ async def section(scopes: list[DigestScope]) -> list[SectionBlocks]:
         if not scope.people:
             result.append([])
             continue
-        theirs = organisation if scope.org_wide else moods.get(scope.reader.id, NO_MOODS)
+        theirs = organisation if scope.org_wide else moods.get(scope.reader_id, NO_MOODS)
         mood = mood_series(scope, periods[id(scope)], theirs)
         result.append(signal_blocks(scope, mood, pulse))
     return result

@@ -29,6 +29,12 @@ class DigestScope:
     # What the sections of one batch read once and share (the same dict in every scope of the batch): the pulse
     # sections' surveys, rounds and teams.
     shared: dict[str, object] = field(default_factory=dict)
+    # `reader.id` as a plain attribute: the sections read it about 16,000 times a batch, and each read of an ORM
+    # entity's attribute goes through SQLAlchemy's instrumentation (0.2 µs instead of 0.03 µs).
+    reader_id: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reader_id = self.reader.id
 
     @cached_property
     def ids(self) -> list[int]:

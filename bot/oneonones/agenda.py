@@ -182,13 +182,13 @@ async def digest_batch(scopes: list[DigestScope]) -> list[SectionBlocks]:
     rows, people = await pair_rows(scopes[0].uow, settings, scopes[0].deps.clock.now(), known,
                                    DigestQueries(scopes[0].uow.session).members,
                                    report_ids=None if org_wide else list(known),
-                                   managers=None if org_wide else [scope.reader.id for scope in scopes if scope.people])
+                                   managers=None if org_wide else [scope.reader_id for scope in scopes if scope.people])
     by_manager: dict[int, list[PairRow]] = {}  # in the order of the reports' names, as each digest lists them
     for row in rows:
         by_manager.setdefault(row.manager_id, []).append(row)
     zones = manager_zones(settings, rows, people)
     labels: dict[str, Labels] = {}  # by language: a thousand digests are written in a few
-    return [digest_blocks(scope, rows if scope.org_wide else by_manager.get(scope.reader.id, []), people, zones,
+    return [digest_blocks(scope, rows if scope.org_wide else by_manager.get(scope.reader_id, []), people, zones,
                           labels.get(scope.t.locale) or labels.setdefault(scope.t.locale, Labels.of(scope.t)))
             for scope in scopes]
 

@@ -145,7 +145,7 @@ class DigestBatch:
             teams = await queries.team_names() if surveys else {}
             shared["pulse"] = (surveys, {survey.id: await uow.surveys.rounds(survey.id) for survey in surveys},
                                {survey.id: audience_teams(scopes[0].deps.settings, survey) for survey in surveys},
-                               managers, {scope.reader.id: teams[scope.reader.team_id] for scope in scopes
+                               managers, {scope.reader_id: teams[scope.reader.team_id] for scope in scopes
                                           if scope.reader.team_id in teams})
         return cls(*cast(Loaded, shared["pulse"]), scopes, depth, distribution)
 
@@ -153,7 +153,7 @@ class DigestBatch:
         """(survey, its closed rounds, group, where the reader's own answers may be) the reader may see: the whole
         survey (WHOLE) or their own teams' slices; the rounds tallied in `tallies`."""
         found: list[tuple[Survey, tuple[int, ...], str, Asked]] = []
-        reader_id = scope.reader.id
+        reader_id = scope.reader_id
         for survey, survey_id, picks in self.picks(scope):
             if (survey_id, scope.end) not in self.closed:
                 self.closed[survey_id, scope.end] = tuple(
@@ -177,7 +177,7 @@ class DigestBatch:
         readers see nothing of most surveys), worked out once per reader for all the batch's pulse sections (the
         signals and the pulse report ask the same)."""
         if (found := self.picked.get(id(scope))) is None:
-            teams = own_teams_by_manager(scope.reader.id, self.managers, scope.team_names)  # org-wide: the whole survey
+            teams = own_teams_by_manager(scope.reader_id, self.managers, scope.team_names)  # org-wide: the whole survey
             found = self.picked[id(scope)] = [
                 (survey, survey_id, groups) for survey, survey_id, about, audience in self.shapes
                 if (groups := [WHOLE] if scope.org_wide or about in teams else asked_of(audience, teams))]
@@ -209,7 +209,7 @@ class DigestBatch:
             found: dict[int, set[int]] = {}
             for each in self.scopes:
                 for _, seen_id, _ in self.picks(each):
-                    found.setdefault(seen_id, set()).add(each.reader.id)
+                    found.setdefault(seen_id, set()).add(each.reader_id)
             seeing = {seen_id: sorted(ids) for seen_id, ids in found.items()}
             scope.shared["pulse readers"] = seeing
         return seeing.get(survey_id, [])
