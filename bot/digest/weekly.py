@@ -78,7 +78,7 @@ async def build_all(deps: Deps, uow: UnitOfWork, readers: list[Reader]) -> list[
     everyone = await queries.everyone() if any(r.org_wide for r in readers) else []
     teams = await queries.team_names()
     scopes: list[DigestScope] = []
-    shared: dict[str, object] = {}  # one for the whole batch
+    shared: dict[str, object] = {"team names": teams}  # one for the whole batch (the pulse sections read the names)
     for reader in readers:
         people = everyone if reader.org_wide else reports.get(reader.person.id, [])
         scopes.append(DigestScope(

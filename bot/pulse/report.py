@@ -142,8 +142,9 @@ class DigestBatch:
             queries = DigestQueries(uow.session)
             managers = await queries.team_managers(
                 {name for scope in scopes for name in scope.team_names} if few else None) if surveys else {}
-            teams = await queries.team_names() if surveys else {}
-            shared["pulse"] = (surveys, {survey.id: await uow.surveys.rounds(survey.id) for survey in surveys},
+            teams = (cast(dict[int, str], shared["team names"]) if "team names" in shared  # read by weekly.build_all
+                     else await queries.team_names()) if surveys else {}
+            shared["pulse"] = (surveys, await uow.surveys.rounds_of([survey.id for survey in surveys]),
                                {survey.id: audience_teams(scopes[0].deps.settings, survey) for survey in surveys},
                                managers, {scope.reader_id: teams[scope.reader.team_id] for scope in scopes
                                           if scope.reader.team_id in teams})

@@ -73,6 +73,15 @@ class Surveys(Repository):
         return (await self.session.scalars(select(SurveyRound).where(SurveyRound.survey_id == survey_id)
                                            .order_by(SurveyRound.number))).all()
 
+    async def rounds_of(self, survey_ids: Sequence[int]) -> dict[int, list[SurveyRound]]:
+        """Each survey's rounds by number (`rounds`), for many surveys in one query."""
+        result: dict[int, list[SurveyRound]] = {survey_id: [] for survey_id in survey_ids}
+        if survey_ids:
+            for rnd in await self.session.scalars(select(SurveyRound).where(SurveyRound.survey_id.in_(survey_ids))
+                                                  .order_by(SurveyRound.survey_id, SurveyRound.number)):
+                result[rnd.survey_id].append(rnd)
+        return result
+
     async def open_round(self, survey_id: int, number: int, opens_at: datetime,
                          closes_at: datetime) -> SurveyRound | None:
         """Insert round `number`; None when it already existed (another process opened it first)."""
