@@ -16,7 +16,7 @@ from bot.digest import objectives, pareto, sections, signals
 from bot.kernel.calendar import iso_week
 from bot.kernel.context import Context, Deps, Due, Feature, Tick
 from bot.kernel.errors import UserError
-from bot.kernel.i18n import N_
+from bot.kernel.i18n import N_, Translator
 from bot.kernel.people import who
 from bot.kernel.sections import DigestScope, SectionBlocks
 from bot.kernel.views import Divider, View
@@ -28,6 +28,7 @@ from storage.uow import UnitOfWork
 
 Section = Callable[[list[DigestScope]], Awaitable[list[SectionBlocks]]]
 DIVIDER = Divider()  # between sections: the same one in every digest (views are read, never changed)
+WEEK = timedelta(days=7)
 
 
 SECTIONS: list[Section] = [
@@ -77,13 +78,16 @@ async def build_all(deps: Deps, uow: UnitOfWork, readers: list[Reader]) -> list[
     reports = await queries.reports([r.person.id for r in readers if not r.org_wide])
     everyone = await queries.everyone() if any(r.org_wide for r in readers) else []
     teams = await queries.team_names()
-    scopes: list[DigestScope] = []
     shared: dict[str, object] = {"team names": teams}  # one for the whole batch (the pulse sections read the names)
+    translators: dict[str, Translator] = {}  # by locale: a batch's thousand readers speak a few languages
+    default_locale = deps.settings.org.default_locale
+    scopes: list[DigestScope] = []
     for reader in readers:
         people = everyone if reader.org_wide else reports.get(reader.person.id, [])
+        locale = reader.person.locale or default_locale
+        t = translators.get(locale) or translators.setdefault(locale, deps.catalogs.translator(locale))
         scopes.append(DigestScope(
-            deps=deps, uow=uow, t=deps.catalogs.translator(reader.person.locale or deps.settings.org.default_locale),
-            reader=reader.person, people=people, start=reader.end - timedelta(days=7), end=reader.end,
+            deps=deps, uow=uow, t=t, reader=reader.person, people=people, start=reader.end - WEEK, end=reader.end,
             team_names=sorted({teams[p.team_id] for p in people if p.team_id in teams}), org_wide=reader.org_wide,
             shared=shared))
     parts = [await section(scopes) for section in SECTIONS]
@@ -95,10 +99,14 @@ def compose(scope: DigestScope, parts: list[SectionBlocks]) -> View:
     blocks: SectionBlocks = []
     for part in parts:
         if part:
-            blocks += [*part, DIVIDER]
+            blocks += part
+            blocks.append(DIVIDER)
     title = t("Weekly digest for the organisation") if scope.org_wide else t(
         "Weekly digest for {name}'s team", name=who(scope.reader))
-    return View.model_construct(title=title, blocks=blocks[:-1])  # blocks already checked: not validated again
+    # Blocks already checked: not validated again. Every field given, so that pydantic copies no default (it
+    # deep-copies field_errors' `{}` for each view); the fields set are still the two given (a set: copies update it).
+    return View.model_construct({"title", "blocks"}, title=title, blocks=blocks[:-1], ephemeral=True,
+                                is_error=False, field_errors={}, locale="")
 
 
 async def handle(ctx: Context, text: str) -> View:
