@@ -185,11 +185,11 @@ def checkins_of(scope: DigestScope, periods: tuple[str, ...], answered: Answered
         return []
     t, week = scope.t, periods[-1]
     unanswered, named = answered
-    done = len(scope.people) - len(unanswered.intersection(scope.ids)) if unanswered else len(scope.people)
+    absent = [p for p in scope.people if p.id in unanswered] if unanswered else []
+    done = len(scope.people) - len(absent)
     # A manager's digest covers their own reports, all of whom they may see; the organisation's, only the admin's.
     visible = {p.id for p in personal(scope.reader.id, scope.people)} if scope.org_wide else None
-    missing = [who(p) for p in scope.people if p.id in unanswered and (visible is None or p.id in visible)] if (
-        unanswered) else []
+    missing = [who(p) for p in absent if visible is None or p.id in visible]
     blocked = [p for p in scope.people if p.id in named] if named else []
     line = words.blocker
     blockers = [line.format(name=who(p), blockers=named[p.id]) for p in blocked if visible is None or p.id in visible]
