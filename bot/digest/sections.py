@@ -185,12 +185,13 @@ def checkins_of(scope: DigestScope, periods: tuple[str, ...], answered: Answered
         return []
     t, week = scope.t, periods[-1]
     unanswered, named = answered
-    absent = [p for p in scope.people if p.id in unanswered] if unanswered else []
+    # Most teams: everyone answered, and nobody named a blocker (tried in C first).
+    absent = [] if unanswered.isdisjoint(scope.ids) else [p for p in scope.people if p.id in unanswered]
     done = len(scope.people) - len(absent)
     # A manager's digest covers their own reports, all of whom they may see; the organisation's, only the admin's.
     visible = {p.id for p in personal(scope.reader.id, scope.people)} if scope.org_wide else None
     missing = [who(p) for p in absent if visible is None or p.id in visible]
-    blocked = [p for p in scope.people if p.id in named] if named else []
+    blocked = [] if named.keys().isdisjoint(scope.ids) else [p for p in scope.people if p.id in named]
     line = words.blocker
     blockers = [line.format(name=who(p), blockers=named[p.id]) for p in blocked if visible is None or p.id in visible]
     others = len(blocked) - len(blockers)  # counted, never quoted: only they and their managers read them

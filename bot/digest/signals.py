@@ -36,6 +36,7 @@ async def section(scopes: list[DigestScope]) -> list[SectionBlocks]:
     moods, organisation = await team_moods(scopes, SIGNAL_WEEKS)  # read once with the check-ins' trend
     pulses = await digest_series(scopes)  # readers of the same results share the same Series objects
     words: dict[str, MoodWords] = {}  # by language: a thousand digests are written in a few
+    points = ChartPoints()  # one for the batch: its 12,000 weeks of moods hold a few hundred different means
     result: list[SectionBlocks] = []
     for scope, pulse in zip(scopes, pulses, strict=True):
         if not scope.people:
@@ -46,7 +47,7 @@ async def section(scopes: list[DigestScope]) -> list[SectionBlocks]:
         theirs = organisation if scope.org_wide else moods.get(scope.reader.id, NO_MOODS)
         said = worded.organisation if scope.org_wide else worded.team
         mood = mood_series(scope, periods[id(scope)], theirs, said.name)
-        result.append(signal_blocks(scope, mood, pulse, worded.heading, said))
+        result.append(signal_blocks(scope, mood, pulse, worded.heading, said, points))
     return result
 
 
@@ -78,6 +79,15 @@ class MoodWords(NamedTuple):
                    team=Said.of(t, t("Mood of your team")), organisation=Said.of(t, t("Mood of the organisation")))
 
 
+class ChartPoints(dict[float, float]):
+    """A chart's points as drawn (two decimals), by value: rounded once for each different mean of a batch rather
+    than for each of its 12,000 points."""
+
+    def __missing__(self, value: float) -> float:
+        point = self[value] = round(value, 2)
+        return point
+
+
 def mood_series(scope: DigestScope, periods: tuple[str, ...], moods: dict[str, tuple[int, int]], name: str) -> Series:
     k = scope.deps.settings.pulse.anonymity_threshold
     values = [total / count if count >= k else None for total, count in map(moods.get, periods, repeat(NO_WEEK))]
@@ -87,22 +97,26 @@ def mood_series(scope: DigestScope, periods: tuple[str, ...], moods: dict[str, t
     return Series(name, list(week_labels(periods)[first:len(values)]), cast(list[float], values[first:]))
 
 
-def signal_blocks(scope: DigestScope, mood: Series, pulse: list[Series], heading: str, said: Said) -> SectionBlocks:
+def signal_blocks(scope: DigestScope, mood: Series, pulse: list[Series], heading: str, said: Said,
+                  points: ChartPoints) -> SectionBlocks:
     t = scope.t
-    lines, chart = judged(t, mood, True, said)  # a team's own mood: read by its manager only, its chart always drawn
+    # A team's own mood: read by its manager only, its chart always drawn.
+    lines, chart = judged(t, mood, True, said, points)
     charts = [chart] if chart is not None else []
     for series in pulse:  # the same object for all its readers (and batches, once final): judged once
         if (verdict := series.verdicts.get(t.locale)) is None:
-            verdict = series.verdicts[t.locale] = judged(t, series, False)
+            verdict = series.verdicts[t.locale] = judged(t, series, False, points=points)
         lines = [*lines, *verdict[0]]
         if verdict[1] is not None:  # drawn only when it signals
             charts.append(verdict[1])
     return [Text(text=heading + "\n" + capped(lines, scope)), *charts]
 
 
-def judged(t: Translator, series: Series, in_weeks: bool, said: Said | None = None) -> tuple[list[str], Chart | None]:
+def judged(t: Translator, series: Series, in_weeks: bool, said: Said | None = None,
+           points: ChartPoints | None = None) -> tuple[list[str], Chart | None]:
     """What the series says: not enough history, no signal, or each signal with its rule and week (round).
-    `said`: its texts translated already (a batch's mood charts share a few); else translated as needed."""
+    `said`: its texts translated already (a batch's mood charts share a few); else translated as needed. `points`:
+    the batch's points rounded so far."""
     chart = xmr(series.values)
     found = signals(series.values, chart)
     if chart is None or found is None:
@@ -121,8 +135,9 @@ def judged(t: Translator, series: Series, in_weeks: bool, said: Said | None = No
                                                         round=series.labels[s.index], **params))
     if not found and not in_weeks:  # a pulse series' chart is shown only when it signals: not drawn for nothing
         return lines, None
-    said = said or Said.of(t, series.name)
-    spread = [*series.values, chart.lower, chart.upper]
-    return lines, Chart(title=said.title, labels=series.labels,
-                        series=[(said.mean, [round(v, 2) for v in series.values])], low=min(spread), high=max(spread),
-                        centre=chart.centre, limits=(chart.lower, chart.upper), marked=[s.index for s in found])
+    said, points = said or Said.of(t, series.name), ChartPoints() if points is None else points
+    lower, upper = chart.lower, chart.upper  # read once (properties)
+    spread = [*series.values, lower, upper]
+    drawn = [points[value] for value in series.values]
+    return lines, Chart(title=said.title, labels=series.labels, series=[(said.mean, drawn)], low=min(spread),
+                        high=max(spread), centre=chart.centre, limits=(lower, upper), marked=[s.index for s in found])
