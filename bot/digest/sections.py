@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.ideas.lifecycle import label
 from bot.kernel.calendar import iso_week
 from bot.kernel.effect import Measured, describe
+from bot.kernel.i18n import Translator
 from bot.kernel.kudos_text import giver_name, kudos_text
 from bot.kernel.people import who
 from bot.kernel.sections import DigestScope, SectionBlocks
@@ -77,7 +78,7 @@ def window(scopes: list[DigestScope]) -> tuple:  # type: ignore[type-arg]
 
 async def checkins(scopes: list[DigestScope]) -> list[SectionBlocks]:
     """Completion and who is missing, blockers, and the mood trend (summed per manager and week in SQL)."""
-    periods = {id(scope): weeks(scope, TREND_WEEKS) for scope in scopes}
+    periods = trend_weeks(scopes)
     queries = DigestQueries(scopes[0].uow.session)
     covered = sorted({weeks_[-1] for weeks_ in periods.values()})  # one week, but for zones a day apart
     # Nearly everyone answers: the database sends who did not and who named a blocker, not every check-in. Managers'
@@ -87,8 +88,62 @@ async def checkins(scopes: list[DigestScope]) -> list[SectionBlocks]:
     for row in await queries.blockers(everyone(scopes), covered, managers):
         answered[row.period].blockers[row.person_id] = cast(str, row.blockers)
     moods, organisation = await team_moods(scopes, TREND_WEEKS)
-    return [checkins_of(scope, periods[id(scope)], answered[periods[id(scope)][-1]],
-                        organisation if scope.org_wide else moods.get(scope.reader_id, NO_MOODS)) for scope in scopes]
+    words: dict[str, CheckinWords] = {}  # by language: a thousand digests are written in a few
+    points = TrendPoints()  # one for the batch: its 12,000 weeks of moods hold a few hundred different (sum, count)
+    result: list[SectionBlocks] = []
+    for scope in scopes:
+        if (worded := words.get(scope.t.locale)) is None:
+            worded = words[scope.t.locale] = CheckinWords.of(scope.t)
+        theirs = periods[id(scope)]
+        result.append(checkins_of(scope, theirs, answered[theirs[-1]],
+                                  organisation if scope.org_wide else moods.get(scope.reader_id, NO_MOODS),
+                                  worded, points))
+    return result
+
+
+def mood_weeks(scopes: list[DigestScope]) -> dict[int, tuple[str, ...]]:
+    """Each digest's last MOOD_WEEKS weeks, by `id(scope)`: worked out once a batch for the moods read, the
+    check-ins' trend and the signals' control charts (`DigestScope.shared`)."""
+    kept = cast(dict[int, tuple[str, ...]] | None, scopes[0].shared.get("mood weeks"))
+    if kept is None:
+        kept = scopes[0].shared["mood weeks"] = {id(scope): weeks(scope, MOOD_WEEKS) for scope in scopes}
+    return kept
+
+
+def trend_weeks(scopes: list[DigestScope]) -> dict[int, tuple[str, ...]]:
+    """Each digest's last TREND_WEEKS weeks, by `id(scope)`: the end of its `mood_weeks`, cut once for each of
+    the few different ones."""
+    periods = mood_weeks(scopes)
+    cut = {twelve: twelve[-TREND_WEEKS:] for twelve in set(periods.values())}
+    return {key: cut[twelve] for key, twelve in periods.items()}
+
+
+class CheckinWords(NamedTuple):
+    """What every digest in one language says alike in its check-ins: translated once a batch, not once a digest.
+    The templates are filled as `t(msgid, **params)` fills them."""
+
+    answered: str  # template: done, total, week
+    not_yet: str  # template: names
+    blocker: str  # template: a person's blockers
+    blockers: str  # the blockers' heading
+    trend: str  # the mood chart's title
+    mood: str  # its series
+
+    @classmethod
+    def of(cls, t: Translator) -> CheckinWords:
+        return cls(answered=t.template("Check-ins: {done} of {total} answered for week {week}."),
+                   not_yet=t.template("Not yet: {names}"), blocker=t.template("{name}: {blockers}"),
+                   blockers=t("⚠ Blockers"), trend=t("Mood, 1–5, last {n} weeks", n=TREND_WEEKS), mood=t("mood"))
+
+
+class TrendPoints(dict[tuple[int, int], float | None]):
+    """A week's mood as the trend draws it, by its (sum, count): the mean to one decimal, None without a mood.
+    Rounded once for each different week of a batch (a few hundred) rather than for each of its 8,000 points."""
+
+    def __missing__(self, week: tuple[int, int]) -> float | None:
+        total, count = week
+        point = self[week] = round(total / count, 1) if count else None
+        return point
 
 
 class Answered(NamedTuple):
@@ -107,7 +162,8 @@ async def team_moods(scopes: list[DigestScope], count: int) -> Moods:
     if kept is not None and kept[0] >= count:
         return kept[1]
     org_wide = any(scope.org_wide for scope in scopes)
-    all_weeks = sorted({week for scope in scopes for week in weeks(scope, span)})
+    periods = set(mood_weeks(scopes).values()) if span == MOOD_WEEKS else {weeks(scope, span) for scope in scopes}
+    all_weeks = sorted({week for weeks_ in periods for week in weeks_})  # from the few different digests' weeks
     moods = await DigestQueries(scopes[0].uow.session).moods(
         None if org_wide else [s.reader_id for s in scopes if s.people], all_weeks)  # None too: no manager's
     organisation: dict[str, tuple[int, int]] = {}
@@ -121,42 +177,44 @@ async def team_moods(scopes: list[DigestScope], count: int) -> Moods:
 
 
 def checkins_of(scope: DigestScope, periods: tuple[str, ...], answered: Answered,
-                moods: dict[str, tuple[int, int]]) -> SectionBlocks:
+                moods: dict[str, tuple[int, int]], words: CheckinWords, points: TrendPoints) -> SectionBlocks:
     """Counts for everyone covered; names, blockers and a mood of few only of those the reader may see (their own
-    reports: bot/kernel/visibility.py). An admin's organisation-wide digest is counts unless they manage someone."""
+    reports: bot/kernel/visibility.py). An admin's organisation-wide digest is counts unless they manage someone.
+    `words` and `points`: a batch's, shared by its digests."""
     if not scope.people:
         return []
     t, week = scope.t, periods[-1]
     unanswered, named = answered
-    done = len(scope.people) - len(unanswered.intersection(scope.ids)) if unanswered else len(scope.people)
+    # Most teams: everyone answered, and nobody named a blocker (tried in C first).
+    absent = [] if unanswered.isdisjoint(scope.ids) else [p for p in scope.people if p.id in unanswered]
+    done = len(scope.people) - len(absent)
     # A manager's digest covers their own reports, all of whom they may see; the organisation's, only the admin's.
     visible = {p.id for p in personal(scope.reader_id, scope.people)} if scope.org_wide else None
-    missing = [who(p) for p in scope.people if p.id in unanswered and (visible is None or p.id in visible)] if (
-        unanswered) else []
-    blocked = [p for p in scope.people if p.id in named] if named else []
-    line = t.template("{name}: {blockers}")
+    missing = [who(p) for p in absent if visible is None or p.id in visible]
+    blocked = [] if named.keys().isdisjoint(scope.ids) else [p for p in scope.people if p.id in named]
+    line = words.blocker
     blockers = [line.format(name=who(p), blockers=named[p.id]) for p in blocked if visible is None or p.id in visible]
     others = len(blocked) - len(blockers)  # counted, never quoted: only they and their managers read them
     weekly = map(moods.get, periods, repeat(NO_WEEK))
     if visible is None or len(visible) == len(scope.people):  # every mood is theirs to see: no threshold
-        trend = [round(total / count, 1) if count else None for total, count in weekly]
+        trend = [points[week_] for week_ in weekly]
     else:
         k = scope.deps.settings.pulse.anonymity_threshold
         trend = [round(total / count, 1) if count and aggregate_shown(count, k, False) else None
                  for total, count in weekly]
-    blocks: SectionBlocks = [Text(text=t("Check-ins: {done} of {total} answered for week {week}.", done=done,
-                                         total=len(scope.people), week=week.split("-W")[1]))]
+    blocks: SectionBlocks = [Text(text=words.answered.format(done=done, total=len(scope.people),
+                                                             week=week.split("-W")[1]))]
     if missing:
-        blocks.append(Text(text=t("Not yet: {names}", names=capped(missing, scope, sep=", "))))
+        blocks.append(Text(text=words.not_yet.format(names=capped(missing, scope, sep=", "))))
     if blockers or others:
         lines = [capped(blockers, scope)] if blockers else []
         if others:
             lines.append(t("Blockers reported by people who do not report to you: {n}. Only each of them and their "
                            "manager read the text.", n=others))
-        blocks.append(Text(text="\n".join([t("⚠ Blockers"), *lines])))
+        blocks.append(Text(text="\n".join([words.blockers, *lines])))
     if trend.count(None) < len(trend):  # a mood in some week
-        blocks.append(Chart(title=t("Mood, 1–5, last {n} weeks", n=TREND_WEEKS), labels=week_labels(periods),
-                            series=[(t("mood"), trend)], low=1, high=5))
+        blocks.append(Chart(title=words.trend, labels=week_labels(periods), series=[(words.mood, trend)], low=1,
+                            high=5))
     return blocks
 
 

@@ -9,9 +9,9 @@ may still fill up, is left out without breaking it), and a series left too short
 from __future__ import annotations
 
 from itertools import repeat
-from typing import cast
+from typing import NamedTuple, cast
 
-from bot.digest.sections import MOOD_WEEKS, NO_MOODS, NO_WEEK, capped, team_moods, week_labels, weeks
+from bot.digest.sections import MOOD_WEEKS, NO_MOODS, NO_WEEK, capped, mood_weeks, team_moods, week_labels
 from bot.kernel.i18n import N_, Translator
 from bot.kernel.quality import MIN_HISTORY, Rule, signals, xmr
 from bot.kernel.sections import DigestScope, SectionBlocks
@@ -25,51 +25,98 @@ RULES = {
     Rule.FOUR_OF_FIVE: N_("4 of 5 points beyond 1 sigma"),
     Rule.EIGHT_IN_A_ROW: N_("8 points in a row on one side of the centre line"),
 }
+QUIET = N_("{series}: no signal — the ups and downs are within normal variation.")
+CHART_TITLE = N_("{series}: control chart")
 
 
 async def section(scopes: list[DigestScope]) -> list[SectionBlocks]:
     """The moods read once for the batch (with the check-ins' trend), and the pulse rounds tallied once
     (bot/pulse/series.py)."""
-    periods = {id(scope): weeks(scope, SIGNAL_WEEKS) for scope in scopes}
+    periods = mood_weeks(scopes)  # SIGNAL_WEEKS: worked out once with the check-ins'
     moods, organisation = await team_moods(scopes, SIGNAL_WEEKS)  # read once with the check-ins' trend
     pulses = await digest_series(scopes)  # readers of the same results share the same Series objects
+    words: dict[str, MoodWords] = {}  # by language: a thousand digests are written in a few
+    points = ChartPoints()  # one for the batch: its 12,000 weeks of moods hold a few hundred different means
     result: list[SectionBlocks] = []
     for scope, pulse in zip(scopes, pulses, strict=True):
         if not scope.people:
             result.append([])
             continue
+        if (worded := words.get(scope.t.locale)) is None:
+            worded = words[scope.t.locale] = MoodWords.of(scope.t)
         theirs = organisation if scope.org_wide else moods.get(scope.reader_id, NO_MOODS)
-        mood = mood_series(scope, periods[id(scope)], theirs)
-        result.append(signal_blocks(scope, mood, pulse))
+        said = worded.organisation if scope.org_wide else worded.team
+        mood = mood_series(scope, periods[id(scope)], theirs, said.name)
+        result.append(signal_blocks(scope, mood, pulse, worded.heading, said, points))
     return result
 
 
-def mood_series(scope: DigestScope, periods: tuple[str, ...], moods: dict[str, tuple[int, int]]) -> Series:
+class Said(NamedTuple):
+    """What a series' verdict says whatever its values, in one language: its name, its line when nothing signals,
+    and its chart's title and series."""
+
+    name: str
+    quiet: str
+    title: str
+    mean: str
+
+    @classmethod
+    def of(cls, t: Translator, name: str) -> Said:
+        return cls(name=name, quiet=t(QUIET, series=name), title=t(CHART_TITLE, series=name), mean=t("mean"))
+
+
+class MoodWords(NamedTuple):
+    """What every digest in one language says alike in its mood control chart: translated once a batch, not once a
+    digest."""
+
+    heading: str  # the section's
+    team: Said  # a manager's team's mood
+    organisation: Said  # the organisation's
+
+    @classmethod
+    def of(cls, t: Translator) -> MoodWords:
+        return cls(heading=t("Signals (control charts, last {n} weeks)", n=SIGNAL_WEEKS),
+                   team=Said.of(t, t("Mood of your team")), organisation=Said.of(t, t("Mood of the organisation")))
+
+
+class ChartPoints(dict[float, float]):
+    """A chart's points as drawn (two decimals), by value: rounded once for each different mean of a batch rather
+    than for each of its 12,000 points."""
+
+    def __missing__(self, value: float) -> float:
+        point = self[value] = round(value, 2)
+        return point
+
+
+def mood_series(scope: DigestScope, periods: tuple[str, ...], moods: dict[str, tuple[int, int]], name: str) -> Series:
     k = scope.deps.settings.pulse.anonymity_threshold
     values = [total / count if count >= k else None for total, count in map(moods.get, periods, repeat(NO_WEEK))]
     if values and values[-1] is None:  # the week the digest covers may still be filling up: not a gap yet
         values.pop()
     first = len(values) - values[::-1].index(None) if None in values else 0  # since the last gap (`unbroken`)
-    name = scope.t("Mood of the organisation") if scope.org_wide else scope.t("Mood of your team")
     return Series(name, list(week_labels(periods)[first:len(values)]), cast(list[float], values[first:]))
 
 
-def signal_blocks(scope: DigestScope, mood: Series, pulse: list[Series]) -> SectionBlocks:
+def signal_blocks(scope: DigestScope, mood: Series, pulse: list[Series], heading: str, said: Said,
+                  points: ChartPoints) -> SectionBlocks:
     t = scope.t
-    lines, chart = judged(t, mood, True)  # a team's own mood: read by its manager only, its chart always drawn
+    # A team's own mood: read by its manager only, its chart always drawn.
+    lines, chart = judged(t, mood, True, said, points)
     charts = [chart] if chart is not None else []
     for series in pulse:  # the same object for all its readers (and batches, once final): judged once
         if (verdict := series.verdicts.get(t.locale)) is None:
-            verdict = series.verdicts[t.locale] = judged(t, series, False)
+            verdict = series.verdicts[t.locale] = judged(t, series, False, points=points)
         lines = [*lines, *verdict[0]]
         if verdict[1] is not None:  # drawn only when it signals
             charts.append(verdict[1])
-    return [Text(text=t("Signals (control charts, last {n} weeks)", n=SIGNAL_WEEKS) + "\n" + capped(lines, scope)),
-            *charts]
+    return [Text(text=heading + "\n" + capped(lines, scope)), *charts]
 
 
-def judged(t: Translator, series: Series, in_weeks: bool) -> tuple[list[str], Chart | None]:
-    """What the series says: not enough history, no signal, or each signal with its rule and week (round)."""
+def judged(t: Translator, series: Series, in_weeks: bool, said: Said | None = None,
+           points: ChartPoints | None = None) -> tuple[list[str], Chart | None]:
+    """What the series says: not enough history, no signal, or each signal with its rule and week (round).
+    `said`: its texts translated already (a batch's mood charts share a few); else translated as needed. `points`:
+    the batch's points rounded so far."""
     chart = xmr(series.values)
     found = signals(series.values, chart)
     if chart is None or found is None:
@@ -78,18 +125,19 @@ def judged(t: Translator, series: Series, in_weeks: bool) -> tuple[list[str], Ch
             "{series}: not enough history yet ({n} of {needed} rounds).", series=series.name,
             n=len(series.values), needed=MIN_HISTORY)], None
     if not found:
-        lines = [t("{series}: no signal — the ups and downs are within normal variation.", series=series.name)]
+        lines = [said.quiet if said else t(QUIET, series=series.name)]
     else:
         lines = []
         for s in found:
-            said = {"series": series.name, "rule": t(RULES[s.rule]), "side": t("up") if s.above else t("down")}
+            params = {"series": series.name, "rule": t(RULES[s.rule]), "side": t("up") if s.above else t("down")}
             lines.append(t("⚠ {series}, week {week}: {rule}, {side}.", week=series.labels[s.index].removeprefix("W"),
-                           **said) if in_weeks else t("⚠ {series}, round {round}: {rule}, {side}.",
-                                                      round=series.labels[s.index], **said))
+                           **params) if in_weeks else t("⚠ {series}, round {round}: {rule}, {side}.",
+                                                        round=series.labels[s.index], **params))
     if not found and not in_weeks:  # a pulse series' chart is shown only when it signals: not drawn for nothing
         return lines, None
-    spread = [*series.values, chart.lower, chart.upper]
-    return lines, Chart(title=t("{series}: control chart", series=series.name), labels=series.labels,
-                        series=[(t("mean"), [round(v, 2) for v in series.values])], low=min(spread),
-                        high=max(spread), centre=chart.centre, limits=(chart.lower, chart.upper),
-                        marked=[s.index for s in found])
+    said, points = said or Said.of(t, series.name), ChartPoints() if points is None else points
+    lower, upper = chart.lower, chart.upper  # read once (properties)
+    spread = [*series.values, lower, upper]
+    drawn = [points[value] for value in series.values]
+    return lines, Chart(title=said.title, labels=series.labels, series=[(said.mean, drawn)], low=min(spread),
+                        high=max(spread), centre=chart.centre, limits=(lower, upper), marked=[s.index for s in found])
