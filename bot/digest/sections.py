@@ -7,6 +7,7 @@ Each section takes every digest being built at once and asks the database once f
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from functools import lru_cache
 from itertools import repeat
@@ -18,10 +19,10 @@ from bot.kernel.calendar import iso_week
 from bot.kernel.effect import Measured, describe
 from bot.kernel.kudos_text import giver_name, kudos_text
 from bot.kernel.people import who
-from bot.kernel.sections import DigestScope, SectionBlocks
+from bot.kernel.sections import DigestScope, SectionBlocks, people_by_id
 from bot.kernel.views import Chart, Fields, Text
 from bot.kernel.visibility import aggregate_shown, personal, sees_personal
-from storage.digest_queries import DigestQueries, EffectRow, IdeaRow, KudosRow
+from storage.digest_queries import DigestQueries, EffectRow, IdeaRow, KudosRow, Member
 
 TREND_WEEKS = 8
 MOOD_WEEKS = 12  # the longest mood history a section reads (the signals' control charts): one query serves both
@@ -164,9 +165,11 @@ async def kudos(scopes: list[DigestScope]) -> list[SectionBlocks]:
     """Kudos given and received by each team, with the latest ones they received."""
     start, end = window(scopes)
     rows = await DigestQueries(scopes[0].uow.session).kudos_involving(everyone(scopes), start, end)
-    people = {person.id: person for scope in scopes for person in scope.people}
-    people |= await DigestQueries(scopes[0].uow.session).members(
-        {person_id for r in rows for person_id in (r.giver_id, r.recipient_id) if person_id not in people} - {None})
+    people = people_by_id(scopes)  # the batch's, shared: added to in a copy only
+    strangers = {person_id for r in rows for person_id in (r.giver_id, r.recipient_id) if person_id not in people}
+    strangers.discard(None)
+    if strangers:
+        people = {**people, **await DigestQueries(scopes[0].uow.session).members(strangers)}
     # Each person's rows as positions in `rows`, so a team reads only its own: a row two of its people share is
     # taken once, by its position (an int hashes at C speed, a row would call `KudosRow.__hash__`).
     involving: dict[int, list[int]] = defaultdict(list)
@@ -179,7 +182,7 @@ async def kudos(scopes: list[DigestScope]) -> list[SectionBlocks]:
                      people, (start, end)) for scope in scopes]
 
 
-def kudos_of(scope: DigestScope, rows: list[KudosRow], people: dict,  # type: ignore[type-arg]
+def kudos_of(scope: DigestScope, rows: list[KudosRow], people: Mapping[int, Member],
              read: tuple[datetime, datetime]) -> SectionBlocks:
     """`rows`: the team's, read for the batch's weeks (`read`); most digests cover all of those."""
     if not scope.people:

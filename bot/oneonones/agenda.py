@@ -19,7 +19,7 @@ from bot.kernel.context import Due, Tick
 from bot.kernel.i18n import Translator
 from bot.kernel.kudos_text import giver_name, kudos_text
 from bot.kernel.people import who
-from bot.kernel.sections import DigestScope, SectionBlocks
+from bot.kernel.sections import DigestScope, SectionBlocks, people_by_id
 from bot.kernel.views import Button, Buttons, Fields, Text, View
 from bot.oneonones.goal_topics import GoalTopics, goal_sections, load_goal_topics
 from bot.oneonones.pairs import (
@@ -176,7 +176,7 @@ async def digest_batch(scopes: list[DigestScope]) -> list[SectionBlocks]:
     if not scopes:
         return []
     org_wide = any(scope.org_wide for scope in scopes)
-    known = {person.id: person for scope in scopes for person in scope.people}  # without an admin's: the reports
+    known = people_by_id(scopes)  # without an admin's: the reports
     settings = scopes[0].deps.settings
     # A manager's digest covers their own reports, whose pairs are theirs: read by the readers' ids.
     rows, people = await pair_rows(scopes[0].uow, settings, scopes[0].deps.clock.now(), known,
