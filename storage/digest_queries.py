@@ -291,7 +291,7 @@ class DigestQueries:
                    Kudos.effect)
             .join(KudosRecipient).where(or_(self.among(Kudos.giver_id, ids), self.among(KudosRecipient.person_id, ids)),
                                         Kudos.created_at > start, Kudos.created_at <= end))
-        return list(map(KudosRow._make, rows))
+        return list(map(tuple.__new__, repeat(KudosRow), rows))  # type: ignore[arg-type]  # in C, as `as_members`
 
     async def open_goals(self, ids: Sequence[int]) -> list[GoalRow]:
         if not ids:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.ideas.lifecycle import label
 from bot.kernel.calendar import iso_week
 from bot.kernel.effect import Measured, describe
+from bot.kernel.i18n import Translator
 from bot.kernel.kudos_text import giver_name, kudos_text
 from bot.kernel.people import who
 from bot.kernel.sections import DigestScope, SectionBlocks, people_by_id
@@ -178,12 +179,29 @@ async def kudos(scopes: list[DigestScope]) -> list[SectionBlocks]:
             involving[row.giver_id].append(n)
         if row.recipient_id != row.giver_id:
             involving[row.recipient_id].append(n)
+    texts: dict[str, KudosTexts] = {}  # by language: a thousand digests are written in a few
     return [kudos_of(scope, [rows[n] for n in dict.fromkeys(n for pid in scope.ids for n in involving.get(pid, ()))],
-                     people, (start, end)) for scope in scopes]
+                     people, (start, end), texts.get(scope.t.locale) or texts.setdefault(scope.t.locale,
+                                                                                      KudosTexts.of(scope.t)))
+            for scope in scopes]
+
+
+class KudosTexts(NamedTuple):
+    """The section's texts as every digest in one language has them, translated once a batch."""
+
+    none: str
+    counts: str  # the template of "{given} given, {received} received"
+    line: str  # the template of a kudos received: "{giver} → {name}: {message}"
+
+    @classmethod
+    def of(cls, t: Translator) -> KudosTexts:
+        return cls(none=t("Kudos: none given or received this week."),
+                   counts=t.template("Kudos: {given} given, {received} received this week."),
+                   line=t.template("{giver} → {name}: {message}"))
 
 
 def kudos_of(scope: DigestScope, rows: list[KudosRow], people: Mapping[int, Member],
-             read: tuple[datetime, datetime]) -> SectionBlocks:
+             read: tuple[datetime, datetime], texts: KudosTexts) -> SectionBlocks:
     """`rows`: the team's, read for the batch's weeks (`read`); most digests cover all of those."""
     if not scope.people:
         return []
@@ -192,14 +210,12 @@ def kudos_of(scope: DigestScope, rows: list[KudosRow], people: Mapping[int, Memb
     given = len({r.kudos_id for r in in_week if r.giver_id in ids})
     received = [r for r in in_week if r.recipient_id in ids]
     if not given and not received:
-        return [Text(text=t("Kudos: none given or received this week."))]
+        return [Text(text=texts.none)]
     latest = sorted(received, key=lambda r: (r.created_at, r.kudos_id), reverse=True)
-    line = t.template("{giver} → {name}: {message}")
-    lines = [line.format(giver=giver_name(t, r.giver_id, people), name=who(people[r.recipient_id]),
-                         message=kudos_text(t, r.message, r.idea_id, r.effect))
+    lines = [texts.line.format(giver=giver_name(t, r.giver_id, people), name=who(people[r.recipient_id]),
+                               message=kudos_text(t, r.message, r.idea_id, r.effect))
              for r in latest[:LATEST_KUDOS]] + more(len(latest), scope, LATEST_KUDOS)
-    blocks: SectionBlocks = [Text(text=t("Kudos: {given} given, {received} received this week.",
-                                         given=given, received=len({r.kudos_id for r in received})))]
+    blocks: SectionBlocks = [Text(text=texts.counts.format(given=given, received=len({r.kudos_id for r in received})))]
     return [*blocks, Text(text="\n".join(lines))] if lines else blocks
 
 
