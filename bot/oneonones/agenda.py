@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from itertools import groupby
+from operator import attrgetter
 from typing import NamedTuple, cast
 from zoneinfo import ZoneInfo
 
@@ -184,8 +186,8 @@ async def digest_batch(scopes: list[DigestScope]) -> list[SectionBlocks]:
                                    report_ids=None if org_wide else list(known),
                                    managers=None if org_wide else [scope.reader_id for scope in scopes if scope.people])
     by_manager: dict[int, list[PairRow]] = {}  # in the order of the reports' names, as each digest lists them
-    for row in rows:
-        by_manager.setdefault(row.manager_id, []).append(row)
+    for manager_id, pairs in groupby(rows, attrgetter("manager_id")):  # a manager batch's come grouped: a run each
+        by_manager.setdefault(manager_id, []).extend(pairs)
     zones = manager_zones(settings, rows, people)
     labels: dict[str, Labels] = {}  # by language: a thousand digests are written in a few
     return [digest_blocks(scope, list(by_manager.items()) if scope.org_wide else
