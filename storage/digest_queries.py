@@ -291,7 +291,7 @@ class DigestQueries:
                    Kudos.effect)
             .join(KudosRecipient).where(or_(self.among(Kudos.giver_id, ids), self.among(KudosRecipient.person_id, ids)),
                                         Kudos.created_at > start, Kudos.created_at <= end))
-        return list(map(KudosRow._make, rows))
+        return list(map(tuple.__new__, repeat(KudosRow), rows))  # type: ignore[arg-type]  # in C, as `as_members`
 
     async def open_goals(self, ids: Sequence[int]) -> list[GoalRow]:
         if not ids:
@@ -346,15 +346,16 @@ class DigestQueries:
     async def pairs(self, report_ids: Sequence[int] | None, managers: Sequence[int] | None = None) -> list[PairRow]:
         """The current 1:1 pairs (the report's manager is the pair's manager) of these reports, by the report's name
         (as `reports` lists them); None: of all. With `managers`, whose reports `report_ids` are (a digest batch's),
-        read by the pair's manager instead: a tenth of the ids (`whose`)."""
+        read by the pair's manager instead: a tenth of the ids (`whose`), and each manager's pairs together."""
         # The start only where no meeting is recorded (`Pair.since`): parsing ten thousand timestamps costs more than
         # the rest of the row.
         started = case((OneOnOne.last_held_on.is_(None), OneOnOne.created_at))
         query = (select(OneOnOne.id, OneOnOne.manager_id, OneOnOne.report_id, OneOnOne.cadence_days,
                         OneOnOne.last_held_on, started, OneOnOne.held_count)
                  .join(Person, and_(Person.id == OneOnOne.report_id, Person.manager_id == OneOnOne.manager_id)))
-        if managers is not None:
-            query = query.where(self.among(OneOnOne.manager_id, managers))
+        if managers is not None:  # grouped by manager as read: each digest takes its own
+            query = query.where(self.among(OneOnOne.manager_id, managers)).order_by(OneOnOne.manager_id)
         elif report_ids is not None:
             query = query.where(self.among(OneOnOne.report_id, report_ids))
-        return list(map(PairRow._make, await self.rows(query.order_by(Person.name, Person.id))))
+        rows = await self.rows(query.order_by(Person.name, Person.id))
+        return list(map(tuple.__new__, repeat(PairRow), rows))  # type: ignore[arg-type]  # in C, as `as_members`

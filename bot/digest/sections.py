@@ -7,6 +7,7 @@ Each section takes every digest being built at once and asks the database once f
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from functools import lru_cache
 from itertools import repeat
@@ -19,10 +20,10 @@ from bot.kernel.effect import Measured, describe
 from bot.kernel.i18n import Translator
 from bot.kernel.kudos_text import giver_name, kudos_text
 from bot.kernel.people import who
-from bot.kernel.sections import DigestScope, SectionBlocks
+from bot.kernel.sections import DigestScope, SectionBlocks, people_by_id
 from bot.kernel.views import Chart, Fields, Text
 from bot.kernel.visibility import aggregate_shown, personal, sees_personal
-from storage.digest_queries import DigestQueries, EffectRow, IdeaRow, KudosRow
+from storage.digest_queries import DigestQueries, EffectRow, IdeaRow, KudosRow, Member
 
 TREND_WEEKS = 8
 MOOD_WEEKS = 12  # the longest mood history a section reads (the signals' control charts): one query serves both
@@ -222,9 +223,11 @@ async def kudos(scopes: list[DigestScope]) -> list[SectionBlocks]:
     """Kudos given and received by each team, with the latest ones they received."""
     start, end = window(scopes)
     rows = await DigestQueries(scopes[0].uow.session).kudos_involving(everyone(scopes), start, end)
-    people = {person.id: person for scope in scopes for person in scope.people}
-    people |= await DigestQueries(scopes[0].uow.session).members(
-        {person_id for r in rows for person_id in (r.giver_id, r.recipient_id) if person_id not in people} - {None})
+    people = people_by_id(scopes)  # the batch's, shared: added to in a copy only
+    strangers = {person_id for r in rows for person_id in (r.giver_id, r.recipient_id) if person_id not in people}
+    strangers.discard(None)
+    if strangers:
+        people = {**people, **await DigestQueries(scopes[0].uow.session).members(strangers)}
     # Each person's rows as positions in `rows`, so a team reads only its own: a row two of its people share is
     # taken once, by its position (an int hashes at C speed, a row would call `KudosRow.__hash__`).
     involving: dict[int, list[int]] = defaultdict(list)
@@ -233,12 +236,29 @@ async def kudos(scopes: list[DigestScope]) -> list[SectionBlocks]:
             involving[row.giver_id].append(n)
         if row.recipient_id != row.giver_id:
             involving[row.recipient_id].append(n)
+    texts: dict[str, KudosTexts] = {}  # by language: a thousand digests are written in a few
     return [kudos_of(scope, [rows[n] for n in dict.fromkeys(n for pid in scope.ids for n in involving.get(pid, ()))],
-                     people, (start, end)) for scope in scopes]
+                     people, (start, end), texts.get(scope.t.locale) or texts.setdefault(scope.t.locale,
+                                                                                      KudosTexts.of(scope.t)))
+            for scope in scopes]
 
 
-def kudos_of(scope: DigestScope, rows: list[KudosRow], people: dict,  # type: ignore[type-arg]
-             read: tuple[datetime, datetime]) -> SectionBlocks:
+class KudosTexts(NamedTuple):
+    """The section's texts as every digest in one language has them, translated once a batch."""
+
+    none: str
+    counts: str  # the template of "{given} given, {received} received"
+    line: str  # the template of a kudos received: "{giver} → {name}: {message}"
+
+    @classmethod
+    def of(cls, t: Translator) -> KudosTexts:
+        return cls(none=t("Kudos: none given or received this week."),
+                   counts=t.template("Kudos: {given} given, {received} received this week."),
+                   line=t.template("{giver} → {name}: {message}"))
+
+
+def kudos_of(scope: DigestScope, rows: list[KudosRow], people: Mapping[int, Member],
+             read: tuple[datetime, datetime], texts: KudosTexts) -> SectionBlocks:
     """`rows`: the team's, read for the batch's weeks (`read`); most digests cover all of those."""
     if not scope.people:
         return []
@@ -247,14 +267,12 @@ def kudos_of(scope: DigestScope, rows: list[KudosRow], people: dict,  # type: ig
     given = len({r.kudos_id for r in in_week if r.giver_id in ids})
     received = [r for r in in_week if r.recipient_id in ids]
     if not given and not received:
-        return [Text(text=t("Kudos: none given or received this week."))]
+        return [Text(text=texts.none)]
     latest = sorted(received, key=lambda r: (r.created_at, r.kudos_id), reverse=True)
-    line = t.template("{giver} → {name}: {message}")
-    lines = [line.format(giver=giver_name(t, r.giver_id, people), name=who(people[r.recipient_id]),
-                         message=kudos_text(t, r.message, r.idea_id, r.effect))
+    lines = [texts.line.format(giver=giver_name(t, r.giver_id, people), name=who(people[r.recipient_id]),
+                               message=kudos_text(t, r.message, r.idea_id, r.effect))
              for r in latest[:LATEST_KUDOS]] + more(len(latest), scope, LATEST_KUDOS)
-    blocks: SectionBlocks = [Text(text=t("Kudos: {given} given, {received} received this week.",
-                                         given=given, received=len({r.kudos_id for r in received})))]
+    blocks: SectionBlocks = [Text(text=texts.counts.format(given=given, received=len({r.kudos_id for r in received})))]
     return [*blocks, Text(text="\n".join(lines))] if lines else blocks
 
 

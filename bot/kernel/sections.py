@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from typing import cast
 
 from bot.kernel.context import Deps
 from bot.kernel.i18n import Translator
@@ -45,3 +46,12 @@ class DigestScope:
 
 
 SectionBlocks = list[Block]
+
+
+def people_by_id(scopes: Sequence[DigestScope]) -> Mapping[int, Member]:
+    """Everyone the batch's digests cover, by id: made once for all its sections (`DigestScope.shared`, ten thousand
+    people), so read it, never change it."""
+    kept = cast(Mapping[int, Member] | None, scopes[0].shared.get("people by id"))
+    if kept is None:
+        kept = scopes[0].shared["people by id"] = {person.id: person for scope in scopes for person in scope.people}
+    return kept

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from itertools import groupby
+from operator import attrgetter
 from typing import NamedTuple, cast
 from zoneinfo import ZoneInfo
 
@@ -19,7 +21,7 @@ from bot.kernel.context import Due, Tick
 from bot.kernel.i18n import Translator
 from bot.kernel.kudos_text import giver_name, kudos_text
 from bot.kernel.people import who
-from bot.kernel.sections import DigestScope, SectionBlocks
+from bot.kernel.sections import DigestScope, SectionBlocks, people_by_id
 from bot.kernel.views import Button, Buttons, Fields, Text, View
 from bot.oneonones.goal_topics import GoalTopics, goal_sections, load_goal_topics
 from bot.oneonones.pairs import (
@@ -176,7 +178,7 @@ async def digest_batch(scopes: list[DigestScope]) -> list[SectionBlocks]:
     if not scopes:
         return []
     org_wide = any(scope.org_wide for scope in scopes)
-    known = {person.id: person for scope in scopes for person in scope.people}  # without an admin's: the reports
+    known = people_by_id(scopes)  # without an admin's: the reports
     settings = scopes[0].deps.settings
     # A manager's digest covers their own reports, whose pairs are theirs: read by the readers' ids.
     rows, people = await pair_rows(scopes[0].uow, settings, scopes[0].deps.clock.now(), known,
@@ -184,11 +186,12 @@ async def digest_batch(scopes: list[DigestScope]) -> list[SectionBlocks]:
                                    report_ids=None if org_wide else list(known),
                                    managers=None if org_wide else [scope.reader_id for scope in scopes if scope.people])
     by_manager: dict[int, list[PairRow]] = {}  # in the order of the reports' names, as each digest lists them
-    for row in rows:
-        by_manager.setdefault(row.manager_id, []).append(row)
+    for manager_id, pairs in groupby(rows, attrgetter("manager_id")):  # a manager batch's come grouped: a run each
+        by_manager.setdefault(manager_id, []).extend(pairs)
     zones = manager_zones(settings, rows, people)
     labels: dict[str, Labels] = {}  # by language: a thousand digests are written in a few
-    return [digest_blocks(scope, rows if scope.org_wide else by_manager.get(scope.reader_id, []), people, zones,
+    return [digest_blocks(scope, list(by_manager.items()) if scope.org_wide else
+                          [(scope.reader_id, by_manager.get(scope.reader_id, []))], people, zones,
                           labels.get(scope.t.locale) or labels.setdefault(scope.t.locale, Labels.of(scope.t)))
             for scope in scopes]
 
@@ -208,8 +211,9 @@ class Labels(NamedTuple):
                    overdue=t("Overdue"), on=t.template("{name} on {date}"))
 
 
-# The manager's zone, the last meeting, the pair's start (read only while no meeting is recorded), the cadence.
-PairKey = tuple[ZoneInfo, date | None, datetime | None, int]
+# Where a pair stands depends on the covered week in its manager's zone, its last meeting and its cadence; a pair
+# with no meeting recorded, on its start in that zone instead.
+PairKey = tuple[tuple[date, date], date, int] | tuple[ZoneInfo, datetime, int, tuple[date, date]]
 PairKind = tuple[bool, str | None, bool]  # held in the covered week, the next meeting if in the 7 days after, overdue
 
 
@@ -229,32 +233,37 @@ def local_week(start: datetime, end: datetime, zone: ZoneInfo) -> tuple[date, da
     return start.astimezone(zone).date(), end.astimezone(zone).date()
 
 
-def digest_blocks(scope: DigestScope, found: list[PairRow], people: Mapping[int, Member],
+def digest_blocks(scope: DigestScope, found: list[tuple[int, list[PairRow]]], people: Mapping[int, Member],
                   zones: Mapping[int, ZoneInfo], labels: Labels) -> SectionBlocks:
-    """Held in the covered week, coming up in the 7 days after it, overdue: names for a manager, counts org-wide."""
-    if not found:
+    """Held in the covered week, coming up in the 7 days after it, overdue: names for a manager, counts org-wide.
+    `found`: the pairs by manager (a manager's digest has its reader's only, in the order it lists them)."""
+    if not any(rows for _, rows in found):
         return []
     held: list[PairRow] = []  # by last_held_on: only the latest meeting of a pair is stored
     upcoming: list[tuple[PairRow, str]] = []
     overdue: list[PairRow] = []
-    # Per covered week, shared by the batch: ten thousand pairs have a few thousand `PairKey`s.
+    # Per covered week, shared by the batch: the zones fall in two or three local weeks, so ten thousand pairs have
+    # a few hundred `PairKey`s.
     weeks = cast(dict[tuple[datetime, datetime], dict[PairKey, PairKind]], scope.shared.setdefault("1:1 kinds", {}))
     kinds = weeks.setdefault((scope.start, scope.end), {})
-    for row in found:
-        zone = zones[row.manager_id]
-        key = (zone, row.last_held_on, row.created_at, row.cadence_days)
-        if (kind := kinds.get(key)) is None:
-            kind = kinds[key] = kind_of(local_week(scope.start, scope.end, zone), row, zone)
-        was_held, day, late = kind
-        if was_held:
-            held.append(row)
-        if day is not None:
-            upcoming.append((row, day))
-        if late:
-            overdue.append(row)
+    for manager_id, rows in found:
+        zone = zones[manager_id]
+        week = local_week(scope.start, scope.end, zone)
+        for row in rows:
+            key: PairKey = (week, row.last_held_on, row.cadence_days) if row.created_at is None else (
+                zone, row.created_at, row.cadence_days, week)  # no meeting yet: its start's local date is the zone's
+            if (kind := kinds.get(key)) is None:
+                kind = kinds[key] = kind_of(week, row, zone)
+            was_held, day, late = kind
+            if was_held:
+                held.append(row)
+            if day is not None:
+                upcoming.append((row, day))
+            if late:
+                overdue.append(row)
     if scope.org_wide:
         return [Text(text=scope.t.plural("1:1s: {n} manager–report pair", "1:1s: {n} manager–report pairs",
-                                         len(found))),
+                                         sum(len(rows) for _, rows in found))),
                 Fields(fields=[(labels.held, str(len(held))), (labels.coming, str(len(upcoming))),
                                (labels.overdue, str(len(overdue)))])]
     coming = ", ".join(labels.on.format(name=who(people[row.report_id]), date=day) for row, day in upcoming)
@@ -262,4 +271,3 @@ def digest_blocks(scope: DigestScope, found: list[PairRow], people: Mapping[int,
         (labels.held, ", ".join(who(people[row.report_id]) for row in held) or "—"),
         (labels.coming, coming or "—"),
         (labels.overdue, ", ".join(who(people[row.report_id]) for row in overdue) or "—")])]
-

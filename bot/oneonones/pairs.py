@@ -136,11 +136,15 @@ async def pair_rows(uow: UnitOfWork, settings: Settings, now: datetime, known: M
         rows = await queries.pairs(report_ids)
     else:
         rows = await queries.pairs(report_ids, managers)
-        paired = {row.report_id for row in rows}
+        # A reporting line has one pair at most (unique): as many rows as reports, and none lacks one.
+        missing = set(report_ids).difference([row.report_id for row in rows]) if len(rows) < len(report_ids) else ()
         unpaired = [person_id for person_id in report_ids  # a manager of themselves is in no pair
-                    if person_id not in paired and known[person_id].manager_id not in (None, person_id)]
+                    if person_id in missing and known[person_id].manager_id not in (None, person_id)] if missing else []
         if unpaired:
             await uow.oneonones.create_missing(cadence, now, report_ids=unpaired)
             rows = await queries.pairs(report_ids, managers)
+        # Each pair's report is one of `report_ids`, all in `known`: only the managers can be missing.
+        lacking = sorted({row.manager_id for row in rows}.difference(known))
+        return rows, {**known, **await more(lacking)} if lacking else known
     lacking = sorted({row.manager_id for row in rows}.union(row.report_id for row in rows).difference(known))
     return rows, {**known, **await more(lacking)} if lacking else known
