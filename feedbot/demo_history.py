@@ -48,14 +48,16 @@ async def seed_history(deps: Deps) -> str:
             person = await uow.people.by_email(email)
             if person is None:  # the sample file no longer has them: nothing to seed for them
                 continue
-            zone = ZoneInfo(person.timezone or deps.settings.org.default_timezone)
+            local = now.astimezone(ZoneInfo(person.timezone or deps.settings.org.default_timezone))
             for n, mood in enumerate(moods):
                 if mood == ".":
                     continue
-                submitted = now - timedelta(weeks=weeks - n)
+                # Whole weeks back on the person's wall clock: the same weekday and hour each week. Weeks back in UTC
+                # would cross local midnight where a summer time ends between them, and two check-ins fall in one week.
+                submitted = local - timedelta(weeks=weeks - n)
                 answers = {"well": WENT_WELL[(row + n) % len(WENT_WELL)], "next": NEXT[(row + n) % len(NEXT)],
                            "blockers": "", "mood": mood}
-                period = iso_week(submitted.astimezone(zone).date())
+                period = iso_week(submitted.date())
                 uow.checkins.add(Checkin(person_id=person.id, period=period, answers=answers, mood=int(mood),
                                          submitted_at=submitted))
                 written.append(period)

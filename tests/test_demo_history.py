@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from bot.kernel.calendar import iso_week
 from bot.orgdir import import_people
@@ -12,6 +13,8 @@ from feedbot.cli import DEMO_ORG
 from feedbot.demo_history import MOODS, fresh, seed_history
 
 FRIDAY = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)  # week 48, as in the README sessions
+# Sunday 23:35 in Stockholm: seven weeks back in UTC is 00:35 on a Monday there, summer time (until 25 October)
+SUNDAY_NIGHT = datetime(2026, 12, 6, 22, 35, tzinfo=UTC)
 
 
 def test_the_history_is_for_the_reports_of_one_manager_and_enough_of_them_for_anonymity():
@@ -32,6 +35,20 @@ async def test_the_managers_digest_flags_the_drop_and_only_the_drop(deps, consol
     assert signals.splitlines()[0] == "⚠ Mood of your team, week 47: a point beyond the control limits, down."
     assert signals.count("⚠") == 1  # the nine steady weeks before it are normal variation, not flagged
     assert "  mean  ▅▆▄▆▅▄▆▅▄▂▁  3.2\n" in signals  # weeks 37 to 47; week 48 has no answers yet
+
+
+async def test_a_start_late_on_a_sunday_writes_one_check_in_a_week_across_a_summer_time_change(deps, clock):
+    clock.set(SUNDAY_NIGHT)  # a start at this hour once failed: two of a Stockholm report's weeks fell in one
+    await import_people(deps, DEMO_ORG)
+    assert await seed_history(deps) == "added 65 sample check-ins, weeks 38–49, from the reports of ana@example.com"
+    async with deps.uow() as uow:
+        for email, moods in MOODS.items():
+            person = await uow.people.by_email(email)
+            assert person is not None
+            weeks = [c.period for c in await uow.checkins.recent(person.id, len(moods))]
+            assert len(weeks) == len(set(weeks)) == len(moods) - moods.count(".")
+            local = SUNDAY_NIGHT.astimezone(ZoneInfo(person.timezone or "UTC"))  # Monday already in Shanghai
+            assert max(weeks) < iso_week(local.date())  # their own current week is left to them
 
 
 async def test_the_history_leaves_this_week_to_the_people(deps, console, clock):
