@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from itertools import repeat
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import ColumnElement, Integer, Row, Select, Text, and_, bindparam, case, cast, func, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -77,10 +77,13 @@ class Member(NamedTuple):
 MEMBER = (Person.id, Person.uid, Person.name, Person.manager_id, Person.team_id, Person.timezone)
 
 
-def as_members(rows: Iterable[Row[Any]]) -> Iterator[Member]:
-    """Rows of MEMBER's columns as Members, made in C: `tuple.__new__` without the field count `Member._make` checks
-    in Python (ten thousand a digest batch; the columns are MEMBER's)."""
-    return map(tuple.__new__, repeat(Member), rows)  # type: ignore[arg-type, return-value]
+RowTuple = TypeVar("RowTuple", bound=tuple)  # type: ignore[type-arg]
+
+
+def rows_as(kind: type[RowTuple], rows: Iterable[Row[Any]]) -> Iterator[RowTuple]:
+    """Rows as `kind`, a NamedTuple of the query's columns, made in C: `tuple.__new__` without the field count
+    `kind._make` checks in Python (tens of thousands a digest batch; the query selects `kind`'s columns)."""
+    return map(tuple.__new__, repeat(kind), rows)  # type: ignore[arg-type]
 
 
 async def core_rows(session: AsyncSession, query: Select[Any]) -> Sequence[Row[Any]]:
@@ -157,7 +160,7 @@ class DigestQueries:
     async def members(self, ids: Collection[int]) -> dict[int, Member]:
         if not ids:
             return {}
-        return {member.id: member for member in as_members(await self.rows(select(*MEMBER).where(
+        return {member.id: member for member in rows_as(Member, await self.rows(select(*MEMBER).where(
             self.among(Person.id, ids))))}
 
     async def reports(self, manager_ids: Sequence[int]) -> dict[int, list[Member]]:
@@ -168,12 +171,12 @@ class DigestQueries:
             # ints (SQLite takes the managers' order from its index; PostgreSQL compares far fewer names by collation).
             query = (select(*MEMBER).where(self.among(Person.manager_id, manager_ids))
                      .order_by(Person.manager_id, Person.name, Person.id))
-            for member in as_members(await self.rows(query)):
+            for member in rows_as(Member, await self.rows(query)):
                 result[member.manager_id].append(member)  # type: ignore[index]  # in manager_ids: not None
         return result
 
     async def everyone(self) -> list[Member]:
-        return list(as_members(await self.rows(select(*MEMBER).order_by(Person.name, Person.id))))
+        return list(rows_as(Member, await self.rows(select(*MEMBER).order_by(Person.name, Person.id))))
 
     async def team_names(self) -> dict[int, str]:
         """Every team's name by id: bare columns, no ORM entity for each of a thousand teams."""
@@ -291,7 +294,7 @@ class DigestQueries:
                    Kudos.effect)
             .join(KudosRecipient).where(or_(self.among(Kudos.giver_id, ids), self.among(KudosRecipient.person_id, ids)),
                                         Kudos.created_at > start, Kudos.created_at <= end))
-        return list(map(tuple.__new__, repeat(KudosRow), rows))  # type: ignore[arg-type]  # in C, as `as_members`
+        return list(rows_as(KudosRow, rows))
 
     async def open_goals(self, ids: Sequence[int]) -> list[GoalRow]:
         if not ids:
@@ -358,4 +361,4 @@ class DigestQueries:
         elif report_ids is not None:
             query = query.where(self.among(OneOnOne.report_id, report_ids))
         rows = await self.rows(query.order_by(Person.name, Person.id))
-        return list(map(tuple.__new__, repeat(PairRow), rows))  # type: ignore[arg-type]  # in C, as `as_members`
+        return list(rows_as(PairRow, rows))

@@ -89,17 +89,10 @@ async def checkins(scopes: list[DigestScope]) -> list[SectionBlocks]:
     for row in await queries.blockers(everyone(scopes), covered, managers):
         answered[row.period].blockers[row.person_id] = cast(str, row.blockers)
     moods, organisation = await team_moods(scopes, TREND_WEEKS)
-    words: dict[str, CheckinWords] = {}  # by language: a thousand digests are written in a few
-    points = TrendPoints()  # one for the batch: its 12,000 weeks of moods hold a few hundred different (sum, count)
-    result: list[SectionBlocks] = []
-    for scope in scopes:
-        if (worded := words.get(scope.t.locale)) is None:
-            worded = words[scope.t.locale] = CheckinWords.of(scope.t)
-        theirs = periods[id(scope)]
-        result.append(checkins_of(scope, theirs, answered[theirs[-1]],
-                                  organisation if scope.org_wide else moods.get(scope.reader_id, NO_MOODS),
-                                  worded, points))
-    return result
+    points = Rounded(1)  # the batch's: its 8,000 trend points hold a few hundred different means
+    return [checkins_of(scope, periods[id(scope)], answered[periods[id(scope)][-1]],
+                        organisation if scope.org_wide else moods.get(scope.reader_id, NO_MOODS), points)
+            for scope in scopes]
 
 
 def mood_weeks(scopes: list[DigestScope]) -> dict[int, tuple[str, ...]]:
@@ -120,7 +113,7 @@ def trend_weeks(scopes: list[DigestScope]) -> dict[int, tuple[str, ...]]:
 
 
 class CheckinWords(NamedTuple):
-    """What every digest in one language says alike in its check-ins: translated once a batch, not once a digest.
+    """What every digest in one language says alike in its check-ins: translated once, not once a digest.
     The templates are filled as `t(msgid, **params)` fills them."""
 
     answered: str  # template: done, total, week
@@ -131,19 +124,23 @@ class CheckinWords(NamedTuple):
     mood: str  # its series
 
     @classmethod
+    @lru_cache(maxsize=16)  # once a language for the process: translations never change while it runs
     def of(cls, t: Translator) -> CheckinWords:
         return cls(answered=t.template("Check-ins: {done} of {total} answered for week {week}."),
                    not_yet=t.template("Not yet: {names}"), blocker=t.template("{name}: {blockers}"),
                    blockers=t("⚠ Blockers"), trend=t("Mood, 1–5, last {n} weeks", n=TREND_WEEKS), mood=t("mood"))
 
 
-class TrendPoints(dict[tuple[int, int], float | None]):
-    """A week's mood as the trend draws it, by its (sum, count): the mean to one decimal, None without a mood.
-    Rounded once for each different week of a batch (a few hundred) rather than for each of its 8,000 points."""
+class Rounded(dict[float, float]):
+    """Means as a chart draws them, to `digits` decimals: rounded once for each different mean of a batch (a few
+    hundred of its thousands of points), not once a point."""
 
-    def __missing__(self, week: tuple[int, int]) -> float | None:
-        total, count = week
-        point = self[week] = round(total / count, 1) if count else None
+    def __init__(self, digits: int) -> None:
+        super().__init__()
+        self.digits = digits
+
+    def __missing__(self, value: float) -> float:
+        point = self[value] = round(value, self.digits)
         return point
 
 
@@ -178,13 +175,13 @@ async def team_moods(scopes: list[DigestScope], count: int) -> Moods:
 
 
 def checkins_of(scope: DigestScope, periods: tuple[str, ...], answered: Answered,
-                moods: dict[str, tuple[int, int]], words: CheckinWords, points: TrendPoints) -> SectionBlocks:
+                moods: dict[str, tuple[int, int]], points: Rounded) -> SectionBlocks:
     """Counts for everyone covered; names, blockers and a mood of few only of those the reader may see (their own
     reports: bot/kernel/visibility.py). An admin's organisation-wide digest is counts unless they manage someone.
-    `words` and `points`: a batch's, shared by its digests."""
+    `points`: the batch's, shared by its digests."""
     if not scope.people:
         return []
-    t, week = scope.t, periods[-1]
+    t, week, words = scope.t, periods[-1], CheckinWords.of(scope.t)
     unanswered, named = answered
     # Most teams: everyone answered, and nobody named a blocker (tried in C first).
     absent = [] if unanswered.isdisjoint(scope.ids) else [p for p in scope.people if p.id in unanswered]
@@ -198,7 +195,7 @@ def checkins_of(scope: DigestScope, periods: tuple[str, ...], answered: Answered
     others = len(blocked) - len(blockers)  # counted, never quoted: only they and their managers read them
     weekly = map(moods.get, periods, repeat(NO_WEEK))
     if visible is None or len(visible) == len(scope.people):  # every mood is theirs to see: no threshold
-        trend = [points[week_] for week_ in weekly]
+        trend = [points[total / count] if count else None for total, count in weekly]
     else:
         k = scope.deps.settings.pulse.anonymity_threshold
         trend = [round(total / count, 1) if count and aggregate_shown(count, k, False) else None
@@ -236,21 +233,19 @@ async def kudos(scopes: list[DigestScope]) -> list[SectionBlocks]:
             involving[row.giver_id].append(n)
         if row.recipient_id != row.giver_id:
             involving[row.recipient_id].append(n)
-    texts: dict[str, KudosTexts] = {}  # by language: a thousand digests are written in a few
     return [kudos_of(scope, [rows[n] for n in dict.fromkeys(n for pid in scope.ids for n in involving.get(pid, ()))],
-                     people, (start, end), texts.get(scope.t.locale) or texts.setdefault(scope.t.locale,
-                                                                                      KudosTexts.of(scope.t)))
-            for scope in scopes]
+                     people, (start, end)) for scope in scopes]
 
 
 class KudosTexts(NamedTuple):
-    """The section's texts as every digest in one language has them, translated once a batch."""
+    """The section's texts as every digest in one language has them, translated once, not once a digest."""
 
     none: str
     counts: str  # the template of "{given} given, {received} received"
     line: str  # the template of a kudos received: "{giver} → {name}: {message}"
 
     @classmethod
+    @lru_cache(maxsize=16)  # once a language for the process
     def of(cls, t: Translator) -> KudosTexts:
         return cls(none=t("Kudos: none given or received this week."),
                    counts=t.template("Kudos: {given} given, {received} received this week."),
@@ -258,11 +253,11 @@ class KudosTexts(NamedTuple):
 
 
 def kudos_of(scope: DigestScope, rows: list[KudosRow], people: Mapping[int, Member],
-             read: tuple[datetime, datetime], texts: KudosTexts) -> SectionBlocks:
+             read: tuple[datetime, datetime]) -> SectionBlocks:
     """`rows`: the team's, read for the batch's weeks (`read`); most digests cover all of those."""
     if not scope.people:
         return []
-    t, ids = scope.t, set(scope.ids)
+    t, ids, texts = scope.t, set(scope.ids), KudosTexts.of(scope.t)
     in_week = rows if (scope.start, scope.end) == read else [r for r in rows if scope.covers(r.created_at)]
     given = len({r.kudos_id for r in in_week if r.giver_id in ids})
     received = [r for r in in_week if r.recipient_id in ids]

@@ -8,10 +8,11 @@ may still fill up, is left out without breaking it), and a series left too short
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import repeat
 from typing import NamedTuple, cast
 
-from bot.digest.sections import MOOD_WEEKS, NO_MOODS, NO_WEEK, capped, mood_weeks, team_moods, week_labels
+from bot.digest.sections import MOOD_WEEKS, NO_MOODS, NO_WEEK, Rounded, capped, mood_weeks, team_moods, week_labels
 from bot.kernel.i18n import N_, Translator
 from bot.kernel.quality import MIN_HISTORY, Rule, signals, xmr
 from bot.kernel.sections import DigestScope, SectionBlocks
@@ -35,19 +36,16 @@ async def section(scopes: list[DigestScope]) -> list[SectionBlocks]:
     periods = mood_weeks(scopes)  # SIGNAL_WEEKS: worked out once with the check-ins'
     moods, organisation = await team_moods(scopes, SIGNAL_WEEKS)  # read once with the check-ins' trend
     pulses = await digest_series(scopes)  # readers of the same results share the same Series objects
-    words: dict[str, MoodWords] = {}  # by language: a thousand digests are written in a few
-    points = ChartPoints()  # one for the batch: its 12,000 weeks of moods hold a few hundred different means
+    points = Rounded(2)  # the batch's: its 12,000 weeks of moods hold a few hundred different means
     result: list[SectionBlocks] = []
     for scope, pulse in zip(scopes, pulses, strict=True):
         if not scope.people:
             result.append([])
             continue
-        if (worded := words.get(scope.t.locale)) is None:
-            worded = words[scope.t.locale] = MoodWords.of(scope.t)
+        words = MoodWords.of(scope.t)
         theirs = organisation if scope.org_wide else moods.get(scope.reader_id, NO_MOODS)
-        said = worded.organisation if scope.org_wide else worded.team
-        mood = mood_series(scope, periods[id(scope)], theirs, said.name)
-        result.append(signal_blocks(scope, mood, pulse, worded.heading, said, points))
+        mood = mood_series(scope, periods[id(scope)], theirs, words.organisation if scope.org_wide else words.team)
+        result.append(signal_blocks(scope, mood, pulse, words.heading, points))
     return result
 
 
@@ -61,31 +59,23 @@ class Said(NamedTuple):
     mean: str
 
     @classmethod
+    @lru_cache(maxsize=1024)  # once a language and series for the process: a batch's mood charts share two names
     def of(cls, t: Translator, name: str) -> Said:
         return cls(name=name, quiet=t(QUIET, series=name), title=t(CHART_TITLE, series=name), mean=t("mean"))
 
 
 class MoodWords(NamedTuple):
-    """What every digest in one language says alike in its mood control chart: translated once a batch, not once a
-    digest."""
+    """What every digest in one language says alike in its mood control chart: translated once, not once a digest."""
 
     heading: str  # the section's
-    team: Said  # a manager's team's mood
-    organisation: Said  # the organisation's
+    team: str  # a manager's team's mood
+    organisation: str  # the organisation's
 
     @classmethod
+    @lru_cache(maxsize=16)  # once a language for the process: translations never change while it runs
     def of(cls, t: Translator) -> MoodWords:
         return cls(heading=t("Signals (control charts, last {n} weeks)", n=SIGNAL_WEEKS),
-                   team=Said.of(t, t("Mood of your team")), organisation=Said.of(t, t("Mood of the organisation")))
-
-
-class ChartPoints(dict[float, float]):
-    """A chart's points as drawn (two decimals), by value: rounded once for each different mean of a batch rather
-    than for each of its 12,000 points."""
-
-    def __missing__(self, value: float) -> float:
-        point = self[value] = round(value, 2)
-        return point
+                   team=t("Mood of your team"), organisation=t("Mood of the organisation"))
 
 
 def mood_series(scope: DigestScope, periods: tuple[str, ...], moods: dict[str, tuple[int, int]], name: str) -> Series:
@@ -97,26 +87,25 @@ def mood_series(scope: DigestScope, periods: tuple[str, ...], moods: dict[str, t
     return Series(name, list(week_labels(periods)[first:len(values)]), cast(list[float], values[first:]))
 
 
-def signal_blocks(scope: DigestScope, mood: Series, pulse: list[Series], heading: str, said: Said,
-                  points: ChartPoints) -> SectionBlocks:
+def signal_blocks(scope: DigestScope, mood: Series, pulse: list[Series], heading: str,
+                  points: Rounded) -> SectionBlocks:
     t = scope.t
     # A team's own mood: read by its manager only, its chart always drawn.
-    lines, chart = judged(t, mood, True, said, points)
+    lines, chart = judged(t, mood, True, points)
     charts = [chart] if chart is not None else []
     for series in pulse:  # the same object for all its readers (and batches, once final): judged once
         if (verdict := series.verdicts.get(t.locale)) is None:
-            verdict = series.verdicts[t.locale] = judged(t, series, False, points=points)
+            verdict = series.verdicts[t.locale] = judged(t, series, False, points)
         lines = [*lines, *verdict[0]]
         if verdict[1] is not None:  # drawn only when it signals
             charts.append(verdict[1])
     return [Text(text=heading + "\n" + capped(lines, scope)), *charts]
 
 
-def judged(t: Translator, series: Series, in_weeks: bool, said: Said | None = None,
-           points: ChartPoints | None = None) -> tuple[list[str], Chart | None]:
+def judged(t: Translator, series: Series, in_weeks: bool,
+           points: Rounded | None = None) -> tuple[list[str], Chart | None]:
     """What the series says: not enough history, no signal, or each signal with its rule and week (round).
-    `said`: its texts translated already (a batch's mood charts share a few); else translated as needed. `points`:
-    the batch's points rounded so far."""
+    `points`: the batch's points rounded so far."""
     chart = xmr(series.values)
     found = signals(series.values, chart)
     if chart is None or found is None:
@@ -125,7 +114,7 @@ def judged(t: Translator, series: Series, in_weeks: bool, said: Said | None = No
             "{series}: not enough history yet ({n} of {needed} rounds).", series=series.name,
             n=len(series.values), needed=MIN_HISTORY)], None
     if not found:
-        lines = [said.quiet if said else t(QUIET, series=series.name)]
+        lines = [Said.of(t, series.name).quiet]
     else:
         lines = []
         for s in found:
@@ -135,7 +124,7 @@ def judged(t: Translator, series: Series, in_weeks: bool, said: Said | None = No
                                                         round=series.labels[s.index], **params))
     if not found and not in_weeks:  # a pulse series' chart is shown only when it signals: not drawn for nothing
         return lines, None
-    said, points = said or Said.of(t, series.name), ChartPoints() if points is None else points
+    said, points = Said.of(t, series.name), Rounded(2) if points is None else points
     lower, upper = chart.lower, chart.upper  # read once (properties)
     spread = [*series.values, lower, upper]
     drawn = [points[value] for value in series.values]

@@ -103,10 +103,7 @@ def compose(scope: DigestScope, parts: list[SectionBlocks]) -> View:
             blocks.append(DIVIDER)
     title = t("Weekly digest for the organisation") if scope.org_wide else t(
         "Weekly digest for {name}'s team", name=who(scope.reader))
-    # Blocks already checked: not validated again. Every field given, so that pydantic copies no default (it
-    # deep-copies field_errors' `{}` for each view); the fields set are still the two given (a set: copies update it).
-    return View.model_construct({"title", "blocks"}, title=title, blocks=blocks[:-1], ephemeral=True,
-                                is_error=False, field_errors={}, locale="")
+    return View.model_construct(title=title, blocks=blocks[:-1])  # blocks already checked: not validated again
 
 
 async def handle(ctx: Context, text: str) -> View:

@@ -189,15 +189,14 @@ async def digest_batch(scopes: list[DigestScope]) -> list[SectionBlocks]:
     for manager_id, pairs in groupby(rows, attrgetter("manager_id")):  # a manager batch's come grouped: a run each
         by_manager.setdefault(manager_id, []).extend(pairs)
     zones = manager_zones(settings, rows, people)
-    labels: dict[str, Labels] = {}  # by language: a thousand digests are written in a few
     return [digest_blocks(scope, list(by_manager.items()) if scope.org_wide else
-                          [(scope.reader_id, by_manager.get(scope.reader_id, []))], people, zones,
-                          labels.get(scope.t.locale) or labels.setdefault(scope.t.locale, Labels.of(scope.t)))
+                          [(scope.reader_id, by_manager.get(scope.reader_id, []))], people, zones)
             for scope in scopes]
 
 
 class Labels(NamedTuple):
-    """The section's heading and fields as every digest in one language has them, translated once a batch."""
+    """The section's heading and fields as every digest in one language has them, translated once, not once a
+    digest."""
 
     heading: str
     held: str
@@ -206,6 +205,7 @@ class Labels(NamedTuple):
     on: str  # the template of an upcoming meeting: "{name} on {date}"
 
     @classmethod
+    @lru_cache(maxsize=16)  # once a language for the process: translations never change while it runs
     def of(cls, t: Translator) -> Labels:
         return cls(heading=t("1:1s"), held=t("Held this week"), coming=t("Coming up in the next 7 days"),
                    overdue=t("Overdue"), on=t.template("{name} on {date}"))
@@ -234,7 +234,7 @@ def local_week(start: datetime, end: datetime, zone: ZoneInfo) -> tuple[date, da
 
 
 def digest_blocks(scope: DigestScope, found: list[tuple[int, list[PairRow]]], people: Mapping[int, Member],
-                  zones: Mapping[int, ZoneInfo], labels: Labels) -> SectionBlocks:
+                  zones: Mapping[int, ZoneInfo]) -> SectionBlocks:
     """Held in the covered week, coming up in the 7 days after it, overdue: names for a manager, counts org-wide.
     `found`: the pairs by manager (a manager's digest has its reader's only, in the order it lists them)."""
     if not any(rows for _, rows in found):
@@ -261,6 +261,7 @@ def digest_blocks(scope: DigestScope, found: list[tuple[int, list[PairRow]]], pe
                 upcoming.append((row, day))
             if late:
                 overdue.append(row)
+    labels = Labels.of(scope.t)
     if scope.org_wide:
         return [Text(text=scope.t.plural("1:1s: {n} manager–report pair", "1:1s: {n} manager–report pairs",
                                          sum(len(rows) for _, rows in found))),
